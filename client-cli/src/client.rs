@@ -1,0 +1,231 @@
+//! A typed HTTP client for `/api/v1`: one method per endpoint, problem+json turned into
+//! [`ApiError`], transport failures into [`ClientError`].
+
+use std::time::Duration;
+
+use reqwest::{RequestBuilder, Response, Url};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use telederm_schemas::{LoginRequest, Problem, TokenResponse, User};
+
+use crate::credentials::AccessToken;
+
+/// An error the server reported, in the shape of its problem+json body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    /// Stable machine code, e.g. `unauthenticated`, `rate_limited`.
+    pub code: String,
+    pub detail: String,
+    pub request_id: Option<String>,
+}
+
+/// `detail (code, request id)`: the request id lets support find the server's log line.
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({}", self.detail, self.code)?;
+        if let Some(id) = &self.request_id {
+            write!(f, ", request {id}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl ApiError {
+    /// Builds the error from a non-2xx response. Anything that is not a problem body (a proxy's
+    /// HTML page, say) becomes `unexpected_response`, without echoing the body.
+    pub fn from_response(status: u16, body: &[u8], request_id_header: Option<&str>) -> Self {
+        match serde_json::from_slice::<Problem>(body) {
+            Ok(p) => ApiError {
+                status,
+                code: p.code,
+                detail: p.detail,
+                request_id: Some(p.request_id)
+                    .filter(|id| !id.is_empty())
+                    .or_else(|| request_id_header.map(str::to_owned)),
+            },
+            Err(_) => ApiError {
+                status,
+                code: "unexpected_response".into(),
+                detail: format!("the server answered HTTP {status} without an error description"),
+                request_id: request_id_header.map(str::to_owned),
+            },
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// Nothing answered: the hint names the URL we tried.
+    #[error("cannot connect to {url}: {cause}")]
+    Connect { url: String, cause: String },
+    #[error("request to {url} failed: {cause}")]
+    Transport { url: String, cause: String },
+    #[error("the server sent a response this client does not understand: {0}")]
+    Decode(String),
+}
+
+pub struct Client {
+    http: reqwest::Client,
+    base: Url,
+    token: Option<AccessToken>,
+}
+
+impl Client {
+    /// `base` must end with `/` (see [`crate::cli::parse_server_url`]).
+    pub fn new(base: Url, token: Option<AccessToken>) -> anyhow::Result<Self> {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("telederm-cli/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            .build()?;
+        Ok(Self { http, base, token })
+    }
+
+    pub fn base(&self) -> &Url {
+        &self.base
+    }
+
+    pub async fn login(&self, request: &LoginRequest) -> Result<TokenResponse, ClientError> {
+        self.post("api/v1/auth/login", request).await
+    }
+
+    pub async fn me(&self) -> Result<User, ClientError> {
+        self.get("api/v1/me").await
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        let url = self.url(path)?;
+        self.send(self.http.get(url)).await
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ClientError> {
+        let url = self.url(path)?;
+        self.send(self.http.post(url).json(body)).await
+    }
+
+    fn url(&self, path: &str) -> Result<Url, ClientError> {
+        self.base.join(path).map_err(|e| ClientError::Transport {
+            url: format!("{}{path}", self.base),
+            cause: e.to_string(),
+        })
+    }
+
+    async fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, ClientError> {
+        let request = match &self.token {
+            Some(token) => request.bearer_auth(token.expose()),
+            None => request,
+        };
+        let response = request.send().await.map_err(|e| self.transport_error(e))?;
+        decode(response).await.map_err(|e| match e {
+            Decoded::Api(api) => ClientError::Api(api),
+            Decoded::Transport(e) => self.transport_error(e),
+        })
+    }
+
+    fn transport_error(&self, e: reqwest::Error) -> ClientError {
+        let url = self.base.as_str().trim_end_matches('/').to_owned();
+        let cause = root_cause(&e);
+        if e.is_connect() {
+            ClientError::Connect { url, cause }
+        } else if e.is_decode() {
+            ClientError::Decode(cause)
+        } else {
+            ClientError::Transport { url, cause }
+        }
+    }
+}
+
+enum Decoded {
+    Api(ApiError),
+    Transport(reqwest::Error),
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, Decoded> {
+    let status = response.status();
+    if status.is_success() {
+        return response.json().await.map_err(Decoded::Transport);
+    }
+    let request_id = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = response.bytes().await.map_err(Decoded::Transport)?;
+    Err(Decoded::Api(ApiError::from_response(
+        status.as_u16(),
+        &body,
+        request_id.as_deref(),
+    )))
+}
+
+/// reqwest's own message ("error sending request for url") says little; the innermost
+/// cause ("Connection refused") is what the user needs.
+fn root_cause(e: &reqwest::Error) -> String {
+    let mut cause: &dyn std::error::Error = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_json_becomes_api_error() {
+        let body = br#"{
+            "type": "https://telederm.example/problems/unauthenticated",
+            "title": "Unauthenticated",
+            "status": 401,
+            "code": "unauthenticated",
+            "detail": "the token has expired",
+            "request_id": "req-123"
+        }"#;
+        let err = ApiError::from_response(401, body, Some("hdr-id"));
+        assert_eq!(
+            err,
+            ApiError {
+                status: 401,
+                code: "unauthenticated".into(),
+                detail: "the token has expired".into(),
+                request_id: Some("req-123".into()),
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "the token has expired (unauthenticated, request req-123)"
+        );
+    }
+
+    #[test]
+    fn problem_with_field_errors_parses() {
+        let body = br#"{"type":"about:blank","title":"Bad","status":422,
+            "code":"validation_failed","detail":"invalid input","request_id":"r1",
+            "errors":[{"field":"email","message":"is not a valid email address"}]}"#;
+        let err = ApiError::from_response(422, body, None);
+        assert_eq!(err.code, "validation_failed");
+        assert_eq!(err.request_id.as_deref(), Some("r1"));
+    }
+
+    #[test]
+    fn non_problem_body_is_unexpected_response_with_header_id() {
+        let err = ApiError::from_response(502, b"<html>Bad Gateway</html>", Some("hdr-9"));
+        assert_eq!(err.code, "unexpected_response");
+        assert_eq!(err.status, 502);
+        assert_eq!(err.request_id.as_deref(), Some("hdr-9"));
+        assert!(!err.detail.contains("html"));
+
+        let err = ApiError::from_response(500, b"", None);
+        assert!(err.to_string().ends_with("(unexpected_response)"), "{err}");
+    }
+}

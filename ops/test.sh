@@ -1,0 +1,439 @@
+#!/usr/bin/env bash
+# ops/test.sh: run the WHOLE telederm test suite, non-interactively.
+#
+# Phase 1 (SQLite, always):
+#     cargo test --workspace [--locked]
+# Phase 2 (PostgreSQL):
+#     starts a throw-away PostgreSQL cluster (temp dir, 127.0.0.1 only, a free
+#     port, trust auth, fsync off), then runs
+#     TELEDERM_TEST_DATABASE_URL=postgres://telederm@127.0.0.1:PORT/postgres \
+#         cargo test -p telederm-tests [--locked]
+#     The tests create a fresh database per test from that admin URL. The
+#     cluster is always stopped and its temp dir removed at the end, also on
+#     failure, Ctrl-C or SIGTERM. (A SIGTERM sent to this script's pid alone
+#     takes effect when the running test command returns, as bash waits for
+#     it; Ctrl-C or a signal to the whole process group stops at once.)
+#
+# --locked is used when Cargo.lock exists. Any arguments to this script are
+# passed to both `cargo test` runs (e.g. `ops/test.sh -- --nocapture`).
+#
+# Phase 2 runs even when phase 1 failed, so both halves always report; the
+# script then exits non-zero. Exit status: 0 only if every phase that ran
+# passed (a skipped PostgreSQL phase does not fail the run unless required).
+#
+# PostgreSQL server binaries are looked up in this order: $TELEDERM_PG_BINDIR,
+# `pg_config --bindir`, the newest /usr/lib/postgresql/*/bin, the newest
+# /usr/pgsql-*/bin, then initdb on $PATH. A directory counts only if it holds
+# initdb, pg_ctl and postgres. If none is found the PostgreSQL phase is
+# SKIPPED with a banner, unless TELEDERM_REQUIRE_POSTGRES=1.
+#
+# initdb and postgres refuse to run as root. When this script runs as root
+# (CI does), the cluster is owned by and run as a non-root user: the existing
+# `postgres` system user if present, else a dedicated system user
+# `telederm-pg` (created with `useradd --system --no-create-home`). The tests
+# themselves still run as the invoking user and connect over TCP.
+#
+# Environment:
+#   TELEDERM_REQUIRE_POSTGRES=1  the PostgreSQL phase must run: if no server
+#                                binaries are found and we are root with
+#                                apt-get, install the `postgresql` package and
+#                                retry; if still none, fail. (.ci/run sets it.)
+#   TELEDERM_PG_BINDIR=DIR       use the PostgreSQL server binaries in DIR.
+#   TELEDERM_TEST_CMD_OVERRIDE   FOR TESTING THIS SCRIPT ONLY: a bash command
+#                                run (via `bash -c`) instead of cargo in each
+#                                phase. It sees TELEDERM_TEST_PHASE=sqlite or
+#                                postgres and, in the PostgreSQL phase,
+#                                TELEDERM_TEST_DATABASE_URL. Example:
+#     TELEDERM_TEST_CMD_OVERRIDE='[ "$TELEDERM_TEST_PHASE" = sqlite ] ||
+#         psql "$TELEDERM_TEST_DATABASE_URL" -c "select 1"' ops/test.sh
+#
+# TELEDERM_TEST_DATABASE_URL from the caller's environment is ignored: phase 1
+# always runs without it, phase 2 always uses the throw-away cluster.
+
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO_ROOT"
+unset TELEDERM_TEST_DATABASE_URL
+
+PG_ROLE=telederm                 # superuser created by initdb -U
+PG_SYSTEM_USER_FALLBACK=telederm-pg
+
+SQLITE_RESULT="not run"
+PG_RESULT="not run"
+CURRENT_PHASE=""   # sqlite|postgres while a phase runs: marked on Ctrl-C
+PG_TMP=""          # temp dir holding data dir, socket and server log
+PG_STARTED=0
+PG_RUN_AS=""       # non-root user that owns the cluster (only when root)
+
+# fd 3 = the script's original stderr. Traps run inside whatever redirection
+# was active when the signal arrived (e.g. `initdb >initdb.log 2>&1`), so they
+# restore stderr from fd 3 before printing. Children get fd 3 closed.
+exec 3>&2
+log() { printf '%s\n' "$*" >&2; }
+header() { log ""; log "== telederm tests: $* =="; }
+die() {
+    log "ops/test.sh: ERROR: $*"
+    exit 1
+}
+
+# ---------------------------------------------------------------- cluster helpers, cleanup, traps
+
+# Run a PostgreSQL server command as the cluster owner, from inside the temp
+# dir (the owner may not be allowed into the current directory).
+as_pg() {
+    if [ -z "$PG_RUN_AS" ]; then
+        (cd "$PG_TMP" && exec "$@" 3>&-)
+    elif command -v runuser >/dev/null 2>&1; then
+        (cd "$PG_TMP" && exec runuser -u "$PG_RUN_AS" -- "$@" 3>&-)
+    else
+        local cmd
+        cmd="$(printf '%q ' "$@")"
+        (cd "$PG_TMP" && exec su -s /bin/sh "$PG_RUN_AS" -c "$cmd" 3>&-)
+    fi
+}
+
+# shellcheck disable=SC2317 # reached via the EXIT trap
+stop_cluster() {
+    [ -n "$PG_TMP" ] || return 0
+    if [ "$PG_STARTED" = 1 ] && [ -f "$PG_TMP/data/postmaster.pid" ]; then
+        local pid
+        pid="$(head -n 1 "$PG_TMP/data/postmaster.pid" 2>/dev/null || true)"
+        if ! as_pg "$PG_BINDIR/pg_ctl" -D "$PG_TMP/data" -m immediate -w -t 30 \
+            stop >/dev/null 2>&1; then
+            # Last resort: kill the postmaster we started (by its pid).
+            if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+                log "ops/test.sh: pg_ctl stop failed; killing postmaster $pid"
+                kill -KILL "$pid" 2>/dev/null || true
+                for _ in 1 2 3 4 5 6 7 8 9 10; do
+                    kill -0 "$pid" 2>/dev/null || break
+                    sleep 0.5
+                done
+            fi
+        fi
+    fi
+    PG_STARTED=0
+    rm -rf -- "$PG_TMP"
+    PG_TMP=""
+}
+
+# shellcheck disable=SC2317 # reached via the EXIT trap
+summary() {
+    log ""
+    log "== telederm tests: summary =="
+    log "   SQLite:     $SQLITE_RESULT"
+    log "   PostgreSQL: $PG_RESULT"
+}
+
+# shellcheck disable=SC2317 # reached via the EXIT trap
+on_exit() {
+    local status=$?
+    exec 2>&3
+    # Ignore further Ctrl-C / TERM so cleanup itself is not cut short.
+    trap '' INT TERM
+    trap - EXIT
+    stop_cluster
+    summary
+    exit "$status"
+}
+trap on_exit EXIT
+# shellcheck disable=SC2317 # reached via the INT/TERM traps
+on_signal() {
+    exec 2>&3
+    log ""
+    log "ops/test.sh: interrupted by $1, cleaning up"
+    case "$CURRENT_PHASE" in
+        sqlite) SQLITE_RESULT="INTERRUPTED by $1" ;;
+        postgres) PG_RESULT="INTERRUPTED by $1" ;;
+    esac
+    exit "$2"
+}
+trap 'on_signal SIGINT 130' INT
+trap 'on_signal SIGTERM 143' TERM
+
+# ---------------------------------------------------------------- test runs
+
+LOCKED=()
+if [ -f Cargo.lock ]; then
+    LOCKED=(--locked)
+fi
+
+# run_tests PHASE CARGO-ARGS... -- passes the script's own args after them.
+run_tests() {
+    local phase=$1
+    shift
+    if [ -n "${TELEDERM_TEST_CMD_OVERRIDE:-}" ]; then
+        log "(TELEDERM_TEST_CMD_OVERRIDE set: running it instead of cargo)"
+        TELEDERM_TEST_PHASE="$phase" bash -c "$TELEDERM_TEST_CMD_OVERRIDE" \
+            test.sh-override ${SCRIPT_ARGS[@]+"${SCRIPT_ARGS[@]}"} 3>&-
+    else
+        cargo "$@" ${LOCKED[@]+"${LOCKED[@]}"} \
+            ${SCRIPT_ARGS[@]+"${SCRIPT_ARGS[@]}"} 3>&-
+    fi
+}
+
+SCRIPT_ARGS=("$@")
+
+# ---------------------------------------------------------------- PostgreSQL
+
+is_pg_bindir() {
+    [ -n "$1" ] && [ -x "$1/initdb" ] && [ -x "$1/pg_ctl" ] && [ -x "$1/postgres" ]
+}
+
+find_pg_bindir() {
+    local dir
+    if [ -n "${TELEDERM_PG_BINDIR:-}" ]; then # validated by the caller
+        printf '%s\n' "$TELEDERM_PG_BINDIR"
+        return 0
+    fi
+    if command -v pg_config >/dev/null 2>&1; then
+        dir="$(pg_config --bindir 2>/dev/null || true)"
+        if is_pg_bindir "$dir"; then
+            printf '%s\n' "$dir"
+            return 0
+        fi
+    fi
+    # Newest version first (sort -V: 9.6 < 10 < 15 < 16).
+    local candidates
+    candidates="$(
+        { ls -d /usr/lib/postgresql/*/bin /usr/pgsql-*/bin 2>/dev/null || true; } \
+            | sort -rV
+    )"
+    while IFS= read -r dir; do
+        if is_pg_bindir "$dir"; then
+            printf '%s\n' "$dir"
+            return 0
+        fi
+    done <<<"$candidates"
+    if command -v initdb >/dev/null 2>&1; then
+        dir="$(dirname "$(command -v initdb)")"
+        if is_pg_bindir "$dir"; then
+            printf '%s\n' "$dir"
+            return 0
+        fi
+    fi
+    return 1
+}
+
+install_postgres() {
+    log "ops/test.sh: no PostgreSQL server binaries found; TELEDERM_REQUIRE_POSTGRES=1," \
+        "installing the 'postgresql' package with apt-get"
+    apt-get update -qq 3>&- \
+        && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql </dev/null 3>&-
+}
+
+# Pick the non-root user that will own and run the cluster (root only).
+pick_pg_user() {
+    if getent passwd postgres >/dev/null 2>&1 || id -u postgres >/dev/null 2>&1; then
+        PG_RUN_AS=postgres
+        return 0
+    fi
+    if ! id -u "$PG_SYSTEM_USER_FALLBACK" >/dev/null 2>&1; then
+        log "ops/test.sh: creating system user $PG_SYSTEM_USER_FALLBACK to run PostgreSQL"
+        if command -v useradd >/dev/null 2>&1; then
+            local shell=/usr/sbin/nologin # runuser/su -s do not need a login shell
+            [ -x "$shell" ] || shell=/bin/false
+            useradd --system --no-create-home --shell "$shell" \
+                "$PG_SYSTEM_USER_FALLBACK" \
+                || die "useradd $PG_SYSTEM_USER_FALLBACK failed"
+        elif command -v adduser >/dev/null 2>&1; then # busybox/Alpine
+            adduser -S -D -H "$PG_SYSTEM_USER_FALLBACK" \
+                || die "adduser $PG_SYSTEM_USER_FALLBACK failed"
+        else
+            die "running as root, no 'postgres' user and no useradd/adduser" \
+                "to create one; PostgreSQL cannot run as root"
+        fi
+    fi
+    PG_RUN_AS=$PG_SYSTEM_USER_FALLBACK
+}
+
+# Create the temp dir. As root it must be reachable by $PG_RUN_AS (a private
+# $TMPDIR such as /root/tmp is not), and the socket path must stay short.
+make_pg_tmp() {
+    local base
+    for base in "${TMPDIR:-/tmp}" /tmp; do
+        PG_TMP="$(mktemp -d "$base/telederm-pg.XXXXXX" 2>/dev/null)" || continue
+        if [ "${#PG_TMP}" -gt 80 ]; then # unix socket paths max ~107 bytes
+            rm -rf -- "$PG_TMP"
+            PG_TMP=""
+            continue
+        fi
+        if [ -n "$PG_RUN_AS" ]; then
+            chown "$PG_RUN_AS" "$PG_TMP" || die "chown $PG_RUN_AS $PG_TMP failed"
+            if ! as_pg test -w "$PG_TMP" 2>/dev/null; then
+                rm -rf -- "$PG_TMP"
+                PG_TMP=""
+                continue
+            fi
+        fi
+        return 0
+    done
+    die "could not create a temp dir usable by ${PG_RUN_AS:-$(id -un)}"
+}
+
+port_in_use() {
+    # A successful TCP connect means something listens there.
+    timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" >/dev/null 2>&1
+}
+
+# Print a free port, probing upwards from a random start in 20000..59999.
+find_free_port() {
+    local start=$((20000 + (RANDOM * 32768 + RANDOM) % 40000)) i port
+    for ((i = 0; i < 200; i++)); do
+        port=$((20000 + (start - 20000 + i) % 40000))
+        if ! port_in_use "$port"; then
+            printf '%s\n' "$port"
+            return 0
+        fi
+    done
+    return 1
+}
+
+start_cluster() {
+    if [ "$(id -u)" = 0 ]; then
+        pick_pg_user
+    fi
+    make_pg_tmp
+
+    log "PostgreSQL binaries: $PG_BINDIR; cluster in $PG_TMP${PG_RUN_AS:+ (run as user $PG_RUN_AS)}"
+    if ! as_pg "$PG_BINDIR/initdb" -D "$PG_TMP/data" --auth=trust -U "$PG_ROLE" \
+        --no-sync --no-locale --encoding=UTF8 >"$PG_TMP/initdb.log" 2>&1; then
+        cat "$PG_TMP/initdb.log" >&2
+        die "initdb failed"
+    fi
+
+    # Throw-away settings: durability off for speed, TCP on loopback only,
+    # socket in our temp dir (not /var/run/postgresql), enough connections for
+    # parallel tests that each open a pool against their own database.
+    cat >>"$PG_TMP/data/postgresql.conf" <<EOF
+
+# --- ops/test.sh throw-away cluster ---
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$PG_TMP'
+max_connections = 400
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+wal_level = minimal
+max_wal_senders = 0
+checkpoint_timeout = 30min
+logging_collector = off
+EOF
+
+    # The port is probed free, but another process may grab it before the
+    # server binds: retry a few times with a new port.
+    local attempt
+    for attempt in 1 2 3 4 5; do
+        PG_PORT="$(find_free_port)" || die "no free TCP port found on 127.0.0.1"
+        PG_STARTED=1
+        if as_pg "$PG_BINDIR/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/postgres.log" \
+            -o "-p $PG_PORT" -w -t 60 start >/dev/null 2>&1; then
+            return 0
+        fi
+        PG_STARTED=0
+        if grep -qi 'could not bind\|address already in use' "$PG_TMP/postgres.log" 2>/dev/null; then
+            log "ops/test.sh: port $PG_PORT was taken (attempt $attempt), retrying"
+            # Make sure no half-started server is left, then retry.
+            stop_cluster_keep_dir
+            : >"$PG_TMP/postgres.log"
+            continue
+        fi
+        tail -n 30 "$PG_TMP/postgres.log" >&2 2>/dev/null || true
+        die "pg_ctl start failed (server log above)"
+    done
+    die "could not start PostgreSQL on a free port after 5 attempts"
+}
+
+# Stop a possibly half-started server but keep the temp dir (start retry).
+stop_cluster_keep_dir() {
+    if [ -f "$PG_TMP/data/postmaster.pid" ]; then
+        as_pg "$PG_BINDIR/pg_ctl" -D "$PG_TMP/data" -m immediate -w -t 30 \
+            stop >/dev/null 2>&1 || true
+    fi
+}
+
+# ---------------------------------------------------------------- phase 1
+
+header "SQLite"
+SQLITE_RESULT="did not finish"
+SQLITE_STATUS=0
+CURRENT_PHASE=sqlite
+run_tests sqlite test --workspace || SQLITE_STATUS=$?
+CURRENT_PHASE=""
+if [ "$SQLITE_STATUS" = 0 ]; then
+    SQLITE_RESULT="passed"
+else
+    SQLITE_RESULT="FAILED (exit $SQLITE_STATUS)"
+    log "ops/test.sh: SQLite phase failed (exit $SQLITE_STATUS); running the" \
+        "PostgreSQL phase anyway so both halves report"
+fi
+
+# ---------------------------------------------------------------- phase 2
+
+PG_BINDIR=""
+PG_PORT=""
+PG_INSTALL_TRIED=0
+if [ -n "${TELEDERM_PG_BINDIR:-}" ] && ! is_pg_bindir "$TELEDERM_PG_BINDIR"; then
+    PG_RESULT="FAILED (bad TELEDERM_PG_BINDIR)"
+    die "TELEDERM_PG_BINDIR=$TELEDERM_PG_BINDIR does not hold initdb, pg_ctl and postgres"
+fi
+if ! PG_BINDIR="$(find_pg_bindir)"; then
+    PG_BINDIR=""
+    if [ "${TELEDERM_REQUIRE_POSTGRES:-0}" = 1 ] && [ "$(id -u)" = 0 ] \
+        && command -v apt-get >/dev/null 2>&1; then
+        PG_INSTALL_TRIED=1
+        if install_postgres; then
+            PG_BINDIR="$(find_pg_bindir)" || PG_BINDIR=""
+        else
+            log "ops/test.sh: apt-get install postgresql failed"
+        fi
+    fi
+fi
+
+if [ -z "$PG_BINDIR" ]; then
+    if [ "${TELEDERM_REQUIRE_POSTGRES:-0}" = 1 ]; then
+        PG_RESULT="FAILED (no PostgreSQL server binaries, but TELEDERM_REQUIRE_POSTGRES=1)"
+        log ""
+        log "ops/test.sh: ERROR: TELEDERM_REQUIRE_POSTGRES=1 but no PostgreSQL server"
+        log "binaries (initdb, pg_ctl, postgres) were found."
+        if [ "$PG_INSTALL_TRIED" = 1 ]; then
+            log "Installing the 'postgresql' package with apt-get did not provide them."
+        else
+            log "Automatic install needs root and apt-get, so none was attempted."
+        fi
+        log "Install postgresql, or set TELEDERM_PG_BINDIR to its bin directory."
+        exit 1
+    fi
+    PG_RESULT="SKIPPED (no PostgreSQL server binaries found)"
+    log ""
+    log "###############################################################################"
+    log "#"
+    log "#  PostgreSQL half SKIPPED: no PostgreSQL server binaries found (install postgresql to run it)"
+    log "#"
+    log "###############################################################################"
+    exit "$SQLITE_STATUS"
+fi
+
+PG_RESULT="FAILED (could not start the throw-away cluster)"
+CURRENT_PHASE=postgres
+start_cluster
+
+header "PostgreSQL (port $PG_PORT)"
+PG_RESULT="did not finish"
+PG_STATUS=0
+TELEDERM_TEST_DATABASE_URL="postgres://$PG_ROLE@127.0.0.1:$PG_PORT/postgres" \
+    run_tests postgres test -p telederm-tests || PG_STATUS=$?
+CURRENT_PHASE=""
+if [ "$PG_STATUS" = 0 ]; then
+    PG_RESULT="passed"
+else
+    PG_RESULT="FAILED (exit $PG_STATUS)"
+    log ""
+    log "---- last 30 lines of the PostgreSQL server log ----"
+    tail -n 30 "$PG_TMP/postgres.log" >&2 2>/dev/null || true
+fi
+
+if [ "$SQLITE_STATUS" != 0 ] || [ "$PG_STATUS" != 0 ]; then
+    exit 1
+fi
+exit 0

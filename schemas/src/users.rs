@@ -1,0 +1,105 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Gp,
+    Dermatologist,
+    Coordinator,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [
+        Role::Gp,
+        Role::Dermatologist,
+        Role::Coordinator,
+        Role::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Gp => "gp",
+            Role::Dermatologist => "dermatologist",
+            Role::Coordinator => "coordinator",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| format!("unknown role `{s}` (gp, dermatologist, coordinator, admin)"))
+    }
+}
+
+/// A user as the API shows it (never its password hash).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    /// A GP's home territory: its cases go there.
+    pub home_territory: Option<String>,
+    /// The territories a coordinator manages.
+    #[serde(default)]
+    pub territories: Vec<String>,
+    /// French RPPS professional number (11 digits).
+    pub rpps: Option<String>,
+    pub webhook_url: Option<String>,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/users` (admin).
+#[derive(Clone, Serialize, Deserialize, ToSchema)]
+pub struct CreateUser {
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    /// At least 12 characters.
+    #[schema(format = Password)]
+    pub password: String,
+    /// Required for a GP, refused for other roles.
+    #[serde(default)]
+    pub home_territory: Option<String>,
+    /// Required (at least one) for a coordinator, refused for other roles.
+    #[serde(default)]
+    pub territories: Vec<String>,
+    #[serde(default)]
+    pub rpps: Option<String>,
+    #[serde(default)]
+    pub webhook_url: Option<String>,
+}
+
+impl std::fmt::Debug for CreateUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateUser")
+            .field("email", &self.email)
+            .field("role", &self.role)
+            .field("password", &"[redacted]")
+            .finish_non_exhaustive()
+    }
+}
+
+/// `GET /api/v1/users` filters.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserQuery {
+    /// Only users of this role. Coordinators may list dermatologists (to build the rota).
+    pub role: Option<Role>,
+}

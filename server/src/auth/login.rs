@@ -1,0 +1,47 @@
+//! Email + password login. Unknown users, wrong passwords and disabled users all get the same
+//! answer, after the same work.
+
+use std::net::IpAddr;
+
+use secrecy::SecretString;
+use telederm_schemas::{LoginRequest, TokenResponse};
+
+use crate::{auth::password::verify_password, domain::Email, error::ApiError, state::AppState};
+
+pub async fn login(
+    state: &AppState,
+    req: LoginRequest,
+    address: Option<IpAddr>,
+) -> Result<TokenResponse, ApiError> {
+    let account = req.email.trim().to_lowercase();
+    state
+        .throttle
+        .check(&account, address)
+        .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })?;
+
+    let found = match Email::parse(&req.email) {
+        Ok(email) => state.repo.user_credentials(&email).await?,
+        Err(_) => None,
+    };
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), Some(hash)),
+        None => (None, None),
+    };
+    let password_ok = verify_password(hash, SecretString::from(req.password)).await?;
+    let user = match user {
+        Some(user) if password_ok && !user.is_disabled() => user,
+        _ => {
+            state.throttle.record_failure(&account, address);
+            tracing::info!(outcome = "refused", "login");
+            return Err(ApiError::BadCredentials);
+        }
+    };
+    state.throttle.record_success(&account);
+    let (access_token, expires_at) = state.tokens.issue(user.id, user.role)?;
+    tracing::info!(outcome = "success", user_id = %user.id, "login");
+    Ok(TokenResponse {
+        access_token,
+        token_type: "Bearer".into(),
+        expires_at,
+    })
+}

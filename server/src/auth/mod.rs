@@ -1,0 +1,13 @@
+//! Who the caller is and what it may do: passwords, tokens, the `AuthenticatedUser` extractor,
+//! login throttling, and the access policy in one place.
+
+mod extractor;
+pub mod jwt;
+pub mod login;
+pub mod password;
+pub mod policy;
+mod throttle;
+
+pub use extractor::AuthenticatedUser;
+pub use jwt::{Claims, TokenIssuer};
+pub use throttle::LoginThrottle;

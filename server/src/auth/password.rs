@@ -1,0 +1,81 @@
+//! argon2id password hashes (PHC strings), computed off the async threads.
+
+use std::sync::OnceLock;
+
+use argon2::{
+    password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
+    Argon2,
+};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::telemetry::spawn_blocking_in_span;
+
+fn hasher() -> Argon2<'static> {
+    // argon2id, 19 MiB, 2 passes, 1 lane: the OWASP baseline.
+    Argon2::default()
+}
+
+pub async fn hash_password(password: SecretString) -> anyhow::Result<String> {
+    spawn_blocking_in_span(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        hasher()
+            .hash_password(password.expose_secret().as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
+    })
+    .await?
+}
+
+/// Checks `candidate` against `hash`; with no hash (unknown user) it checks against a dummy hash
+/// so that both answers take the same time.
+pub async fn verify_password(
+    hash: Option<String>,
+    candidate: SecretString,
+) -> anyhow::Result<bool> {
+    spawn_blocking_in_span(move || {
+        let known = hash.is_some();
+        let hash = hash.unwrap_or_else(|| dummy_hash().to_owned());
+        let parsed =
+            PasswordHash::new(&hash).map_err(|e| anyhow::anyhow!("stored hash unreadable: {e}"))?;
+        let ok = hasher()
+            .verify_password(candidate.expose_secret().as_bytes(), &parsed)
+            .is_ok();
+        Ok(known && ok)
+    })
+    .await?
+}
+
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let salt = SaltString::generate(&mut OsRng);
+        hasher()
+            .hash_password(b"telederm-timing-equaliser", &salt)
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn round_trip() {
+        let h = hash_password(SecretString::from("correct horse"))
+            .await
+            .unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(
+            verify_password(Some(h.clone()), SecretString::from("correct horse"))
+                .await
+                .unwrap()
+        );
+        assert!(!verify_password(Some(h), SecretString::from("wrong"))
+            .await
+            .unwrap());
+        assert!(!verify_password(None, SecretString::from("anything"))
+            .await
+            .unwrap());
+    }
+}

@@ -1,0 +1,83 @@
+use std::io::BufRead;
+
+use clap::Subcommand;
+use telederm_schemas as wire;
+
+use crate::{accounts, config::Settings, domain::NewUser, error::ApiError, startup::open_database};
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a user; the password is prompted, or read from stdin with --password-stdin.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// gp, dermatologist, coordinator or admin.
+        #[arg(long)]
+        role: wire::Role,
+        /// A GP's home territory.
+        #[arg(long)]
+        home_territory: Option<String>,
+        /// A coordinator's territory (repeatable).
+        #[arg(long = "territory")]
+        territories: Vec<String>,
+        #[arg(long)]
+        rpps: Option<String>,
+        #[arg(long)]
+        webhook_url: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+pub async fn run(settings: Settings, cmd: &AdminCommand) -> anyhow::Result<()> {
+    let AdminCommand::CreateUser {
+        email,
+        name,
+        role,
+        home_territory,
+        territories,
+        rpps,
+        webhook_url,
+        password_stdin,
+    } = cmd;
+    let password = if *password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    } else {
+        rpassword::prompt_password(format!("Password for {email}: "))?
+    };
+    let new = NewUser::parse(wire::CreateUser {
+        email: email.clone(),
+        display_name: name.clone(),
+        role: *role,
+        password,
+        home_territory: home_territory.clone(),
+        territories: territories.clone(),
+        rpps: rpps.clone(),
+        webhook_url: webhook_url.clone(),
+    })
+    .map_err(|e| anyhow::anyhow!(describe(ApiError::from(e))))?;
+    let repo = open_database(&settings).await?;
+    let user = accounts::create_user(repo.as_ref(), new)
+        .await
+        .map_err(|e| anyhow::anyhow!(describe(e)))?;
+    println!("{}", user.id);
+    eprintln!("created {} ({})", user.email, user.role);
+    Ok(())
+}
+
+fn describe(e: ApiError) -> String {
+    match e {
+        ApiError::Validation(fields) => fields
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        ApiError::Internal(e) => format!("{e:#}"),
+        other => other.to_string(),
+    }
+}

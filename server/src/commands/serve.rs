@@ -1,0 +1,30 @@
+use crate::{
+    config::{Environment, Settings},
+    demo,
+    startup::{open_database, Application},
+    telemetry,
+};
+
+pub async fn run(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
+    telemetry::init(settings.environment == Environment::Production);
+    if demo_mode && settings.environment == Environment::Production {
+        anyhow::bail!("demo mode is refused in production");
+    }
+    let repo = open_database(&settings).await?;
+    if demo_mode {
+        demo::seed(repo.as_ref()).await?;
+    }
+    let app = Application::build_with_repo(&settings, repo).await?;
+    if demo_mode {
+        let host = settings
+            .http
+            .bind
+            .rsplit_once(':')
+            .map(|(h, _)| h)
+            .unwrap_or("127.0.0.1");
+        // Printed, not logged: it is for the person at the terminal.
+        println!("{}", demo::banner(&format!("http://{host}:{}", app.port())));
+    }
+    app.run_until_stopped().await?;
+    Ok(())
+}

@@ -1,0 +1,210 @@
+//! Settings: built-in defaults, then an optional file, then `TELEDERM__...` environment variables
+//! (last wins), then command-line flags.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use base64::Engine;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// Signing key used when none is configured in development. Production refuses it.
+pub const DEV_SIGNING_KEY: &str =
+    "dGVsZWRlcm0tZGV2ZWxvcG1lbnQtb25seS1zaWduaW5nLWtleS0wMDAwMDAwMA==";
+/// Tokens may not live longer than this (issue #2: at most one hour).
+pub const MAX_TOKEN_TTL_SECS: u64 = 3600;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub environment: Environment,
+    pub data_dir: PathBuf,
+    pub http: HttpSettings,
+    pub database: DatabaseSettings,
+    pub auth: AuthSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct HttpSettings {
+    /// `ADDR:PORT`; port 0 picks a free port.
+    pub bind: String,
+    /// Worker threads; defaults to the number of cores.
+    pub workers: Option<usize>,
+    pub max_json_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    /// `sqlite://...` or `postgres://...`; defaults to `sqlite://<data_dir>/telederm.db`.
+    pub url: Option<SecretString>,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuthSettings {
+    /// Base64 of at least 32 random bytes (`telederm-server keys signing-key` makes one).
+    pub signing_key: Option<SecretString>,
+    pub issuer: String,
+    pub audience: String,
+    pub token_ttl_secs: u64,
+    pub login_failure_window_secs: u64,
+    pub max_failures_per_account: u32,
+    pub max_failures_per_address: u32,
+}
+
+/// Command-line values that override every other source.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub bind: Option<String>,
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Settings {
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Settings> {
+        let mut builder = config::Config::builder()
+            .set_default("environment", "development")?
+            .set_default("data_dir", "./data")?
+            .set_default("http.bind", "127.0.0.1:8080")?
+            .set_default("http.max_json_bytes", 64 * 1024)?
+            .set_default("database.max_connections", 10)?
+            .set_default("auth.issuer", "telederm")?
+            .set_default("auth.audience", "telederm-api")?
+            .set_default("auth.token_ttl_secs", 3600)?
+            .set_default("auth.login_failure_window_secs", 900)?
+            .set_default("auth.max_failures_per_account", 5)?
+            .set_default("auth.max_failures_per_address", 20)?;
+        if let Some(file) = file {
+            builder = builder.add_source(config::File::from(file).required(true));
+        }
+        builder = builder.add_source(
+            config::Environment::with_prefix("TELEDERM")
+                .prefix_separator("__")
+                .separator("__")
+                .try_parsing(true),
+        );
+        if let Some(bind) = &overrides.bind {
+            builder = builder.set_override("http.bind", bind.as_str())?;
+        }
+        if let Some(dir) = &overrides.data_dir {
+            builder = builder.set_override("data_dir", dir.to_string_lossy().as_ref())?;
+        }
+        let settings: Settings = builder
+            .build()?
+            .try_deserialize()
+            .context("invalid configuration")?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Refuse settings that would be unsafe to run with.
+    pub fn check(&self) -> anyhow::Result<()> {
+        if self.auth.token_ttl_secs == 0 || self.auth.token_ttl_secs > MAX_TOKEN_TTL_SECS {
+            bail!("auth.token_ttl_secs must be between 1 and {MAX_TOKEN_TTL_SECS}");
+        }
+        if self.environment == Environment::Production {
+            match &self.auth.signing_key {
+                None => bail!("production requires auth.signing_key (TELEDERM__AUTH__SIGNING_KEY)"),
+                Some(k) if k.expose_secret() == DEV_SIGNING_KEY => {
+                    bail!("production refuses the development signing key")
+                }
+                Some(_) => {}
+            }
+        }
+        self.signing_key()?;
+        Ok(())
+    }
+
+    /// The raw signing key bytes.
+    pub fn signing_key(&self) -> anyhow::Result<Vec<u8>> {
+        let encoded = self
+            .auth
+            .signing_key
+            .as_ref()
+            .map(|k| k.expose_secret())
+            .unwrap_or(DEV_SIGNING_KEY);
+        let key = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .context("auth.signing_key is not valid base64")?;
+        if key.len() < 32 {
+            bail!("auth.signing_key must hold at least 32 bytes");
+        }
+        Ok(key)
+    }
+
+    pub fn uses_dev_signing_key(&self) -> bool {
+        self.auth
+            .signing_key
+            .as_ref()
+            .is_none_or(|k| k.expose_secret() == DEV_SIGNING_KEY)
+    }
+
+    pub fn database_url(&self) -> SecretString {
+        match &self.database.url {
+            Some(url) => url.clone(),
+            None => {
+                let path = self.data_dir.join("telederm.db");
+                SecretString::from(format!("sqlite://{}?mode=rwc", path.display()))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defaults() -> Settings {
+        Settings::load(None, &Overrides::default()).unwrap()
+    }
+
+    #[test]
+    fn defaults_are_development_on_sqlite() {
+        let s = defaults();
+        assert_eq!(s.environment, Environment::Development);
+        assert_eq!(s.http.bind, "127.0.0.1:8080");
+        assert!(s.database_url().expose_secret().starts_with("sqlite://"));
+        assert!(s.signing_key().unwrap().len() >= 32);
+    }
+
+    #[test]
+    fn production_refuses_the_development_key() {
+        let mut s = defaults();
+        s.environment = Environment::Production;
+        assert!(s.check().is_err());
+        s.auth.signing_key = Some(SecretString::from(DEV_SIGNING_KEY));
+        assert!(s.check().is_err());
+        s.auth.signing_key = Some(SecretString::from(
+            base64::engine::general_purpose::STANDARD.encode([7u8; 32]),
+        ));
+        assert!(s.check().is_ok());
+    }
+
+    #[test]
+    fn short_keys_and_long_tokens_are_refused() {
+        let mut s = defaults();
+        s.auth.signing_key = Some(SecretString::from(
+            base64::engine::general_purpose::STANDARD.encode([7u8; 31]),
+        ));
+        assert!(s.check().is_err());
+        let mut s = defaults();
+        s.auth.token_ttl_secs = 7200;
+        assert!(s.check().is_err());
+    }
+
+    #[test]
+    fn flags_override_defaults() {
+        let o = Overrides {
+            bind: Some("127.0.0.1:0".into()),
+            data_dir: Some("/tmp/x".into()),
+        };
+        let s = Settings::load(None, &o).unwrap();
+        assert_eq!(s.http.bind, "127.0.0.1:0");
+        assert_eq!(s.data_dir, PathBuf::from("/tmp/x"));
+    }
+}

@@ -1,0 +1,329 @@
+//! Repository code whose SQL both backends accept unchanged, written once and expanded for each
+//! backend type by `impl_common_repos!` (the macro only fills in the pool type).
+
+pub(crate) const USER_COLUMNS: &str =
+    "id, email, display_name, role, home_territory, rpps, webhook_url, disabled_at, created_at";
+
+macro_rules! impl_common_repos {
+    ($repo:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::db::UserRepo for $repo {
+            async fn create_user(
+                &self,
+                user: &$crate::domain::User,
+                password_hash: &str,
+            ) -> Result<(), $crate::db::RepoError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "INSERT INTO users (id, email, display_name, role, password_hash, \
+                     home_territory, rpps, webhook_url, disabled_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(user.id.as_uuid())
+                .bind(user.email.as_str())
+                .bind(user.display_name.as_str())
+                .bind(user.role.as_str())
+                .bind(password_hash)
+                .bind(user.home_territory.as_ref().map(|t| t.as_str()))
+                .bind(user.rpps.as_ref().map(|r| r.as_str()))
+                .bind(user.webhook_url.as_ref().map(|u| u.as_str()))
+                .bind(user.disabled_at)
+                .bind(user.created_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| {
+                    $crate::db::conflict_on_unique(e, "a user with this email already exists")
+                })?;
+                for territory in &user.territories {
+                    sqlx::query(
+                        "INSERT INTO coordinator_territories (user_id, territory_code) \
+                         VALUES ($1, $2)",
+                    )
+                    .bind(user.id.as_uuid())
+                    .bind(territory.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn user(
+                &self,
+                id: $crate::domain::UserId,
+            ) -> Result<Option<$crate::domain::User>, $crate::db::RepoError> {
+                use $crate::db::rows::{CoordinatorTerritoryRow, UserRow};
+                let sql = format!(
+                    "SELECT {} FROM users WHERE id = $1",
+                    $crate::db::common::USER_COLUMNS
+                );
+                let Some(row) = sqlx::query_as::<_, UserRow>(&sql)
+                    .bind(id.as_uuid())
+                    .fetch_optional(&self.pool)
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                let territories = sqlx::query_as::<_, CoordinatorTerritoryRow>(
+                    "SELECT user_id, territory_code FROM coordinator_territories \
+                     WHERE user_id = $1 ORDER BY territory_code",
+                )
+                .bind(id.as_uuid())
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(Some(row.into_user(&territories)?))
+            }
+
+            async fn user_credentials(
+                &self,
+                email: &$crate::domain::Email,
+            ) -> Result<Option<($crate::domain::User, String)>, $crate::db::RepoError> {
+                use $crate::db::rows::{CoordinatorTerritoryRow, UserCredentialsRow};
+                let sql = format!(
+                    "SELECT {}, password_hash FROM users WHERE email = $1",
+                    $crate::db::common::USER_COLUMNS
+                );
+                let Some(row) = sqlx::query_as::<_, UserCredentialsRow>(&sql)
+                    .bind(email.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                let territories = sqlx::query_as::<_, CoordinatorTerritoryRow>(
+                    "SELECT user_id, territory_code FROM coordinator_territories \
+                     WHERE user_id = $1 ORDER BY territory_code",
+                )
+                .bind(row.user.id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(Some((row.user.into_user(&territories)?, row.password_hash)))
+            }
+
+            async fn list_users(&self) -> Result<Vec<$crate::domain::User>, $crate::db::RepoError> {
+                use $crate::db::rows::{CoordinatorTerritoryRow, UserRow};
+                let sql = format!(
+                    "SELECT {} FROM users ORDER BY created_at, email",
+                    $crate::db::common::USER_COLUMNS
+                );
+                let rows = sqlx::query_as::<_, UserRow>(&sql).fetch_all(&self.pool).await?;
+                let territories = sqlx::query_as::<_, CoordinatorTerritoryRow>(
+                    "SELECT user_id, territory_code FROM coordinator_territories \
+                     ORDER BY territory_code",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| r.into_user(&territories))
+                    .collect::<anyhow::Result<_>>()?)
+            }
+
+            async fn disable_user(
+                &self,
+                id: $crate::domain::UserId,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Option<$crate::domain::User>, $crate::db::RepoError> {
+                // Disabling twice keeps the first time.
+                sqlx::query(
+                    "UPDATE users SET disabled_at = COALESCE(disabled_at, $2) WHERE id = $1",
+                )
+                .bind(id.as_uuid())
+                .bind(at)
+                .execute(&self.pool)
+                .await?;
+                $crate::db::UserRepo::user(self, id).await
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::db::TerritoryRepo for $repo {
+            async fn create_territory(
+                &self,
+                t: &$crate::domain::Territory,
+            ) -> Result<(), $crate::db::RepoError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "INSERT INTO territories (code, name, timezone, created_at) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(t.code.as_str())
+                .bind(t.name.as_str())
+                .bind(t.timezone.name())
+                .bind(chrono::Utc::now())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| $crate::db::conflict_on_unique(e, "this territory already exists"))?;
+                for (position, fallback) in t.fallbacks.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO territory_fallbacks (territory_code, position, fallback_code) \
+                         VALUES ($1, $2, $3)",
+                    )
+                    .bind(t.code.as_str())
+                    .bind(position as i32)
+                    .bind(fallback.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn territory(
+                &self,
+                code: &$crate::domain::TerritoryCode,
+            ) -> Result<Option<$crate::domain::Territory>, $crate::db::RepoError> {
+                use $crate::db::rows::{FallbackRow, TerritoryRow};
+                let Some(row) = sqlx::query_as::<_, TerritoryRow>(
+                    "SELECT code, name, timezone FROM territories WHERE code = $1",
+                )
+                .bind(code.as_str())
+                .fetch_optional(&self.pool)
+                .await?
+                else {
+                    return Ok(None);
+                };
+                let fallbacks = sqlx::query_as::<_, FallbackRow>(
+                    "SELECT territory_code, fallback_code FROM territory_fallbacks \
+                     WHERE territory_code = $1 ORDER BY position",
+                )
+                .bind(code.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(Some(row.into_territory(&fallbacks)?))
+            }
+
+            async fn list_territories(
+                &self,
+            ) -> Result<Vec<$crate::domain::Territory>, $crate::db::RepoError> {
+                use $crate::db::rows::{FallbackRow, TerritoryRow};
+                let rows = sqlx::query_as::<_, TerritoryRow>(
+                    "SELECT code, name, timezone FROM territories ORDER BY code",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                let fallbacks = sqlx::query_as::<_, FallbackRow>(
+                    "SELECT territory_code, fallback_code FROM territory_fallbacks \
+                     ORDER BY territory_code, position",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| r.into_territory(&fallbacks))
+                    .collect::<anyhow::Result<_>>()?)
+            }
+
+            async fn update_territory(
+                &self,
+                t: &$crate::domain::Territory,
+            ) -> Result<bool, $crate::db::RepoError> {
+                let mut tx = self.pool.begin().await?;
+                let updated = sqlx::query(
+                    "UPDATE territories SET name = $2, timezone = $3 WHERE code = $1",
+                )
+                .bind(t.code.as_str())
+                .bind(t.name.as_str())
+                .bind(t.timezone.name())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if updated == 0 {
+                    return Ok(false);
+                }
+                sqlx::query("DELETE FROM territory_fallbacks WHERE territory_code = $1")
+                    .bind(t.code.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                for (position, fallback) in t.fallbacks.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO territory_fallbacks (territory_code, position, fallback_code) \
+                         VALUES ($1, $2, $3)",
+                    )
+                    .bind(t.code.as_str())
+                    .bind(position as i32)
+                    .bind(fallback.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(true)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::db::ShiftRepo for $repo {
+            async fn create_shift(
+                &self,
+                s: &$crate::domain::Shift,
+                created_by: $crate::domain::UserId,
+            ) -> Result<(), $crate::db::RepoError> {
+                sqlx::query(
+                    "INSERT INTO oncall_shifts (id, dermatologist_id, territory_code, starts_at, \
+                     ends_at, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(s.id.as_uuid())
+                .bind(s.dermatologist.as_uuid())
+                .bind(s.territory.as_str())
+                .bind(s.starts_at)
+                .bind(s.ends_at)
+                .bind(created_by.as_uuid())
+                .bind(chrono::Utc::now())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn shift(
+                &self,
+                id: $crate::domain::ShiftId,
+            ) -> Result<Option<$crate::domain::Shift>, $crate::db::RepoError> {
+                let row = sqlx::query_as::<_, $crate::db::rows::ShiftRow>(
+                    "SELECT id, dermatologist_id, territory_code, starts_at, ends_at \
+                     FROM oncall_shifts WHERE id = $1",
+                )
+                .bind(id.as_uuid())
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(|r| r.into_shift()).transpose()?)
+            }
+
+            async fn shifts_overlapping(
+                &self,
+                territory: &$crate::domain::TerritoryCode,
+                from: chrono::DateTime<chrono::Utc>,
+                to: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Vec<$crate::domain::Shift>, $crate::db::RepoError> {
+                let rows = sqlx::query_as::<_, $crate::db::rows::ShiftRow>(
+                    "SELECT id, dermatologist_id, territory_code, starts_at, ends_at \
+                     FROM oncall_shifts \
+                     WHERE territory_code = $1 AND starts_at < $3 AND ends_at > $2 \
+                     ORDER BY starts_at, id",
+                )
+                .bind(territory.as_str())
+                .bind(from)
+                .bind(to)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| r.into_shift())
+                    .collect::<anyhow::Result<_>>()?)
+            }
+
+            async fn delete_shift(
+                &self,
+                id: $crate::domain::ShiftId,
+            ) -> Result<bool, $crate::db::RepoError> {
+                let deleted = sqlx::query("DELETE FROM oncall_shifts WHERE id = $1")
+                    .bind(id.as_uuid())
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                Ok(deleted > 0)
+            }
+        }
+    };
+}
+
+pub(crate) use impl_common_repos;

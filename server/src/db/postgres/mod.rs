@@ -1,0 +1,44 @@
+//! The backend at scale: PostgreSQL shared by several stateless server instances.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+
+use super::{common::impl_common_repos, Repo, RepoError};
+
+pub struct PgRepo {
+    pool: PgPool,
+}
+
+impl PgRepo {
+    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<PgRepo> {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        Ok(PgRepo { pool })
+    }
+}
+
+impl_common_repos!(PgRepo);
+
+#[async_trait]
+impl Repo for PgRepo {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn migrate(&self) -> Result<(), RepoError> {
+        sqlx::migrate!("./migrations/postgres")
+            .run(&self.pool)
+            .await
+            .map_err(|e| RepoError::Other(e.into()))
+    }
+
+    async fn ping(&self) -> Result<(), RepoError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,187 @@
+//! Demo data, so that a newcomer can try every role at once: two territories that back each other
+//! up, a GP in each, a dermatologist on call for each over the coming 7 days, a coordinator of
+//! both and an admin. Running it again tops up the rota and changes nothing else.
+
+use chrono::{Duration, Utc};
+use telederm_schemas as wire;
+
+use crate::{
+    accounts,
+    db::Repo,
+    domain::{Email, NewShift, NewUser, Role, Territory, TerritoryCode},
+    error::ApiError,
+};
+
+pub const PASSWORD: &str = "demo-password";
+
+/// (email, name, role, home territory, coordinated territories)
+type DemoUser = (
+    &'static str,
+    &'static str,
+    Role,
+    Option<&'static str>,
+    &'static [&'static str],
+);
+
+const USERS: [DemoUser; 6] = [
+    (
+        "gp13@demo.test",
+        "Dr Camille Roux (GP, Marseille)",
+        Role::Gp,
+        Some("13"),
+        &[],
+    ),
+    (
+        "gp84@demo.test",
+        "Dr Julien Morel (GP, Avignon)",
+        Role::Gp,
+        Some("84"),
+        &[],
+    ),
+    (
+        "derm1@demo.test",
+        "Dr Léa Fabre (dermatologist)",
+        Role::Dermatologist,
+        None,
+        &[],
+    ),
+    (
+        "derm2@demo.test",
+        "Dr Hugo Blanc (dermatologist)",
+        Role::Dermatologist,
+        None,
+        &[],
+    ),
+    (
+        "coord@demo.test",
+        "Inès Garnier (coordinator)",
+        Role::Coordinator,
+        None,
+        &["13", "84"],
+    ),
+    ("admin@demo.test", "Admin", Role::Admin, None, &[]),
+];
+
+/// (code, name, fallback)
+const TERRITORIES: [(&str, &str, &str); 2] =
+    [("13", "Bouches-du-Rhône", "84"), ("84", "Vaucluse", "13")];
+
+/// Who is on call where: (dermatologist, territory).
+const ROTA: [(&str, &str); 2] = [("derm1@demo.test", "13"), ("derm2@demo.test", "84")];
+
+pub async fn seed(repo: &dyn Repo) -> anyhow::Result<()> {
+    // Each territory names the other as its fallback: create both, then link them.
+    for (code, name, _) in TERRITORIES {
+        let parsed = TerritoryCode::parse(code).map_err(anyhow::Error::msg)?;
+        if repo.territory(&parsed).await?.is_none() {
+            repo.create_territory(&territory(code, name, &[])?).await?;
+        }
+    }
+    for (code, name, fallback) in TERRITORIES {
+        repo.update_territory(&territory(code, name, &[fallback])?)
+            .await?;
+    }
+    for (email, name, role, home, territories) in USERS {
+        let parsed = Email::parse(email).map_err(anyhow::Error::msg)?;
+        if repo.user_credentials(&parsed).await?.is_some() {
+            continue;
+        }
+        let new = NewUser::parse(wire::CreateUser {
+            email: email.into(),
+            display_name: name.into(),
+            role,
+            password: PASSWORD.into(),
+            home_territory: home.map(Into::into),
+            territories: territories.iter().map(|t| t.to_string()).collect(),
+            rpps: None,
+            webhook_url: None,
+        })
+        .map_err(|e| anyhow::anyhow!("demo user {email}: {:?}", e.into_fields()))?;
+        accounts::create_user(repo, new)
+            .await
+            .map_err(api_to_anyhow)?;
+    }
+    top_up_rota(repo).await
+}
+
+/// Make sure each demo dermatologist is on call from now until at least 7 days ahead.
+async fn top_up_rota(repo: &dyn Repo) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let horizon = now + Duration::days(7);
+    let admin = demo_user(repo, "admin@demo.test").await?;
+    for (email, code) in ROTA {
+        let derm = demo_user(repo, email).await?;
+        let territory = TerritoryCode::parse(code).map_err(anyhow::Error::msg)?;
+        let shifts = repo.shifts_overlapping(&territory, now, horizon).await?;
+        let covered_until = shifts
+            .iter()
+            .filter(|s| s.dermatologist == derm.id && s.starts_at <= now)
+            .map(|s| s.ends_at)
+            .max();
+        if covered_until.is_some_and(|end| end >= horizon) {
+            continue;
+        }
+        let start = covered_until.unwrap_or(now - Duration::hours(1));
+        let shift = NewShift::parse(&wire::CreateShift {
+            dermatologist_id: derm.id.as_uuid(),
+            territory: code.into(),
+            starts_at: start,
+            ends_at: horizon + Duration::days(1),
+        })
+        .map_err(|e| anyhow::anyhow!("demo shift: {:?}", e.into_fields()))?;
+        repo.create_shift(shift.shift(), admin.id).await?;
+    }
+    Ok(())
+}
+
+async fn demo_user(repo: &dyn Repo, email: &str) -> anyhow::Result<crate::domain::User> {
+    let parsed = Email::parse(email).map_err(anyhow::Error::msg)?;
+    repo.user_credentials(&parsed)
+        .await?
+        .map(|(u, _)| u)
+        .ok_or_else(|| anyhow::anyhow!("demo user {email} missing"))
+}
+
+fn territory(code: &str, name: &str, fallbacks: &[&str]) -> anyhow::Result<Territory> {
+    Territory::parse(&wire::CreateTerritory {
+        code: code.into(),
+        name: name.into(),
+        timezone: Some("Europe/Paris".into()),
+        fallbacks: fallbacks.iter().map(|f| f.to_string()).collect(),
+    })
+    .map_err(|e| anyhow::anyhow!("demo territory {code}: {:?}", e.into_fields()))
+}
+
+fn api_to_anyhow(e: ApiError) -> anyhow::Error {
+    match e {
+        ApiError::Internal(e) => e,
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+/// What to print at start, so that the newcomer knows how to log in.
+pub fn banner(base_url: &str) -> String {
+    let mut out =
+        format!("\ntelederm demo at {base_url}\nEvery demo user has the password `{PASSWORD}`:\n");
+    for (email, name, role, home, territories) in USERS {
+        let place = home
+            .map(|h| format!("territory {h}"))
+            .unwrap_or_else(|| match territories {
+                [] => String::new(),
+                ts => format!("territories {}", ts.join(", ")),
+            });
+        let place = match ROTA.iter().find(|(e, _)| *e == email) {
+            Some((_, t)) => format!("on call for {t}"),
+            None => place,
+        };
+        out.push_str(&format!(
+            "  {email:<18} {:<14} {place:<22} {name}\n",
+            role.as_str()
+        ));
+    }
+    out.push_str(&format!(
+        "Try: curl -s {base_url}/api/v1/auth/login -H 'content-type: application/json' \
+         -d '{{\"email\":\"gp13@demo.test\",\"password\":\"{PASSWORD}\"}}'\n"
+    ));
+    out
+}

@@ -1,0 +1,23 @@
+//! Validated domain types. Each has a private field and one constructor that checks it, so a value
+//! of the type is valid wherever it is seen.
+
+mod clock;
+mod email;
+mod ids;
+mod password;
+mod shift;
+mod territory;
+mod text;
+mod user;
+mod validation;
+
+pub use clock::now;
+pub use email::Email;
+pub use ids::{ShiftId, UserId};
+pub use password::NewPassword;
+pub use shift::{NewShift, Shift, MAX_SHIFT_HOURS};
+pub use telederm_schemas::Role;
+pub use territory::{Territory, TerritoryCode, Timezone};
+pub use text::{DisplayName, Rpps, TerritoryName, WebhookUrl};
+pub use user::{NewUser, User};
+pub use validation::ValidationErrors;

@@ -1,0 +1,180 @@
+//! One error type for the HTTP layer, rendered as `application/problem+json` with a stable code.
+//!
+//! Unexpected errors become an opaque 500; their cause goes to the log, never to the client.
+
+use actix_web::{
+    error::{JsonPayloadError, PathError, QueryPayloadError},
+    http::{header, StatusCode},
+    HttpRequest, HttpResponse, ResponseError,
+};
+use telederm_schemas::{FieldError, Problem};
+
+use crate::{db::RepoError, domain::ValidationErrors, telemetry::current_request_id};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("the request has invalid fields")]
+    Validation(Vec<FieldError>),
+    #[error("authentication required: log in and send `Authorization: Bearer <token>`")]
+    Unauthenticated,
+    #[error("invalid email or password")]
+    BadCredentials,
+    #[error("your role may not do this")]
+    Forbidden,
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    InvalidState(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("too many failed attempts; retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("{0}")]
+    NotReady(String),
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    /// The stable machine code and HTTP status of each variant.
+    pub fn code_and_status(&self) -> (&'static str, StatusCode) {
+        use ApiError::*;
+        match self {
+            BadRequest(_) => ("bad_request", StatusCode::BAD_REQUEST),
+            Validation(_) => ("validation_failed", StatusCode::UNPROCESSABLE_ENTITY),
+            Unauthenticated | BadCredentials => ("unauthenticated", StatusCode::UNAUTHORIZED),
+            Forbidden => ("forbidden", StatusCode::FORBIDDEN),
+            NotFound(_) => ("not_found", StatusCode::NOT_FOUND),
+            MethodNotAllowed => ("method_not_allowed", StatusCode::METHOD_NOT_ALLOWED),
+            Conflict(_) => ("conflict", StatusCode::CONFLICT),
+            InvalidState(_) => ("invalid_state", StatusCode::CONFLICT),
+            PayloadTooLarge(_) => ("payload_too_large", StatusCode::PAYLOAD_TOO_LARGE),
+            UnsupportedMediaType(_) => {
+                ("unsupported_media_type", StatusCode::UNSUPPORTED_MEDIA_TYPE)
+            }
+            RateLimited { .. } => ("rate_limited", StatusCode::TOO_MANY_REQUESTS),
+            NotReady(_) => ("not_ready", StatusCode::SERVICE_UNAVAILABLE),
+            Internal(_) => ("internal", StatusCode::INTERNAL_SERVER_ERROR),
+        }
+    }
+
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        ApiError::Validation(vec![FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }])
+    }
+
+    fn problem(&self) -> Problem {
+        let (code, status) = self.code_and_status();
+        Problem {
+            kind: format!("https://telederm.fr/problems/{code}"),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            code: code.to_owned(),
+            detail: self.to_string(),
+            request_id: current_request_id(),
+            errors: match self {
+                ApiError::Validation(errors) => errors.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.code_and_status().1
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(cause) = self {
+            tracing::error!(error = ?cause, "internal error");
+        }
+        let mut res = HttpResponse::build(self.status_code());
+        res.content_type("application/problem+json");
+        res.insert_header((header::CACHE_CONTROL, "no-store"));
+        match self {
+            ApiError::Unauthenticated | ApiError::BadCredentials => {
+                res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            ApiError::RateLimited { retry_after_secs } => {
+                res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            _ => {}
+        }
+        res.json(self.problem())
+    }
+}
+
+impl From<RepoError> for ApiError {
+    fn from(e: RepoError) -> Self {
+        match e {
+            RepoError::Conflict(what) => ApiError::Conflict(what),
+            RepoError::Other(e) => ApiError::Internal(e),
+        }
+    }
+}
+
+impl From<ValidationErrors> for ApiError {
+    fn from(e: ValidationErrors) -> Self {
+        ApiError::Validation(e.into_fields())
+    }
+}
+
+/// Extractor failures use the same problem format as handlers.
+pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let api = match err {
+        JsonPayloadError::OverflowKnownLength { limit, .. }
+        | JsonPayloadError::Overflow { limit } => {
+            ApiError::PayloadTooLarge(format!("the JSON body is larger than {limit} bytes"))
+        }
+        JsonPayloadError::ContentType => {
+            ApiError::UnsupportedMediaType("send the body as `application/json`".into())
+        }
+        JsonPayloadError::Deserialize(e) if e.is_data() => {
+            ApiError::validation("body", e.to_string())
+        }
+        JsonPayloadError::Deserialize(e) => ApiError::BadRequest(format!("malformed JSON: {e}")),
+        other => ApiError::BadRequest(format!("unreadable body: {other}")),
+    };
+    api.into()
+}
+
+pub fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::BadRequest(format!("invalid path: {err}")).into()
+}
+
+pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::BadRequest(format!("invalid query string: {err}")).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_do_not_leak_their_cause() {
+        let e = ApiError::Internal(anyhow::anyhow!("password=hunter2 in /etc/secret"));
+        let p = e.problem();
+        assert_eq!(p.status, 500);
+        assert_eq!(p.code, "internal");
+        assert!(!p.detail.contains("hunter2"));
+    }
+
+    #[test]
+    fn unknown_users_and_bad_passwords_look_alike() {
+        assert_eq!(
+            ApiError::BadCredentials.code_and_status(),
+            ApiError::Unauthenticated.code_and_status()
+        );
+    }
+}

@@ -1,0 +1,20 @@
+//! telederm server: store-and-forward dermatology tele-expertise.
+//!
+//! Rooms: `config` (settings), `startup` (the HTTP application), `telemetry` (logs, request ids,
+//! metrics), `error` (problem+json), `auth` (passwords, tokens, who may do what), `domain` (validated
+//! types), `db` (the `Repo` trait and its SQLite and PostgreSQL backends), `routes` (one file per
+//! resource), `demo` (seed data), `openapi` (the API description).
+
+pub mod accounts;
+pub mod auth;
+pub mod commands;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

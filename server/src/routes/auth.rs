@@ -1,0 +1,35 @@
+use actix_web::{get, post, web, HttpRequest};
+use telederm_schemas::{LoginRequest, Problem, TokenResponse, User};
+
+use crate::{
+    auth::{login::login as log_in, AuthenticatedUser},
+    error::ApiError,
+    state::AppState,
+};
+
+/// Log in with email and password; returns a bearer token valid for at most one hour.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest, responses(
+    (status = 200, body = TokenResponse),
+    (status = 401, description = "unknown user, wrong password or disabled user (one answer for all)", body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "too many failures for this account or address", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/auth/login")]
+#[tracing::instrument(name = "login", skip_all)]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<LoginRequest>,
+) -> Result<web::Json<TokenResponse>, ApiError> {
+    let address = req.peer_addr().map(|a| a.ip());
+    Ok(web::Json(log_in(&state, body.into_inner(), address).await?))
+}
+
+/// The authenticated user, with its role.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])), responses(
+    (status = 200, body = User),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/me")]
+pub async fn me(user: AuthenticatedUser) -> web::Json<User> {
+    web::Json(user.user().to_wire())
+}

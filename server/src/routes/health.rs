@@ -1,0 +1,32 @@
+use actix_web::{get, web, HttpResponse};
+
+use crate::{error::ApiError, state::AppState};
+
+/// The process is alive.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "alive")))]
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain").body("ok")
+}
+
+/// The database answers.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses(
+    (status = 200, description = "ready"),
+    (status = 503, description = "a dependency is unreachable", body = telederm_schemas::Problem, content_type = "application/problem+json"),
+))]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    if let Err(e) = state.repo.ping().await {
+        tracing::warn!(error = %e, "readiness check failed");
+        return Err(ApiError::NotReady("the database is unreachable".into()));
+    }
+    Ok(HttpResponse::Ok().content_type("text/plain").body("ready"))
+}
+
+/// Prometheus text exposition.
+#[get("/metrics")]
+pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(state.metrics.render()?))
+}

@@ -1,0 +1,41 @@
+//! HTTP routes, one file per resource. Handlers are thin: extract, parse into the domain, call,
+//! respond.
+
+mod auth;
+mod health;
+mod shifts;
+mod territories;
+mod users;
+
+use actix_web::web;
+
+pub use auth::{__path_login, __path_me};
+pub use health::{__path_healthz, __path_readyz};
+pub use shifts::{__path_create_shift, __path_delete_shift, __path_list_shifts};
+pub use territories::{
+    __path_create_territory, __path_get_territory, __path_list_territories, __path_update_territory,
+};
+pub use users::{__path_create_user, __path_disable_user, __path_list_users};
+
+/// Every route of the application.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(health::metrics)
+        .service(
+            web::scope("/api/v1")
+                .service(crate::openapi::serve)
+                .service(auth::login)
+                .service(auth::me)
+                .service(users::list_users)
+                .service(users::create_user)
+                .service(users::disable_user)
+                .service(territories::list_territories)
+                .service(territories::create_territory)
+                .service(territories::get_territory)
+                .service(territories::update_territory)
+                .service(shifts::list_shifts)
+                .service(shifts::create_shift)
+                .service(shifts::delete_shift),
+        );
+}

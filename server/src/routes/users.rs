@@ -1,0 +1,89 @@
+use actix_web::{get, post, web, HttpResponse};
+use telederm_schemas::{self as wire, Problem};
+use uuid::Uuid;
+
+use crate::{
+    accounts,
+    auth::AuthenticatedUser,
+    domain::{now, NewUser, Role, User, UserId},
+    error::ApiError,
+    state::AppState,
+};
+
+/// List users (admins); coordinators may list dermatologists, to build the rota.
+#[utoipa::path(get, path = "/api/v1/users", tag = "administration", params(wire::UserQuery), security(("bearer" = [])), responses(
+    (status = 200, body = Vec<wire::User>),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/users")]
+#[tracing::instrument(skip_all)]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+    query: web::Query<wire::UserQuery>,
+) -> Result<web::Json<Vec<wire::User>>, ApiError> {
+    match (caller.role(), query.role) {
+        (Role::Admin, _) | (Role::Coordinator, Some(Role::Dermatologist)) => {}
+        _ => return Err(ApiError::Forbidden),
+    }
+    let users = state.repo.list_users().await?;
+    Ok(web::Json(
+        users
+            .iter()
+            .filter(|u| query.role.is_none_or(|r| u.role == r))
+            .map(User::to_wire)
+            .collect(),
+    ))
+}
+
+/// Create a user (admins).
+#[utoipa::path(post, path = "/api/v1/users", tag = "administration", request_body = wire::CreateUser, security(("bearer" = [])), responses(
+    (status = 201, body = wire::User),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "email already in use", body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/users")]
+#[tracing::instrument(skip_all)]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+    body: web::Json<wire::CreateUser>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Role::Admin)?;
+    let new = NewUser::parse(body.into_inner())?;
+    let user = accounts::create_user(state.repo.as_ref(), new).await?;
+    tracing::info!(user_id = %user.id, role = %user.role, "user created");
+    Ok(HttpResponse::Created().json(user.to_wire()))
+}
+
+/// Disable a user (admins): it can no longer log in and its tokens stop working at once.
+#[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "administration", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+    (status = 200, body = wire::User),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "an admin cannot disable itself", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/users/{id}/disable")]
+#[tracing::instrument(skip_all, fields(target_user = %id))]
+pub async fn disable_user(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<wire::User>, ApiError> {
+    caller.require(Role::Admin)?;
+    let id = UserId::from(id.into_inner());
+    if id == caller.id() {
+        return Err(ApiError::Conflict(
+            "you cannot disable your own account".into(),
+        ));
+    }
+    let user = state
+        .repo
+        .disable_user(id, now())
+        .await?
+        .ok_or(ApiError::NotFound("user"))?;
+    tracing::info!("user disabled");
+    Ok(web::Json(user.to_wire()))
+}

@@ -1,0 +1,119 @@
+//! Build the application from settings, bind it, and run it until stopped.
+
+use std::{net::TcpListener, sync::Arc};
+
+use actix_web::{
+    dev::Server,
+    middleware::{from_fn, Compress},
+    web, App, HttpServer,
+};
+
+use crate::{
+    auth::{LoginThrottle, TokenIssuer},
+    config::{Environment, Settings},
+    db::{self, Repo},
+    error::{self, ApiError},
+    routes,
+    state::AppState,
+    telemetry::{self, Metrics},
+};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    repo: Arc<dyn Repo>,
+}
+
+impl Application {
+    /// Connect and migrate the database, then bind the listener (port 0 picks a free port).
+    pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
+        let repo = open_database(settings).await?;
+        Self::build_with_repo(settings, repo).await
+    }
+
+    pub async fn build_with_repo(
+        settings: &Settings,
+        repo: Arc<dyn Repo>,
+    ) -> anyhow::Result<Application> {
+        if settings.uses_dev_signing_key() {
+            tracing::warn!("using the development signing key: never do this in production");
+        }
+        let state = web::Data::new(AppState {
+            repo: repo.clone(),
+            tokens: TokenIssuer::new(&settings.signing_key()?, &settings.auth),
+            throttle: LoginThrottle::new(&settings.auth),
+            metrics: Metrics::new()?,
+        });
+        let listener = TcpListener::bind(&settings.http.bind)?;
+        let port = listener.local_addr()?.port();
+        let json_limit = settings.http.max_json_bytes;
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .wrap(Compress::default())
+                .wrap(from_fn(telemetry::observe))
+                .app_data(state.clone())
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(json_limit)
+                        .error_handler(error::json_error),
+                )
+                .app_data(web::PathConfig::default().error_handler(error::path_error))
+                .app_data(web::QueryConfig::default().error_handler(error::query_error))
+                .configure(routes::configure)
+                .default_service(web::to(not_found))
+        })
+        .listen(listener)?;
+        if let Some(workers) = settings.http.workers {
+            server = server.workers(workers);
+        }
+        tracing::info!(
+            port,
+            backend = repo.backend(),
+            production = settings.environment == Environment::Production,
+            "listening"
+        );
+        Ok(Application {
+            port,
+            server: server.run(),
+            repo,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn repo(&self) -> Arc<dyn Repo> {
+        self.repo.clone()
+    }
+
+    /// Serve until SIGINT or SIGTERM, then finish in-flight requests (actix's graceful shutdown).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Create the data folder, connect to the configured database and bring its schema up to date.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Arc<dyn Repo>> {
+    create_private_dir(&settings.data_dir)?;
+    let repo = db::connect(&settings.database_url(), settings.database.max_connections).await?;
+    repo.migrate().await?;
+    Ok(repo)
+}
+
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+async fn not_found(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+    // A known path with another method is a 405, not a 404.
+    Err(if req.match_pattern().is_some() {
+        ApiError::MethodNotAllowed
+    } else {
+        ApiError::NotFound("route")
+    })
+}
