@@ -1,1 +1,161 @@
-//! Test support: see `spawn_app`.
+//! Test support: `spawn_app()` runs the real server on port 0 with a fresh database of its own
+//! (a temporary SQLite file, or a fresh PostgreSQL database when `TELEDERM_TEST_DATABASE_URL`
+//! names a server), seeded with the demo territories, users and rota.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod db;
+
+use base64::Engine;
+use reqwest::{Response, StatusCode};
+use secrecy::SecretString;
+use serde::Serialize;
+use telederm_schemas::{Problem, TokenResponse, User};
+use telederm_server::{
+    config::{Overrides, Settings},
+    demo,
+    startup::Application,
+};
+
+/// The signing key of every test server, so tests can forge tokens signed with it.
+pub const TEST_SIGNING_KEY: [u8; 32] = [42u8; 32];
+pub const DEMO_PASSWORD: &str = demo::PASSWORD;
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub settings: Settings,
+    // Kept so the SQLite file lives as long as the app.
+    _data_dir: tempfile::TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::load(
+        None,
+        &Overrides {
+            bind: Some("127.0.0.1:0".into()),
+            data_dir: Some(data_dir.path().to_path_buf()),
+        },
+    )
+    .unwrap();
+    settings.http.workers = Some(1);
+    settings.auth.signing_key = Some(SecretString::from(
+        base64::engine::general_purpose::STANDARD.encode(TEST_SIGNING_KEY),
+    ));
+    settings.database.url = db::fresh_database_url().await;
+    settings.database.max_connections = 5;
+
+    let app = Application::build(&settings).await.unwrap();
+    demo::seed(app.repo().as_ref()).await.unwrap();
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        settings,
+        _data_dir: data_dir,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn login_response(&self, email: &str, password: &str) -> Response {
+        self.client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A token for a demo user (`gp13`, `derm1`, `coord`, `admin`, ...).
+    pub async fn token(&self, demo_user: &str) -> String {
+        let email = format!("{demo_user}@demo.test");
+        let res = self.login_response(&email, DEMO_PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::OK, "login of {email}");
+        res.json::<TokenResponse>().await.unwrap().access_token
+    }
+
+    pub async fn me(&self, token: &str) -> Response {
+        self.get("/api/v1/me", Some(token)).await
+    }
+
+    pub async fn user(&self, demo_user: &str) -> User {
+        let token = self.token(demo_user).await;
+        self.me(&token).await.json().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.send(reqwest::Method::GET, path, token, None::<&()>)
+            .await
+    }
+
+    pub async fn post<B: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &B,
+    ) -> Response {
+        self.send(reqwest::Method::POST, path, token, Some(body))
+            .await
+    }
+
+    pub async fn patch<B: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &B,
+    ) -> Response {
+        self.send(reqwest::Method::PATCH, path, token, Some(body))
+            .await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {
+        self.send(reqwest::Method::DELETE, path, token, None::<&()>)
+            .await
+    }
+
+    pub async fn send<B: Serialize + ?Sized>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&B>,
+    ) -> Response {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        req.send().await.unwrap()
+    }
+}
+
+/// Assert a problem+json error with this status and code, and return it.
+pub async fn assert_problem(res: Response, status: u16, code: &str) -> Problem {
+    assert_eq!(res.status().as_u16(), status, "status");
+    let content_type = res.headers()["content-type"].to_str().unwrap().to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let header_id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let problem: Problem = res.json().await.unwrap();
+    assert_eq!(problem.code, code, "code in {problem:?}");
+    assert_eq!(problem.status, status);
+    assert_eq!(
+        problem.request_id, header_id,
+        "problem request_id matches the header"
+    );
+    problem
+}
+
+/// The fields named in a `validation_failed` problem.
+pub fn fields(problem: &Problem) -> Vec<&str> {
+    problem.errors.iter().map(|e| e.field.as_str()).collect()
+}

@@ -85,6 +85,8 @@ impl NewUser {
                         }
                     }
                 }
+                // Stored as a set: keep one canonical order.
+                territories.sort();
             }
             (false, _) => errors.add("territories", "only a coordinator has territories"),
             (true, _) => {}

@@ -1,0 +1,91 @@
+//! Bad requests of every kind get the same problem+json format.
+
+use telederm_tests::{assert_problem, spawn_app};
+
+#[tokio::test]
+async fn malformed_json_is_a_bad_request() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("content-type", "application/json")
+        .body("{\"email\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 400, "bad_request").await;
+}
+
+#[tokio::test]
+async fn a_missing_field_is_a_validation_error() {
+    let app = spawn_app().await;
+    let res = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &serde_json::json!({"email": "a@b.fr"}),
+        )
+        .await;
+    let problem = assert_problem(res, 422, "validation_failed").await;
+    assert!(problem.detail.len() < 200);
+    assert!(problem.errors[0].message.contains("password"));
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_is_415() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("content-type", "text/plain")
+        .body("email=a")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 415, "unsupported_media_type").await;
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_413() {
+    let app = spawn_app().await;
+    let huge = format!(
+        "{{\"email\":\"a@b.fr\",\"password\":\"{}\"}}",
+        "x".repeat(app.settings.http.max_json_bytes + 1)
+    );
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 413, "payload_too_large").await;
+}
+
+#[tokio::test]
+async fn a_bad_path_id_is_a_bad_request() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let res = app
+        .post("/api/v1/users/not-a-uuid/disable", Some(&admin), &())
+        .await;
+    assert_problem(res, 400, "bad_request").await;
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods() {
+    let app = spawn_app().await;
+    assert_problem(
+        app.get("/api/v1/nothing-here", None).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.delete("/api/v1/auth/login", None).await,
+        405,
+        "method_not_allowed",
+    )
+    .await;
+}

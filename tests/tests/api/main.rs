@@ -1,0 +1,12 @@
+//! The HTTP suite: the real server over HTTP, on SQLite, or on PostgreSQL when
+//! `TELEDERM_TEST_DATABASE_URL` is set (`ops/test.sh` runs both).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod access;
+mod auth;
+mod errors;
+mod operations;
+mod shifts;
+mod territories;
+mod tokens;
+mod users;

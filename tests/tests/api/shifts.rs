@@ -1,0 +1,193 @@
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+use telederm_schemas::{Shift, User};
+use telederm_tests::{assert_problem, fields, spawn_app, TestApp};
+
+fn body(derm: &User, territory: &str, start: DateTime<Utc>, hours: i64) -> serde_json::Value {
+    json!({"dermatologist_id": derm.id, "territory": territory,
+           "starts_at": start, "ends_at": start + Duration::hours(hours)})
+}
+
+async fn list(app: &TestApp, token: &str, query: &str) -> Vec<Shift> {
+    let res = app
+        .get(&format!("/api/v1/shifts?{query}"), Some(token))
+        .await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_demo_rota_covers_the_coming_week() {
+    let app = spawn_app().await;
+    let derm1 = app.token("derm1").await;
+    let me = app.user("derm1").await;
+    let shifts = list(&app, &derm1, "territory=13").await;
+    let now = Utc::now();
+    assert!(shifts.iter().any(|s| s.dermatologist_id == me.id
+        && s.starts_at <= now
+        && s.ends_at >= now + Duration::days(7)));
+}
+
+#[tokio::test]
+async fn a_coordinator_manages_the_rota_of_its_territory() {
+    let app = spawn_app().await;
+    let coord = app.token("coord").await;
+    let derm2 = app.user("derm2").await;
+    let start = Utc::now() + Duration::days(10);
+
+    let res = app
+        .post(
+            "/api/v1/shifts",
+            Some(&coord),
+            &body(&derm2, "13", start, 12),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let shift: Shift = res.json().await.unwrap();
+    assert_eq!(shift.territory, "13");
+    assert_eq!(shift.ends_at - shift.starts_at, Duration::hours(12));
+
+    let window = format!(
+        "territory=13&from={}&to={}",
+        (start - Duration::hours(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        (start + Duration::hours(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    );
+    let found = list(&app, &coord, &window).await;
+    assert_eq!(found, std::slice::from_ref(&shift));
+
+    let res = app
+        .delete(&format!("/api/v1/shifts/{}", shift.id), Some(&coord))
+        .await;
+    assert_eq!(res.status(), 204);
+    assert!(list(&app, &coord, &window).await.is_empty());
+    assert_problem(
+        app.delete(&format!("/api/v1/shifts/{}", shift.id), Some(&coord))
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_coordinator_of_another_territory_is_refused() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let new = json!({"email": "coord84@example.fr", "display_name": "Coordinator 84",
+                     "role": "coordinator", "password": "a-long-enough-password",
+                     "territories": ["84"]});
+    assert_eq!(
+        app.post("/api/v1/users", Some(&admin), &new).await.status(),
+        201
+    );
+    let coord84 = app
+        .login_response("coord84@example.fr", "a-long-enough-password")
+        .await
+        .json::<telederm_schemas::TokenResponse>()
+        .await
+        .unwrap()
+        .access_token;
+    let derm1 = app.user("derm1").await;
+    let start = Utc::now() + Duration::days(3);
+
+    let res = app
+        .post(
+            "/api/v1/shifts",
+            Some(&coord84),
+            &body(&derm1, "13", start, 8),
+        )
+        .await;
+    assert_problem(res, 403, "forbidden").await;
+    assert_problem(
+        app.get("/api/v1/shifts?territory=13", Some(&coord84)).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let theirs: Shift = app
+        .post(
+            "/api/v1/shifts",
+            Some(&admin),
+            &body(&derm1, "13", start, 8),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .delete(&format!("/api/v1/shifts/{}", theirs.id), Some(&coord84))
+        .await;
+    assert_problem(res, 403, "forbidden").await;
+    // Its own territory works.
+    let res = app
+        .post(
+            "/api/v1/shifts",
+            Some(&coord84),
+            &body(&derm1, "84", start, 8),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+}
+
+#[tokio::test]
+async fn shifts_are_validated() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let derm1 = app.user("derm1").await;
+    let gp = app.user("gp13").await;
+    let start = Utc::now();
+
+    let problem = assert_problem(
+        app.post(
+            "/api/v1/shifts",
+            Some(&admin),
+            &body(&derm1, "13", start, -2),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["ends_at"]);
+
+    let problem = assert_problem(
+        app.post("/api/v1/shifts", Some(&admin), &body(&gp, "13", start, 2))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["dermatologist_id"]);
+
+    let problem = assert_problem(
+        app.post(
+            "/api/v1/shifts",
+            Some(&admin),
+            &body(&derm1, "99", start, 2),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["territory"]);
+
+    let problem = assert_problem(
+        app.get(
+            "/api/v1/shifts?territory=13&from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z",
+            Some(&admin),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["to"]);
+    assert_problem(
+        app.get("/api/v1/shifts?territory=13&from=yesterday", Some(&admin))
+            .await,
+        400,
+        "bad_request",
+    )
+    .await;
+}
