@@ -121,6 +121,17 @@ impl TestApp {
             .await
     }
 
+    /// A POST with a raw body and content type, for malformed requests.
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: String) -> Response {
+        self.client
+            .post(self.url(path))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn send<B: Serialize + ?Sized>(
         &self,
         method: reqwest::Method,

@@ -8,13 +8,18 @@ mod request;
 pub use metrics::Metrics;
 pub use request::{current_request_id, observe};
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::{fmt, EnvFilter};
 
 /// Install the global subscriber: JSON lines in production, readable lines in development.
 pub fn init(json: bool) {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let builder = fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     // A second init (tests) is harmless: keep the first subscriber.
     let _ = if json {
         builder.json().flatten_event(true).try_init()

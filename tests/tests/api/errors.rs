@@ -6,13 +6,12 @@ use telederm_tests::{assert_problem, spawn_app};
 async fn malformed_json_is_a_bad_request() {
     let app = spawn_app().await;
     let res = app
-        .client
-        .post(app.url("/api/v1/auth/login"))
-        .header("content-type", "application/json")
-        .body("{\"email\": ")
-        .send()
-        .await
-        .unwrap();
+        .post_raw(
+            "/api/v1/auth/login",
+            "application/json",
+            "{\"email\": ".into(),
+        )
+        .await;
     assert_problem(res, 400, "bad_request").await;
 }
 
@@ -35,13 +34,8 @@ async fn a_missing_field_is_a_validation_error() {
 async fn a_body_that_is_not_json_is_415() {
     let app = spawn_app().await;
     let res = app
-        .client
-        .post(app.url("/api/v1/auth/login"))
-        .header("content-type", "text/plain")
-        .body("email=a")
-        .send()
-        .await
-        .unwrap();
+        .post_raw("/api/v1/auth/login", "text/plain", "email=a".into())
+        .await;
     assert_problem(res, 415, "unsupported_media_type").await;
 }
 
@@ -53,13 +47,8 @@ async fn an_oversized_body_is_413() {
         "x".repeat(app.settings.http.max_json_bytes + 1)
     );
     let res = app
-        .client
-        .post(app.url("/api/v1/auth/login"))
-        .header("content-type", "application/json")
-        .body(huge)
-        .send()
-        .await
-        .unwrap();
+        .post_raw("/api/v1/auth/login", "application/json", huge)
+        .await;
     assert_problem(res, 413, "payload_too_large").await;
 }
 

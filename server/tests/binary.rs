@@ -1,0 +1,229 @@
+//! The `telederm-server` binary as an operator runs it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    io::{BufRead, BufReader, Write},
+    path::Path,
+    process::{Child, Command, Output, Stdio},
+    sync::mpsc,
+    time::Duration,
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_telederm-server");
+const PASSWORD: &str = "operator-chosen-password";
+
+fn server(data_dir: &Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--data-dir").arg(data_dir);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("TELEDERM") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("RUST_LOG", "debug");
+    cmd
+}
+
+fn run_with_stdin(mut cmd: Command, stdin: &str) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// A running server and every line it logged so far.
+struct Running {
+    child: Child,
+    port: u16,
+    lines: mpsc::Receiver<String>,
+}
+
+fn start(data_dir: &Path) -> Running {
+    let mut child = server(data_dir)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    // The log line that announces the bound port (a bounded wait for start-up, not a sleep).
+    let port = loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("server start");
+        if let Some(rest) = line.split(" listening port=").nth(1) {
+            break rest.split_whitespace().next().unwrap().parse().unwrap();
+        }
+    };
+    Running {
+        child,
+        port,
+        lines: rx,
+    }
+}
+
+impl Running {
+    /// SIGTERM, then the rest of the log; panics unless the process exits cleanly.
+    fn stop(mut self) -> String {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let exit = self.child.wait().unwrap();
+        assert!(exit.success(), "graceful shutdown exits 0, got {exit:?}");
+        self.lines.try_iter().collect::<Vec<_>>().join("\n")
+    }
+}
+
+#[test]
+fn production_refuses_development_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = server(dir.path())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("TELEDERM__ENVIRONMENT", "production")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("requires auth.signing_key"));
+
+    let out = server(dir.path())
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .env("TELEDERM__ENVIRONMENT", "production")
+        .env(
+            "TELEDERM__AUTH__SIGNING_KEY",
+            "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+        )
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("demo mode is refused in production"));
+}
+
+#[test]
+fn a_short_signing_key_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = server(dir.path())
+        .arg("migrate")
+        .env("TELEDERM__AUTH__SIGNING_KEY", "c2hvcnQ=")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 32 bytes"));
+}
+
+#[test]
+fn migrate_creates_a_private_data_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = server(&data).arg("migrate").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("telederm.db")), 0o600);
+}
+
+#[test]
+fn the_first_admin_is_created_from_the_shell_and_no_secret_reaches_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut create = server(dir.path());
+    create.args([
+        "admin",
+        "create-user",
+        "--email",
+        "chief@example.fr",
+        "--name",
+        "Chief",
+        "--role",
+        "admin",
+        "--password-stdin",
+    ]);
+    let out = run_with_stdin(create, &format!("{PASSWORD}\n"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id = String::from_utf8(out.stdout).unwrap();
+    assert!(uuid::Uuid::parse_str(id.trim()).is_ok());
+
+    // A second one with the same email is refused, with the reason.
+    let mut again = server(dir.path());
+    again.args([
+        "admin",
+        "create-user",
+        "--email",
+        "CHIEF@example.fr",
+        "--name",
+        "Chief",
+        "--role",
+        "admin",
+        "--password-stdin",
+    ]);
+    let out = run_with_stdin(again, &format!("{PASSWORD}\n"));
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+
+    let running = start(dir.path());
+    let base = format!("http://127.0.0.1:{}", running.port);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let token = rt.block_on(async {
+        let client = reqwest::Client::new();
+        let bad = client
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&serde_json::json!({"email": "chief@example.fr", "password": "wrong-guess-123"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), 401);
+        let res = client
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&serde_json::json!({"email": "chief@example.fr", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let token = res.json::<serde_json::Value>().await.unwrap()["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let me = client
+            .get(format!("{base}/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(me.status(), 200);
+        token
+    });
+    let log = running.stop();
+    assert!(log.contains("request completed"), "the log is captured");
+    for secret in [PASSWORD, "wrong-guess-123", token.as_str(), "$argon2"] {
+        assert!(!log.contains(secret), "the log holds a secret: {secret}");
+    }
+    // Signature part of the token alone, in case it were logged split.
+    let signature = token.rsplit('.').next().unwrap();
+    assert!(!log.contains(signature));
+}
