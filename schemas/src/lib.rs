@@ -4,12 +4,16 @@
 //! No database or web framework types belong here.
 
 pub mod auth;
+pub mod cases;
 pub mod problem;
 pub mod shifts;
 pub mod territories;
 pub mod users;
 
 pub use auth::{LoginRequest, TokenResponse};
+pub use cases::{
+    Case, CaseStatus, CaseSummary, NewCase, Photo, PhotoKind, Priority, QualityWarning, Sex,
+};
 pub use problem::{FieldError, Problem};
 pub use shifts::{CreateShift, Shift, ShiftQuery};
 pub use territories::{CreateTerritory, Territory, UpdateTerritory};

@@ -11,6 +11,7 @@ use serde::Deserialize;
 /// Signing key used when none is configured in development. Production refuses it.
 pub const DEV_SIGNING_KEY: &str =
     "dGVsZWRlcm0tZGV2ZWxvcG1lbnQtb25seS1zaWduaW5nLWtleS0wMDAwMDAwMA==";
+const MIB: u64 = 1024 * 1024;
 /// Tokens may not live longer than this (issue #2: at most one hour).
 pub const MAX_TOKEN_TTL_SECS: u64 = 3600;
 
@@ -28,6 +29,31 @@ pub struct Settings {
     pub http: HttpSettings,
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
+    pub photos: PhotoSettings,
+    #[serde(default)]
+    pub storage: StorageSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PhotoSettings {
+    /// Largest photo accepted, in bytes (checked while the upload streams in).
+    pub max_photo_bytes: usize,
+    /// Largest whole submission (case JSON and every photo), in bytes.
+    pub max_request_bytes: usize,
+    pub max_photos: usize,
+    pub max_side: u32,
+    pub max_megapixels: u32,
+    /// Photos processed at once (decoding is CPU and memory heavy); defaults to the core count.
+    pub concurrency: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct StorageSettings {
+    /// Master key file; defaults to `<data_dir>/master-keys.json`. Created (mode 0600) in
+    /// development when missing; production refuses to start without it.
+    pub key_file: Option<PathBuf>,
+    /// Folder of sealed photo blobs; defaults to `<data_dir>/blobs`.
+    pub blobs_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -78,7 +104,12 @@ impl Settings {
             .set_default("auth.token_ttl_secs", 3600)?
             .set_default("auth.login_failure_window_secs", 900)?
             .set_default("auth.max_failures_per_account", 5)?
-            .set_default("auth.max_failures_per_address", 20)?;
+            .set_default("auth.max_failures_per_address", 20)?
+            .set_default("photos.max_photo_bytes", 25 * MIB)?
+            .set_default("photos.max_request_bytes", 128 * MIB)?
+            .set_default("photos.max_photos", 10)?
+            .set_default("photos.max_side", 16384)?
+            .set_default("photos.max_megapixels", 100)?;
         if let Some(file) = file {
             builder = builder.add_source(config::File::from(file).required(true));
         }
@@ -117,6 +148,10 @@ impl Settings {
             }
         }
         self.signing_key()?;
+        let p = &self.photos;
+        if p.max_photos == 0 || p.max_photo_bytes == 0 || p.max_request_bytes < p.max_photo_bytes {
+            bail!("photos: max_photos and max_photo_bytes must be positive, and max_request_bytes at least max_photo_bytes");
+        }
         Ok(())
     }
 
@@ -142,6 +177,20 @@ impl Settings {
             .signing_key
             .as_ref()
             .is_none_or(|k| k.expose_secret() == DEV_SIGNING_KEY)
+    }
+
+    pub fn key_file(&self) -> PathBuf {
+        self.storage
+            .key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("master-keys.json"))
+    }
+
+    pub fn blobs_dir(&self) -> PathBuf {
+        self.storage
+            .blobs_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("blobs"))
     }
 
     pub fn database_url(&self) -> SecretString {

@@ -35,6 +35,12 @@ pub enum ApiError {
     PayloadTooLarge(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
+    #[error("{0}")]
+    UnsupportedFormat(String),
+    #[error("{0}")]
+    ImageTooLarge(String),
+    #[error("{0}")]
+    ImageCorrupt(String),
     #[error("too many failed attempts; retry in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     #[error("{0}")]
@@ -60,6 +66,9 @@ impl ApiError {
             UnsupportedMediaType(_) => {
                 ("unsupported_media_type", StatusCode::UNSUPPORTED_MEDIA_TYPE)
             }
+            UnsupportedFormat(_) => ("unsupported_format", StatusCode::UNSUPPORTED_MEDIA_TYPE),
+            ImageTooLarge(_) => ("image_too_large", StatusCode::PAYLOAD_TOO_LARGE),
+            ImageCorrupt(_) => ("image_corrupt", StatusCode::UNPROCESSABLE_ENTITY),
             RateLimited { .. } => ("rate_limited", StatusCode::TOO_MANY_REQUESTS),
             NotReady(_) => ("not_ready", StatusCode::SERVICE_UNAVAILABLE),
             Internal(_) => ("internal", StatusCode::INTERNAL_SERVER_ERROR),

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod cases;
 pub mod commands;
 pub mod config;
 pub mod db;
@@ -14,7 +15,9 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod openapi;
+pub mod photos;
 pub mod routes;
 pub mod startup;
 pub mod state;
+pub mod store;
 pub mod telemetry;

@@ -4,7 +4,9 @@
 //! implementation is written once in `common` and expanded for each backend; what differs
 //! (connection set-up, migrations, locking) lives in the backend's own module.
 
+mod cases;
 mod common;
+mod common_cases;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
@@ -14,6 +16,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
+
+pub use cases::{CaseRecord, CaseRepo, DataKeyRecord, PhotoRecord};
 
 use crate::domain::{Email, Shift, ShiftId, Territory, TerritoryCode, User, UserId};
 
@@ -78,7 +82,7 @@ pub trait ShiftRepo {
 }
 
 #[async_trait]
-pub trait Repo: UserRepo + TerritoryRepo + ShiftRepo + Send + Sync {
+pub trait Repo: UserRepo + TerritoryRepo + ShiftRepo + CaseRepo + Send + Sync {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     async fn migrate(&self) -> Result<(), RepoError>;

@@ -38,3 +38,5 @@ macro_rules! id_type {
 
 id_type!(UserId);
 id_type!(ShiftId);
+id_type!(CaseId);
+id_type!(PhotoId);

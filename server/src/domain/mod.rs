@@ -1,6 +1,7 @@
 //! Validated domain types. Each has a private field and one constructor that checks it, so a value
 //! of the type is valid wherever it is seen.
 
+mod case;
 mod clock;
 mod email;
 mod ids;
@@ -11,9 +12,10 @@ mod text;
 mod user;
 mod validation;
 
+pub use case::{Case, CaseStatus, Clinical, NewCase, PhotoKind, Priority, Sex, MAX_TEXT_CHARS};
 pub use clock::now;
 pub use email::Email;
-pub use ids::{ShiftId, UserId};
+pub use ids::{CaseId, PhotoId, ShiftId, UserId};
 pub use password::NewPassword;
 pub use shift::{NewShift, Shift, MAX_SHIFT_HOURS};
 pub use telederm_schemas::Role;

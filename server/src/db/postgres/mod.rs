@@ -5,7 +5,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
-use super::{common::impl_common_repos, Repo, RepoError};
+use super::{common::impl_common_repos, common_cases::impl_case_repo, Repo, RepoError};
 
 pub struct PgRepo {
     pool: PgPool,
@@ -23,6 +23,7 @@ impl PgRepo {
 }
 
 impl_common_repos!(PgRepo);
+impl_case_repo!(PgRepo);
 
 #[async_trait]
 impl Repo for PgRepo {

@@ -7,7 +7,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use super::{common::impl_common_repos, Repo, RepoError};
+use super::{common::impl_common_repos, common_cases::impl_case_repo, Repo, RepoError};
 
 pub struct SqliteRepo {
     pool: SqlitePool,
@@ -33,6 +33,7 @@ impl SqliteRepo {
 }
 
 impl_common_repos!(SqliteRepo);
+impl_case_repo!(SqliteRepo);
 
 #[async_trait]
 impl Repo for SqliteRepo {

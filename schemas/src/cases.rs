@@ -1,0 +1,165 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// `urgent`: suspected melanoma or carcinoma, rapid change, bleeding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Urgent,
+    Routine,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    Female,
+    Male,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PhotoKind {
+    Overview,
+    Closeup,
+    Dermoscopy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    Queued,
+    Claimed,
+    InfoRequested,
+    Answered,
+    Closed,
+    Cancelled,
+}
+
+macro_rules! wire_names {
+    ($t:ty { $($v:ident => $s:literal),+ $(,)? }) => {
+        impl $t {
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$v => $s),+ }
+            }
+        }
+        impl std::str::FromStr for $t {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($s => Ok(Self::$v),)+
+                    other => Err(format!("unknown value `{other}`")),
+                }
+            }
+        }
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+wire_names!(Priority { Urgent => "urgent", Routine => "routine" });
+wire_names!(Sex { Female => "female", Male => "male", Other => "other" });
+wire_names!(PhotoKind { Overview => "overview", Closeup => "closeup", Dermoscopy => "dermoscopy" });
+wire_names!(CaseStatus {
+    Queued => "queued", Claimed => "claimed", InfoRequested => "info_requested",
+    Answered => "answered", Closed => "closed", Cancelled => "cancelled",
+});
+
+/// The `case` part of `POST /api/v1/cases` (multipart: this JSON, then 1 to 10 photo parts named
+/// `overview`, `closeup` or `dermoscopy`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NewCase {
+    pub priority: Priority,
+    /// The GP's own opaque reference for the patient, never a name.
+    #[schema(example = "P-0042")]
+    pub patient_ref: String,
+    /// Years.
+    pub age: u16,
+    pub sex: Sex,
+    #[schema(example = "left forearm")]
+    pub body_site: String,
+    pub question: String,
+    /// Must be true: the patient agreed to the tele-expertise.
+    pub consent: bool,
+    /// Fitzpatrick phototype, 1 to 6.
+    #[serde(default)]
+    pub phototype: Option<u8>,
+    #[serde(default)]
+    pub duration: Option<String>,
+    #[serde(default)]
+    pub evolution: Option<String>,
+    #[serde(default)]
+    pub history: Option<String>,
+    #[serde(default)]
+    pub treatments: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct QualityWarning {
+    /// `too_small`, `blurred`, `underexposed` or `overexposed`.
+    pub code: String,
+    pub message: String,
+}
+
+/// A stored photo, as its metadata (the bytes are at `.../photos/{photo_id}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Photo {
+    pub id: Uuid,
+    pub kind: PhotoKind,
+    /// `jpeg`, `png` or `webp`.
+    pub format: String,
+    pub width: u32,
+    pub height: u32,
+    /// Size of the stored (stripped) photo.
+    pub bytes: u64,
+    /// SHA-256 of the stored photo, hex.
+    pub sha256: String,
+    /// What was removed: `gps`, `camera`, `datetime`, `thumbnail`, `exif`, `xmp`, `iptc`,
+    /// `comment`, `secondary_image`, `trailing_data`, `png_text`, `png_time`, `other`.
+    pub metadata_removed: Vec<String>,
+    pub quality_warnings: Vec<QualityWarning>,
+}
+
+/// A case as its GP sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Case {
+    pub id: Uuid,
+    pub status: CaseStatus,
+    pub priority: Priority,
+    pub territory: String,
+    pub gp_id: Uuid,
+    pub patient_ref: String,
+    pub age: u16,
+    pub sex: Sex,
+    pub body_site: String,
+    pub question: String,
+    pub phototype: Option<u8>,
+    pub duration: Option<String>,
+    pub evolution: Option<String>,
+    pub history: Option<String>,
+    pub treatments: Option<String>,
+    pub consent_at: DateTime<Utc>,
+    pub submitted_at: DateTime<Utc>,
+    /// When the first response is due (set once response-time targets exist).
+    pub due_at: Option<DateTime<Utc>>,
+    pub photos: Vec<Photo>,
+}
+
+/// A line of `GET /api/v1/cases`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CaseSummary {
+    pub id: Uuid,
+    pub status: CaseStatus,
+    pub priority: Priority,
+    pub territory: String,
+    pub patient_ref: String,
+    pub body_site: String,
+    pub submitted_at: DateTime<Utc>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub photo_count: u32,
+}

@@ -1,0 +1,204 @@
+//! Reading a multipart submission: one JSON part and photo parts named by kind. Limits are
+//! enforced while the body streams in; photos stay in memory (never on disk, where they would be
+//! plaintext) until they are stripped and sealed.
+
+use std::str::FromStr;
+
+use actix_multipart::Multipart;
+use actix_web::{http::header, web, HttpRequest};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::{domain::PhotoKind, error::ApiError};
+
+/// The JSON part is small: text fields only.
+const MAX_JSON_PART_BYTES: usize = 64 * 1024;
+
+#[derive(Debug, Clone, Copy)]
+pub struct UploadLimits {
+    pub max_photo_bytes: usize,
+    pub max_request_bytes: usize,
+    pub max_photos: usize,
+}
+
+/// A photo as received, before any processing. `number` counts from 1 in request order.
+pub struct RawPhoto {
+    pub number: usize,
+    pub kind: PhotoKind,
+    pub bytes: Vec<u8>,
+}
+
+pub struct Upload<T> {
+    pub json: T,
+    pub photos: Vec<RawPhoto>,
+}
+
+/// Read `json_part` (e.g. `case`) and the photo parts. `min_photos` is 1 for a new case.
+pub async fn read<T: DeserializeOwned>(
+    req: &HttpRequest,
+    payload: web::Payload,
+    json_part: &str,
+    min_photos: usize,
+    limits: UploadLimits,
+) -> Result<Upload<T>, ApiError> {
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    if !is_multipart {
+        return Err(ApiError::UnsupportedMediaType(format!(
+            "send multipart/form-data: a `{json_part}` JSON part and photo parts named \
+             overview, closeup or dermoscopy"
+        )));
+    }
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limits.max_request_bytes) {
+        return Err(request_too_large(limits));
+    }
+    let mut reader = Reader {
+        multipart: Multipart::new(req.headers(), payload),
+        limits,
+        total: 0,
+    };
+    let result = reader.read_parts(json_part).await;
+    if let Err(ApiError::PayloadTooLarge(_)) = &result {
+        // Read (and drop) the rest, bounded, so the client receives the answer instead of a reset.
+        reader.drain().await;
+    }
+    let (json, photos) = result?;
+    let json: T = match json {
+        Some(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+            if e.is_data() {
+                ApiError::validation(json_part, e.to_string())
+            } else {
+                ApiError::BadRequest(format!("the `{json_part}` part is not valid JSON: {e}"))
+            }
+        })?,
+        None => {
+            return Err(ApiError::validation(
+                json_part,
+                format!("a `{json_part}` JSON part is required"),
+            ))
+        }
+    };
+    if photos.len() < min_photos {
+        return Err(ApiError::validation(
+            "photos",
+            format!("at least {min_photos} photo is required (parts named overview, closeup or dermoscopy)"),
+        ));
+    }
+    Ok(Upload { json, photos })
+}
+
+fn request_too_large(limits: UploadLimits) -> ApiError {
+    ApiError::PayloadTooLarge(format!(
+        "the submission is larger than {} MiB",
+        limits.max_request_bytes / (1024 * 1024)
+    ))
+}
+
+struct Reader {
+    multipart: Multipart,
+    limits: UploadLimits,
+    total: usize,
+}
+
+impl Reader {
+    async fn read_parts(
+        &mut self,
+        json_part: &str,
+    ) -> Result<(Option<Vec<u8>>, Vec<RawPhoto>), ApiError> {
+        let mut json = None;
+        let mut photos = Vec::new();
+        while let Some(field) = self.multipart.next().await {
+            let mut field = field.map_err(malformed)?;
+            let name = field.name().unwrap_or_default().to_owned();
+            if name == json_part {
+                if json.is_some() {
+                    return Err(ApiError::validation(json_part, "sent twice"));
+                }
+                json = Some(
+                    self.read_field(&mut field, MAX_JSON_PART_BYTES, &name)
+                        .await?,
+                );
+                continue;
+            }
+            let Ok(kind) = PhotoKind::from_str(&name) else {
+                return Err(ApiError::validation(
+                    &name,
+                    format!("unknown part: expected `{json_part}`, `overview`, `closeup` or `dermoscopy`"),
+                ));
+            };
+            if photos.len() == self.limits.max_photos {
+                return Err(ApiError::validation(
+                    "photos",
+                    format!("at most {} photos", self.limits.max_photos),
+                ));
+            }
+            let number = photos.len() + 1;
+            let what = format!("photo {number} ({name})");
+            let bytes = self
+                .read_field(&mut field, self.limits.max_photo_bytes, &what)
+                .await?;
+            photos.push(RawPhoto {
+                number,
+                kind,
+                bytes,
+            });
+        }
+        Ok((json, photos))
+    }
+
+    async fn read_field(
+        &mut self,
+        field: &mut actix_multipart::Field,
+        max: usize,
+        what: &str,
+    ) -> Result<Vec<u8>, ApiError> {
+        let mut buf = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(malformed)?;
+            self.total += chunk.len();
+            if self.total > self.limits.max_request_bytes {
+                return Err(request_too_large(self.limits));
+            }
+            if buf.len() + chunk.len() > max {
+                return Err(ApiError::PayloadTooLarge(format!(
+                    "{what} is larger than {}",
+                    human_size(max)
+                )));
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        Ok(buf)
+    }
+
+    /// Discard what is left of the body, up to the request limit.
+    async fn drain(&mut self) {
+        while let Some(Ok(mut field)) = self.multipart.next().await {
+            while let Some(Ok(chunk)) = field.next().await {
+                self.total += chunk.len();
+                if self.total > 2 * self.limits.max_request_bytes {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn malformed(e: actix_multipart::MultipartError) -> ApiError {
+    ApiError::BadRequest(format!("malformed multipart body: {e}"))
+}
+
+fn human_size(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MiB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KiB", bytes / 1024)
+    }
+}

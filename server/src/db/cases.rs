@@ -1,0 +1,94 @@
+//! Case records as the database holds them: the clinical text and the data key stay sealed here;
+//! opening them is the `cases` service's job.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::RepoError;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CaseRecord {
+    pub id: Uuid,
+    pub gp_id: Uuid,
+    pub territory_code: String,
+    pub status: String,
+    pub priority: String,
+    pub age: i32,
+    pub sex: String,
+    pub phototype: Option<i32>,
+    /// Sealed JSON of the clinical free text.
+    pub clinical: Vec<u8>,
+    pub consent_at: DateTime<Utc>,
+    pub submitted_at: DateTime<Utc>,
+    pub due_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PhotoRecord {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub position: i32,
+    pub kind: String,
+    pub format: String,
+    pub width: i32,
+    pub height: i32,
+    pub bytes: i64,
+    pub sha256: String,
+    pub blob_key: String,
+    /// JSON array of strings.
+    pub metadata_removed: String,
+    /// JSON array of `{code, message}`.
+    pub quality_warnings: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A case's data key, wrapped by the master key named.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DataKeyRecord {
+    pub case_id: Uuid,
+    pub master_key_id: String,
+    pub wrapped: Vec<u8>,
+}
+
+#[async_trait]
+pub trait CaseRepo {
+    /// The case, its photos and its data key, all or nothing.
+    async fn create_case(
+        &self,
+        case: &CaseRecord,
+        photos: &[PhotoRecord],
+        key: &DataKeyRecord,
+    ) -> Result<(), RepoError>;
+    async fn case(&self, id: Uuid) -> Result<Option<CaseRecord>, RepoError>;
+    /// A GP's cases, newest first.
+    async fn cases_of_gp(&self, gp_id: Uuid, limit: i64) -> Result<Vec<CaseRecord>, RepoError>;
+    /// Photos of the cases, in submission order.
+    async fn photos_of_cases(&self, case_ids: &[Uuid]) -> Result<Vec<PhotoRecord>, RepoError>;
+    async fn data_key(&self, case_id: Uuid) -> Result<Option<DataKeyRecord>, RepoError>;
+    /// Data keys not wrapped by `master_key_id`, a page at a time (for rotation).
+    async fn data_keys_not_under(
+        &self,
+        master_key_id: &str,
+        limit: i64,
+    ) -> Result<Vec<DataKeyRecord>, RepoError>;
+    /// Replace a wrapped key if it is still wrapped by `expected_master`; `false` if it changed.
+    async fn rewrap_data_key(
+        &self,
+        expected_master: &str,
+        key: &DataKeyRecord,
+        at: DateTime<Utc>,
+    ) -> Result<bool, RepoError>;
+    /// (master key id, number of data keys it wraps).
+    async fn data_key_counts(&self) -> Result<Vec<(String, i64)>, RepoError>;
+    /// Every blob key a photo row references (for the orphan sweep).
+    async fn referenced_blob_keys(&self) -> Result<Vec<String>, RepoError>;
+    async fn record_photo_read(
+        &self,
+        photo_id: Uuid,
+        user_id: Uuid,
+        request_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), RepoError>;
+    async fn photo_read_count(&self, photo_id: Uuid) -> Result<i64, RepoError>;
+}

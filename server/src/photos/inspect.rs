@@ -1,0 +1,1 @@
+//! Header inspection and bounded decoding (being written).

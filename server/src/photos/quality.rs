@@ -1,0 +1,1 @@
+//! Quality warnings (being written).

@@ -1,0 +1,1 @@
+//! Metadata removal (being written).

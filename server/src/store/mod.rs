@@ -1,0 +1,68 @@
+//! Where sealed photo blobs live: a `BlobStore` trait with a local-filesystem implementation.
+//! Stores only ever see ciphertext; they never overwrite a blob.
+
+mod local;
+
+pub use local::LocalStore;
+
+use async_trait::async_trait;
+
+/// A blob's name in the store: lower-case hex/uuid characters and `/` only, so it is also a safe
+/// relative path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BlobKey(String);
+
+impl BlobKey {
+    /// The key of a sealed photo.
+    pub fn photo(case_id: uuid::Uuid, photo_id: uuid::Uuid) -> BlobKey {
+        BlobKey(format!("photos/{case_id}/{photo_id}"))
+    }
+
+    pub fn parse(raw: &str) -> Option<BlobKey> {
+        let ok = !raw.is_empty()
+            && raw.len() <= 200
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'/')
+            && !raw.starts_with('/')
+            && !raw.contains("//");
+        ok.then(|| BlobKey(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A listed blob and when it was written (the sweep spares recent ones: they may belong to a
+/// submission still being committed by another instance).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobInfo {
+    pub key: BlobKey,
+    pub modified: std::time::SystemTime,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("blob {0} already exists")]
+    AlreadyExists(String),
+    #[error("blob {0} not found")]
+    NotFound(String),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+#[async_trait]
+pub trait BlobStore: Send + Sync {
+    /// Store a new blob durably; `AlreadyExists` rather than overwrite.
+    async fn put(&self, key: &BlobKey, bytes: &[u8]) -> Result<(), StoreError>;
+    async fn get(&self, key: &BlobKey) -> Result<Vec<u8>, StoreError>;
+    /// Removing a missing blob is not an error.
+    async fn delete(&self, key: &BlobKey) -> Result<(), StoreError>;
+    /// Every blob, for the orphan sweep.
+    async fn list(&self) -> Result<Vec<BlobInfo>, StoreError>;
+    /// The store answers, for readiness.
+    async fn ping(&self) -> Result<(), StoreError>;
+}
