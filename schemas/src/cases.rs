@@ -163,3 +163,18 @@ pub struct CaseSummary {
     pub due_at: Option<DateTime<Utc>>,
     pub photo_count: u32,
 }
+
+/// The parts of `POST /api/v1/cases` (documentation only: the server reads the parts as they
+/// stream in). Photo parts may repeat; 1 to 10 photos in all.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct CaseUpload {
+    /// The case as JSON (a file part or a text part).
+    case: NewCase,
+    #[schema(value_type = Vec<String>, format = Binary)]
+    overview: Vec<Vec<u8>>,
+    #[schema(value_type = Vec<String>, format = Binary)]
+    closeup: Vec<Vec<u8>>,
+    #[schema(value_type = Vec<String>, format = Binary)]
+    dermoscopy: Vec<Vec<u8>>,
+}

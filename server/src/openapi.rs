@@ -24,6 +24,7 @@ use crate::routes::*;
         list_users, create_user, disable_user,
         list_territories, get_territory, create_territory, update_territory,
         list_shifts, create_shift, delete_shift,
+        submit_case, list_cases, get_case, get_photo,
     ),
     components(schemas(telederm_schemas::Problem, telederm_schemas::FieldError, telederm_schemas::Role)),
     modifiers(&BearerAuth),
@@ -31,6 +32,7 @@ use crate::routes::*;
         (name = "auth", description = "Login and the current user"),
         (name = "administration", description = "Users and territories"),
         (name = "rota", description = "On-call shifts"),
+        (name = "cases", description = "Cases and their photos"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

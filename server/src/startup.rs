@@ -8,13 +8,22 @@ use actix_web::{
     web, App, HttpServer,
 };
 
+use tokio::sync::Semaphore;
+
 use crate::{
     auth::{LoginThrottle, TokenIssuer},
+    cases::{
+        sweep::{self, sweep_orphans},
+        upload::UploadLimits,
+    },
     config::{Environment, Settings},
     db::{self, Repo},
     error::{self, ApiError},
+    keys::KeyService,
+    photos::{inspect::PhotoLimits, quality::QualityThresholds},
     routes,
     state::AppState,
+    store::{BlobStore, LocalStore},
     telemetry::{self, Metrics},
 };
 
@@ -22,28 +31,54 @@ pub struct Application {
     port: u16,
     server: Server,
     repo: Arc<dyn Repo>,
+    store: Arc<dyn BlobStore>,
 }
 
 impl Application {
     /// Connect and migrate the database, then bind the listener (port 0 picks a free port).
     pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
         let repo = open_database(settings).await?;
-        Self::build_with_repo(settings, repo).await
+        let store = open_store(settings)?;
+        Self::build_with(settings, repo, store).await
     }
 
-    pub async fn build_with_repo(
+    /// Build on a given database and blob store (tests inject failing ones).
+    pub async fn build_with(
         settings: &Settings,
         repo: Arc<dyn Repo>,
+        store: Arc<dyn BlobStore>,
     ) -> anyhow::Result<Application> {
         if settings.uses_dev_signing_key() {
             tracing::warn!("using the development signing key: never do this in production");
         }
-        let state = web::Data::new(AppState {
-            repo: repo.clone(),
-            tokens: TokenIssuer::new(&settings.signing_key()?, &settings.auth),
-            throttle: LoginThrottle::new(&settings.auth),
-            metrics: Metrics::new()?,
-        });
+        let keys = KeyService::open(
+            &settings.key_file(),
+            settings.environment != Environment::Production,
+        )?;
+        sweep_orphans(repo.as_ref(), store.as_ref(), sweep::GRACE).await?;
+        let photos = &settings.photos;
+        let state =
+            web::Data::new(AppState {
+                repo: repo.clone(),
+                store: store.clone(),
+                keys,
+                tokens: TokenIssuer::new(&settings.signing_key()?, &settings.auth),
+                throttle: LoginThrottle::new(&settings.auth),
+                metrics: Metrics::new()?,
+                photo_permits: Semaphore::new(photos.concurrency.unwrap_or_else(|| {
+                    std::thread::available_parallelism().map_or(2, |n| n.get())
+                })),
+                photo_limits: PhotoLimits {
+                    max_side: photos.max_side,
+                    max_megapixels: photos.max_megapixels,
+                },
+                quality: QualityThresholds::default(),
+                upload_limits: UploadLimits {
+                    max_photo_bytes: photos.max_photo_bytes,
+                    max_request_bytes: photos.max_request_bytes,
+                    max_photos: photos.max_photos,
+                },
+            });
         let listener = TcpListener::bind(&settings.http.bind)?;
         let port = listener.local_addr()?.port();
         let json_limit = settings.http.max_json_bytes;
@@ -76,6 +111,7 @@ impl Application {
             port,
             server: server.run(),
             repo,
+            store,
         })
     }
 
@@ -85,6 +121,10 @@ impl Application {
 
     pub fn repo(&self) -> Arc<dyn Repo> {
         self.repo.clone()
+    }
+
+    pub fn store(&self) -> Arc<dyn BlobStore> {
+        self.store.clone()
     }
 
     /// Serve until SIGINT or SIGTERM, then finish in-flight requests (actix's graceful shutdown).
@@ -99,6 +139,11 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Arc<dyn Repo>>
     let repo = db::connect(&settings.database_url(), settings.database.max_connections).await?;
     repo.migrate().await?;
     Ok(repo)
+}
+
+/// The local encrypted photo store under the data folder.
+pub fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn BlobStore>> {
+    Ok(Arc::new(LocalStore::open(settings.blobs_dir())?))
 }
 
 fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {

@@ -1,15 +1,28 @@
 use std::sync::Arc;
 
+use tokio::sync::Semaphore;
+
 use crate::{
     auth::{LoginThrottle, TokenIssuer},
+    cases::upload::UploadLimits,
     db::Repo,
+    keys::KeyService,
+    photos::{inspect::PhotoLimits, quality::QualityThresholds},
+    store::BlobStore,
     telemetry::Metrics,
 };
 
 /// Shared by every request handler through `web::Data`.
 pub struct AppState {
     pub repo: Arc<dyn Repo>,
+    pub store: Arc<dyn BlobStore>,
+    pub keys: KeyService,
     pub tokens: TokenIssuer,
     pub throttle: LoginThrottle,
     pub metrics: Metrics,
+    /// Bounds how many photos are decoded at once (CPU and memory).
+    pub photo_permits: Semaphore,
+    pub photo_limits: PhotoLimits,
+    pub quality: QualityThresholds,
+    pub upload_limits: UploadLimits,
 }

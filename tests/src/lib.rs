@@ -4,6 +4,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod db;
+pub mod fixtures;
+pub mod store;
+
+use std::{path::PathBuf, sync::Arc};
 
 use base64::Engine;
 use reqwest::{Response, StatusCode};
@@ -13,7 +17,8 @@ use telederm_schemas::{Problem, TokenResponse, User};
 use telederm_server::{
     config::{Overrides, Settings},
     demo,
-    startup::Application,
+    startup::{open_database, open_store, Application},
+    store::BlobStore,
 };
 
 /// The signing key of every test server, so tests can forge tokens signed with it.
@@ -29,6 +34,14 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}, |store| store).await
+}
+
+/// `configure` adjusts the settings; `wrap_store` may wrap the blob store (to inject failures).
+pub async fn spawn_app_with(
+    configure: impl FnOnce(&mut Settings),
+    wrap_store: impl FnOnce(Arc<dyn BlobStore>) -> Arc<dyn BlobStore>,
+) -> TestApp {
     let data_dir = tempfile::tempdir().unwrap();
     let mut settings = Settings::load(
         None,
@@ -44,8 +57,13 @@ pub async fn spawn_app() -> TestApp {
     ));
     settings.database.url = db::fresh_database_url().await;
     settings.database.max_connections = 5;
+    configure(&mut settings);
 
-    let app = Application::build(&settings).await.unwrap();
+    let repo = open_database(&settings).await.unwrap();
+    let store = wrap_store(open_store(&settings).unwrap());
+    let app = Application::build_with(&settings, repo, store)
+        .await
+        .unwrap();
     demo::seed(app.repo().as_ref()).await.unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
@@ -121,6 +139,69 @@ impl TestApp {
             .await
     }
 
+    /// `POST /api/v1/cases` with the `case` JSON part and photo parts `(kind, bytes)`.
+    pub async fn submit_case(
+        &self,
+        token: &str,
+        case: &serde_json::Value,
+        photos: &[(&str, Vec<u8>)],
+    ) -> Response {
+        let mut form = reqwest::multipart::Form::new().part(
+            "case",
+            reqwest::multipart::Part::text(case.to_string())
+                .mime_str("application/json")
+                .unwrap(),
+        );
+        for (i, (kind, bytes)) in photos.iter().enumerate() {
+            let part =
+                reqwest::multipart::Part::bytes(bytes.clone()).file_name(format!("photo{i}.jpg"));
+            form = form.part(kind.to_string(), part);
+        }
+        self.client
+            .post(self.url("/api/v1/cases"))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Every file under the blob store folder.
+    pub fn blob_files(&self) -> Vec<PathBuf> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+            if let Ok(entries) = std::fs::read_dir(dir) {
+                for e in entries.flatten() {
+                    let p = e.path();
+                    if p.is_dir() {
+                        walk(&p, out);
+                    } else {
+                        out.push(p);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.settings.blobs_dir(), &mut out);
+        out
+    }
+
+    /// Every byte of every file in the data folder (database, WAL, key file, blobs).
+    pub fn data_folder_bytes(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = Vec::new();
+        let mut stack = vec![self.settings.data_dir.clone()];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    files.push((p.clone(), std::fs::read(&p).unwrap_or_default()));
+                }
+            }
+        }
+        files
+    }
+
     /// A POST with a raw body and content type, for malformed requests.
     pub async fn post_raw(&self, path: &str, content_type: &str, body: String) -> Response {
         self.client
@@ -169,4 +250,14 @@ pub async fn assert_problem(res: Response, status: u16, code: &str) -> Problem {
 /// The fields named in a `validation_failed` problem.
 pub fn fields(problem: &Problem) -> Vec<&str> {
     problem.errors.iter().map(|e| e.field.as_str()).collect()
+}
+
+/// A valid `case` JSON part.
+pub fn case_json() -> serde_json::Value {
+    serde_json::json!({
+        "priority": "urgent", "patient_ref": "P-0042", "age": 54, "sex": "female",
+        "body_site": "left forearm",
+        "question": "Asymmetric pigmented lesion that grew in three months: melanoma?",
+        "consent": true, "phototype": 2, "history": "father treated for melanoma",
+    })
 }

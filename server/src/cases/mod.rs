@@ -1,4 +1,8 @@
 //! The case service: submission (upload, photo intake, sealing, storage, one transaction),
 //! reading back, and the orphan-blob sweep.
 
+pub mod intake;
+pub mod read;
+pub mod submit;
+pub mod sweep;
 pub mod upload;

@@ -2,19 +2,59 @@ use base64::Engine;
 use clap::Subcommand;
 use rand::RngCore;
 
+use crate::{config::Settings, crypto::Keyring, keys, startup::open_database};
+
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
     /// Print a fresh random token-signing key (base64 of 32 bytes) for TELEDERM__AUTH__SIGNING_KEY.
     SigningKey,
+    /// Create the master key file (mode 0600); refuses to replace an existing one.
+    Init,
+    /// Add a master key and re-wrap every case's data key under it (photos are not rewritten).
+    Rotate,
+    /// How many data keys each master key wraps.
+    Status,
 }
 
-pub fn run(cmd: &KeysCommand) -> anyhow::Result<()> {
+pub async fn run(settings: Settings, cmd: &KeysCommand) -> anyhow::Result<()> {
+    let key_file = settings.key_file();
     match cmd {
         KeysCommand::SigningKey => {
             let mut key = [0u8; 32];
             rand::rngs::OsRng.fill_bytes(&mut key);
             println!("{}", base64::engine::general_purpose::STANDARD.encode(key));
-            Ok(())
+        }
+        KeysCommand::Init => {
+            let ring = Keyring::create(&key_file)?;
+            eprintln!(
+                "created {} with master key {}",
+                key_file.display(),
+                ring.active_id()
+            );
+        }
+        KeysCommand::Rotate => {
+            let repo = open_database(&settings).await?;
+            let report = keys::rotate(repo.as_ref(), &key_file).await?;
+            eprintln!(
+                "new active master key {}; {} data keys re-wrapped",
+                report.new_key_id, report.rewrapped
+            );
+        }
+        KeysCommand::Status => {
+            let repo = open_database(&settings).await?;
+            let status = keys::status(repo.as_ref(), &key_file).await?;
+            println!("{:<32} {:>10}  ", "MASTER KEY", "DATA KEYS");
+            for (id, count) in &status.keys {
+                let active = if *id == status.active { "active" } else { "" };
+                println!("{id:<32} {count:>10}  {active}");
+            }
+            for (id, count) in &status.unknown {
+                println!("{id:<32} {count:>10}  MISSING from the key file");
+            }
+            if !status.unknown.is_empty() {
+                anyhow::bail!("some cases are wrapped by master keys the key file does not hold");
+            }
         }
     }
+    Ok(())
 }

@@ -73,7 +73,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin(cmd) => admin::run(cli.settings(None)?, cmd).await,
-        Command::Keys(cmd) => keys::run(cmd),
+        Command::Keys(cmd) => keys::run(cli.settings(None)?, cmd).await,
         Command::Openapi => {
             print!("{}", crate::openapi::document());
             Ok(())

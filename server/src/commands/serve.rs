@@ -1,7 +1,7 @@
 use crate::{
     config::{Environment, Settings},
     demo,
-    startup::{open_database, Application},
+    startup::{open_database, open_store, Application},
     telemetry,
 };
 
@@ -14,7 +14,8 @@ pub async fn run(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
     if demo_mode {
         demo::seed(repo.as_ref()).await?;
     }
-    let app = Application::build_with_repo(&settings, repo).await?;
+    let store = open_store(&settings)?;
+    let app = Application::build_with(&settings, repo, store).await?;
     if demo_mode {
         let host = settings
             .http

@@ -9,7 +9,7 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok")
 }
 
-/// The database answers.
+/// The database and the photo store answer.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses(
     (status = 200, description = "ready"),
     (status = 503, description = "a dependency is unreachable", body = telederm_schemas::Problem, content_type = "application/problem+json"),
@@ -19,6 +19,10 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     if let Err(e) = state.repo.ping().await {
         tracing::warn!(error = %e, "readiness check failed");
         return Err(ApiError::NotReady("the database is unreachable".into()));
+    }
+    if let Err(e) = state.store.ping().await {
+        tracing::warn!(error = %e, "readiness check failed");
+        return Err(ApiError::NotReady("the photo store is unreachable".into()));
     }
     Ok(HttpResponse::Ok().content_type("text/plain").body("ready"))
 }

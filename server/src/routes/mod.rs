@@ -2,6 +2,7 @@
 //! respond.
 
 mod auth;
+mod cases;
 mod health;
 mod shifts;
 mod territories;
@@ -10,6 +11,7 @@ mod users;
 use actix_web::web;
 
 pub use auth::{__path_login, __path_me};
+pub use cases::{__path_get_case, __path_get_photo, __path_list_cases, __path_submit_case};
 pub use health::{__path_healthz, __path_readyz};
 pub use shifts::{__path_create_shift, __path_delete_shift, __path_list_shifts};
 pub use territories::{
@@ -36,6 +38,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(territories::update_territory)
                 .service(shifts::list_shifts)
                 .service(shifts::create_shift)
-                .service(shifts::delete_shift),
+                .service(shifts::delete_shift)
+                .service(cases::submit_case)
+                .service(cases::list_cases)
+                .service(cases::get_case)
+                .service(cases::get_photo),
         );
 }

@@ -3,9 +3,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access;
+mod atomicity;
 mod auth;
+mod cases;
 mod errors;
+mod fixtures;
+mod keys;
 mod operations;
+mod rejections;
 mod shifts;
 mod territories;
 mod tokens;

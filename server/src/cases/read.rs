@@ -1,0 +1,153 @@
+//! Reading cases back: unwrap the case's data key, open the sealed text or photo, check it.
+
+use std::str::FromStr;
+
+use sha2::{Digest, Sha256};
+use telederm_schemas as wire;
+use uuid::Uuid;
+
+use super::submit::CLINICAL;
+use crate::{
+    crypto::{open, DataKey, ObjectRef},
+    db::{CaseRecord, PhotoRecord},
+    domain::{now, Clinical, User},
+    error::ApiError,
+    photos::Format,
+    state::AppState,
+    store::BlobKey,
+};
+
+/// Most cases one listing returns, newest first.
+pub const LIST_LIMIT: i64 = 200;
+
+async fn data_key(state: &AppState, case_id: Uuid) -> Result<DataKey, ApiError> {
+    let record = state
+        .repo
+        .data_key(case_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("case {case_id} has no data key"))?;
+    Ok(state.keys.unwrap(&record, case_id)?)
+}
+
+fn clinical(key: &DataKey, record: &CaseRecord) -> Result<Clinical, ApiError> {
+    let plain = open(key, record.id, ObjectRef::Text(CLINICAL), &record.clinical)
+        .map_err(|e| anyhow::anyhow!("clinical text of case {} did not open: {e}", record.id))?;
+    Ok(serde_json::from_slice(&plain).map_err(anyhow::Error::from)?)
+}
+
+fn parse<T: FromStr<Err = String>>(raw: &str) -> Result<T, ApiError> {
+    T::from_str(raw).map_err(|e| ApiError::Internal(anyhow::anyhow!("corrupt row: {e}")))
+}
+
+fn photo_to_wire(p: &PhotoRecord) -> Result<wire::Photo, ApiError> {
+    Ok(wire::Photo {
+        id: p.id,
+        kind: parse(&p.kind)?,
+        format: p.format.clone(),
+        width: p.width as u32,
+        height: p.height as u32,
+        bytes: p.bytes as u64,
+        sha256: p.sha256.clone(),
+        metadata_removed: serde_json::from_str(&p.metadata_removed).map_err(anyhow::Error::from)?,
+        quality_warnings: serde_json::from_str(&p.quality_warnings).map_err(anyhow::Error::from)?,
+    })
+}
+
+/// The case if `user` is its GP. Another GP's case is reported as absent, not forbidden: its
+/// existence is not the caller's business.
+async fn owned_case(state: &AppState, gp: &User, case_id: Uuid) -> Result<CaseRecord, ApiError> {
+    match state.repo.case(case_id).await? {
+        Some(c) if c.gp_id == gp.id.as_uuid() => Ok(c),
+        _ => Err(ApiError::NotFound("case")),
+    }
+}
+
+pub async fn gp_case(state: &AppState, gp: &User, case_id: Uuid) -> Result<wire::Case, ApiError> {
+    let record = owned_case(state, gp, case_id).await?;
+    let key = data_key(state, case_id).await?;
+    let text = clinical(&key, &record)?;
+    let photos = state.repo.photos_of_cases(&[case_id]).await?;
+    Ok(wire::Case {
+        id: record.id,
+        status: parse(&record.status)?,
+        priority: parse(&record.priority)?,
+        territory: record.territory_code.clone(),
+        gp_id: record.gp_id,
+        patient_ref: text.patient_ref,
+        age: u16::try_from(record.age).map_err(anyhow::Error::from)?,
+        sex: parse(&record.sex)?,
+        body_site: text.body_site,
+        question: text.question,
+        phototype: record.phototype.and_then(|p| u8::try_from(p).ok()),
+        duration: text.duration,
+        evolution: text.evolution,
+        history: text.history,
+        treatments: text.treatments,
+        consent_at: record.consent_at,
+        submitted_at: record.submitted_at,
+        due_at: record.due_at,
+        photos: photos.iter().map(photo_to_wire).collect::<Result<_, _>>()?,
+    })
+}
+
+pub async fn gp_cases(state: &AppState, gp: &User) -> Result<Vec<wire::CaseSummary>, ApiError> {
+    let records = state.repo.cases_of_gp(gp.id.as_uuid(), LIST_LIMIT).await?;
+    let ids: Vec<Uuid> = records.iter().map(|r| r.id).collect();
+    let photos = state.repo.photos_of_cases(&ids).await?;
+    let mut out = Vec::with_capacity(records.len());
+    for record in records {
+        let key = data_key(state, record.id).await?;
+        let text = clinical(&key, &record)?;
+        out.push(wire::CaseSummary {
+            id: record.id,
+            status: parse(&record.status)?,
+            priority: parse(&record.priority)?,
+            territory: record.territory_code.clone(),
+            patient_ref: text.patient_ref,
+            body_site: text.body_site,
+            submitted_at: record.submitted_at,
+            due_at: record.due_at,
+            photo_count: photos.iter().filter(|p| p.case_id == record.id).count() as u32,
+        });
+    }
+    Ok(out)
+}
+
+/// The stripped photo, after checking it against its recorded SHA-256; the read is recorded.
+pub async fn gp_photo(
+    state: &AppState,
+    gp: &User,
+    case_id: Uuid,
+    photo_id: Uuid,
+    request_id: &str,
+) -> Result<(Format, Vec<u8>), ApiError> {
+    owned_case(state, gp, case_id).await?;
+    let photo = state
+        .repo
+        .photos_of_cases(&[case_id])
+        .await?
+        .into_iter()
+        .find(|p| p.id == photo_id)
+        .ok_or(ApiError::NotFound("photo"))?;
+    let key = data_key(state, case_id).await?;
+    let blob_key = BlobKey::parse(&photo.blob_key)
+        .ok_or_else(|| anyhow::anyhow!("corrupt blob key for photo {photo_id}"))?;
+    let sealed = state
+        .store
+        .get(&blob_key)
+        .await
+        .map_err(|e| anyhow::anyhow!("photo {photo_id} unreadable: {e}"))?;
+    let plain = open(&key, case_id, ObjectRef::Photo(photo_id), &sealed)
+        .map_err(|e| anyhow::anyhow!("photo {photo_id} did not open: {e}"))?;
+    if hex::encode(Sha256::digest(&plain)) != photo.sha256 {
+        return Err(anyhow::anyhow!("photo {photo_id} does not match its recorded SHA-256").into());
+    }
+    let format = Format::parse(&photo.format)
+        .ok_or_else(|| anyhow::anyhow!("corrupt format for photo {photo_id}"))?;
+    state
+        .repo
+        .record_photo_read(photo_id, gp.id.as_uuid(), request_id, now())
+        .await?;
+    let mut plain = plain;
+    Ok((format, std::mem::take(&mut *plain)))
+}

@@ -1,0 +1,176 @@
+//! A GP's submission: validate the case, take every photo through the intake pipeline, seal the
+//! photos and the clinical text under a fresh data key, write the sealed blobs, then insert the
+//! case, its photos and its wrapped data key in one transaction. Any failure leaves nothing behind.
+
+use std::sync::Arc;
+
+use telederm_schemas as wire;
+
+use super::{
+    intake::{self, Processed},
+    upload::{RawPhoto, Upload},
+};
+use crate::{
+    crypto::{seal, DataKey, ObjectRef},
+    db::{CaseRecord, DataKeyRecord, PhotoRecord},
+    domain::{now, CaseId, CaseStatus, NewCase, User},
+    error::ApiError,
+    state::AppState,
+    store::BlobKey,
+};
+
+/// The AAD name of the sealed clinical text of a case.
+pub const CLINICAL: &str = "clinical";
+
+pub async fn submit(
+    state: &Arc<AppState>,
+    gp: &User,
+    upload: Upload<wire::NewCase>,
+) -> Result<wire::Case, ApiError> {
+    // Cheap checks first: no photo work for a case that cannot be accepted.
+    let new = NewCase::parse(&upload.json)?;
+    let territory = gp
+        .home_territory
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("GP {} has no home territory", gp.id))?;
+
+    let mut photos = Vec::with_capacity(upload.photos.len());
+    for raw in upload.photos {
+        photos.push(process_off_thread(state, raw).await?);
+    }
+
+    let case_id = CaseId::new();
+    let at = now();
+    let record = CaseRecord {
+        id: case_id.as_uuid(),
+        gp_id: gp.id.as_uuid(),
+        territory_code: territory.to_string(),
+        status: CaseStatus::Queued.as_str().to_owned(),
+        priority: new.priority.as_str().to_owned(),
+        age: i32::from(new.age),
+        sex: new.sex.as_str().to_owned(),
+        phototype: new.phototype.map(i32::from),
+        clinical: Vec::new(),
+        consent_at: at,
+        submitted_at: at,
+        due_at: None,
+    };
+    let response = wire::Case {
+        id: case_id.as_uuid(),
+        status: CaseStatus::Queued,
+        priority: new.priority,
+        territory: territory.to_string(),
+        gp_id: gp.id.as_uuid(),
+        patient_ref: new.clinical.patient_ref.clone(),
+        age: new.age,
+        sex: new.sex,
+        body_site: new.clinical.body_site.clone(),
+        question: new.clinical.question.clone(),
+        phototype: new.phototype,
+        duration: new.clinical.duration.clone(),
+        evolution: new.clinical.evolution.clone(),
+        history: new.clinical.history.clone(),
+        treatments: new.clinical.treatments.clone(),
+        consent_at: at,
+        submitted_at: at,
+        due_at: None,
+        photos: photos.iter().map(Processed::to_wire).collect(),
+    };
+    let clinical = serde_json::to_vec(&new.clinical).map_err(anyhow::Error::from)?;
+
+    // From here on the work must finish or undo itself even if the client goes away (which drops
+    // this future): it runs as its own task.
+    let state = Arc::clone(state);
+    tokio::spawn(async move { commit(&state, record, clinical, photos).await })
+        .await
+        .map_err(anyhow::Error::from)??;
+    tracing::info!(case_id = %case_id, "case submitted");
+    Ok(response)
+}
+
+async fn process_off_thread(state: &AppState, raw: RawPhoto) -> Result<Processed, ApiError> {
+    let _permit = state
+        .photo_permits
+        .acquire()
+        .await
+        .map_err(anyhow::Error::from)?;
+    let limits = state.photo_limits;
+    let thresholds = state.quality;
+    crate::telemetry::spawn_blocking_in_span(move || intake::process(raw, &limits, &thresholds))
+        .await?
+}
+
+async fn commit(
+    state: &AppState,
+    mut record: CaseRecord,
+    clinical: Vec<u8>,
+    photos: Vec<Processed>,
+) -> Result<(), ApiError> {
+    let case_id = record.id;
+    let key = DataKey::generate();
+    let wrapped = state.keys.wrap(&key, case_id)?;
+    let (record, blobs, rows) = crate::telemetry::spawn_blocking_in_span(move || {
+        record.clinical = seal(&key, case_id, ObjectRef::Text(CLINICAL), &clinical);
+        let mut blobs = Vec::with_capacity(photos.len());
+        let mut rows = Vec::with_capacity(photos.len());
+        for p in photos {
+            let blob_key = BlobKey::photo(case_id, p.id.as_uuid());
+            let sealed = seal(&key, case_id, ObjectRef::Photo(p.id.as_uuid()), &p.bytes);
+            rows.push(photo_record(case_id, &blob_key, &p));
+            blobs.push((blob_key, sealed));
+        }
+        (record, blobs, rows)
+    })
+    .await?;
+    let key_record = DataKeyRecord {
+        case_id,
+        master_key_id: wrapped.master_key_id.to_string(),
+        wrapped: wrapped.blob,
+    };
+
+    let mut written: Vec<BlobKey> = Vec::with_capacity(blobs.len());
+    let mut outcome: Result<(), ApiError> = Ok(());
+    for (blob_key, sealed) in &blobs {
+        match state.store.put(blob_key, sealed).await {
+            Ok(()) => written.push(blob_key.clone()),
+            Err(e) => {
+                outcome = Err(anyhow::anyhow!("storing a photo failed: {e}").into());
+                break;
+            }
+        }
+    }
+    if outcome.is_ok() {
+        outcome = state
+            .repo
+            .create_case(&record, &rows, &key_record)
+            .await
+            .map_err(ApiError::from);
+    }
+    if outcome.is_err() {
+        for blob_key in &written {
+            if let Err(e) = state.store.delete(blob_key).await {
+                // The start-up sweep removes it later.
+                tracing::warn!(error = %e, "could not remove a photo blob after a failed submission");
+            }
+        }
+    }
+    outcome
+}
+
+fn photo_record(case_id: uuid::Uuid, blob_key: &BlobKey, p: &Processed) -> PhotoRecord {
+    PhotoRecord {
+        id: p.id.as_uuid(),
+        case_id,
+        position: p.number as i32,
+        kind: p.kind.as_str().to_owned(),
+        format: p.format.as_str().to_owned(),
+        width: p.width as i32,
+        height: p.height as i32,
+        bytes: p.bytes.len() as i64,
+        sha256: p.sha256.clone(),
+        blob_key: blob_key.as_str().to_owned(),
+        metadata_removed: serde_json::to_string(&p.removed).unwrap_or_else(|_| "[]".into()),
+        quality_warnings: serde_json::to_string(&p.warnings).unwrap_or_else(|_| "[]".into()),
+        created_at: now(),
+    }
+}

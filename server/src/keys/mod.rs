@@ -1,0 +1,87 @@
+//! Master keys at run time: the keyring loaded from the key file, wrapping new data keys and
+//! unwrapping stored ones; rotation and status for the `keys` commands.
+//!
+//! `keys rotate` runs as a separate process: it adds a master key to the key file and re-wraps
+//! every data key under it. A running server that meets a data key wrapped by a master key it has
+//! not loaded yet re-reads the key file once and tries again.
+
+mod rotate;
+
+pub use rotate::{rotate, status, KeyStatus};
+
+use std::{
+    path::{Path, PathBuf},
+    sync::RwLock,
+};
+
+use uuid::Uuid;
+
+use crate::{
+    crypto::{CryptoError, DataKey, Keyring, MasterKeyId, WrappedKey},
+    db::DataKeyRecord,
+};
+
+pub struct KeyService {
+    path: PathBuf,
+    ring: RwLock<Keyring>,
+}
+
+impl KeyService {
+    /// Load the key file; with `create_if_missing` (development and demo) make a new one.
+    pub fn open(path: &Path, create_if_missing: bool) -> anyhow::Result<KeyService> {
+        let ring = if create_if_missing {
+            Keyring::load_or_create(path)?
+        } else if path.exists() {
+            Keyring::load(path)?
+        } else {
+            anyhow::bail!(
+                "master key file {} not found: create it with `telederm-server keys init`",
+                path.display()
+            )
+        };
+        Ok(KeyService {
+            path: path.to_path_buf(),
+            ring: RwLock::new(ring),
+        })
+    }
+
+    pub fn wrap(&self, key: &DataKey, case_id: Uuid) -> anyhow::Result<WrappedKey> {
+        Ok(self.read().wrap(key, case_id))
+    }
+
+    pub fn unwrap(&self, record: &DataKeyRecord, case_id: Uuid) -> anyhow::Result<DataKey> {
+        let wrapped = to_wrapped(record)?;
+        let first = self.read().unwrap(&wrapped, case_id);
+        match first {
+            Err(CryptoError::UnknownMasterKey(_)) => {
+                self.reload()?;
+                Ok(self.read().unwrap(&wrapped, case_id)?)
+            }
+            other => Ok(other?),
+        }
+    }
+
+    pub fn active_id(&self) -> MasterKeyId {
+        self.read().active_id().clone()
+    }
+
+    fn reload(&self) -> anyhow::Result<()> {
+        let fresh = Keyring::load(&self.path)?;
+        *self.ring.write().unwrap_or_else(|p| p.into_inner()) = fresh;
+        tracing::info!("master key file reloaded");
+        Ok(())
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Keyring> {
+        self.ring.read().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+pub fn to_wrapped(record: &DataKeyRecord) -> anyhow::Result<WrappedKey> {
+    let master_key_id = MasterKeyId::parse(&record.master_key_id)
+        .ok_or_else(|| anyhow::anyhow!("corrupt master key id for case {}", record.case_id))?;
+    Ok(WrappedKey {
+        master_key_id,
+        blob: record.wrapped.clone(),
+    })
+}

@@ -1,0 +1,103 @@
+use actix_web::{get, http::header, post, web, HttpRequest, HttpResponse};
+use telederm_schemas::{self as wire, Problem};
+use uuid::Uuid;
+
+use crate::{
+    auth::AuthenticatedUser,
+    cases::{read, submit, upload},
+    domain::Role,
+    error::ApiError,
+    state::AppState,
+    telemetry::current_request_id,
+};
+
+/// Submit a case (GPs): multipart with a `case` JSON part and 1 to 10 photo parts named
+/// `overview`, `closeup` or `dermoscopy`. Photos are stripped of every piece of identifying
+/// metadata and sealed before anything is stored; the case is queued to the GP's territory.
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases",
+    request_body(content = wire::CaseUpload, content_type = "multipart/form-data"),
+    security(("bearer" = [])), responses(
+    (status = 201, body = wire::Case),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 413, description = "payload_too_large (a photo or the whole request) or image_too_large (pixels)", body = Problem, content_type = "application/problem+json"),
+    (status = 415, description = "unsupported_format (HEIC, GIF, PDF...) or not multipart", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "validation_failed or image_corrupt", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/cases")]
+#[tracing::instrument(skip_all)]
+pub async fn submit_case(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Role::Gp)?;
+    let upload =
+        upload::read::<wire::NewCase>(&req, payload, "case", 1, state.upload_limits).await?;
+    let case = submit::submit(&state.into_inner(), caller.user(), upload).await?;
+    Ok(HttpResponse::Created().json(case))
+}
+
+/// The calling GP's cases, newest first.
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", security(("bearer" = [])), responses(
+    (status = 200, body = Vec<wire::CaseSummary>),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/cases")]
+pub async fn list_cases(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+) -> Result<web::Json<Vec<wire::CaseSummary>>, ApiError> {
+    caller.require(Role::Gp)?;
+    Ok(web::Json(read::gp_cases(&state, caller.user()).await?))
+}
+
+/// One case of the calling GP, with its photos' metadata.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+    (status = 200, body = wire::Case),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/cases/{id}")]
+pub async fn get_case(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<wire::Case>, ApiError> {
+    caller.require(Role::Gp)?;
+    Ok(web::Json(
+        read::gp_case(&state, caller.user(), id.into_inner()).await?,
+    ))
+}
+
+/// A stored (stripped) photo, checked against its SHA-256; every download is recorded.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/photos/{photo_id}", tag = "cases",
+    params(("id" = Uuid, Path), ("photo_id" = Uuid, Path)), security(("bearer" = [])), responses(
+    (status = 200, description = "the photo, `Cache-Control: no-store`", content_type = "image/jpeg"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/cases/{id}/photos/{photo_id}")]
+pub async fn get_photo(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Role::Gp)?;
+    let (case_id, photo_id) = path.into_inner();
+    let (format, bytes) = read::gp_photo(
+        &state,
+        caller.user(),
+        case_id,
+        photo_id,
+        &current_request_id(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type(format.mime())
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"{photo_id}.{}\"", format.as_str()),
+        ))
+        .body(bytes))
+}

@@ -1,0 +1,102 @@
+//! Master key rotation re-wraps every data key without touching photos; a running server keeps
+//! reading every case.
+
+use telederm_schemas::Case;
+use telederm_server::{keys, startup::open_database};
+use telederm_tests::{assert_problem, case_json, fixtures, spawn_app};
+
+#[tokio::test]
+async fn rotation_rewraps_data_keys_and_cases_stay_readable() {
+    let app = spawn_app().await;
+    let gp = app.token("gp13").await;
+    let mut cases = Vec::new();
+    for _ in 0..3 {
+        let res = app
+            .submit_case(
+                &gp,
+                &case_json(),
+                &[("overview", fixtures::read("small.jpg"))],
+            )
+            .await;
+        cases.push(res.json::<Case>().await.unwrap());
+    }
+    let blobs_before: Vec<_> = app
+        .blob_files()
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+        .collect();
+
+    let repo = open_database(&app.settings).await.unwrap();
+    let key_file = app.settings.key_file();
+    let before = keys::status(repo.as_ref(), &key_file).await.unwrap();
+    assert_eq!(before.keys, [(before.active.clone(), 3)]);
+
+    let report = keys::rotate(repo.as_ref(), &key_file).await.unwrap();
+    assert_eq!(report.rewrapped, 3);
+    assert_ne!(report.new_key_id, before.active);
+    let after = keys::status(repo.as_ref(), &key_file).await.unwrap();
+    assert_eq!(after.active, report.new_key_id);
+    assert_eq!(
+        after.keys,
+        [(before.active.clone(), 0), (report.new_key_id.clone(), 3)]
+    );
+    assert!(after.unknown.is_empty());
+
+    // Photo blobs are untouched, byte for byte.
+    for (path, bytes) in &blobs_before {
+        assert_eq!(&std::fs::read(path).unwrap(), bytes);
+    }
+    // The running server meets keys wrapped by a master key it had not loaded, and reads on.
+    for case in &cases {
+        let res = app
+            .get(&format!("/api/v1/cases/{}", case.id), Some(&gp))
+            .await;
+        assert_eq!(res.status(), 200);
+        let photo = &case.photos[0];
+        let res = app
+            .get(
+                &format!("/api/v1/cases/{}/photos/{}", case.id, photo.id),
+                Some(&gp),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+    // A second rotation right away has everything to move again, and nothing is lost.
+    assert_eq!(
+        keys::rotate(repo.as_ref(), &key_file)
+            .await
+            .unwrap()
+            .rewrapped,
+        3
+    );
+}
+
+#[tokio::test]
+async fn a_sealed_photo_moved_to_another_photo_does_not_open() {
+    let app = spawn_app().await;
+    let gp = app.token("gp13").await;
+    let res = app
+        .submit_case(
+            &gp,
+            &case_json(),
+            &[
+                ("overview", fixtures::read("small.jpg")),
+                ("closeup", fixtures::read("lesion.webp")),
+            ],
+        )
+        .await;
+    let case: Case = res.json().await.unwrap();
+    let dir = app.settings.blobs_dir().join(format!("photos/{}", case.id));
+    let (a, b) = (
+        dir.join(case.photos[0].id.to_string()),
+        dir.join(case.photos[1].id.to_string()),
+    );
+    std::fs::copy(&b, &a).unwrap();
+    let res = app
+        .get(
+            &format!("/api/v1/cases/{}/photos/{}", case.id, case.photos[0].id),
+            Some(&gp),
+        )
+        .await;
+    assert_problem(res, 500, "internal").await;
+}
