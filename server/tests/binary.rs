@@ -118,6 +118,41 @@ fn production_refuses_development_defaults() {
 }
 
 #[test]
+fn production_refuses_to_start_without_a_master_key_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    let out = server(dir.path())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("TELEDERM__ENVIRONMENT", "production")
+        .env("TELEDERM__AUTH__SIGNING_KEY", key)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("master key file") && stderr.contains("keys init"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("master-keys.json").exists());
+
+    // `keys init` creates it owner-only; a second init refuses to replace it.
+    let out = server(dir.path()).args(["keys", "init"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir.path().join("master-keys.json"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let out = server(dir.path()).args(["keys", "init"]).output().unwrap();
+    assert!(!out.status.success());
+}
+
+#[test]
 fn a_short_signing_key_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let out = server(dir.path())

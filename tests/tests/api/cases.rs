@@ -113,6 +113,14 @@ async fn a_gp_submits_a_case_and_every_piece_of_metadata_is_removed() {
                 .is_none())
             .unwrap_or(true));
         // Lossless: the stored photo shows exactly the original's pixels.
+        let repo = telederm_server::startup::open_database(&app.settings)
+            .await
+            .unwrap();
+        assert_eq!(
+            repo.photo_read_count(photo.id).await.unwrap(),
+            1,
+            "the download is recorded"
+        );
         let stored = image::load_from_memory(&bytes).unwrap().to_rgb8();
         let before = image::load_from_memory(&fixtures::read(original))
             .unwrap()
