@@ -105,6 +105,13 @@ impl Plan {
                     "segment 0x{code:02X} at byte {at} runs past the end"
                 ))
             })?;
+            if matches!(code, DQT | DHT | DRI | DAC | DNL | SOS | 0xC0..=0xCF)
+                && !exact(code, payload)
+            {
+                return Err(corrupt(format!(
+                    "malformed segment 0x{code:02X} at byte {at}"
+                )));
+            }
             if code == SOS {
                 if !self.frame {
                     return Err(corrupt("scan before any frame header"));
@@ -137,45 +144,44 @@ impl Plan {
             APP0 => self.app0(payload, header),
             APP1 => self.app1(payload, header),
             APP2 if header && payload.starts_with(ICC) => self.pieces.push(Piece::Input(span)),
-            APP2 if payload.starts_with(b"MPF\0") => self.drop(Removed::SecondaryImage),
-            APP13 if payload.starts_with(b"Photoshop") => self.drop(Removed::Iptc),
+            APP2 if payload.starts_with(b"MPF\0") => self.discard(Removed::SecondaryImage),
+            APP13 if payload.starts_with(b"Photoshop") => self.discard(Removed::Iptc),
             APP14 if header && payload.starts_with(b"Adobe") => match payload.get(..ADOBE_LEN) {
                 Some(adobe) => self.pieces.push(Piece::Owned(segment_bytes(APP14, adobe))),
-                None => self.drop(Removed::Other),
+                None => self.discard(Removed::Other),
             },
-            COM => self.drop(Removed::Comment),
+            COM => self.discard(Removed::Comment),
             // Other APPn (vendors, JUMBF/C2PA, FlashPix, ...) and the JPGn extensions.
-            APP0..=0xEF | 0xF0..=0xFD => self.drop(Removed::Other),
+            APP0..=0xEF | 0xF0..=0xFD => self.discard(Removed::Other),
             _ => return Err(corrupt(format!("unknown marker 0x{code:02X}"))),
         }
         Ok(())
     }
 
-    fn drop(&mut self, what: Removed) {
+    /// Notes what a dropped segment held (the segment itself is simply not copied).
+    fn discard(&mut self, what: Removed) {
         self.removed.insert(what);
     }
 
     fn app0(&mut self, payload: &[u8], header: bool) {
         if payload.starts_with(b"JFXX\0") {
-            return self.drop(Removed::Thumbnail);
+            return self.discard(Removed::Thumbnail);
         }
         let Some(jfif) = payload
             .get(..JFIF_LEN)
             .filter(|_| payload.starts_with(b"JFIF\0"))
         else {
-            return self.drop(Removed::Other);
+            return self.discard(Removed::Other);
         };
-        // Thumbnail width and height are the last two defined bytes; pixels follow them.
-        if jfif[12] != 0 || jfif[13] != 0 || payload.len() > JFIF_LEN {
-            self.drop(Removed::Thumbnail);
+        // Thumbnail width and height are the last two defined bytes; its pixels follow them.
+        if !jfif.ends_with(&[0, 0]) || payload.len() > JFIF_LEN {
+            self.discard(Removed::Thumbnail);
         }
         if header && self.jfif.is_none() {
-            let mut kept = segment_bytes(APP0, jfif);
-            let len = kept.len();
-            kept[len - 2..].fill(0);
-            self.jfif = Some(kept);
+            let density = jfif.get(..JFIF_LEN - 2).unwrap_or_default();
+            self.jfif = Some(segment_bytes(APP0, &[density, &[0, 0]].concat()));
         } else {
-            self.drop(Removed::Other);
+            self.discard(Removed::Other);
         }
     }
 
@@ -191,12 +197,12 @@ impl Plan {
                 self.orientation = found.orientation;
             }
         } else if payload.starts_with(XMP) {
-            self.drop(Removed::Xmp);
+            self.discard(Removed::Xmp);
         } else if payload.starts_with(XMP_EXTENSION) {
             // Extended XMP carries depth maps, gain maps and other large payloads.
-            self.drop(Removed::SecondaryImage);
+            self.discard(Removed::SecondaryImage);
         } else {
-            self.drop(Removed::Other);
+            self.discard(Removed::Other);
         }
     }
 
@@ -266,6 +272,41 @@ fn entropy_end(input: &[u8], from: usize) -> Result<usize, StripError> {
             Some(_) => return Ok(ff),
         }
     }
+}
+
+/// Whether a segment we copy verbatim (tables, frame and scan headers) is exactly as long as what
+/// it defines, so that nothing can ride along after its fields.
+fn exact(code: u8, p: &[u8]) -> bool {
+    match code {
+        // Tables of 64 one-byte or two-byte entries, each after a precision/id byte.
+        DQT => tables(p, |t| match t.first()? >> 4 {
+            0 => Some(65),
+            1 => Some(129),
+            _ => None,
+        }),
+        // Class/id byte, 16 code counts, then as many symbols.
+        DHT => tables(p, |t| {
+            Some(17 + t.get(1..17)?.iter().map(|&n| usize::from(n)).sum::<usize>())
+        }),
+        DAC => p.len() % 2 == 0,
+        DRI | DNL => p.len() == 2,
+        SOS => p
+            .first()
+            .is_some_and(|&n| p.len() == 4 + 2 * usize::from(n)),
+        // SOFn: precision, height, width, component count, then 3 bytes per component.
+        _ => p.get(5).is_some_and(|&n| p.len() == 6 + 3 * usize::from(n)),
+    }
+}
+
+/// Whether `p` is a whole number of tables whose lengths `len_of` reads from their first bytes.
+fn tables(mut p: &[u8], len_of: impl Fn(&[u8]) -> Option<usize>) -> bool {
+    while !p.is_empty() {
+        match len_of(p).and_then(|n| p.get(n..)) {
+            Some(rest) => p = rest,
+            None => return false,
+        }
+    }
+    true
 }
 
 /// A whole segment: marker, length, payload. Callers pass payloads well under 64 KiB.

@@ -87,7 +87,7 @@ pub enum StripError {
     NotClean(String),
 }
 
-pub(crate) fn corrupt(why: impl Into<String>) -> StripError {
+fn corrupt(why: impl Into<String>) -> StripError {
     StripError::Corrupt(why.into())
 }
 

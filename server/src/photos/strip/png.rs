@@ -16,7 +16,7 @@ use std::ops::{Range, RangeInclusive};
 use super::bytes::be_u32;
 use super::{corrupt, exif, Removed, StripError, Stripped};
 
-pub(super) const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
 /// The data lengths an allowlisted chunk may have; `None` when the chunk is not allowlisted.
 fn kept_lengths(ty: &[u8; 4]) -> Option<RangeInclusive<usize>> {
@@ -64,15 +64,15 @@ pub(super) fn strip(input: &[u8]) -> Result<Stripped, StripError> {
     Ok(plan.assemble(input))
 }
 
-pub(super) struct Chunk {
-    pub(super) ty: [u8; 4],
-    pub(super) data: Range<usize>,
+struct Chunk {
+    ty: [u8; 4],
+    data: Range<usize>,
     /// Length, type, data and CRC.
-    pub(super) whole: Range<usize>,
+    whole: Range<usize>,
 }
 
 impl Chunk {
-    pub(super) fn at(input: &[u8], pos: usize) -> Result<Chunk, StripError> {
+    fn at(input: &[u8], pos: usize) -> Result<Chunk, StripError> {
         let truncated = || corrupt(format!("truncated PNG chunk at byte {pos}"));
         let len = be_u32(input, pos).ok_or_else(truncated)?;
         if len > 0x7FFF_FFFF {
@@ -85,15 +85,18 @@ impl Chunk {
         if !ty.iter().all(u8::is_ascii_alphabetic) {
             return Err(corrupt(format!("bad PNG chunk type at byte {pos}")));
         }
-        let data = pos + 8..pos + 8 + len as usize;
-        let whole = pos..data.end + 4;
+        let end = usize::try_from(len)
+            .ok()
+            .and_then(|len| (pos + 8).checked_add(len));
+        let data = pos + 8..end.ok_or_else(truncated)?;
+        let whole = pos..data.end.checked_add(4).ok_or_else(truncated)?;
         if whole.end > input.len() {
             return Err(truncated());
         }
         Ok(Chunk { ty, data, whole })
     }
 
-    pub(super) fn crc_ok(&self, input: &[u8]) -> bool {
+    fn crc_ok(&self, input: &[u8]) -> bool {
         let mut hasher = crc32fast::Hasher::new();
         hasher.update(&self.ty);
         hasher.update(input.get(self.data.clone()).unwrap_or(&[]));

@@ -127,14 +127,15 @@ fn png(b: &[u8]) -> Result<(), StripError> {
         let len = usize::try_from(be_u32(b, pos).ok_or_else(broken)?).map_err(|_| broken())?;
         let ty = slice(b, pos + 4, 4).ok_or_else(broken)?;
         let data = slice(b, pos + 8, len).ok_or_else(broken)?;
-        let crc = be_u32(b, pos + 8 + len).ok_or_else(broken)?;
+        let crc_at = (pos + 8).checked_add(len).ok_or_else(broken)?;
+        let crc = be_u32(b, crc_at).ok_or_else(broken)?;
         let mut hasher = crc32fast::Hasher::new();
         hasher.update(ty);
         hasher.update(data);
         if hasher.finalize() != crc {
             return Err(corrupt("bad PNG chunk CRC"));
         }
-        pos += 12 + len;
+        pos = crc_at + 4;
         let fixed = |n: usize| len == n;
         match ty {
             b"IEND" if !idat => return Err(corrupt("PNG without image data")),
@@ -176,7 +177,8 @@ fn webp(b: &[u8]) -> Result<(), StripError> {
         let fourcc = slice(b, pos, 4).ok_or_else(broken)?;
         let len = usize::try_from(le_u32(b, pos + 4).ok_or_else(broken)?).map_err(|_| broken())?;
         let data = slice(b, pos + 8, len).ok_or_else(broken)?;
-        if len % 2 == 1 && b.get(pos + 8 + len) != Some(&0) {
+        let end = pos + 8 + data.len();
+        if len % 2 == 1 && b.get(end) != Some(&0) {
             return Err(not_clean("non-zero WebP padding byte"));
         }
         match fourcc {
@@ -190,7 +192,7 @@ fn webp(b: &[u8]) -> Result<(), StripError> {
                 return Err(not_clean(format!("WebP chunk {name:?} is not allowed")));
             }
         }
-        pos += 8 + len + len % 2;
+        pos = end + len % 2;
     }
     if images != 1 {
         return Err(corrupt("WebP without exactly one image"));

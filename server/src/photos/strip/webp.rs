@@ -73,7 +73,7 @@ impl Chunk {
             .ok_or_else(bad)?;
         let size = le_u32(input, pos + 4).ok_or_else(bad)? as usize;
         let data = pos + 8..(pos + 8).checked_add(size).ok_or_else(bad)?;
-        let next = data.end + (size & 1);
+        let next = data.end.checked_add(size & 1).ok_or_else(bad)?;
         if next > riff_end {
             return Err(bad());
         }

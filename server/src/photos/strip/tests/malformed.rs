@@ -85,6 +85,20 @@ fn jpeg_without_a_scan_is_corrupt() {
 }
 
 #[test]
+fn jpeg_tables_with_extra_bytes_are_corrupt() {
+    // Tables are copied verbatim: bytes hidden after them would survive, so they are refused.
+    let bytes = testdata::jpeg_oriented(1).bytes;
+    let dqt = find_all(&bytes, b"\xFF\xDB")[0];
+    let len = usize::from(u16::from_be_bytes([bytes[dqt + 2], bytes[dqt + 3]]));
+    let mut padded = bytes[..dqt + 2].to_vec();
+    padded.extend_from_slice(&u16::try_from(len + 6).unwrap().to_be_bytes());
+    padded.extend_from_slice(&bytes[dqt + 4..dqt + 2 + len]);
+    padded.extend_from_slice(b"hidden");
+    padded.extend_from_slice(&bytes[dqt + 2 + len..]);
+    assert_corrupt(strip(Format::Jpeg, &padded), "DQT with extra bytes");
+}
+
+#[test]
 fn png_bad_crc_in_a_kept_chunk_is_corrupt() {
     let mut bytes = testdata::png_kitchen_sink().bytes;
     let idat = find_all(&bytes, b"IDAT")[0];
