@@ -147,7 +147,11 @@ pub struct Case {
     pub submitted_at: DateTime<Utc>,
     /// When the first response is due (set once response-time targets exist).
     pub due_at: Option<DateTime<Utc>>,
+    /// The dermatologist holding the claim, while the case is claimed.
+    pub claimed_by: Option<Uuid>,
     pub photos: Vec<Photo>,
+    /// Every transition, oldest first.
+    pub events: Vec<CaseEvent>,
 }
 
 /// A line of `GET /api/v1/cases`.
@@ -177,4 +181,32 @@ pub struct CaseUpload {
     closeup: Vec<Vec<u8>>,
     #[schema(value_type = Vec<String>, format = Binary)]
     dermoscopy: Vec<Vec<u8>>,
+}
+
+/// A line of the dermatologists' queue: triage fields only; the full case opens after a claim.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct QueueItem {
+    pub id: Uuid,
+    pub priority: Priority,
+    pub territory: String,
+    pub age: u16,
+    pub sex: Sex,
+    pub body_site: String,
+    pub photo_kinds: Vec<PhotoKind>,
+    pub submitted_at: DateTime<Utc>,
+    /// Seconds since submission.
+    pub waiting_secs: i64,
+    pub due_at: Option<DateTime<Utc>>,
+}
+
+/// One transition in a case's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CaseEvent {
+    /// `submitted`, `claimed`, `released`, `lease_expired`, ...
+    pub kind: String,
+    pub at: DateTime<Utc>,
+    /// `None` for the system (e.g. an expired lease).
+    pub actor_id: Option<Uuid>,
+    pub from: Option<CaseStatus>,
+    pub to: Option<CaseStatus>,
 }

@@ -12,8 +12,8 @@ pub mod users;
 
 pub use auth::{LoginRequest, TokenResponse};
 pub use cases::{
-    Case, CaseStatus, CaseSummary, CaseUpload, NewCase, Photo, PhotoKind, Priority, QualityWarning,
-    Sex,
+    Case, CaseEvent, CaseStatus, CaseSummary, CaseUpload, NewCase, Photo, PhotoKind, Priority,
+    QualityWarning, QueueItem, Sex,
 };
 pub use problem::{FieldError, Problem};
 pub use shifts::{CreateShift, Shift, ShiftQuery};

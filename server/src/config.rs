@@ -32,6 +32,15 @@ pub struct Settings {
     pub photos: PhotoSettings,
     #[serde(default)]
     pub storage: StorageSettings,
+    pub queue: QueueSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct QueueSettings {
+    /// How long a claim lasts before the case returns to the queue.
+    pub lease_secs: u64,
+    /// How often expired leases are looked for.
+    pub lease_check_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -109,7 +118,9 @@ impl Settings {
             .set_default("photos.max_request_bytes", 128 * MIB)?
             .set_default("photos.max_photos", 10)?
             .set_default("photos.max_side", 16384)?
-            .set_default("photos.max_megapixels", 100)?;
+            .set_default("photos.max_megapixels", 100)?
+            .set_default("queue.lease_secs", 2 * 3600)?
+            .set_default("queue.lease_check_secs", 60)?;
         if let Some(file) = file {
             builder = builder.add_source(config::File::from(file).required(true));
         }
@@ -148,6 +159,9 @@ impl Settings {
             }
         }
         self.signing_key()?;
+        if self.queue.lease_secs == 0 || self.queue.lease_check_secs == 0 {
+            bail!("queue.lease_secs and queue.lease_check_secs must be positive");
+        }
         let p = &self.photos;
         if p.max_photos == 0 || p.max_photo_bytes == 0 || p.max_request_bytes < p.max_photo_bytes {
             bail!("photos: max_photos and max_photo_bytes must be positive, and max_request_bytes at least max_photo_bytes");

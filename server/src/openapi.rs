@@ -25,6 +25,7 @@ use crate::routes::*;
         list_territories, get_territory, create_territory, update_territory,
         list_shifts, create_shift, delete_shift,
         submit_case, list_cases, get_case, get_photo,
+        list_queue, claim_next, claim_case, release_case,
     ),
     components(schemas(telederm_schemas::Problem, telederm_schemas::FieldError, telederm_schemas::Role)),
     modifiers(&BearerAuth),
@@ -33,6 +34,7 @@ use crate::routes::*;
         (name = "administration", description = "Users and territories"),
         (name = "rota", description = "On-call shifts"),
         (name = "cases", description = "Cases and their photos"),
+        (name = "queue", description = "The dermatologists' queue and claims"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

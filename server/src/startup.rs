@@ -30,6 +30,7 @@ use crate::{
 pub struct Application {
     port: u16,
     server: Server,
+    lease_check: std::time::Duration,
     repo: Arc<dyn Repo>,
     store: Arc<dyn BlobStore>,
 }
@@ -78,7 +79,9 @@ impl Application {
                     max_request_bytes: photos.max_request_bytes,
                     max_photos: photos.max_photos,
                 },
+                lease: chrono::Duration::seconds(i64::try_from(settings.queue.lease_secs)?),
             });
+        let lease_check = std::time::Duration::from_secs(settings.queue.lease_check_secs);
         let listener = TcpListener::bind(&settings.http.bind)?;
         let port = listener.local_addr()?.port();
         let json_limit = settings.http.max_json_bytes;
@@ -109,6 +112,7 @@ impl Application {
         );
         Ok(Application {
             port,
+            lease_check,
             server: server.run(),
             repo,
             store,
@@ -128,8 +132,26 @@ impl Application {
     }
 
     /// Serve until SIGINT or SIGTERM, then finish in-flight requests (actix's graceful shutdown).
+    /// The lease worker runs alongside and stops with the server.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let worker = tokio::spawn(lease_worker(self.repo.clone(), self.lease_check));
+        let result = self.server.await;
+        worker.abort();
+        result
+    }
+}
+
+/// Return expired claims to the queue, every `every`. Several instances may run it at once: the
+/// conditional update moves each case once.
+async fn lease_worker(repo: Arc<dyn Repo>, every: std::time::Duration) {
+    let mut ticks = tokio::time::interval(every);
+    loop {
+        ticks.tick().await;
+        if let Err(e) =
+            crate::cases::queue::expire_leases(repo.as_ref(), crate::domain::now()).await
+        {
+            tracing::warn!(error = %e, "lease check failed");
+        }
     }
 }
 

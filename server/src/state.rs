@@ -25,4 +25,6 @@ pub struct AppState {
     pub photo_limits: PhotoLimits,
     pub quality: QualityThresholds,
     pub upload_limits: UploadLimits,
+    /// How long a claim lasts.
+    pub lease: chrono::Duration,
 }

@@ -2,6 +2,7 @@
 //! reading back, and the orphan-blob sweep.
 
 pub mod intake;
+pub mod queue;
 pub mod read;
 pub mod submit;
 pub mod sweep;

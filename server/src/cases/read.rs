@@ -20,7 +20,7 @@ use crate::{
 /// Most cases one listing returns, newest first.
 pub const LIST_LIMIT: i64 = 200;
 
-async fn data_key(state: &AppState, case_id: Uuid) -> Result<DataKey, ApiError> {
+pub(crate) async fn data_key(state: &AppState, case_id: Uuid) -> Result<DataKey, ApiError> {
     let record = state
         .repo
         .data_key(case_id)
@@ -29,13 +29,13 @@ async fn data_key(state: &AppState, case_id: Uuid) -> Result<DataKey, ApiError> 
     Ok(state.keys.unwrap(&record, case_id)?)
 }
 
-fn clinical(key: &DataKey, record: &CaseRecord) -> Result<Clinical, ApiError> {
+pub(crate) fn clinical(key: &DataKey, record: &CaseRecord) -> Result<Clinical, ApiError> {
     let plain = open(key, record.id, ObjectRef::Text(CLINICAL), &record.clinical)
         .map_err(|e| anyhow::anyhow!("clinical text of case {} did not open: {e}", record.id))?;
     Ok(serde_json::from_slice(&plain).map_err(anyhow::Error::from)?)
 }
 
-fn parse<T: FromStr<Err = String>>(raw: &str) -> Result<T, ApiError> {
+pub(crate) fn parse<T: FromStr<Err = String>>(raw: &str) -> Result<T, ApiError> {
     T::from_str(raw).map_err(|e| ApiError::Internal(anyhow::anyhow!("corrupt row: {e}")))
 }
 
@@ -53,17 +53,40 @@ fn photo_to_wire(p: &PhotoRecord) -> Result<wire::Photo, ApiError> {
     })
 }
 
-/// The case if `user` is its GP. Another GP's case is reported as absent, not forbidden: its
-/// existence is not the caller's business.
-async fn owned_case(state: &AppState, gp: &User, case_id: Uuid) -> Result<CaseRecord, ApiError> {
+/// The case if `user` may read it in full: its GP, or the dermatologist holding its claim.
+/// A case the caller may not read is reported as absent: its existence is not their business.
+async fn readable_case(
+    state: &AppState,
+    user: &User,
+    case_id: Uuid,
+) -> Result<CaseRecord, ApiError> {
+    let me = Some(user.id.as_uuid());
     match state.repo.case(case_id).await? {
-        Some(c) if c.gp_id == gp.id.as_uuid() => Ok(c),
+        Some(c)
+            if c.gp_id == user.id.as_uuid() || (c.claimed_by == me && c.status == "claimed") =>
+        {
+            Ok(c)
+        }
         _ => Err(ApiError::NotFound("case")),
     }
 }
 
-pub async fn gp_case(state: &AppState, gp: &User, case_id: Uuid) -> Result<wire::Case, ApiError> {
-    let record = owned_case(state, gp, case_id).await?;
+fn event_to_wire(e: &crate::db::EventRecord) -> Result<wire::CaseEvent, ApiError> {
+    Ok(wire::CaseEvent {
+        kind: e.kind.clone(),
+        at: e.at,
+        actor_id: e.actor_id,
+        from: e.from_status.as_deref().map(parse).transpose()?,
+        to: e.to_status.as_deref().map(parse).transpose()?,
+    })
+}
+
+pub async fn full_case(
+    state: &AppState,
+    user: &User,
+    case_id: Uuid,
+) -> Result<wire::Case, ApiError> {
+    let record = readable_case(state, user, case_id).await?;
     let key = data_key(state, case_id).await?;
     let text = clinical(&key, &record)?;
     let photos = state.repo.photos_of_cases(&[case_id]).await?;
@@ -86,7 +109,15 @@ pub async fn gp_case(state: &AppState, gp: &User, case_id: Uuid) -> Result<wire:
         consent_at: record.consent_at,
         submitted_at: record.submitted_at,
         due_at: record.due_at,
+        claimed_by: record.claimed_by,
         photos: photos.iter().map(photo_to_wire).collect::<Result<_, _>>()?,
+        events: state
+            .repo
+            .events(case_id)
+            .await?
+            .iter()
+            .map(event_to_wire)
+            .collect::<Result<_, _>>()?,
     })
 }
 
@@ -114,14 +145,14 @@ pub async fn gp_cases(state: &AppState, gp: &User) -> Result<Vec<wire::CaseSumma
 }
 
 /// The stripped photo, after checking it against its recorded SHA-256; the read is recorded.
-pub async fn gp_photo(
+pub async fn photo(
     state: &AppState,
-    gp: &User,
+    user: &User,
     case_id: Uuid,
     photo_id: Uuid,
     request_id: &str,
 ) -> Result<(Format, Vec<u8>), ApiError> {
-    owned_case(state, gp, case_id).await?;
+    readable_case(state, user, case_id).await?;
     let photo = state
         .repo
         .photos_of_cases(&[case_id])
@@ -146,7 +177,7 @@ pub async fn gp_photo(
         .ok_or_else(|| anyhow::anyhow!("corrupt format for photo {photo_id}"))?;
     state
         .repo
-        .record_photo_read(photo_id, gp.id.as_uuid(), request_id, now())
+        .record_photo_read(photo_id, user.id.as_uuid(), request_id, now())
         .await?;
     let mut plain = plain;
     Ok((format, std::mem::take(&mut *plain)))

@@ -54,6 +54,8 @@ pub async fn submit(
         consent_at: at,
         submitted_at: at,
         due_at: None,
+        claimed_by: None,
+        lease_until: None,
     };
     let response = wire::Case {
         id: case_id.as_uuid(),
@@ -74,7 +76,15 @@ pub async fn submit(
         consent_at: at,
         submitted_at: at,
         due_at: None,
+        claimed_by: None,
         photos: photos.iter().map(Processed::to_wire).collect(),
+        events: vec![wire::CaseEvent {
+            kind: "submitted".into(),
+            at,
+            actor_id: Some(gp.id.as_uuid()),
+            from: None,
+            to: Some(CaseStatus::Queued),
+        }],
     };
     let clinical = serde_json::to_vec(&new.clinical).map_err(anyhow::Error::from)?;
 

@@ -22,6 +22,8 @@ pub struct CaseRecord {
     pub consent_at: DateTime<Utc>,
     pub submitted_at: DateTime<Utc>,
     pub due_at: Option<DateTime<Utc>>,
+    pub claimed_by: Option<Uuid>,
+    pub lease_until: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -1,7 +1,7 @@
 //! `CaseRepo` in SQL both backends accept (see `common`).
 
 pub(crate) const CASE_COLUMNS: &str = "id, gp_id, territory_code, status, priority, age, sex, \
-     phototype, clinical, consent_at, submitted_at, due_at";
+     phototype, clinical, consent_at, submitted_at, due_at, claimed_by, lease_until";
 pub(crate) const PHOTO_COLUMNS: &str = "id, case_id, position, kind, format, width, height, \
      bytes, sha256, blob_key, metadata_removed, quality_warnings, created_at";
 
@@ -45,6 +45,15 @@ macro_rules! impl_case_repo {
                 .bind(c.submitted_at)
                 .execute(&mut *tx)
                 .await?;
+                sqlx::query($crate::db::common_queue::INSERT_EVENT)
+                    .bind(c.id)
+                    .bind(c.submitted_at)
+                    .bind(Some(c.gp_id))
+                    .bind("submitted")
+                    .bind(None::<String>)
+                    .bind(&c.status)
+                    .execute(&mut *tx)
+                    .await?;
                 for p in photos {
                     sqlx::query(
                         "INSERT INTO photos (id, case_id, position, kind, format, width, height, \

@@ -7,7 +7,9 @@
 mod cases;
 mod common;
 mod common_cases;
+mod common_queue;
 pub mod postgres;
+mod queue;
 mod rows;
 pub mod sqlite;
 
@@ -18,6 +20,7 @@ use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
 pub use cases::{CaseRecord, CaseRepo, DataKeyRecord, PhotoRecord};
+pub use queue::{ClaimOutcome, EventRecord, QueueRepo};
 
 use crate::domain::{Email, Shift, ShiftId, Territory, TerritoryCode, User, UserId};
 
@@ -82,7 +85,7 @@ pub trait ShiftRepo {
 }
 
 #[async_trait]
-pub trait Repo: UserRepo + TerritoryRepo + ShiftRepo + CaseRepo + Send + Sync {
+pub trait Repo: UserRepo + TerritoryRepo + ShiftRepo + CaseRepo + QueueRepo + Send + Sync {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     async fn migrate(&self) -> Result<(), RepoError>;

@@ -5,6 +5,7 @@ mod case;
 mod clock;
 mod email;
 mod ids;
+pub mod lifecycle;
 mod password;
 mod shift;
 mod territory;

@@ -52,7 +52,8 @@ pub async fn list_cases(
     Ok(web::Json(read::gp_cases(&state, caller.user()).await?))
 }
 
-/// One case of the calling GP, with its photos' metadata.
+/// One case, with its photos' metadata and history: for its GP and the dermatologist holding its
+/// claim.
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
     (status = 200, body = wire::Case),
     (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -63,9 +64,9 @@ pub async fn get_case(
     caller: AuthenticatedUser,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<wire::Case>, ApiError> {
-    caller.require(Role::Gp)?;
+    caller.require_any(&[Role::Gp, Role::Dermatologist])?;
     Ok(web::Json(
-        read::gp_case(&state, caller.user(), id.into_inner()).await?,
+        read::full_case(&state, caller.user(), id.into_inner()).await?,
     ))
 }
 
@@ -81,9 +82,9 @@ pub async fn get_photo(
     caller: AuthenticatedUser,
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Role::Gp)?;
+    caller.require_any(&[Role::Gp, Role::Dermatologist])?;
     let (case_id, photo_id) = path.into_inner();
-    let (format, bytes) = read::gp_photo(
+    let (format, bytes) = read::photo(
         &state,
         caller.user(),
         case_id,

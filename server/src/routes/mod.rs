@@ -4,6 +4,7 @@
 mod auth;
 mod cases;
 mod health;
+mod queue;
 mod shifts;
 mod territories;
 mod users;
@@ -13,6 +14,7 @@ use actix_web::web;
 pub use auth::{__path_login, __path_me};
 pub use cases::{__path_get_case, __path_get_photo, __path_list_cases, __path_submit_case};
 pub use health::{__path_healthz, __path_readyz};
+pub use queue::{__path_claim_case, __path_claim_next, __path_list_queue, __path_release_case};
 pub use shifts::{__path_create_shift, __path_delete_shift, __path_list_shifts};
 pub use territories::{
     __path_create_territory, __path_get_territory, __path_list_territories, __path_update_territory,
@@ -42,6 +44,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(cases::submit_case)
                 .service(cases::list_cases)
                 .service(cases::get_case)
-                .service(cases::get_photo),
+                .service(cases::get_photo)
+                .service(queue::list_queue)
+                .service(queue::claim_next)
+                .service(queue::claim_case)
+                .service(queue::release_case),
         );
 }

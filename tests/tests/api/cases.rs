@@ -259,13 +259,19 @@ async fn a_gp_lists_and_reads_only_its_own_cases() {
             "forbidden",
         )
         .await;
-        assert_problem(
-            app.get(&format!("/api/v1/cases/{}", case.id), Some(&token))
-                .await,
-            403,
-            "forbidden",
-        )
+    }
+    // A dermatologist opens a case only once it holds its claim; coordinators and admins never.
+    let derm = app.token("derm1").await;
+    let res = app
+        .get(&format!("/api/v1/cases/{}", case.id), Some(&derm))
         .await;
+    assert_problem(res, 404, "not_found").await;
+    for role in ["coord", "admin"] {
+        let token = app.token(role).await;
+        let res = app
+            .get(&format!("/api/v1/cases/{}", case.id), Some(&token))
+            .await;
+        assert_problem(res, 403, "forbidden").await;
     }
 }
 

@@ -10,6 +10,7 @@ mod errors;
 mod fixtures;
 mod keys;
 mod operations;
+mod queue;
 mod rejections;
 mod shifts;
 mod territories;

@@ -5,7 +5,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
-use super::{common::impl_common_repos, common_cases::impl_case_repo, Repo, RepoError};
+use super::{
+    common::impl_common_repos, common_cases::impl_case_repo, common_queue::impl_queue_repo, Repo,
+    RepoError,
+};
 
 pub struct PgRepo {
     pool: PgPool,
@@ -24,6 +27,7 @@ impl PgRepo {
 
 impl_common_repos!(PgRepo);
 impl_case_repo!(PgRepo);
+impl_queue_repo!(PgRepo, "FOR UPDATE SKIP LOCKED");
 
 #[async_trait]
 impl Repo for PgRepo {

@@ -7,7 +7,10 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use super::{common::impl_common_repos, common_cases::impl_case_repo, Repo, RepoError};
+use super::{
+    common::impl_common_repos, common_cases::impl_case_repo, common_queue::impl_queue_repo, Repo,
+    RepoError,
+};
 
 pub struct SqliteRepo {
     pool: SqlitePool,
@@ -34,6 +37,7 @@ impl SqliteRepo {
 
 impl_common_repos!(SqliteRepo);
 impl_case_repo!(SqliteRepo);
+impl_queue_repo!(SqliteRepo, "");
 
 #[async_trait]
 impl Repo for SqliteRepo {

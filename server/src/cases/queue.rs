@@ -1,0 +1,144 @@
+//! The dermatologists' queue: which cases a dermatologist may take now, in order, and exclusive
+//! claims with a lease.
+
+use chrono::{DateTime, Utc};
+use telederm_schemas as wire;
+use uuid::Uuid;
+
+use super::read::{clinical, data_key, full_case, parse};
+use crate::{
+    db::{ClaimOutcome, Repo},
+    domain::{now, User},
+    error::ApiError,
+    state::AppState,
+};
+
+/// Longest queue listing.
+const QUEUE_LIMIT: i64 = 200;
+
+/// The territories whose queued cases `dermatologist` may take at `at`: those where it is on
+/// call, and those with nobody on call that list one of them as a fallback.
+pub async fn eligible_territories(
+    repo: &dyn Repo,
+    dermatologist: Uuid,
+    at: DateTime<Utc>,
+) -> Result<Vec<String>, ApiError> {
+    let mut territories = repo.oncall_territories(dermatologist, at).await?;
+    let fallbacks = repo
+        .uncovered_territories_falling_back_to(&territories, at)
+        .await?;
+    for t in fallbacks {
+        if !territories.contains(&t) {
+            territories.push(t);
+        }
+    }
+    Ok(territories)
+}
+
+pub async fn list(state: &AppState, derm: &User) -> Result<Vec<wire::QueueItem>, ApiError> {
+    let at = now();
+    let territories = eligible_territories(state.repo.as_ref(), derm.id.as_uuid(), at).await?;
+    let records = state.repo.queued_cases(&territories, QUEUE_LIMIT).await?;
+    let ids: Vec<Uuid> = records.iter().map(|r| r.id).collect();
+    let photos = state.repo.photos_of_cases(&ids).await?;
+    let mut items = Vec::with_capacity(records.len());
+    for r in records {
+        let key = data_key(state, r.id).await?;
+        let text = clinical(&key, &r)?;
+        items.push(wire::QueueItem {
+            id: r.id,
+            priority: parse(&r.priority)?,
+            territory: r.territory_code.clone(),
+            age: u16::try_from(r.age).map_err(anyhow::Error::from)?,
+            sex: parse(&r.sex)?,
+            body_site: text.body_site,
+            photo_kinds: photos
+                .iter()
+                .filter(|p| p.case_id == r.id)
+                .map(|p| parse(&p.kind))
+                .collect::<Result<_, _>>()?,
+            submitted_at: r.submitted_at,
+            waiting_secs: (at - r.submitted_at).num_seconds().max(0),
+            due_at: r.due_at,
+        });
+    }
+    Ok(items)
+}
+
+/// Claim one case: exactly one of any number of concurrent claims wins.
+pub async fn claim(state: &AppState, derm: &User, case_id: Uuid) -> Result<wire::Case, ApiError> {
+    let at = now();
+    let record = state
+        .repo
+        .case(case_id)
+        .await?
+        .ok_or(ApiError::NotFound("case"))?;
+    let territories = eligible_territories(state.repo.as_ref(), derm.id.as_uuid(), at).await?;
+    if !territories.contains(&record.territory_code) {
+        return Err(ApiError::Forbidden);
+    }
+    match state
+        .repo
+        .claim(case_id, derm.id.as_uuid(), at, at + state.lease)
+        .await?
+    {
+        ClaimOutcome::Claimed => full_case(state, derm, case_id).await,
+        ClaimOutcome::NotQueued => Err(ApiError::Conflict(
+            "this case is no longer in the queue (another dermatologist may have claimed it)"
+                .into(),
+        )),
+        ClaimOutcome::NotFound => Err(ApiError::NotFound("case")),
+    }
+}
+
+/// Claim the first case of the caller's queue; `None` when it is empty.
+pub async fn claim_next(state: &AppState, derm: &User) -> Result<Option<wire::Case>, ApiError> {
+    let at = now();
+    let territories = eligible_territories(state.repo.as_ref(), derm.id.as_uuid(), at).await?;
+    match state
+        .repo
+        .claim_next(&territories, derm.id.as_uuid(), at, at + state.lease)
+        .await?
+    {
+        Some(case_id) => Ok(Some(full_case(state, derm, case_id).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Give a claimed case back to the queue (only its claimer).
+pub async fn release(state: &AppState, derm: &User, case_id: Uuid) -> Result<(), ApiError> {
+    let record = state
+        .repo
+        .case(case_id)
+        .await?
+        .ok_or(ApiError::NotFound("case"))?;
+    if record.status == "claimed" && record.claimed_by != Some(derm.id.as_uuid()) {
+        return Err(ApiError::Forbidden);
+    }
+    if !state
+        .repo
+        .release(case_id, derm.id.as_uuid(), now())
+        .await?
+    {
+        let status: wire::CaseStatus = parse(&record.status)?;
+        return Err(ApiError::InvalidState(
+            crate::domain::lifecycle::next(status, crate::domain::lifecycle::Transition::Release)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_else(|| "this case cannot be released now".into()),
+        ));
+    }
+    Ok(())
+}
+
+/// Return expired claims to the queue; run periodically by the lease worker.
+pub async fn expire_leases(repo: &dyn Repo, at: DateTime<Utc>) -> Result<usize, ApiError> {
+    let expired = repo.expire_leases(at).await?;
+    if !expired.is_empty() {
+        tracing::info!(
+            count = expired.len(),
+            "claims whose lease ended returned to the queue"
+        );
+    }
+    Ok(expired.len())
+}

@@ -1,0 +1,78 @@
+//! The dermatologists' queue: who is on call where, queued cases in order, exclusive claims.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{CaseRecord, RepoError};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EventRecord {
+    pub seq: i64,
+    pub case_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub kind: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+}
+
+/// A claim attempt's outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClaimOutcome {
+    Claimed,
+    /// The case exists but is not queued (someone else was faster, or it moved on).
+    NotQueued,
+    NotFound,
+}
+
+#[async_trait]
+pub trait QueueRepo {
+    /// Territories where the dermatologist is on call at `at`.
+    async fn oncall_territories(
+        &self,
+        dermatologist: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<String>, RepoError>;
+    /// Territories with nobody on call at `at` that list one of `covering` as a fallback.
+    async fn uncovered_territories_falling_back_to(
+        &self,
+        covering: &[String],
+        at: DateTime<Utc>,
+    ) -> Result<Vec<String>, RepoError>;
+    /// Queued cases of the territories: urgent first, then earliest due, then earliest submitted.
+    async fn queued_cases(
+        &self,
+        territories: &[String],
+        limit: i64,
+    ) -> Result<Vec<CaseRecord>, RepoError>;
+    /// Claim one queued case, exclusively; records the event.
+    async fn claim(
+        &self,
+        case_id: Uuid,
+        dermatologist: Uuid,
+        at: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> Result<ClaimOutcome, RepoError>;
+    /// Claim the first case of the queue of these territories; `None` when it is empty.
+    async fn claim_next(
+        &self,
+        territories: &[String],
+        dermatologist: Uuid,
+        at: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> Result<Option<Uuid>, RepoError>;
+    /// Give a claimed case back to the queue; `false` unless it is claimed by this dermatologist.
+    async fn release(
+        &self,
+        case_id: Uuid,
+        dermatologist: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<bool, RepoError>;
+    /// Return every claim whose lease ended before `at` to the queue; the cases moved.
+    async fn expire_leases(&self, at: DateTime<Utc>) -> Result<Vec<Uuid>, RepoError>;
+    /// The case's history, oldest first.
+    async fn events(&self, case_id: Uuid) -> Result<Vec<EventRecord>, RepoError>;
+    /// Who holds the claim on a case, if anyone.
+    async fn claimed_by(&self, case_id: Uuid) -> Result<Option<Uuid>, RepoError>;
+}

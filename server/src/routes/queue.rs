@@ -1,0 +1,81 @@
+use actix_web::{get, post, web, HttpResponse};
+use telederm_schemas::{self as wire, Problem};
+use uuid::Uuid;
+
+use crate::{
+    auth::AuthenticatedUser, cases::queue, domain::Role, error::ApiError, state::AppState,
+};
+
+/// The cases the calling dermatologist may take now: queued cases of the territories where it is
+/// on call, and of territories with nobody on call that fall back to one of them. Urgent first,
+/// then earliest due, then earliest submitted. Triage fields only.
+#[utoipa::path(get, path = "/api/v1/queue", tag = "queue", security(("bearer" = [])), responses(
+    (status = 200, body = Vec<wire::QueueItem>),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/queue")]
+pub async fn list_queue(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+) -> Result<web::Json<Vec<wire::QueueItem>>, ApiError> {
+    caller.require(Role::Dermatologist)?;
+    Ok(web::Json(queue::list(&state, caller.user()).await?))
+}
+
+/// Claim the first case of the caller's queue and open it; 204 when the queue is empty.
+#[utoipa::path(post, path = "/api/v1/queue/claim-next", tag = "queue", security(("bearer" = [])), responses(
+    (status = 200, body = wire::Case),
+    (status = 204, description = "the queue is empty"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/queue/claim-next")]
+#[tracing::instrument(skip_all)]
+pub async fn claim_next(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Role::Dermatologist)?;
+    Ok(match queue::claim_next(&state, caller.user()).await? {
+        Some(case) => HttpResponse::Ok().json(case),
+        None => HttpResponse::NoContent().finish(),
+    })
+}
+
+/// Claim a case, exclusively: of concurrent claims one wins, the others get 409 `conflict`.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/claim", tag = "queue", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+    (status = 200, body = wire::Case),
+    (status = 403, description = "not on call for the case's territory", body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/cases/{id}/claim")]
+#[tracing::instrument(skip_all, fields(case_id = %id))]
+pub async fn claim_case(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<wire::Case>, ApiError> {
+    caller.require(Role::Dermatologist)?;
+    Ok(web::Json(
+        queue::claim(&state, caller.user(), id.into_inner()).await?,
+    ))
+}
+
+/// Give a claimed case back to the queue (its claimer only).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/release", tag = "queue", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+    (status = 204, description = "back in the queue"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "invalid_state: not claimed", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/cases/{id}/release")]
+#[tracing::instrument(skip_all, fields(case_id = %id))]
+pub async fn release_case(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Role::Dermatologist)?;
+    queue::release(&state, caller.user(), id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
