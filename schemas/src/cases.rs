@@ -150,6 +150,10 @@ pub struct Case {
     /// The dermatologist holding the claim, while the case is claimed.
     pub claimed_by: Option<Uuid>,
     pub photos: Vec<Photo>,
+    /// The dermatologist's answer, once given.
+    pub answer: Option<Answer>,
+    /// Requests for information and the GP's replies, oldest first.
+    pub info_requests: Vec<InfoExchange>,
     /// Every transition, oldest first.
     pub events: Vec<CaseEvent>,
 }
@@ -209,4 +213,79 @@ pub struct CaseEvent {
     pub actor_id: Option<Uuid>,
     pub from: Option<CaseStatus>,
     pub to: Option<CaseStatus>,
+}
+
+/// What the dermatologist advises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Management {
+    Reassure,
+    Treat,
+    FollowUpPhotos,
+    InPersonConsult,
+    UrgentBiopsyOrExcision,
+}
+
+wire_names!(Management {
+    Reassure => "reassure", Treat => "treat", FollowUpPhotos => "follow_up_photos",
+    InPersonConsult => "in_person_consult", UrgentBiopsyOrExcision => "urgent_biopsy_or_excision",
+});
+
+/// `POST /api/v1/cases/{id}/answer` (the dermatologist holding the claim).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AnswerRequest {
+    pub diagnosis: String,
+    #[serde(default)]
+    pub icd10: Option<String>,
+    pub management: Management,
+    /// Within how many days (for follow-up photos, an in-person consultation, a biopsy).
+    #[serde(default)]
+    pub delay_days: Option<u16>,
+    /// The text for the GP.
+    pub report: String,
+}
+
+/// The dermatologist's answer, as the GP reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Answer {
+    pub dermatologist_id: Uuid,
+    pub answered_at: DateTime<Utc>,
+    pub diagnosis: String,
+    pub icd10: Option<String>,
+    pub management: Management,
+    pub delay_days: Option<u16>,
+    pub report: String,
+}
+
+/// `POST /api/v1/cases/{id}/request-info` (the dermatologist holding the claim).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct InfoRequest {
+    pub message: String,
+    #[serde(default)]
+    pub wants_new_photos: bool,
+}
+
+/// `POST /api/v1/cases/{id}/reply` (the case's GP, while information is requested).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Reply {
+    pub message: String,
+}
+
+/// A request for information and the GP's reply, once given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InfoExchange {
+    pub dermatologist_id: Uuid,
+    pub asked_at: DateTime<Utc>,
+    pub message: String,
+    pub wants_new_photos: bool,
+    pub replied_at: Option<DateTime<Utc>>,
+    pub reply: Option<String>,
+}
+
+/// `POST /api/v1/cases/{id}/close` (the case's GP, after the answer).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct CloseRequest {
+    /// How useful the answer was, 1 to 5.
+    #[serde(default)]
+    pub rating: Option<u8>,
 }

@@ -12,8 +12,9 @@ pub mod users;
 
 pub use auth::{LoginRequest, TokenResponse};
 pub use cases::{
-    Case, CaseEvent, CaseStatus, CaseSummary, CaseUpload, NewCase, Photo, PhotoKind, Priority,
-    QualityWarning, QueueItem, Sex,
+    Answer, AnswerRequest, Case, CaseEvent, CaseStatus, CaseSummary, CaseUpload, CloseRequest,
+    InfoExchange, InfoRequest, Management, NewCase, Photo, PhotoKind, Priority, QualityWarning,
+    QueueItem, Reply, Sex,
 };
 pub use problem::{FieldError, Problem};
 pub use shifts::{CreateShift, Shift, ShiftQuery};

@@ -6,7 +6,10 @@ use sha2::{Digest, Sha256};
 use telederm_schemas as wire;
 use uuid::Uuid;
 
-use super::submit::CLINICAL;
+use super::{
+    actions::{AnswerText, ANSWER, QUESTION, REPLY},
+    submit::CLINICAL,
+};
 use crate::{
     crypto::{open, DataKey, ObjectRef},
     db::{CaseRecord, PhotoRecord},
@@ -61,14 +64,67 @@ async fn readable_case(
     case_id: Uuid,
 ) -> Result<CaseRecord, ApiError> {
     let me = Some(user.id.as_uuid());
-    match state.repo.case(case_id).await? {
-        Some(c)
-            if c.gp_id == user.id.as_uuid() || (c.claimed_by == me && c.status == "claimed") =>
-        {
-            Ok(c)
-        }
+    let Some(c) = state.repo.case(case_id).await? else {
+        return Err(ApiError::NotFound("case"));
+    };
+    let holds_claim = c.status == "claimed" && c.claimed_by == me;
+    let asked = c.status == "info_requested" && c.info_requested_by == me;
+    if c.gp_id == user.id.as_uuid() || holds_claim || asked {
+        return Ok(c);
+    }
+    match state.repo.answer_of(case_id).await? {
+        Some(a) if Some(a.dermatologist_id) == me => Ok(c),
         _ => Err(ApiError::NotFound("case")),
     }
+}
+
+fn answer_to_wire(key: &DataKey, a: &crate::db::AnswerRecord) -> Result<wire::Answer, ApiError> {
+    let plain = open(key, a.case_id, ObjectRef::Text(ANSWER), &a.sealed)
+        .map_err(|e| anyhow::anyhow!("answer of case {} did not open: {e}", a.case_id))?;
+    let text: AnswerText = serde_json::from_slice(&plain).map_err(anyhow::Error::from)?;
+    Ok(wire::Answer {
+        dermatologist_id: a.dermatologist_id,
+        answered_at: a.answered_at,
+        diagnosis: text.diagnosis,
+        icd10: text.icd10,
+        management: parse(&a.management)?,
+        delay_days: a.delay_days.and_then(|d| u16::try_from(d).ok()),
+        report: text.report,
+    })
+}
+
+fn open_text(
+    key: &DataKey,
+    case_id: Uuid,
+    object: ObjectRef,
+    sealed: &[u8],
+) -> Result<String, ApiError> {
+    let plain = open(key, case_id, object, sealed)
+        .map_err(|e| anyhow::anyhow!("a message of case {case_id} did not open: {e}"))?;
+    Ok(String::from_utf8(plain.to_vec()).map_err(anyhow::Error::from)?)
+}
+
+fn exchange_to_wire(
+    key: &DataKey,
+    r: &crate::db::InfoRequestRecord,
+) -> Result<wire::InfoExchange, ApiError> {
+    Ok(wire::InfoExchange {
+        dermatologist_id: r.dermatologist_id,
+        asked_at: r.asked_at,
+        message: open_text(
+            key,
+            r.case_id,
+            ObjectRef::Message(r.id, QUESTION),
+            &r.sealed,
+        )?,
+        wants_new_photos: r.wants_new_photos,
+        replied_at: r.replied_at,
+        reply: r
+            .reply_sealed
+            .as_deref()
+            .map(|s| open_text(key, r.case_id, ObjectRef::Message(r.id, REPLY), s))
+            .transpose()?,
+    })
 }
 
 fn event_to_wire(e: &crate::db::EventRecord) -> Result<wire::CaseEvent, ApiError> {
@@ -111,6 +167,19 @@ pub async fn full_case(
         due_at: record.due_at,
         claimed_by: record.claimed_by,
         photos: photos.iter().map(photo_to_wire).collect::<Result<_, _>>()?,
+        answer: state
+            .repo
+            .answer_of(case_id)
+            .await?
+            .map(|a| answer_to_wire(&key, &a))
+            .transpose()?,
+        info_requests: state
+            .repo
+            .info_requests_of(case_id)
+            .await?
+            .iter()
+            .map(|r| exchange_to_wire(&key, r))
+            .collect::<Result<_, _>>()?,
         events: state
             .repo
             .events(case_id)

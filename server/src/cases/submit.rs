@@ -56,6 +56,7 @@ pub async fn submit(
         due_at: None,
         claimed_by: None,
         lease_until: None,
+        info_requested_by: None,
     };
     let response = wire::Case {
         id: case_id.as_uuid(),
@@ -78,6 +79,8 @@ pub async fn submit(
         due_at: None,
         claimed_by: None,
         photos: photos.iter().map(Processed::to_wire).collect(),
+        answer: None,
+        info_requests: Vec::new(),
         events: vec![wire::CaseEvent {
             kind: "submitted".into(),
             at,

@@ -87,6 +87,9 @@ pub enum ObjectRef {
     Photo(Uuid),
     /// A clinical free-text field (or group of fields), by a fixed name such as `"clinical"`.
     Text(&'static str),
+    /// A message of the case with its own id (a request for information and its reply), with a
+    /// fixed name for which part it is.
+    Message(Uuid, &'static str),
 }
 
 /// Seal `plaintext` as `object` of case `case_id`.
@@ -134,6 +137,11 @@ fn object_aad(case_id: Uuid, object: ObjectRef) -> Vec<u8> {
         ObjectRef::Text(field) => {
             aad.push(0x02);
             push_len_prefixed(&mut aad, field.as_bytes());
+        }
+        ObjectRef::Message(id, part) => {
+            aad.push(0x03);
+            aad.extend_from_slice(id.as_bytes());
+            push_len_prefixed(&mut aad, part.as_bytes());
         }
     }
     aad

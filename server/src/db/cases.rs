@@ -24,6 +24,8 @@ pub struct CaseRecord {
     pub due_at: Option<DateTime<Utc>>,
     pub claimed_by: Option<Uuid>,
     pub lease_until: Option<DateTime<Utc>>,
+    /// The dermatologist who asked for information, while the case waits on the GP.
+    pub info_requested_by: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

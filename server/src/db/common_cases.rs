@@ -1,7 +1,7 @@
 //! `CaseRepo` in SQL both backends accept (see `common`).
 
 pub(crate) const CASE_COLUMNS: &str = "id, gp_id, territory_code, status, priority, age, sex, \
-     phototype, clinical, consent_at, submitted_at, due_at, claimed_by, lease_until";
+     phototype, clinical, consent_at, submitted_at, due_at, claimed_by, lease_until, info_requested_by";
 pub(crate) const PHOTO_COLUMNS: &str = "id, case_id, position, kind, format, width, height, \
      bytes, sha256, blob_key, metadata_removed, quality_warnings, created_at";
 

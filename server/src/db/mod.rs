@@ -4,8 +4,10 @@
 //! implementation is written once in `common` and expanded for each backend; what differs
 //! (connection set-up, migrations, locking) lives in the backend's own module.
 
+mod actions;
 mod cases;
 mod common;
+mod common_actions;
 mod common_cases;
 mod common_queue;
 pub mod postgres;
@@ -19,6 +21,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
+pub use actions::{ActionRepo, AnswerRecord, InfoRequestRecord, ReplyRoute};
 pub use cases::{CaseRecord, CaseRepo, DataKeyRecord, PhotoRecord};
 pub use queue::{ClaimOutcome, EventRecord, QueueRepo};
 
@@ -85,7 +88,9 @@ pub trait ShiftRepo {
 }
 
 #[async_trait]
-pub trait Repo: UserRepo + TerritoryRepo + ShiftRepo + CaseRepo + QueueRepo + Send + Sync {
+pub trait Repo:
+    UserRepo + TerritoryRepo + ShiftRepo + CaseRepo + QueueRepo + ActionRepo + Send + Sync
+{
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     async fn migrate(&self) -> Result<(), RepoError>;
@@ -108,4 +113,9 @@ pub async fn connect(url: &SecretString, max_connections: u32) -> anyhow::Result
         // The URL may carry a password: do not echo it.
         anyhow::bail!("database.url must start with sqlite: or postgres:")
     }
+}
+
+/// The sqlx database type of a backend (for helpers shared through the repo macros).
+pub(crate) trait Backend {
+    type Db: sqlx::Database;
 }

@@ -2,6 +2,7 @@
 //! respond.
 
 mod auth;
+mod case_actions;
 mod cases;
 mod health;
 mod queue;
@@ -12,6 +13,9 @@ mod users;
 use actix_web::web;
 
 pub use auth::{__path_login, __path_me};
+pub use case_actions::{
+    __path_answer, __path_cancel, __path_close, __path_reply, __path_request_info,
+};
 pub use cases::{__path_get_case, __path_get_photo, __path_list_cases, __path_submit_case};
 pub use health::{__path_healthz, __path_readyz};
 pub use queue::{__path_claim_case, __path_claim_next, __path_list_queue, __path_release_case};
@@ -48,6 +52,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(queue::list_queue)
                 .service(queue::claim_next)
                 .service(queue::claim_case)
-                .service(queue::release_case),
+                .service(queue::release_case)
+                .service(case_actions::answer)
+                .service(case_actions::request_info)
+                .service(case_actions::reply)
+                .service(case_actions::cancel)
+                .service(case_actions::close),
         );
 }

@@ -144,3 +144,28 @@ fn zeroize_wipes_the_key() {
     key.zeroize();
     assert_eq!(key.as_bytes(), &[0; KEY_LEN]);
 }
+
+#[test]
+fn a_message_opens_only_as_itself() {
+    let key = DataKey::generate();
+    let case = Uuid::new_v4();
+    let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+    let sealed = seal(
+        &key,
+        case,
+        ObjectRef::Message(a, "question"),
+        b"please send a dermoscopy",
+    );
+    assert_eq!(
+        &*open(&key, case, ObjectRef::Message(a, "question"), &sealed).unwrap(),
+        b"please send a dermoscopy"
+    );
+    for other in [
+        ObjectRef::Message(b, "question"),
+        ObjectRef::Message(a, "reply"),
+        ObjectRef::Photo(a),
+        ObjectRef::Text("question"),
+    ] {
+        assert!(open(&key, case, other, &sealed).is_err(), "{other:?}");
+    }
+}

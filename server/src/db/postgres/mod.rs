@@ -6,8 +6,8 @@ use async_trait::async_trait;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use super::{
-    common::impl_common_repos, common_cases::impl_case_repo, common_queue::impl_queue_repo, Repo,
-    RepoError,
+    common::impl_common_repos, common_actions::impl_action_repo, common_cases::impl_case_repo,
+    common_queue::impl_queue_repo, Repo, RepoError,
 };
 
 pub struct PgRepo {
@@ -27,6 +27,11 @@ impl PgRepo {
 
 impl_common_repos!(PgRepo);
 impl_case_repo!(PgRepo);
+impl_action_repo!(PgRepo);
+
+impl super::Backend for PgRepo {
+    type Db = sqlx::Postgres;
+}
 impl_queue_repo!(PgRepo, "FOR UPDATE SKIP LOCKED");
 
 #[async_trait]

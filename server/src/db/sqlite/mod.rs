@@ -8,8 +8,8 @@ use sqlx::sqlite::{
 };
 
 use super::{
-    common::impl_common_repos, common_cases::impl_case_repo, common_queue::impl_queue_repo, Repo,
-    RepoError,
+    common::impl_common_repos, common_actions::impl_action_repo, common_cases::impl_case_repo,
+    common_queue::impl_queue_repo, Repo, RepoError,
 };
 
 pub struct SqliteRepo {
@@ -37,6 +37,11 @@ impl SqliteRepo {
 
 impl_common_repos!(SqliteRepo);
 impl_case_repo!(SqliteRepo);
+impl_action_repo!(SqliteRepo);
+
+impl super::Backend for SqliteRepo {
+    type Db = sqlx::Sqlite;
+}
 impl_queue_repo!(SqliteRepo, "");
 
 #[async_trait]

@@ -1,0 +1,275 @@
+//! What dermatologists and GPs do to a case after submission: answer, request information, reply,
+//! cancel, close. Each checks who may act, then makes one conditional change; when the change does
+//! not apply, the lifecycle says why (`invalid_state`).
+
+use serde::{Deserialize, Serialize};
+use telederm_schemas as wire;
+use uuid::Uuid;
+
+use super::{
+    queue::eligible_territories,
+    read::{data_key, full_case, parse},
+};
+use crate::{
+    crypto::{seal, ObjectRef},
+    db::{AnswerRecord, CaseRecord, InfoRequestRecord, ReplyRoute},
+    domain::{
+        lifecycle::{next, Transition},
+        now, CaseStatus, User, ValidationErrors, MAX_TEXT_CHARS,
+    },
+    error::ApiError,
+    state::AppState,
+};
+
+/// AAD names of sealed texts.
+pub const ANSWER: &str = "answer";
+pub const QUESTION: &str = "question";
+pub const REPLY: &str = "reply";
+
+/// The sealed part of an answer.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AnswerText {
+    pub diagnosis: String,
+    pub icd10: Option<String>,
+    pub report: String,
+}
+
+fn text(e: &mut ValidationErrors, field: &str, raw: &str) -> Option<String> {
+    let s = raw.trim();
+    if s.is_empty() {
+        e.add(field, "must not be empty");
+        None
+    } else if s.chars().count() > MAX_TEXT_CHARS {
+        e.add(
+            field,
+            format!("must have at most {MAX_TEXT_CHARS} characters"),
+        );
+        None
+    } else {
+        Some(s.to_owned())
+    }
+}
+
+async fn load(state: &AppState, case_id: Uuid) -> Result<CaseRecord, ApiError> {
+    state
+        .repo
+        .case(case_id)
+        .await?
+        .ok_or(ApiError::NotFound("case"))
+}
+
+/// Why a transition did not apply to a case in this status.
+fn refused(record: &CaseRecord, transition: Transition) -> Result<ApiError, ApiError> {
+    let status: CaseStatus = parse(&record.status)?;
+    Ok(match next(status, transition) {
+        Err(e) => ApiError::InvalidState(e.to_string()),
+        // The status allowed it: someone changed the case at the same moment.
+        Ok(_) => ApiError::Conflict("the case changed meanwhile; reload it".into()),
+    })
+}
+
+/// The dermatologist must hold the claim; a case claimed by someone else is forbidden, a case in
+/// another status is an invalid transition.
+fn require_claim(record: &CaseRecord, derm: &User, t: Transition) -> Result<(), ApiError> {
+    if record.status == CaseStatus::Claimed.as_str() {
+        if record.claimed_by == Some(derm.id.as_uuid()) {
+            return Ok(());
+        }
+        return Err(ApiError::Forbidden);
+    }
+    Err(refused(record, t)?)
+}
+
+/// A GP acts on its own cases only; another GP's case does not exist for it.
+fn require_owner(record: &CaseRecord, gp: &User) -> Result<(), ApiError> {
+    if record.gp_id == gp.id.as_uuid() {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound("case"))
+    }
+}
+
+pub async fn answer(
+    state: &AppState,
+    derm: &User,
+    case_id: Uuid,
+    req: wire::AnswerRequest,
+) -> Result<wire::Case, ApiError> {
+    let mut e = ValidationErrors::default();
+    let diagnosis = text(&mut e, "diagnosis", &req.diagnosis);
+    let report = text(&mut e, "report", &req.report);
+    let icd10 = req
+        .icd10
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    if icd10.is_some_and(|c| {
+        c.len() > 10 || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '.')
+    }) {
+        e.add("icd10", "an ICD-10 code looks like C43.5");
+    }
+    let needs_delay = matches!(
+        req.management,
+        wire::Management::FollowUpPhotos
+            | wire::Management::InPersonConsult
+            | wire::Management::UrgentBiopsyOrExcision
+    );
+    if needs_delay && req.delay_days.is_none() {
+        e.add("delay_days", "say within how many days");
+    }
+    if req.delay_days.is_some_and(|d| d > 365) {
+        e.add("delay_days", "at most 365 days");
+    }
+    let (diagnosis, report) = e.finish(diagnosis.zip(report))?;
+
+    let record = load(state, case_id).await?;
+    require_claim(&record, derm, Transition::Answer)?;
+    let key = data_key(state, case_id).await?;
+    let sealed_text = serde_json::to_vec(&AnswerText {
+        diagnosis,
+        icd10: icd10.map(str::to_owned),
+        report,
+    })
+    .map_err(anyhow::Error::from)?;
+    let answer = AnswerRecord {
+        case_id,
+        dermatologist_id: derm.id.as_uuid(),
+        answered_at: now(),
+        management: req.management.as_str().to_owned(),
+        delay_days: req.delay_days.map(i32::from),
+        sealed: seal(&key, case_id, ObjectRef::Text(ANSWER), &sealed_text),
+    };
+    if !state.repo.answer(&answer).await? {
+        return Err(refused(&load(state, case_id).await?, Transition::Answer)?);
+    }
+    full_case(state, derm, case_id).await
+}
+
+pub async fn request_info(
+    state: &AppState,
+    derm: &User,
+    case_id: Uuid,
+    req: wire::InfoRequest,
+) -> Result<wire::Case, ApiError> {
+    let mut e = ValidationErrors::default();
+    let message = text(&mut e, "message", &req.message);
+    let message = e.finish(message)?;
+    let record = load(state, case_id).await?;
+    require_claim(&record, derm, Transition::RequestInfo)?;
+    let key = data_key(state, case_id).await?;
+    let id = Uuid::new_v4();
+    let request = InfoRequestRecord {
+        id,
+        case_id,
+        dermatologist_id: derm.id.as_uuid(),
+        asked_at: now(),
+        wants_new_photos: req.wants_new_photos,
+        sealed: seal(
+            &key,
+            case_id,
+            ObjectRef::Message(id, QUESTION),
+            message.as_bytes(),
+        ),
+        replied_at: None,
+        reply_sealed: None,
+    };
+    if !state.repo.request_info(&request).await? {
+        return Err(refused(
+            &load(state, case_id).await?,
+            Transition::RequestInfo,
+        )?);
+    }
+    full_case(state, derm, case_id).await
+}
+
+/// The GP's reply (text only). The case goes back to the dermatologist who asked when it is still
+/// on call for the case's territory, otherwise to the queue.
+pub async fn reply(
+    state: &AppState,
+    gp: &User,
+    case_id: Uuid,
+    req: wire::Reply,
+) -> Result<wire::Case, ApiError> {
+    let mut e = ValidationErrors::default();
+    let message = text(&mut e, "message", &req.message);
+    let message = e.finish(message)?;
+    let record = load(state, case_id).await?;
+    require_owner(&record, gp)?;
+    let open_request = state
+        .repo
+        .info_requests_of(case_id)
+        .await?
+        .into_iter()
+        .find(|r| r.replied_at.is_none());
+    let (Some(request), Some(asker)) = (open_request, record.info_requested_by) else {
+        return Err(refused(
+            &record,
+            Transition::Reply {
+                back_to_asker: false,
+            },
+        )?);
+    };
+    let at = now();
+    let asker_on_call = eligible_territories(state.repo.as_ref(), asker, at)
+        .await?
+        .contains(&record.territory_code);
+    let route = if asker_on_call {
+        ReplyRoute::BackTo {
+            dermatologist: asker,
+            lease_until: at + state.lease,
+        }
+    } else {
+        ReplyRoute::Queue
+    };
+    let key = data_key(state, case_id).await?;
+    let sealed = seal(
+        &key,
+        case_id,
+        ObjectRef::Message(request.id, REPLY),
+        message.as_bytes(),
+    );
+    if !state
+        .repo
+        .reply(case_id, gp.id.as_uuid(), at, &sealed, route)
+        .await?
+    {
+        return Err(refused(
+            &load(state, case_id).await?,
+            Transition::Reply {
+                back_to_asker: false,
+            },
+        )?);
+    }
+    full_case(state, gp, case_id).await
+}
+
+pub async fn cancel(state: &AppState, gp: &User, case_id: Uuid) -> Result<wire::Case, ApiError> {
+    let record = load(state, case_id).await?;
+    require_owner(&record, gp)?;
+    if !state.repo.cancel(case_id, gp.id.as_uuid(), now()).await? {
+        return Err(refused(&load(state, case_id).await?, Transition::Cancel)?);
+    }
+    full_case(state, gp, case_id).await
+}
+
+pub async fn close(
+    state: &AppState,
+    gp: &User,
+    case_id: Uuid,
+    req: wire::CloseRequest,
+) -> Result<wire::Case, ApiError> {
+    if req.rating.is_some_and(|r| !(1..=5).contains(&r)) {
+        return Err(ApiError::validation("rating", "a rating is 1 to 5"));
+    }
+    let record = load(state, case_id).await?;
+    require_owner(&record, gp)?;
+    let rating = req.rating.map(i32::from);
+    if !state
+        .repo
+        .close(case_id, gp.id.as_uuid(), now(), rating)
+        .await?
+    {
+        return Err(refused(&load(state, case_id).await?, Transition::Close)?);
+    }
+    full_case(state, gp, case_id).await
+}

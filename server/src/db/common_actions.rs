@@ -1,0 +1,229 @@
+//! `ActionRepo` in SQL both backends accept (see `common`).
+
+macro_rules! impl_action_repo {
+    ($repo:ty) => {
+        impl $repo {
+            async fn event_in(
+                tx: &mut sqlx::Transaction<'_, <Self as $crate::db::Backend>::Db>,
+                case_id: uuid::Uuid,
+                at: chrono::DateTime<chrono::Utc>,
+                actor: Option<uuid::Uuid>,
+                kind: &str,
+                from: &str,
+                to: &str,
+            ) -> Result<(), $crate::db::RepoError> {
+                sqlx::query($crate::db::common_queue::INSERT_EVENT)
+                    .bind(case_id)
+                    .bind(at)
+                    .bind(actor)
+                    .bind(kind)
+                    .bind(from)
+                    .bind(to)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::db::ActionRepo for $repo {
+            async fn answer(
+                &self,
+                a: &$crate::db::AnswerRecord,
+            ) -> Result<bool, $crate::db::RepoError> {
+                let mut tx = self.pool.begin().await?;
+                let moved = sqlx::query(
+                    "UPDATE cases SET status = 'answered', claimed_by = NULL, lease_until = NULL \
+                     WHERE id = $1 AND status = 'claimed' AND claimed_by = $2",
+                )
+                .bind(a.case_id)
+                .bind(a.dermatologist_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if moved != 1 {
+                    return Ok(false);
+                }
+                sqlx::query(
+                    "INSERT INTO answers (case_id, dermatologist_id, answered_at, management, \
+                     delay_days, sealed) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(a.case_id)
+                .bind(a.dermatologist_id)
+                .bind(a.answered_at)
+                .bind(&a.management)
+                .bind(a.delay_days)
+                .bind(&a.sealed)
+                .execute(&mut *tx)
+                .await?;
+                Self::event_in(&mut tx, a.case_id, a.answered_at, Some(a.dermatologist_id),
+                    "answered", "claimed", "answered").await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn request_info(
+                &self,
+                r: &$crate::db::InfoRequestRecord,
+            ) -> Result<bool, $crate::db::RepoError> {
+                let mut tx = self.pool.begin().await?;
+                let moved = sqlx::query(
+                    "UPDATE cases SET status = 'info_requested', info_requested_by = $2, \
+                     claimed_by = NULL, lease_until = NULL \
+                     WHERE id = $1 AND status = 'claimed' AND claimed_by = $2",
+                )
+                .bind(r.case_id)
+                .bind(r.dermatologist_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if moved != 1 {
+                    return Ok(false);
+                }
+                sqlx::query(
+                    "INSERT INTO info_requests (id, case_id, dermatologist_id, asked_at, \
+                     wants_new_photos, sealed) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(r.id)
+                .bind(r.case_id)
+                .bind(r.dermatologist_id)
+                .bind(r.asked_at)
+                .bind(r.wants_new_photos)
+                .bind(&r.sealed)
+                .execute(&mut *tx)
+                .await?;
+                Self::event_in(&mut tx, r.case_id, r.asked_at, Some(r.dermatologist_id),
+                    "info_requested", "claimed", "info_requested").await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn reply(
+                &self,
+                case_id: uuid::Uuid,
+                gp: uuid::Uuid,
+                at: chrono::DateTime<chrono::Utc>,
+                sealed_reply: &[u8],
+                route: $crate::db::ReplyRoute,
+            ) -> Result<bool, $crate::db::RepoError> {
+                let (status, claimed_by, lease_until) = match route {
+                    $crate::db::ReplyRoute::BackTo { dermatologist, lease_until } => {
+                        ("claimed", Some(dermatologist), Some(lease_until))
+                    }
+                    $crate::db::ReplyRoute::Queue => ("queued", None, None),
+                };
+                let mut tx = self.pool.begin().await?;
+                let moved = sqlx::query(
+                    "UPDATE cases SET status = $3, claimed_by = $4, lease_until = $5, \
+                     info_requested_by = NULL \
+                     WHERE id = $1 AND gp_id = $2 AND status = 'info_requested'",
+                )
+                .bind(case_id)
+                .bind(gp)
+                .bind(status)
+                .bind(claimed_by)
+                .bind(lease_until)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if moved != 1 {
+                    return Ok(false);
+                }
+                sqlx::query(
+                    "UPDATE info_requests SET replied_at = $2, reply_sealed = $3 \
+                     WHERE case_id = $1 AND replied_at IS NULL",
+                )
+                .bind(case_id)
+                .bind(at)
+                .bind(sealed_reply)
+                .execute(&mut *tx)
+                .await?;
+                Self::event_in(&mut tx, case_id, at, Some(gp), "replied", "info_requested", status)
+                    .await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn cancel(
+                &self,
+                case_id: uuid::Uuid,
+                gp: uuid::Uuid,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<bool, $crate::db::RepoError> {
+                let mut tx = self.pool.begin().await?;
+                let moved = sqlx::query(
+                    "UPDATE cases SET status = 'cancelled' \
+                     WHERE id = $1 AND gp_id = $2 AND status = 'queued'",
+                )
+                .bind(case_id)
+                .bind(gp)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if moved != 1 {
+                    return Ok(false);
+                }
+                Self::event_in(&mut tx, case_id, at, Some(gp), "cancelled", "queued", "cancelled")
+                    .await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn close(
+                &self,
+                case_id: uuid::Uuid,
+                gp: uuid::Uuid,
+                at: chrono::DateTime<chrono::Utc>,
+                rating: Option<i32>,
+            ) -> Result<bool, $crate::db::RepoError> {
+                let mut tx = self.pool.begin().await?;
+                let moved = sqlx::query(
+                    "UPDATE cases SET status = 'closed', usefulness = $3 \
+                     WHERE id = $1 AND gp_id = $2 AND status = 'answered'",
+                )
+                .bind(case_id)
+                .bind(gp)
+                .bind(rating)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if moved != 1 {
+                    return Ok(false);
+                }
+                Self::event_in(&mut tx, case_id, at, Some(gp), "closed", "answered", "closed")
+                    .await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn answer_of(
+                &self,
+                case_id: uuid::Uuid,
+            ) -> Result<Option<$crate::db::AnswerRecord>, $crate::db::RepoError> {
+                Ok(sqlx::query_as(
+                    "SELECT case_id, dermatologist_id, answered_at, management, delay_days, sealed \
+                     FROM answers WHERE case_id = $1",
+                )
+                .bind(case_id)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn info_requests_of(
+                &self,
+                case_id: uuid::Uuid,
+            ) -> Result<Vec<$crate::db::InfoRequestRecord>, $crate::db::RepoError> {
+                Ok(sqlx::query_as(
+                    "SELECT id, case_id, dermatologist_id, asked_at, wants_new_photos, sealed, \
+                     replied_at, reply_sealed FROM info_requests WHERE case_id = $1 \
+                     ORDER BY asked_at, id",
+                )
+                .bind(case_id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+        }
+    };
+}
+
+pub(crate) use impl_action_repo;

@@ -1,0 +1,108 @@
+use actix_web::{post, web};
+use telederm_schemas::{self as wire, Problem};
+use uuid::Uuid;
+
+use crate::{
+    auth::AuthenticatedUser, cases::actions, domain::Role, error::ApiError, state::AppState,
+};
+
+type CaseResult = Result<web::Json<wire::Case>, ApiError>;
+
+/// Answer a claimed case (the dermatologist holding the claim). The text is sealed at rest.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/answer", tag = "queue", params(("id" = Uuid, Path)), request_body = wire::AnswerRequest, security(("bearer" = [])), responses(
+    (status = 200, body = wire::Case),
+    (status = 403, description = "claimed by another dermatologist", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "invalid_state: the case is not claimed", body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/cases/{id}/answer")]
+#[tracing::instrument(skip_all, fields(case_id = %id))]
+pub async fn answer(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+    id: web::Path<Uuid>,
+    body: web::Json<wire::AnswerRequest>,
+) -> CaseResult {
+    caller.require(Role::Dermatologist)?;
+    let case = actions::answer(&state, caller.user(), id.into_inner(), body.into_inner()).await?;
+    Ok(web::Json(case))
+}
+
+/// Ask the GP for more information or new photos (the dermatologist holding the claim). The
+/// case waits on the GP; its response-time clock stops.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/request-info", tag = "queue", params(("id" = Uuid, Path)), request_body = wire::InfoRequest, security(("bearer" = [])), responses(
+    (status = 200, body = wire::Case),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/cases/{id}/request-info")]
+#[tracing::instrument(skip_all, fields(case_id = %id))]
+pub async fn request_info(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+    id: web::Path<Uuid>,
+    body: web::Json<wire::InfoRequest>,
+) -> CaseResult {
+    caller.require(Role::Dermatologist)?;
+    let case =
+        actions::request_info(&state, caller.user(), id.into_inner(), body.into_inner()).await?;
+    Ok(web::Json(case))
+}
+
+/// The GP's reply to a request for information. The case returns to the dermatologist who asked
+/// if it is still on call, otherwise to the queue.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/reply", tag = "cases", params(("id" = Uuid, Path)), request_body = wire::Reply, security(("bearer" = [])), responses(
+    (status = 200, body = wire::Case),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "invalid_state: no request for information is open", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/cases/{id}/reply")]
+#[tracing::instrument(skip_all, fields(case_id = %id))]
+pub async fn reply(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+    id: web::Path<Uuid>,
+    body: web::Json<wire::Reply>,
+) -> CaseResult {
+    caller.require(Role::Gp)?;
+    let case = actions::reply(&state, caller.user(), id.into_inner(), body.into_inner()).await?;
+    Ok(web::Json(case))
+}
+
+/// Cancel a case still in the queue (its GP).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/cancel", tag = "cases", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+    (status = 200, body = wire::Case),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/cases/{id}/cancel")]
+#[tracing::instrument(skip_all, fields(case_id = %id))]
+pub async fn cancel(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+    id: web::Path<Uuid>,
+) -> CaseResult {
+    caller.require(Role::Gp)?;
+    Ok(web::Json(
+        actions::cancel(&state, caller.user(), id.into_inner()).await?,
+    ))
+}
+
+/// Close an answered case (its GP), with an optional usefulness rating 1-5.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/close", tag = "cases", params(("id" = Uuid, Path)), request_body = wire::CloseRequest, security(("bearer" = [])), responses(
+    (status = 200, body = wire::Case),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/cases/{id}/close")]
+#[tracing::instrument(skip_all, fields(case_id = %id))]
+pub async fn close(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+    id: web::Path<Uuid>,
+    body: web::Json<wire::CloseRequest>,
+) -> CaseResult {
+    caller.require(Role::Gp)?;
+    let case = actions::close(&state, caller.user(), id.into_inner(), body.into_inner()).await?;
+    Ok(web::Json(case))
+}
