@@ -154,6 +154,8 @@ pub struct Case {
     pub answer: Option<Answer>,
     /// Requests for information and the GP's replies, oldest first.
     pub info_requests: Vec<InfoExchange>,
+    /// What happened after the answer, once recorded.
+    pub outcome: Option<Outcome>,
     /// Every transition, oldest first.
     pub events: Vec<CaseEvent>,
 }
@@ -288,4 +290,32 @@ pub struct CloseRequest {
     /// How useful the answer was, 1 to 5.
     #[serde(default)]
     pub rating: Option<u8>,
+}
+
+/// `POST /api/v1/cases/{id}/outcome` (the case's GP or the answering dermatologist, once the case
+/// is answered). Absent fields keep their recorded value.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct OutcomeRequest {
+    #[serde(default)]
+    pub in_person_date: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    pub biopsy_date: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    pub histology_result: Option<String>,
+    #[serde(default)]
+    pub histology_date: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    pub treatment_date: Option<chrono::NaiveDate>,
+}
+
+/// What happened after the answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Outcome {
+    pub in_person_date: Option<chrono::NaiveDate>,
+    pub biopsy_date: Option<chrono::NaiveDate>,
+    pub histology_result: Option<String>,
+    pub histology_date: Option<chrono::NaiveDate>,
+    pub treatment_date: Option<chrono::NaiveDate>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: Uuid,
 }

@@ -13,8 +13,8 @@ pub mod users;
 pub use auth::{LoginRequest, TokenResponse};
 pub use cases::{
     Answer, AnswerRequest, Case, CaseEvent, CaseStatus, CaseSummary, CaseUpload, CloseRequest,
-    InfoExchange, InfoRequest, Management, NewCase, Photo, PhotoKind, Priority, QualityWarning,
-    QueueItem, Reply, Sex,
+    InfoExchange, InfoRequest, Management, NewCase, Outcome, OutcomeRequest, Photo, PhotoKind,
+    Priority, QualityWarning, QueueItem, Reply, Sex,
 };
 pub use problem::{FieldError, Problem};
 pub use shifts::{CreateShift, Shift, ShiftQuery};

@@ -26,7 +26,7 @@ use crate::routes::*;
         list_shifts, create_shift, delete_shift,
         submit_case, list_cases, get_case, get_photo,
         list_queue, claim_next, claim_case, release_case,
-        answer, request_info, reply, cancel, close,
+        answer, request_info, reply, cancel, close, outcome,
     ),
     components(schemas(telederm_schemas::Problem, telederm_schemas::FieldError, telederm_schemas::Role)),
     modifiers(&BearerAuth),

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     crypto::{seal, ObjectRef},
-    db::{AnswerRecord, CaseRecord, InfoRequestRecord, ReplyRoute},
+    db::{AnswerRecord, CaseRecord, InfoRequestRecord, OutcomeRecord, ReplyRoute},
     domain::{
         lifecycle::{next, Transition},
         now, CaseStatus, User, ValidationErrors, MAX_TEXT_CHARS,
@@ -25,6 +25,7 @@ use crate::{
 pub const ANSWER: &str = "answer";
 pub const QUESTION: &str = "question";
 pub const REPLY: &str = "reply";
+pub const HISTOLOGY: &str = "histology";
 
 /// The sealed part of an answer.
 #[derive(Debug, Serialize, Deserialize)]
@@ -272,4 +273,71 @@ pub async fn close(
         return Err(refused(&load(state, case_id).await?, Transition::Close)?);
     }
     full_case(state, gp, case_id).await
+}
+
+/// Record what happened after the answer (the case's GP, or the dermatologist who answered).
+/// Absent fields keep what was recorded before.
+pub async fn record_outcome(
+    state: &AppState,
+    user: &User,
+    case_id: Uuid,
+    req: wire::OutcomeRequest,
+) -> Result<wire::Case, ApiError> {
+    let record = load(state, case_id).await?;
+    let answer = state.repo.answer_of(case_id).await?;
+    let is_gp = record.gp_id == user.id.as_uuid();
+    let answered_it = answer
+        .as_ref()
+        .is_some_and(|a| a.dermatologist_id == user.id.as_uuid());
+    if !is_gp && !answered_it {
+        return Err(ApiError::NotFound("case"));
+    }
+    if answer.is_none() {
+        return Err(ApiError::InvalidState(
+            "outcomes are recorded once the case is answered".into(),
+        ));
+    }
+    let mut e = ValidationErrors::default();
+    let histology = match &req.histology_result {
+        Some(h) => text(&mut e, "histology_result", h),
+        None => None,
+    };
+    let submitted = record.submitted_at.date_naive();
+    for (field, date) in [
+        ("in_person_date", req.in_person_date),
+        ("biopsy_date", req.biopsy_date),
+        ("histology_date", req.histology_date),
+        ("treatment_date", req.treatment_date),
+    ] {
+        if date.is_some_and(|d| d < submitted) {
+            e.add(field, "must not be before the case was submitted");
+        }
+    }
+    e.finish(Some(()))?;
+    let key = data_key(state, case_id).await?;
+    let before = state.repo.outcome_of(case_id).await?;
+    let keep = |new: Option<chrono::NaiveDate>,
+                old: fn(&OutcomeRecord) -> Option<chrono::NaiveDate>| {
+        new.or_else(|| before.as_ref().and_then(old))
+    };
+    let outcome = OutcomeRecord {
+        case_id,
+        in_person_date: keep(req.in_person_date, |o| o.in_person_date),
+        biopsy_date: keep(req.biopsy_date, |o| o.biopsy_date),
+        histology_date: keep(req.histology_date, |o| o.histology_date),
+        histology_sealed: match histology {
+            Some(h) => Some(seal(
+                &key,
+                case_id,
+                ObjectRef::Text(HISTOLOGY),
+                h.as_bytes(),
+            )),
+            None => before.as_ref().and_then(|o| o.histology_sealed.clone()),
+        },
+        treatment_date: keep(req.treatment_date, |o| o.treatment_date),
+        updated_at: now(),
+        updated_by: user.id.as_uuid(),
+    };
+    state.repo.save_outcome(&outcome, &record.status).await?;
+    full_case(state, user, case_id).await
 }

@@ -7,7 +7,7 @@ use telederm_schemas as wire;
 use uuid::Uuid;
 
 use super::{
-    actions::{AnswerText, ANSWER, QUESTION, REPLY},
+    actions::{AnswerText, ANSWER, HISTOLOGY, QUESTION, REPLY},
     submit::CLINICAL,
 };
 use crate::{
@@ -104,6 +104,22 @@ fn open_text(
     Ok(String::from_utf8(plain.to_vec()).map_err(anyhow::Error::from)?)
 }
 
+fn outcome_to_wire(key: &DataKey, o: &crate::db::OutcomeRecord) -> Result<wire::Outcome, ApiError> {
+    Ok(wire::Outcome {
+        in_person_date: o.in_person_date,
+        biopsy_date: o.biopsy_date,
+        histology_result: o
+            .histology_sealed
+            .as_deref()
+            .map(|s| open_text(key, o.case_id, ObjectRef::Text(HISTOLOGY), s))
+            .transpose()?,
+        histology_date: o.histology_date,
+        treatment_date: o.treatment_date,
+        updated_at: o.updated_at,
+        updated_by: o.updated_by,
+    })
+}
+
 fn exchange_to_wire(
     key: &DataKey,
     r: &crate::db::InfoRequestRecord,
@@ -180,6 +196,12 @@ pub async fn full_case(
             .iter()
             .map(|r| exchange_to_wire(&key, r))
             .collect::<Result<_, _>>()?,
+        outcome: state
+            .repo
+            .outcome_of(case_id)
+            .await?
+            .map(|o| outcome_to_wire(&key, &o))
+            .transpose()?,
         events: state
             .repo
             .events(case_id)

@@ -81,6 +81,7 @@ pub async fn submit(
         photos: photos.iter().map(Processed::to_wire).collect(),
         answer: None,
         info_requests: Vec::new(),
+        outcome: None,
         events: vec![wire::CaseEvent {
             kind: "submitted".into(),
             at,

@@ -31,6 +31,18 @@ pub struct InfoRequestRecord {
     pub reply_sealed: Option<Vec<u8>>,
 }
 
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutcomeRecord {
+    pub case_id: Uuid,
+    pub in_person_date: Option<chrono::NaiveDate>,
+    pub biopsy_date: Option<chrono::NaiveDate>,
+    pub histology_date: Option<chrono::NaiveDate>,
+    pub histology_sealed: Option<Vec<u8>>,
+    pub treatment_date: Option<chrono::NaiveDate>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: Uuid,
+}
+
 /// Where a case goes after the GP's reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplyRoute {
@@ -67,6 +79,9 @@ pub trait ActionRepo {
         at: DateTime<Utc>,
         rating: Option<i32>,
     ) -> Result<bool, RepoError>;
+    /// Record (or replace) the case's outcome, with an event, in one transaction.
+    async fn save_outcome(&self, outcome: &OutcomeRecord, status: &str) -> Result<(), RepoError>;
+    async fn outcome_of(&self, case_id: Uuid) -> Result<Option<OutcomeRecord>, RepoError>;
     async fn answer_of(&self, case_id: Uuid) -> Result<Option<AnswerRecord>, RepoError>;
     async fn info_requests_of(&self, case_id: Uuid) -> Result<Vec<InfoRequestRecord>, RepoError>;
 }

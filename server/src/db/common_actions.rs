@@ -196,6 +196,49 @@ macro_rules! impl_action_repo {
                 Ok(true)
             }
 
+            async fn save_outcome(
+                &self,
+                o: &$crate::db::OutcomeRecord,
+                status: &str,
+            ) -> Result<(), $crate::db::RepoError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "INSERT INTO outcomes (case_id, in_person_date, biopsy_date, histology_date, \
+                     histology_sealed, treatment_date, updated_at, updated_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                     ON CONFLICT (case_id) DO UPDATE SET in_person_date = $2, biopsy_date = $3, \
+                     histology_date = $4, histology_sealed = $5, treatment_date = $6, \
+                     updated_at = $7, updated_by = $8",
+                )
+                .bind(o.case_id)
+                .bind(o.in_person_date)
+                .bind(o.biopsy_date)
+                .bind(o.histology_date)
+                .bind(&o.histology_sealed)
+                .bind(o.treatment_date)
+                .bind(o.updated_at)
+                .bind(o.updated_by)
+                .execute(&mut *tx)
+                .await?;
+                Self::event_in(&mut tx, o.case_id, o.updated_at, Some(o.updated_by),
+                    "outcome_recorded", status, status).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn outcome_of(
+                &self,
+                case_id: uuid::Uuid,
+            ) -> Result<Option<$crate::db::OutcomeRecord>, $crate::db::RepoError> {
+                Ok(sqlx::query_as(
+                    "SELECT case_id, in_person_date, biopsy_date, histology_date, histology_sealed, \
+                     treatment_date, updated_at, updated_by FROM outcomes WHERE case_id = $1",
+                )
+                .bind(case_id)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
             async fn answer_of(
                 &self,
                 case_id: uuid::Uuid,

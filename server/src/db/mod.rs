@@ -21,7 +21,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
-pub use actions::{ActionRepo, AnswerRecord, InfoRequestRecord, ReplyRoute};
+pub use actions::{ActionRepo, AnswerRecord, InfoRequestRecord, OutcomeRecord, ReplyRoute};
 pub use cases::{CaseRecord, CaseRepo, DataKeyRecord, PhotoRecord};
 pub use queue::{ClaimOutcome, EventRecord, QueueRepo};
 

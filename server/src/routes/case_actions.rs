@@ -106,3 +106,25 @@ pub async fn close(
     let case = actions::close(&state, caller.user(), id.into_inner(), body.into_inner()).await?;
     Ok(web::Json(case))
 }
+
+/// Record outcomes: in-person visit, biopsy, histology (result and date), treatment (the case's GP
+/// or the answering dermatologist, once answered). Absent fields keep their recorded value.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/outcome", tag = "cases", params(("id" = Uuid, Path)), request_body = wire::OutcomeRequest, security(("bearer" = [])), responses(
+    (status = 200, body = wire::Case),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "invalid_state: not answered yet", body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/cases/{id}/outcome")]
+#[tracing::instrument(skip_all, fields(case_id = %id))]
+pub async fn outcome(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+    id: web::Path<Uuid>,
+    body: web::Json<wire::OutcomeRequest>,
+) -> CaseResult {
+    caller.require_any(&[Role::Gp, Role::Dermatologist])?;
+    let case =
+        actions::record_outcome(&state, caller.user(), id.into_inner(), body.into_inner()).await?;
+    Ok(web::Json(case))
+}

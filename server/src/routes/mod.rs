@@ -14,7 +14,7 @@ use actix_web::web;
 
 pub use auth::{__path_login, __path_me};
 pub use case_actions::{
-    __path_answer, __path_cancel, __path_close, __path_reply, __path_request_info,
+    __path_answer, __path_cancel, __path_close, __path_outcome, __path_reply, __path_request_info,
 };
 pub use cases::{__path_get_case, __path_get_photo, __path_list_cases, __path_submit_case};
 pub use health::{__path_healthz, __path_readyz};
@@ -57,6 +57,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(case_actions::request_info)
                 .service(case_actions::reply)
                 .service(case_actions::cancel)
-                .service(case_actions::close),
+                .service(case_actions::close)
+                .service(case_actions::outcome),
         );
 }

@@ -334,3 +334,89 @@ async fn answers_and_ratings_are_validated() {
     .await;
     assert_eq!(fields(&p), ["rating"]);
 }
+
+#[tokio::test]
+async fn outcomes_are_recorded_by_the_gp_or_the_answering_dermatologist() {
+    let app = spawn_app().await;
+    let (gp, derm, derm2) = (
+        app.token("gp13").await,
+        app.token("derm1").await,
+        app.token("derm2").await,
+    );
+    let case = submitted_and_claimed(&app, &gp, &derm).await;
+    let early = json!({"biopsy_date": "2026-12-03"});
+    assert_problem(
+        act(&app, &gp, &case, "outcome", early.clone()).await,
+        409,
+        "invalid_state",
+    )
+    .await;
+    assert_eq!(
+        act(&app, &derm, &case, "answer", answer_body())
+            .await
+            .status(),
+        200
+    );
+
+    let today = chrono::Utc::now().date_naive();
+    let biopsy = today + chrono::Duration::days(3);
+    let res = act(
+        &app,
+        &gp,
+        &case,
+        "outcome",
+        json!({"in_person_date": today, "biopsy_date": biopsy}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let res = act(&app, &derm, &case, "outcome",
+        json!({"histology_result": "Superficial spreading melanoma, Breslow 0.4 mm", "histology_date": biopsy + chrono::Duration::days(10)})).await;
+    assert_eq!(res.status(), 200);
+    let seen = read(&app, &gp, &case).await;
+    let outcome = seen.outcome.unwrap();
+    assert_eq!(
+        outcome.in_person_date,
+        Some(today),
+        "earlier fields are kept"
+    );
+    assert_eq!(outcome.biopsy_date, Some(biopsy));
+    assert_eq!(
+        outcome.histology_result.as_deref(),
+        Some("Superficial spreading melanoma, Breslow 0.4 mm")
+    );
+    assert_eq!(
+        seen.events
+            .iter()
+            .filter(|e| e.kind == "outcome_recorded")
+            .count(),
+        2
+    );
+
+    assert_problem(
+        act(&app, &derm2, &case, "outcome", early).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let p = assert_problem(
+        act(
+            &app,
+            &gp,
+            &case,
+            "outcome",
+            json!({"treatment_date": "2001-01-01"}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["treatment_date"]);
+    for (path, bytes) in app.data_folder_bytes() {
+        assert!(
+            !contains(&bytes, b"Breslow"),
+            "{} holds the histology",
+            path.display()
+        );
+    }
+}
