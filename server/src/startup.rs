@@ -58,29 +58,28 @@ impl Application {
         )?;
         sweep_orphans(repo.as_ref(), store.as_ref(), sweep::GRACE).await?;
         let photos = &settings.photos;
-        let state =
-            web::Data::new(AppState {
-                repo: repo.clone(),
-                store: store.clone(),
-                keys,
-                tokens: TokenIssuer::new(&settings.signing_key()?, &settings.auth),
-                throttle: LoginThrottle::new(&settings.auth),
-                metrics: Metrics::new()?,
-                photo_permits: Semaphore::new(photos.concurrency.unwrap_or_else(|| {
-                    std::thread::available_parallelism().map_or(2, |n| n.get())
-                })),
-                photo_limits: PhotoLimits {
-                    max_side: photos.max_side,
-                    max_megapixels: photos.max_megapixels,
-                },
-                quality: QualityThresholds::default(),
-                upload_limits: UploadLimits {
-                    max_photo_bytes: photos.max_photo_bytes,
-                    max_request_bytes: photos.max_request_bytes,
-                    max_photos: photos.max_photos,
-                },
-                lease: chrono::Duration::seconds(i64::try_from(settings.queue.lease_secs)?),
-            });
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let state = web::Data::new(AppState {
+            repo: repo.clone(),
+            store: store.clone(),
+            keys,
+            tokens: TokenIssuer::new(&settings.signing_key()?, &settings.auth),
+            throttle: LoginThrottle::new(&settings.auth),
+            metrics: Metrics::new()?,
+            photo_permits: Arc::new(Semaphore::new(photos.concurrency.unwrap_or(cores))),
+            password_permits: Arc::new(Semaphore::new(cores)),
+            photo_limits: PhotoLimits {
+                max_side: photos.max_side,
+                max_megapixels: photos.max_megapixels,
+            },
+            quality: QualityThresholds::default(),
+            upload_limits: UploadLimits {
+                max_photo_bytes: photos.max_photo_bytes,
+                max_request_bytes: photos.max_request_bytes,
+                max_photos: photos.max_photos,
+            },
+            lease: chrono::Duration::seconds(i64::try_from(settings.queue.lease_secs)?),
+        });
         let lease_check = std::time::Duration::from_secs(settings.queue.lease_check_secs);
         let listener = TcpListener::bind(&settings.http.bind)?;
         let port = listener.local_addr()?.port();

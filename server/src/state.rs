@@ -21,7 +21,9 @@ pub struct AppState {
     pub throttle: LoginThrottle,
     pub metrics: Metrics,
     /// Bounds how many photos are decoded at once (CPU and memory).
-    pub photo_permits: Semaphore,
+    pub photo_permits: Arc<Semaphore>,
+    /// Bounds how many password checks run at once (argon2: CPU and memory).
+    pub password_permits: Arc<Semaphore>,
     pub photo_limits: PhotoLimits,
     pub quality: QualityThresholds,
     pub upload_limits: UploadLimits,

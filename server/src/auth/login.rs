@@ -16,7 +16,7 @@ pub async fn login(
     let account = req.email.trim().to_lowercase();
     state
         .throttle
-        .check(&account, address)
+        .begin_attempt(&account, address)
         .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })?;
 
     let found = match Email::parse(&req.email) {
@@ -27,16 +27,22 @@ pub async fn login(
         Some((user, hash)) => (Some(user), Some(hash)),
         None => (None, None),
     };
-    let password_ok = verify_password(hash, SecretString::from(req.password)).await?;
+    // Bounded: argon2 takes ~19 MiB and tens of milliseconds per check.
+    let permit = state
+        .password_permits
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(anyhow::Error::from)?;
+    let password_ok = verify_password(hash, SecretString::from(req.password), permit).await?;
     let user = match user {
         Some(user) if password_ok && !user.is_disabled() => user,
         _ => {
-            state.throttle.record_failure(&account, address);
             tracing::info!(outcome = "refused", "login");
             return Err(ApiError::BadCredentials);
         }
     };
-    state.throttle.record_success(&account);
+    state.throttle.record_success(&account, address);
     let (access_token, expires_at) = state.tokens.issue(user.id, user.role)?;
     tracing::info!(outcome = "success", user_id = %user.id, "login");
     Ok(TokenResponse {

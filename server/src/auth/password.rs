@@ -31,8 +31,11 @@ pub async fn hash_password(password: SecretString) -> anyhow::Result<String> {
 pub async fn verify_password(
     hash: Option<String>,
     candidate: SecretString,
+    permit: tokio::sync::OwnedSemaphorePermit,
 ) -> anyhow::Result<bool> {
     spawn_blocking_in_span(move || {
+        // Held by the blocking work itself: a client that goes away does not free it early.
+        let _permit = permit;
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| dummy_hash().to_owned());
         let parsed =
@@ -66,16 +69,13 @@ mod tests {
             .await
             .unwrap();
         assert!(h.starts_with("$argon2id$"));
-        assert!(
-            verify_password(Some(h.clone()), SecretString::from("correct horse"))
-                .await
-                .unwrap()
-        );
-        assert!(!verify_password(Some(h), SecretString::from("wrong"))
-            .await
-            .unwrap());
-        assert!(!verify_password(None, SecretString::from("anything"))
-            .await
-            .unwrap());
+        let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(1));
+        let check = |hash: Option<String>, candidate: &str| {
+            let permit = permits.clone().try_acquire_owned().unwrap();
+            verify_password(hash, SecretString::from(candidate), permit)
+        };
+        assert!(check(Some(h.clone()), "correct horse").await.unwrap());
+        assert!(!check(Some(h), "wrong").await.unwrap());
+        assert!(!check(None, "anything").await.unwrap());
     }
 }

@@ -33,10 +33,13 @@ impl LoginThrottle {
         }
     }
 
-    /// `Err(seconds to wait)` when the account or the address is locked out.
-    pub fn check(&self, account: &str, address: Option<IpAddr>) -> Result<(), u64> {
+    /// Start a login attempt: `Err(seconds to wait)` when the account or the address is locked
+    /// out; otherwise the attempt is counted as a failure at once, under the same lock, so that
+    /// parallel attempts cannot all pass the check before any failure is recorded. A successful
+    /// login then takes it back (`record_success`).
+    pub fn begin_attempt(&self, account: &str, address: Option<IpAddr>) -> Result<(), u64> {
         let now = Instant::now();
-        let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         let mut wait = Duration::ZERO;
         for (key, max) in self.limits(account, address) {
             if let Some(times) = map.get(&key) {
@@ -48,17 +51,20 @@ impl LoginThrottle {
                 }
             }
         }
-        if wait.is_zero() {
-            Ok(())
-        } else {
-            Err(wait.as_secs().max(1))
+        if !wait.is_zero() {
+            return Err(wait.as_secs().max(1));
         }
+        Self::record(&mut map, self.limits(account, address), now, self.window);
+        Ok(())
     }
 
-    pub fn record_failure(&self, account: &str, address: Option<IpAddr>) {
-        let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        for (key, max) in self.limits(account, address) {
+    fn record(
+        map: &mut HashMap<String, VecDeque<Instant>>,
+        keys: Vec<(String, usize)>,
+        now: Instant,
+        window: Duration,
+    ) {
+        for (key, max) in keys {
             let times = map.entry(key).or_default();
             times.push_back(now);
             while times.len() > max {
@@ -66,15 +72,20 @@ impl LoginThrottle {
             }
         }
         if map.len() > SWEEP_ABOVE {
-            let window = self.window;
             map.retain(|_, times| times.back().is_some_and(|t| now - *t < window));
         }
     }
 
-    /// A successful login clears the account's failures (not the address's).
-    pub fn record_success(&self, account: &str) {
+    /// A successful login clears the account's failures and takes back this attempt's count
+    /// against the address.
+    pub fn record_success(&self, account: &str, address: Option<IpAddr>) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         map.remove(&account_key(account));
+        if let Some(ip) = address {
+            if let Some(times) = map.get_mut(&format!("address:{ip}")) {
+                times.pop_back();
+            }
+        }
     }
 
     fn limits(&self, account: &str, address: Option<IpAddr>) -> Vec<(String, usize)> {
@@ -111,12 +122,11 @@ mod tests {
         let t = throttle(3, 100);
         let ip: IpAddr = "127.0.0.1".parse().unwrap();
         for _ in 0..3 {
-            assert!(t.check("a@b.fr", Some(ip)).is_ok());
-            t.record_failure("a@b.fr", Some(ip));
+            assert!(t.begin_attempt("a@b.fr", Some(ip)).is_ok());
         }
-        let wait = t.check("A@B.fr", Some(ip)).unwrap_err();
+        let wait = t.begin_attempt("A@B.fr", Some(ip)).unwrap_err();
         assert!(wait > 0 && wait <= 900);
-        assert!(t.check("other@b.fr", Some(ip)).is_ok());
+        assert!(t.begin_attempt("other@b.fr", Some(ip)).is_ok());
     }
 
     #[test]
@@ -124,20 +134,21 @@ mod tests {
         let t = throttle(100, 3);
         let ip: IpAddr = "10.0.0.1".parse().unwrap();
         for i in 0..3 {
-            t.record_failure(&format!("u{i}@b.fr"), Some(ip));
+            assert!(t.begin_attempt(&format!("u{i}@b.fr"), Some(ip)).is_ok());
         }
-        assert!(t.check("fresh@b.fr", Some(ip)).is_err());
-        assert!(t
-            .check("fresh@b.fr", Some("10.0.0.2".parse().unwrap()))
-            .is_ok());
+        assert!(t.begin_attempt("fresh@b.fr", Some(ip)).is_err());
+        let other: IpAddr = "10.0.0.2".parse().unwrap();
+        assert!(t.begin_attempt("fresh@b.fr", Some(other)).is_ok());
     }
 
     #[test]
-    fn success_clears_the_account() {
-        let t = throttle(2, 100);
-        t.record_failure("a@b.fr", None);
-        t.record_success("a@b.fr");
-        t.record_failure("a@b.fr", None);
-        assert!(t.check("a@b.fr", None).is_ok());
+    fn success_takes_the_attempt_back() {
+        let t = throttle(2, 2);
+        let ip: IpAddr = "10.0.0.3".parse().unwrap();
+        assert!(t.begin_attempt("a@b.fr", Some(ip)).is_ok());
+        t.record_success("a@b.fr", Some(ip));
+        assert!(t.begin_attempt("a@b.fr", Some(ip)).is_ok());
+        assert!(t.begin_attempt("a@b.fr", Some(ip)).is_ok());
+        assert!(t.begin_attempt("a@b.fr", Some(ip)).is_err());
     }
 }

@@ -35,7 +35,9 @@ pub(crate) async fn data_key(state: &AppState, case_id: Uuid) -> Result<DataKey,
 pub(crate) fn clinical(key: &DataKey, record: &CaseRecord) -> Result<Clinical, ApiError> {
     let plain = open(key, record.id, ObjectRef::Text(CLINICAL), &record.clinical)
         .map_err(|e| anyhow::anyhow!("clinical text of case {} did not open: {e}", record.id))?;
-    Ok(serde_json::from_slice(&plain).map_err(anyhow::Error::from)?)
+    // Opaque: a serde message could quote clinical text into the log.
+    serde_json::from_slice(&plain)
+        .map_err(|_| anyhow::anyhow!("clinical text of case {} is unreadable", record.id).into())
 }
 
 pub(crate) fn parse<T: FromStr<Err = String>>(raw: &str) -> Result<T, ApiError> {
@@ -81,7 +83,8 @@ async fn readable_case(
 fn answer_to_wire(key: &DataKey, a: &crate::db::AnswerRecord) -> Result<wire::Answer, ApiError> {
     let plain = open(key, a.case_id, ObjectRef::Text(ANSWER), &a.sealed)
         .map_err(|e| anyhow::anyhow!("answer of case {} did not open: {e}", a.case_id))?;
-    let text: AnswerText = serde_json::from_slice(&plain).map_err(anyhow::Error::from)?;
+    let text: AnswerText = serde_json::from_slice(&plain)
+        .map_err(|_| anyhow::anyhow!("answer of case {} is unreadable", a.case_id))?;
     Ok(wire::Answer {
         dermatologist_id: a.dermatologist_id,
         answered_at: a.answered_at,

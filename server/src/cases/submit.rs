@@ -103,15 +103,20 @@ pub async fn submit(
 }
 
 async fn process_off_thread(state: &AppState, raw: RawPhoto) -> Result<Processed, ApiError> {
-    let _permit = state
+    let permit = state
         .photo_permits
-        .acquire()
+        .clone()
+        .acquire_owned()
         .await
         .map_err(anyhow::Error::from)?;
     let limits = state.photo_limits;
     let thresholds = state.quality;
-    crate::telemetry::spawn_blocking_in_span(move || intake::process(raw, &limits, &thresholds))
-        .await?
+    crate::telemetry::spawn_blocking_in_span(move || {
+        // Held by the decoding itself: a client that goes away does not free it early.
+        let _permit = permit;
+        intake::process(raw, &limits, &thresholds)
+    })
+    .await?
 }
 
 async fn commit(

@@ -5,7 +5,7 @@
 use std::str::FromStr;
 
 use actix_multipart::Multipart;
-use actix_web::{http::header, web, HttpRequest};
+use actix_web::{error::PayloadError, http::header, web, HttpRequest};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
@@ -60,8 +60,21 @@ pub async fn read<T: DeserializeOwned>(
     if declared.is_some_and(|n| n > limits.max_request_bytes) {
         return Err(request_too_large(limits));
     }
+    // Every byte counts against the request limit, part headers and preambles included (the
+    // multipart parser buffers those while it looks for their end).
+    let max = limits.max_request_bytes;
+    let mut seen = 0usize;
+    let counted = payload.map(move |chunk| {
+        let chunk = chunk?;
+        seen += chunk.len();
+        if seen > max {
+            Err(PayloadError::Overflow)
+        } else {
+            Ok(chunk)
+        }
+    });
     let mut reader = Reader {
-        multipart: Multipart::new(req.headers(), payload),
+        multipart: Multipart::new(req.headers(), counted),
         limits,
         total: 0,
     };
@@ -192,7 +205,12 @@ impl Reader {
 }
 
 fn malformed(e: actix_multipart::MultipartError) -> ApiError {
-    ApiError::BadRequest(format!("malformed multipart body: {e}"))
+    match e {
+        actix_multipart::MultipartError::Payload(PayloadError::Overflow) => {
+            ApiError::PayloadTooLarge("the submission is too large".into())
+        }
+        e => ApiError::BadRequest(format!("malformed multipart body: {e}")),
+    }
 }
 
 fn human_size(bytes: usize) -> String {

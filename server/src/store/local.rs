@@ -13,6 +13,8 @@ use async_trait::async_trait;
 use super::{BlobInfo, BlobKey, BlobStore, StoreError};
 
 const TEMP_PREFIX: &str = ".tmp-";
+/// Temporary files younger than this are left alone by `list`.
+const TEMP_GRACE: std::time::Duration = std::time::Duration::from_secs(3600);
 
 pub struct LocalStore {
     root: PathBuf,
@@ -83,8 +85,15 @@ fn list_blocking(root: &Path) -> Result<Vec<BlobInfo>, StoreError> {
             }
             let name = entry.file_name();
             if name.to_string_lossy().starts_with(TEMP_PREFIX) {
-                // Left by a crash mid-put: never acknowledged, safe to drop.
-                let _ = fs::remove_file(&path);
+                // Left by a crash mid-put (never acknowledged) once it is old; a recent one may
+                // be another instance's put in progress.
+                let modified = entry.metadata()?.modified()?;
+                let age = std::time::SystemTime::now()
+                    .duration_since(modified)
+                    .unwrap_or_default();
+                if age >= TEMP_GRACE {
+                    let _ = fs::remove_file(&path);
+                }
                 continue;
             }
             let relative = path.strip_prefix(root).map_err(anyhow::Error::from)?;
@@ -184,9 +193,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = LocalStore::open(dir.path()).unwrap();
         fs::create_dir_all(dir.path().join("photos/x")).unwrap();
-        fs::write(dir.path().join("photos/x/.tmp-123"), b"half").unwrap();
+        let (old, young) = (
+            dir.path().join("photos/x/.tmp-1"),
+            dir.path().join("photos/x/.tmp-2"),
+        );
+        fs::write(&old, b"half").unwrap();
+        fs::write(&young, b"in progress").unwrap();
+        File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(std::time::SystemTime::now() - TEMP_GRACE * 2)
+            .unwrap();
         assert!(store.list().await.unwrap().is_empty());
-        assert!(!dir.path().join("photos/x/.tmp-123").exists());
+        assert!(!old.exists());
+        assert!(young.exists());
     }
 
     #[test]

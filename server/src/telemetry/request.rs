@@ -31,7 +31,12 @@ pub async fn observe(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let request_id = Uuid::new_v4().to_string();
-    let method = req.method().to_string();
+    // A fixed set: any token is a valid HTTP method, and each would be a new metric series.
+    let method = match req.method().as_str() {
+        m @ ("GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS") => m,
+        _ => "other",
+    }
+    .to_owned();
     let metrics = req
         .app_data::<web::Data<AppState>>()
         .map(|s| s.metrics.clone());

@@ -136,3 +136,26 @@ async fn a_disabled_user_cannot_log_in_and_its_token_stops_working() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn parallel_guesses_cannot_outrun_the_limit() {
+    let app = spawn_app().await;
+    let limit = app.settings.auth.max_failures_per_account as usize;
+    let guesses = (0..40).map(|i| {
+        app.login_response(
+            "gp13@demo.test",
+            if i % 2 == 0 { "guess-a" } else { "guess-b" },
+        )
+    });
+    let statuses: Vec<u16> = futures_util::future::join_all(guesses)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 401).count(),
+        limit,
+        "{statuses:?}"
+    );
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 40 - limit);
+}

@@ -26,6 +26,18 @@ async fn metrics_count_requests_by_route_and_status() {
     ));
     // Ids stay out of labels.
     assert!(!body.contains(&id.to_string()));
+    // Made-up methods do not make new series.
+    for method in ["FOO", "BAR"] {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        app.client
+            .request(m, app.url("/healthz"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let body = app.get("/metrics", None).await.text().await.unwrap();
+    assert!(!body.contains("FOO") && !body.contains("BAR"));
+    assert!(body.contains(r#"method="other""#));
 }
 
 #[tokio::test]

@@ -207,3 +207,27 @@ async fn a_submission_must_be_multipart() {
     assert_problem(res, 400, "bad_request").await;
     assert_nothing_stored(&app, &gp).await;
 }
+
+#[tokio::test]
+async fn an_endless_part_header_counts_against_the_request_limit() {
+    let app = spawn_app_with(|s| s.photos.max_request_bytes = 300 * 1024, |store| store).await;
+    let gp = app.token("gp13").await;
+    let mut body =
+        b"--cut\r\nContent-Disposition: form-data; name=\"case\"\r\nX-Padding: ".to_vec();
+    body.extend(std::iter::repeat_n(b'a', 400 * 1024));
+    // Chunked: no Content-Length for the server to check up front.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        body.chunks(16 * 1024).map(|c| Ok(c.to_vec())).collect();
+    let res = app
+        .client
+        .post(app.url("/api/v1/cases"))
+        .bearer_auth(&gp)
+        .header("content-type", "multipart/form-data; boundary=cut")
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 413, "payload_too_large").await;
+}
