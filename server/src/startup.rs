@@ -52,6 +52,7 @@ impl Application {
         if settings.uses_dev_signing_key() {
             tracing::warn!("using the development signing key: never do this in production");
         }
+        crate::telemetry::spawn_blocking_in_span(crate::auth::password::warm_up).await?;
         let keys = KeyService::open(
             &settings.key_file(),
             settings.environment != Environment::Production,

@@ -48,6 +48,11 @@ pub async fn verify_password(
     .await?
 }
 
+/// Compute the dummy hash now (at start-up), so that the first unknown-user login costs the same.
+pub fn warm_up() {
+    let _ = dummy_hash();
+}
+
 fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {

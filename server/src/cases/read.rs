@@ -80,6 +80,25 @@ async fn readable_case(
     }
 }
 
+/// Photos are readable by whoever may read the case, and also by the dermatologists who may take
+/// it from the queue right now (to triage before claiming).
+async fn photo_readable(state: &AppState, user: &User, case_id: Uuid) -> Result<(), ApiError> {
+    match readable_case(state, user, case_id).await {
+        Err(ApiError::NotFound(_)) if user.role == crate::domain::Role::Dermatologist => {}
+        other => return other.map(|_| ()),
+    }
+    let Some(c) = state.repo.case(case_id).await? else {
+        return Err(ApiError::NotFound("case"));
+    };
+    let eligible =
+        super::queue::eligible_territories(state.repo.as_ref(), user.id.as_uuid(), now()).await?;
+    if c.status == "queued" && eligible.contains(&c.territory_code) {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound("case"))
+    }
+}
+
 fn answer_to_wire(key: &DataKey, a: &crate::db::AnswerRecord) -> Result<wire::Answer, ApiError> {
     let plain = open(key, a.case_id, ObjectRef::Text(ANSWER), &a.sealed)
         .map_err(|e| anyhow::anyhow!("answer of case {} did not open: {e}", a.case_id))?;
@@ -246,7 +265,7 @@ pub async fn photo(
     photo_id: Uuid,
     request_id: &str,
 ) -> Result<(Format, Vec<u8>), ApiError> {
-    readable_case(state, user, case_id).await?;
+    photo_readable(state, user, case_id).await?;
     let photo = state
         .repo
         .photos_of_cases(&[case_id])

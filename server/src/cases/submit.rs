@@ -165,6 +165,12 @@ async fn commit(
             .await
             .map_err(ApiError::from);
     }
+    if outcome.is_err() && matches!(state.repo.case(case_id).await, Ok(Some(_))) {
+        // The commit did land (the error came after it, e.g. a lost connection): the blobs
+        // belong to a stored case and must stay.
+        tracing::warn!(case_id = %case_id, "submission reported an error after its commit");
+        return Ok(());
+    }
     if outcome.is_err() {
         for blob_key in &written {
             if let Err(e) = state.store.delete(blob_key).await {

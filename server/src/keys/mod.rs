@@ -24,6 +24,13 @@ use crate::{
 pub struct KeyService {
     path: PathBuf,
     ring: RwLock<Keyring>,
+    /// When the key file was last read: a newer file (a rotation by `keys rotate`) is re-read
+    /// before wrapping, so new cases go under the new master key at once.
+    loaded: RwLock<Option<std::time::SystemTime>>,
+}
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
 impl KeyService {
@@ -42,10 +49,16 @@ impl KeyService {
         Ok(KeyService {
             path: path.to_path_buf(),
             ring: RwLock::new(ring),
+            loaded: RwLock::new(modified(path)),
         })
     }
 
     pub fn wrap(&self, key: &DataKey, case_id: Uuid) -> anyhow::Result<WrappedKey> {
+        let on_disk = modified(&self.path);
+        let known = *self.loaded.read().unwrap_or_else(|p| p.into_inner());
+        if on_disk.is_some() && on_disk != known {
+            self.reload()?;
+        }
         Ok(self.read().wrap(key, case_id))
     }
 
@@ -66,7 +79,9 @@ impl KeyService {
     }
 
     fn reload(&self) -> anyhow::Result<()> {
+        let stamp = modified(&self.path);
         let fresh = Keyring::load(&self.path)?;
+        *self.loaded.write().unwrap_or_else(|p| p.into_inner()) = stamp;
         *self.ring.write().unwrap_or_else(|p| p.into_inner()) = fresh;
         tracing::info!("master key file reloaded");
         Ok(())

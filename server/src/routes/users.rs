@@ -5,7 +5,7 @@ use uuid::Uuid;
 use crate::{
     accounts,
     auth::AuthenticatedUser,
-    domain::{now, NewUser, Role, User, UserId},
+    domain::{now, NewUser, Role, UserId},
     error::ApiError,
     state::AppState,
 };
@@ -32,7 +32,14 @@ pub async fn list_users(
         users
             .iter()
             .filter(|u| query.role.is_none_or(|r| u.role == r))
-            .map(User::to_wire)
+            .map(|u| {
+                let mut wire = u.to_wire();
+                if caller.role() != Role::Admin {
+                    // Webhook URLs often carry a secret: admins only.
+                    wire.webhook_url = None;
+                }
+                wire
+            })
             .collect(),
     ))
 }

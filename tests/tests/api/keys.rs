@@ -61,42 +61,45 @@ async fn rotation_rewraps_data_keys_and_cases_stay_readable() {
             .await;
         assert_eq!(res.status(), 200);
     }
-    // A second rotation right away has everything to move again, and nothing is lost.
-    assert_eq!(
-        keys::rotate(repo.as_ref(), &key_file)
-            .await
-            .unwrap()
-            .rewrapped,
-        3
-    );
-}
-
-#[tokio::test]
-async fn a_sealed_photo_moved_to_another_photo_does_not_open() {
-    let app = spawn_app().await;
-    let gp = app.token("gp13").await;
+    // A case submitted now, on the running server, goes under the new master key.
     let res = app
         .submit_case(
             &gp,
             &case_json(),
-            &[
-                ("overview", fixtures::read("small.jpg")),
-                ("closeup", fixtures::read("lesion.webp")),
-            ],
+            &[("overview", fixtures::read("small.jpg"))],
         )
         .await;
-    let case: Case = res.json().await.unwrap();
-    let dir = app.settings.blobs_dir().join(format!("photos/{}", case.id));
-    let (a, b) = (
-        dir.join(case.photos[0].id.to_string()),
-        dir.join(case.photos[1].id.to_string()),
+    assert_eq!(res.status(), 201);
+    let now = keys::status(repo.as_ref(), &key_file).await.unwrap();
+    assert_eq!(
+        now.keys,
+        [(before.active.clone(), 0), (report.new_key_id.clone(), 4)]
     );
+    // A second rotation right away has everything to move again, and nothing is lost.
+    let again = keys::rotate(repo.as_ref(), &key_file).await.unwrap();
+    assert_eq!(again.rewrapped, 4);
+}
+
+#[tokio::test]
+async fn a_sealed_photo_moved_to_another_photo_does_not_open() {
+    // Two identical photos: same plaintext, same SHA-256, so only the AAD (which binds each
+    // ciphertext to its photo id) can tell a swapped blob.
+    let app = spawn_app().await;
+    let gp = app.token("gp13").await;
+    let same = fixtures::read("small.jpg");
+    let photos = [("overview", same.clone()), ("closeup", same)];
+    let case: Case = app
+        .submit_case(&gp, &case_json(), &photos)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(case.photos[0].sha256, case.photos[1].sha256);
+    let dir = app.settings.blobs_dir().join(format!("photos/{}", case.id));
+    let a = dir.join(case.photos[0].id.to_string());
+    let b = dir.join(case.photos[1].id.to_string());
+    let url = format!("/api/v1/cases/{}/photos/{}", case.id, case.photos[0].id);
+    assert_eq!(app.get(&url, Some(&gp)).await.status(), 200);
     std::fs::copy(&b, &a).unwrap();
-    let res = app
-        .get(
-            &format!("/api/v1/cases/{}/photos/{}", case.id, case.photos[0].id),
-            Some(&gp),
-        )
-        .await;
-    assert_problem(res, 500, "internal").await;
+    assert_problem(app.get(&url, Some(&gp)).await, 500, "internal").await;
 }

@@ -318,3 +318,26 @@ async fn twenty_dermatologists_claim_two_hundred_cases_each_exactly_once() {
     let unique: HashSet<_> = claimed.iter().copied().collect();
     assert_eq!(unique, submitted, "no case claimed twice, none lost");
 }
+
+#[tokio::test]
+async fn on_call_dermatologists_may_see_the_photos_of_a_queued_case() {
+    let app = spawn_app().await;
+    let gp13 = app.token("gp13").await;
+    let (derm1, derm2) = (app.token("derm1").await, app.token("derm2").await);
+    let case = submit(&app, &gp13, "urgent").await;
+    let url = format!("/api/v1/cases/{}/photos/{}", case.id, case.photos[0].id);
+    assert_eq!(app.get(&url, Some(&derm1)).await.status(), 200);
+    assert_problem(app.get(&url, Some(&derm2)).await, 404, "not_found").await;
+    // Not the full case before a claim.
+    assert_problem(
+        app.get(&format!("/api/v1/cases/{}", case.id), Some(&derm1))
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    // Coordinators never receive photos.
+    assert_eq!(claim(&app, &derm1, case.id).await.status(), 200);
+    let coord = app.token("coord").await;
+    assert_problem(app.get(&url, Some(&coord)).await, 403, "forbidden").await;
+}

@@ -192,3 +192,39 @@ async fn disabling_unknown_users_or_oneself_is_refused() {
     .await;
     assert_eq!(app.me(&admin).await.status(), 200);
 }
+
+#[tokio::test]
+async fn only_admins_see_webhook_urls() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let body = json!({"email": "hooked@example.fr", "display_name": "Dr Hook", "role": "dermatologist",
+                      "password": "a-long-enough-password",
+                      "webhook_url": "https://hooks.example.fr/t/secret-token"});
+    assert_eq!(
+        app.post("/api/v1/users", Some(&admin), &body)
+            .await
+            .status(),
+        201
+    );
+    let find = |users: Vec<User>| {
+        users
+            .into_iter()
+            .find(|u| u.email == "hooked@example.fr")
+            .unwrap()
+    };
+    let by_admin: Vec<User> = app
+        .get("/api/v1/users", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(find(by_admin).webhook_url.is_some());
+    let coord = app.token("coord").await;
+    let by_coord: Vec<User> = app
+        .get("/api/v1/users?role=dermatologist", Some(&coord))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(find(by_coord).webhook_url, None);
+}
