@@ -2,6 +2,10 @@
 //! up, a GP in each, a dermatologist on call for each over the coming 7 days, a coordinator of
 //! both and an admin. Running it again tops up the rota and changes nothing else.
 
+mod cases;
+
+pub use cases::seed_cases;
+
 use chrono::{Duration, Utc};
 use telederm_schemas as wire;
 

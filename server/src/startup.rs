@@ -33,6 +33,7 @@ pub struct Application {
     lease_check: std::time::Duration,
     repo: Arc<dyn Repo>,
     store: Arc<dyn BlobStore>,
+    state: web::Data<AppState>,
 }
 
 impl Application {
@@ -85,6 +86,7 @@ impl Application {
         let listener = TcpListener::bind(&settings.http.bind)?;
         let port = listener.local_addr()?.port();
         let json_limit = settings.http.max_json_bytes;
+        let app_state = state.clone();
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(Compress::default())
@@ -116,6 +118,7 @@ impl Application {
             server: server.run(),
             repo,
             store,
+            state: app_state,
         })
     }
 
@@ -129,6 +132,11 @@ impl Application {
 
     pub fn store(&self) -> Arc<dyn BlobStore> {
         self.store.clone()
+    }
+
+    /// The state every handler shares (for seeding through the real services).
+    pub fn state(&self) -> Arc<AppState> {
+        self.state.clone().into_inner()
     }
 
     /// Serve until SIGINT or SIGTERM, then finish in-flight requests (actix's graceful shutdown).

@@ -17,6 +17,7 @@ pub async fn run(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
     let store = open_store(&settings)?;
     let app = Application::build_with(&settings, repo, store).await?;
     if demo_mode {
+        demo::seed_cases(&app.state()).await?;
         let host = settings
             .http
             .bind

@@ -341,3 +341,39 @@ async fn on_call_dermatologists_may_see_the_photos_of_a_queued_case() {
     let coord = app.token("coord").await;
     assert_problem(app.get(&url, Some(&coord)).await, 403, "forbidden").await;
 }
+
+#[tokio::test]
+async fn the_demo_seeds_cases_in_several_states_once() {
+    let app = spawn_app().await;
+    let repo = telederm_server::startup::open_database(&app.settings)
+        .await
+        .unwrap();
+    let store = telederm_server::startup::open_store(&app.settings).unwrap();
+    let second = telederm_server::startup::Application::build_with(&app.settings, repo, store)
+        .await
+        .unwrap();
+    telederm_server::demo::seed_cases(&second.state())
+        .await
+        .unwrap();
+    telederm_server::demo::seed_cases(&second.state())
+        .await
+        .unwrap();
+
+    let gp = app.token("gp13").await;
+    let cases: Vec<telederm_schemas::CaseSummary> = app
+        .get("/api/v1/cases", Some(&gp))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut statuses: Vec<_> = cases.iter().map(|c| c.status.as_str()).collect();
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        ["answered", "claimed", "info_requested", "queued", "queued"]
+    );
+    let derm1 = app.token("derm1").await;
+    assert_eq!(queue(&app, &derm1).await.len(), 2);
+    let derm2 = app.token("derm2").await;
+    assert_eq!(queue(&app, &derm2).await.len(), 1);
+}

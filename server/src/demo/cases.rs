@@ -1,0 +1,229 @@
+//! Demo cases, through the real services (intake, sealing, claims), so that a newcomer logging in
+//! as a demo dermatologist finds a queue, and a demo GP finds cases in several states.
+
+use std::sync::Arc;
+
+use image::{codecs::jpeg::JpegEncoder, ImageEncoder, Rgb, RgbImage};
+use telederm_schemas as wire;
+
+use crate::{
+    cases::{
+        actions, queue, submit,
+        upload::{RawPhoto, Upload},
+    },
+    domain::{Email, PhotoKind, User},
+    state::AppState,
+};
+
+/// A synthetic skin-toned photo with a dark irregular lesion (never a real patient).
+fn lesion_photo(seed: u32, width: u32, height: u32) -> Vec<u8> {
+    let mut x_state = seed | 1;
+    let (cx, cy) = (width as f32 / 2.0, height as f32 / 2.0);
+    let radius = width.min(height) as f32 / 6.0;
+    let img = RgbImage::from_fn(width, height, |x, y| {
+        x_state ^= x_state << 13;
+        x_state ^= x_state >> 17;
+        x_state ^= x_state << 5;
+        let noise = (x_state % 31) as i32 - 15;
+        let (dx, dy) = (x as f32 - cx, y as f32 - cy);
+        let wobble = 1.0 + 0.2 * (dy.atan2(dx) * 4.0 + seed as f32).sin();
+        let base = if (dx * dx + dy * dy).sqrt() < radius * wobble {
+            [86, 52, 38]
+        } else {
+            [222, 170, 138]
+        };
+        Rgb(base.map(|c: i32| (c + noise).clamp(0, 255) as u8))
+    });
+    let mut out = Vec::new();
+    let _ = JpegEncoder::new_with_quality(&mut out, 90).write_image(
+        img.as_raw(),
+        width,
+        height,
+        image::ExtendedColorType::Rgb8,
+    );
+    out
+}
+
+fn case(
+    priority: wire::Priority,
+    patient: &str,
+    age: u16,
+    sex: wire::Sex,
+    site: &str,
+    question: &str,
+) -> wire::NewCase {
+    wire::NewCase {
+        priority,
+        patient_ref: patient.into(),
+        age,
+        sex,
+        body_site: site.into(),
+        question: question.into(),
+        consent: true,
+        phototype: Some(2),
+        duration: Some("3 months".into()),
+        evolution: Some("growing".into()),
+        history: None,
+        treatments: None,
+    }
+}
+
+async fn user(state: &AppState, email: &str) -> anyhow::Result<User> {
+    let email = Email::parse(email).map_err(anyhow::Error::msg)?;
+    state
+        .repo
+        .user_credentials(&email)
+        .await?
+        .map(|(u, _)| u)
+        .ok_or_else(|| anyhow::anyhow!("demo user {email} missing"))
+}
+
+async fn submit_demo(
+    state: &Arc<AppState>,
+    gp: &User,
+    new: wire::NewCase,
+    seed: u32,
+) -> anyhow::Result<wire::Case> {
+    let photos = vec![
+        RawPhoto {
+            number: 1,
+            kind: PhotoKind::Overview,
+            bytes: lesion_photo(seed, 1600, 1200),
+        },
+        RawPhoto {
+            number: 2,
+            kind: PhotoKind::Dermoscopy,
+            bytes: lesion_photo(seed + 7, 1200, 1200),
+        },
+    ];
+    submit::submit(state, gp, Upload { json: new, photos })
+        .await
+        .map_err(|e| anyhow::anyhow!("demo case: {e}"))
+}
+
+/// Seed the demo cases once (when the demo GP of territory 13 has none yet).
+pub async fn seed_cases(state: &Arc<AppState>) -> anyhow::Result<()> {
+    let gp13 = user(state, "gp13@demo.test").await?;
+    if !state
+        .repo
+        .cases_of_gp(gp13.id.as_uuid(), 1)
+        .await?
+        .is_empty()
+    {
+        return Ok(());
+    }
+    let gp84 = user(state, "gp84@demo.test").await?;
+    let derm1 = user(state, "derm1@demo.test").await?;
+    use wire::{Priority::*, Sex::*};
+    let e = |e: crate::error::ApiError| anyhow::anyhow!("demo case: {e}");
+
+    submit_demo(
+        state,
+        &gp13,
+        case(
+            Urgent,
+            "P-0042",
+            54,
+            Female,
+            "left forearm",
+            "Asymmetric pigmented lesion, irregular border, grew in 3 months: melanoma?",
+        ),
+        1,
+    )
+    .await?;
+    submit_demo(
+        state,
+        &gp13,
+        case(
+            Routine,
+            "P-0107",
+            71,
+            Male,
+            "scalp, vertex",
+            "Crusted lesion that bleeds easily: actinic keratosis or carcinoma?",
+        ),
+        2,
+    )
+    .await?;
+    submit_demo(
+        state,
+        &gp84,
+        case(
+            Urgent,
+            "V-0311",
+            38,
+            Female,
+            "upper back",
+            "New dark naevus in a patient with family history of melanoma.",
+        ),
+        3,
+    )
+    .await?;
+
+    let claimed = submit_demo(
+        state,
+        &gp13,
+        case(
+            Routine,
+            "P-0055",
+            29,
+            Other,
+            "right ankle",
+            "Pink papule for 6 months, not itchy: dermatofibroma?",
+        ),
+        4,
+    )
+    .await?;
+    queue::claim(state, &derm1, claimed.id).await.map_err(e)?;
+
+    let waiting = submit_demo(
+        state,
+        &gp13,
+        case(
+            Routine,
+            "P-0090",
+            63,
+            Male,
+            "nose",
+            "Pearly lesion with telangiectasia: basal cell carcinoma?",
+        ),
+        5,
+    )
+    .await?;
+    queue::claim(state, &derm1, waiting.id).await.map_err(e)?;
+    actions::request_info(
+        state,
+        &derm1,
+        waiting.id,
+        wire::InfoRequest {
+            message: "Could you add a dermoscopy photo taken closer, with polarised light?".into(),
+            wants_new_photos: true,
+        },
+    )
+    .await
+    .map_err(e)?;
+
+    let answered = submit_demo(
+        state,
+        &gp13,
+        case(
+            Urgent,
+            "P-0012",
+            47,
+            Female,
+            "left calf",
+            "Changing naevus, itchy for 2 weeks.",
+        ),
+        6,
+    )
+    .await?;
+    queue::claim(state, &derm1, answered.id).await.map_err(e)?;
+    actions::answer(state, &derm1, answered.id, wire::AnswerRequest {
+        diagnosis: "Atypical naevus; melanoma cannot be excluded".into(),
+        icd10: Some("D22.7".into()),
+        management: wire::Management::UrgentBiopsyOrExcision,
+        delay_days: Some(14),
+        report: "Please refer for excision biopsy within two weeks; I can see the patient on Tuesday.".into(),
+    }).await.map_err(e)?;
+    Ok(())
+}
