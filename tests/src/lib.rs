@@ -166,6 +166,36 @@ impl TestApp {
             .unwrap()
     }
 
+    /// `POST /api/v1/cases/{id}/reply` as multipart: the `reply` JSON part and photo parts.
+    pub async fn reply_with_photos(
+        &self,
+        token: &str,
+        case_id: uuid::Uuid,
+        message: &str,
+        photos: &[(&str, Vec<u8>)],
+    ) -> Response {
+        let reply = serde_json::json!({ "message": message }).to_string();
+        let mut form = reqwest::multipart::Form::new().part(
+            "reply",
+            reqwest::multipart::Part::text(reply)
+                .mime_str("application/json")
+                .unwrap(),
+        );
+        for (kind, bytes) in photos {
+            form = form.part(
+                kind.to_string(),
+                reqwest::multipart::Part::bytes(bytes.clone()).file_name("p.jpg"),
+            );
+        }
+        self.client
+            .post(self.url(&format!("/api/v1/cases/{case_id}/reply")))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Every file under the blob store folder.
     pub fn blob_files(&self) -> Vec<PathBuf> {
         fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {

@@ -6,9 +6,13 @@ use serde::{Deserialize, Serialize};
 use telederm_schemas as wire;
 use uuid::Uuid;
 
+use std::sync::Arc;
+
 use super::{
     queue::eligible_territories,
     read::{data_key, full_case, parse},
+    submit::{process_off_thread, put_all, remove_blobs, seal_photos},
+    upload::Upload,
 };
 use crate::{
     crypto::{seal, ObjectRef},
@@ -183,16 +187,17 @@ pub async fn request_info(
     full_case(state, derm, case_id).await
 }
 
-/// The GP's reply (text only). The case goes back to the dermatologist who asked when it is still
-/// on call for the case's territory, otherwise to the queue.
+/// The GP's reply, with any new photos (through the same intake as a submission, and atomically:
+/// the photos are stored with the reply or not at all). The case goes back to the dermatologist
+/// who asked when it is still on call for the case's territory, otherwise to the queue.
 pub async fn reply(
-    state: &AppState,
+    state: &Arc<AppState>,
     gp: &User,
     case_id: Uuid,
-    req: wire::Reply,
+    upload: Upload<wire::Reply>,
 ) -> Result<wire::Case, ApiError> {
     let mut e = ValidationErrors::default();
-    let message = text(&mut e, "message", &req.message);
+    let message = text(&mut e, "message", &upload.json.message);
     let message = e.finish(message)?;
     let record = load(state, case_id).await?;
     require_owner(&record, gp)?;
@@ -210,6 +215,10 @@ pub async fn reply(
             },
         )?);
     };
+    let mut photos = Vec::with_capacity(upload.photos.len());
+    for raw in upload.photos {
+        photos.push(process_off_thread(state, raw).await?);
+    }
     let at = now();
     let asker_on_call = eligible_territories(state.repo.as_ref(), asker, at)
         .await?
@@ -229,11 +238,33 @@ pub async fn reply(
         ObjectRef::Message(request.id, REPLY),
         message.as_bytes(),
     );
-    if !state
-        .repo
-        .reply(case_id, gp.id.as_uuid(), at, &sealed, route)
-        .await?
-    {
+    let first_position = state.repo.photos_of_cases(&[case_id]).await?.len() + 1;
+    let (blobs, rows) = seal_photos(&key, case_id, first_position, photos);
+    let gp_id = gp.id.as_uuid();
+    // Like a submission: finishes or undoes itself even if the client goes away.
+    let task_state = Arc::clone(state);
+    let applied = tokio::spawn(async move {
+        let state = task_state;
+        let written = put_all(&state, &blobs).await?;
+        match state
+            .repo
+            .reply(case_id, gp_id, at, &sealed, &rows, route)
+            .await
+        {
+            Ok(true) => Ok(true),
+            Ok(false) => {
+                remove_blobs(&state, &written).await;
+                Ok(false)
+            }
+            Err(e) => {
+                remove_blobs(&state, &written).await;
+                Err(ApiError::from(e))
+            }
+        }
+    })
+    .await
+    .map_err(anyhow::Error::from)??;
+    if !applied {
         return Err(refused(
             &load(state, case_id).await?,
             Transition::Reply {

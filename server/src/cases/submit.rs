@@ -102,7 +102,10 @@ pub async fn submit(
     Ok(response)
 }
 
-async fn process_off_thread(state: &AppState, raw: RawPhoto) -> Result<Processed, ApiError> {
+pub(crate) async fn process_off_thread(
+    state: &AppState,
+    raw: RawPhoto,
+) -> Result<Processed, ApiError> {
     let permit = state
         .photo_permits
         .clone()
@@ -130,14 +133,7 @@ async fn commit(
     let wrapped = state.keys.wrap(&key, case_id)?;
     let (record, blobs, rows) = crate::telemetry::spawn_blocking_in_span(move || {
         record.clinical = seal(&key, case_id, ObjectRef::Text(CLINICAL), &clinical);
-        let mut blobs = Vec::with_capacity(photos.len());
-        let mut rows = Vec::with_capacity(photos.len());
-        for p in photos {
-            let blob_key = BlobKey::photo(case_id, p.id.as_uuid());
-            let sealed = seal(&key, case_id, ObjectRef::Photo(p.id.as_uuid()), &p.bytes);
-            rows.push(photo_record(case_id, &blob_key, &p));
-            blobs.push((blob_key, sealed));
-        }
+        let (blobs, rows) = seal_photos(&key, case_id, 1, photos);
         (record, blobs, rows)
     })
     .await?;
@@ -147,39 +143,63 @@ async fn commit(
         wrapped: wrapped.blob,
     };
 
-    let mut written: Vec<BlobKey> = Vec::with_capacity(blobs.len());
-    let mut outcome: Result<(), ApiError> = Ok(());
-    for (blob_key, sealed) in &blobs {
-        match state.store.put(blob_key, sealed).await {
-            Ok(()) => written.push(blob_key.clone()),
-            Err(e) => {
-                outcome = Err(anyhow::anyhow!("storing a photo failed: {e}").into());
-                break;
-            }
+    let written = put_all(state, &blobs).await?;
+    if let Err(e) = state.repo.create_case(&record, &rows, &key_record).await {
+        if matches!(state.repo.case(case_id).await, Ok(Some(_))) {
+            // The commit did land (the error came after it, e.g. a lost connection): the blobs
+            // belong to a stored case and must stay.
+            tracing::warn!(case_id = %case_id, "submission reported an error after its commit");
+            return Ok(());
+        }
+        remove_blobs(state, &written).await;
+        return Err(e.into());
+    }
+    Ok(())
+}
+
+/// Seal each photo under the case's key, with its blob key and its row.
+pub(crate) fn seal_photos(
+    key: &DataKey,
+    case_id: uuid::Uuid,
+    first_position: usize,
+    photos: Vec<Processed>,
+) -> (Vec<(BlobKey, Vec<u8>)>, Vec<PhotoRecord>) {
+    let mut blobs = Vec::with_capacity(photos.len());
+    let mut rows = Vec::with_capacity(photos.len());
+    for p in photos {
+        let blob_key = BlobKey::photo(case_id, p.id.as_uuid());
+        let sealed = seal(key, case_id, ObjectRef::Photo(p.id.as_uuid()), &p.bytes);
+        let mut row = photo_record(case_id, &blob_key, &p);
+        row.position = (first_position + p.number - 1) as i32;
+        rows.push(row);
+        blobs.push((blob_key, sealed));
+    }
+    (blobs, rows)
+}
+
+/// Write every sealed blob; on a failure remove those already written and report it.
+pub(crate) async fn put_all(
+    state: &AppState,
+    blobs: &[(BlobKey, Vec<u8>)],
+) -> Result<Vec<BlobKey>, ApiError> {
+    let mut written = Vec::with_capacity(blobs.len());
+    for (blob_key, sealed) in blobs {
+        if let Err(e) = state.store.put(blob_key, sealed).await {
+            remove_blobs(state, &written).await;
+            return Err(anyhow::anyhow!("storing a photo failed: {e}").into());
+        }
+        written.push(blob_key.clone());
+    }
+    Ok(written)
+}
+
+/// Remove blobs of a change that did not happen (the start-up sweep catches any left).
+pub(crate) async fn remove_blobs(state: &AppState, written: &[BlobKey]) {
+    for blob_key in written {
+        if let Err(e) = state.store.delete(blob_key).await {
+            tracing::warn!(error = %e, "could not remove a photo blob after a failed change");
         }
     }
-    if outcome.is_ok() {
-        outcome = state
-            .repo
-            .create_case(&record, &rows, &key_record)
-            .await
-            .map_err(ApiError::from);
-    }
-    if outcome.is_err() && matches!(state.repo.case(case_id).await, Ok(Some(_))) {
-        // The commit did land (the error came after it, e.g. a lost connection): the blobs
-        // belong to a stored case and must stay.
-        tracing::warn!(case_id = %case_id, "submission reported an error after its commit");
-        return Ok(());
-    }
-    if outcome.is_err() {
-        for blob_key in &written {
-            if let Err(e) = state.store.delete(blob_key).await {
-                // The start-up sweep removes it later.
-                tracing::warn!(error = %e, "could not remove a photo blob after a failed submission");
-            }
-        }
-    }
-    outcome
 }
 
 fn photo_record(case_id: uuid::Uuid, blob_key: &BlobKey, p: &Processed) -> PhotoRecord {

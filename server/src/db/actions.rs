@@ -60,13 +60,14 @@ pub trait ActionRepo {
     async fn answer(&self, answer: &AnswerRecord) -> Result<bool, RepoError>;
     /// Claimed by `request.dermatologist_id` -> info_requested.
     async fn request_info(&self, request: &InfoRequestRecord) -> Result<bool, RepoError>;
-    /// The GP's reply: info_requested -> claimed (by the asker) or queued.
+    /// The GP's reply, with any new photos: info_requested -> claimed (by the asker) or queued.
     async fn reply(
         &self,
         case_id: Uuid,
         gp: Uuid,
         at: DateTime<Utc>,
         sealed_reply: &[u8],
+        photos: &[super::PhotoRecord],
         route: ReplyRoute,
     ) -> Result<bool, RepoError>;
     /// Queued -> cancelled, by the case's GP.

@@ -104,6 +104,7 @@ macro_rules! impl_action_repo {
                 gp: uuid::Uuid,
                 at: chrono::DateTime<chrono::Utc>,
                 sealed_reply: &[u8],
+                photos: &[$crate::db::PhotoRecord],
                 route: $crate::db::ReplyRoute,
             ) -> Result<bool, $crate::db::RepoError> {
                 let (status, claimed_by, lease_until) = match route {
@@ -138,6 +139,28 @@ macro_rules! impl_action_repo {
                 .bind(sealed_reply)
                 .execute(&mut *tx)
                 .await?;
+                for p in photos {
+                    sqlx::query(
+                        "INSERT INTO photos (id, case_id, position, kind, format, width, height, \
+                         bytes, sha256, blob_key, metadata_removed, quality_warnings, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                    )
+                    .bind(p.id)
+                    .bind(p.case_id)
+                    .bind(p.position)
+                    .bind(&p.kind)
+                    .bind(&p.format)
+                    .bind(p.width)
+                    .bind(p.height)
+                    .bind(p.bytes)
+                    .bind(&p.sha256)
+                    .bind(&p.blob_key)
+                    .bind(&p.metadata_removed)
+                    .bind(&p.quality_warnings)
+                    .bind(p.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 Self::event_in(&mut tx, case_id, at, Some(gp), "replied", "info_requested", status)
                     .await?;
                 tx.commit().await?;

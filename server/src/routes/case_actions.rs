@@ -1,9 +1,13 @@
-use actix_web::{post, web};
+use actix_web::{http::header, post, web, FromRequest, HttpRequest};
 use telederm_schemas::{self as wire, Problem};
 use uuid::Uuid;
 
 use crate::{
-    auth::AuthenticatedUser, cases::actions, domain::Role, error::ApiError, state::AppState,
+    auth::AuthenticatedUser,
+    cases::{actions, upload},
+    domain::Role,
+    error::ApiError,
+    state::AppState,
 };
 
 type CaseResult = Result<web::Json<wire::Case>, ApiError>;
@@ -49,12 +53,15 @@ pub async fn request_info(
     Ok(web::Json(case))
 }
 
-/// The GP's reply to a request for information. The case returns to the dermatologist who asked
-/// if it is still on call, otherwise to the queue.
+/// The GP's reply to a request for information: JSON `{"message": ...}`, or multipart with a
+/// `reply` JSON part and photo parts named by kind (as at submission). The case returns to the
+/// dermatologist who asked if it is still on call, otherwise to the queue.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/reply", tag = "cases", params(("id" = Uuid, Path)), request_body = wire::Reply, security(("bearer" = [])), responses(
     (status = 200, body = wire::Case),
     (status = 404, body = Problem, content_type = "application/problem+json"),
     (status = 409, description = "invalid_state: no request for information is open", body = Problem, content_type = "application/problem+json"),
+    (status = 415, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/cases/{id}/reply")]
 #[tracing::instrument(skip_all, fields(case_id = %id))]
@@ -62,10 +69,31 @@ pub async fn reply(
     state: web::Data<AppState>,
     caller: AuthenticatedUser,
     id: web::Path<Uuid>,
-    body: web::Json<wire::Reply>,
-) -> CaseResult {
+    req: HttpRequest,
+    payload: web::Payload,
+) -> actix_web::Result<web::Json<wire::Case>> {
     caller.require(Role::Gp)?;
-    let case = actions::reply(&state, caller.user(), id.into_inner(), body.into_inner()).await?;
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/"));
+    let upload = if is_multipart {
+        upload::read::<wire::Reply>(&req, payload, "reply", 0, state.upload_limits).await?
+    } else {
+        let json = web::Json::<wire::Reply>::from_request(&req, &mut payload.into_inner()).await?;
+        upload::Upload {
+            json: json.into_inner(),
+            photos: Vec::new(),
+        }
+    };
+    let case = actions::reply(
+        &state.clone().into_inner(),
+        caller.user(),
+        id.into_inner(),
+        upload,
+    )
+    .await?;
     Ok(web::Json(case))
 }
 

@@ -420,3 +420,62 @@ async fn outcomes_are_recorded_by_the_gp_or_the_answering_dermatologist() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_reply_may_bring_new_photos_through_the_same_intake() {
+    let app = spawn_app().await;
+    let (gp, derm) = (app.token("gp13").await, app.token("derm1").await);
+    let case = submitted_and_claimed(&app, &gp, &derm).await;
+    let ask = json!({"message": "Please add a dermoscopy photo.", "wants_new_photos": true});
+    assert_eq!(
+        act(&app, &derm, &case, "request-info", ask).await.status(),
+        200
+    );
+    let blobs_before = app.blob_files().len();
+
+    // A damaged photo: refused, and nothing changes.
+    let res = app
+        .reply_with_photos(
+            &gp,
+            case.id,
+            "Here it is.",
+            &[("dermoscopy", fixtures::read("truncated.jpg"))],
+        )
+        .await;
+    assert_problem(res, 422, "image_corrupt").await;
+    let unchanged = read(&app, &gp, &case).await;
+    assert_eq!(unchanged.status, CaseStatus::InfoRequested);
+    assert_eq!(unchanged.photos.len(), 1);
+    assert_eq!(app.blob_files().len(), blobs_before);
+
+    let res = app
+        .reply_with_photos(
+            &gp,
+            case.id,
+            "Here it is.",
+            &[("dermoscopy", fixtures::read("lesion-gps.jpg"))],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let back: Case = res.json().await.unwrap();
+    assert_eq!(back.status, CaseStatus::Claimed);
+    assert_eq!(back.photos.len(), 2);
+    let new = &back.photos[1];
+    assert!(
+        new.metadata_removed.iter().any(|r| r == "gps"),
+        "{:?}",
+        new.metadata_removed
+    );
+    assert_eq!(app.blob_files().len(), blobs_before + 1);
+    let bytes = app
+        .get(
+            &format!("/api/v1/cases/{}/photos/{}", case.id, new.id),
+            Some(&derm),
+        )
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(!contains(&bytes, fixtures::PLANTED_SERIAL.as_bytes()));
+    assert_eq!(back.info_requests[0].reply.as_deref(), Some("Here it is."));
+}
