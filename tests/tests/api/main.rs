@@ -6,6 +6,7 @@ mod access;
 mod answers;
 mod atomicity;
 mod auth;
+mod case_access;
 mod cases;
 mod errors;
 mod fixtures;
