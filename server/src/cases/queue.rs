@@ -43,8 +43,16 @@ pub async fn list(state: &AppState, derm: &User) -> Result<Vec<wire::QueueItem>,
     let photos = state.repo.photos_of_cases(&ids).await?;
     let mut items = Vec::with_capacity(records.len());
     for r in records {
-        let key = data_key(state, r.id).await?;
-        let text = clinical(&key, &r)?;
+        // A case that cannot be opened stays out of the queue (and in the log) rather than
+        // hiding every other case.
+        let text = match data_key(state, r.id).await {
+            Ok(key) => clinical(&key, &r).ok(),
+            Err(_) => None,
+        };
+        let Some(text) = text else {
+            tracing::warn!(case_id = %r.id, "queued case unreadable: left out of the queue");
+            continue;
+        };
         items.push(wire::QueueItem {
             id: r.id,
             priority: parse(&r.priority)?,

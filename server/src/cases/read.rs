@@ -20,6 +20,9 @@ use crate::{
     store::BlobKey,
 };
 
+/// Shown in listings in place of text that cannot be opened (its data key was destroyed).
+pub const UNREADABLE: &str = "(unreadable)";
+
 /// Most cases one listing returns, newest first.
 pub const LIST_LIMIT: i64 = 200;
 
@@ -240,15 +243,26 @@ pub async fn gp_cases(state: &AppState, gp: &User) -> Result<Vec<wire::CaseSumma
     let photos = state.repo.photos_of_cases(&ids).await?;
     let mut out = Vec::with_capacity(records.len());
     for record in records {
-        let key = data_key(state, record.id).await?;
-        let text = clinical(&key, &record)?;
+        // A case whose data key was destroyed (or does not open) is listed as unreadable rather
+        // than failing the whole list.
+        let text = match data_key(state, record.id).await {
+            Ok(key) => clinical(&key, &record).ok(),
+            Err(_) => None,
+        };
+        let (patient_ref, body_site) = match text {
+            Some(t) => (t.patient_ref, t.body_site),
+            None => {
+                tracing::warn!(case_id = %record.id, "case text unreadable");
+                (UNREADABLE.to_owned(), UNREADABLE.to_owned())
+            }
+        };
         out.push(wire::CaseSummary {
             id: record.id,
             status: parse(&record.status)?,
             priority: parse(&record.priority)?,
             territory: record.territory_code.clone(),
-            patient_ref: text.patient_ref,
-            body_site: text.body_site,
+            patient_ref,
+            body_site,
             submitted_at: record.submitted_at,
             due_at: record.due_at,
             photo_count: photos.iter().filter(|p| p.case_id == record.id).count() as u32,

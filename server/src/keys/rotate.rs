@@ -19,6 +19,9 @@ pub struct RotationReport {
 /// Adds a master key to the key file and moves every data key to it. Safe to run again after an
 /// interruption: it picks up the keys not yet under the active master key.
 pub async fn rotate(repo: &dyn Repo, key_file: &Path) -> anyhow::Result<RotationReport> {
+    // One rotation at a time: two runs that both loaded the old file would each write back a
+    // file without the other's new key, and lose it (with the data keys wrapped under it).
+    let _lock = lock_for(key_file)?;
     let mut ring = Keyring::load(key_file)?;
     let new_id = ring.rotate(key_file)?;
     let rewrapped = rewrap_all(repo, &ring).await?;
@@ -26,6 +29,21 @@ pub async fn rotate(repo: &dyn Repo, key_file: &Path) -> anyhow::Result<Rotation
         new_key_id: new_id.to_string(),
         rewrapped,
     })
+}
+
+/// An exclusive lock on `<key file>.lock`, released when dropped (also if the process dies).
+fn lock_for(key_file: &Path) -> anyhow::Result<std::fs::File> {
+    let mut name = key_file.as_os_str().to_owned();
+    name.push(".lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(std::path::PathBuf::from(name))?;
+    if file.try_lock().is_err() {
+        anyhow::bail!("another `keys rotate` is running on {}", key_file.display());
+    }
+    Ok(file)
 }
 
 async fn rewrap_all(repo: &dyn Repo, ring: &Keyring) -> anyhow::Result<u64> {

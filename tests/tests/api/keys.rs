@@ -103,3 +103,84 @@ async fn a_sealed_photo_moved_to_another_photo_does_not_open() {
     std::fs::copy(&b, &a).unwrap();
     assert_problem(app.get(&url, Some(&gp)).await, 500, "internal").await;
 }
+
+#[tokio::test]
+async fn rotations_do_not_run_at_once() {
+    let app = spawn_app().await;
+    let repo = open_database(&app.settings).await.unwrap();
+    let key_file = app.settings.key_file();
+    let mut lock_name = key_file.clone().into_os_string();
+    lock_name.push(".lock");
+    let held = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_name)
+        .unwrap();
+    held.lock().unwrap();
+    let err = keys::rotate(repo.as_ref(), &key_file).await.err().unwrap();
+    assert!(err.to_string().contains("another `keys rotate`"), "{err}");
+    held.unlock().unwrap();
+    assert!(keys::rotate(repo.as_ref(), &key_file).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_destroyed_data_key_leaves_the_other_cases_readable() {
+    let app = spawn_app().await;
+    let gp = app.token("gp13").await;
+    let derm = app.token("derm1").await;
+    let photo = || vec![("overview", fixtures::read("small.jpg"))];
+    let kept: Case = app
+        .submit_case(&gp, &case_json(), &photo())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let gone: Case = app
+        .submit_case(&gp, &case_json(), &photo())
+        .await
+        .json()
+        .await
+        .unwrap();
+    destroy_data_key(&app, gone.id).await;
+
+    let list: Vec<telederm_schemas::CaseSummary> = app
+        .get("/api/v1/cases", Some(&gp))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let find = |id| list.iter().find(|c| c.id == id).unwrap();
+    assert_eq!(find(kept.id).body_site, "left forearm");
+    assert_eq!(find(gone.id).body_site, "(unreadable)");
+    let queue: Vec<telederm_schemas::QueueItem> = app
+        .get("/api/v1/queue", Some(&derm))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queue.iter().map(|q| q.id).collect::<Vec<_>>(), [kept.id]);
+}
+
+/// Crypto-shredding one case: delete its wrapped data key.
+async fn destroy_data_key(app: &telederm_tests::TestApp, case_id: uuid::Uuid) {
+    use secrecy::ExposeSecret;
+    let url = app.settings.database_url();
+    if telederm_tests::db::backend() == "postgres" {
+        let pool = sqlx::PgPool::connect(url.expose_secret()).await.unwrap();
+        sqlx::query("DELETE FROM data_keys WHERE case_id = $1")
+            .bind(case_id)
+            .execute(&pool)
+            .await
+            .unwrap();
+    } else {
+        let pool = sqlx::SqlitePool::connect(url.expose_secret())
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM data_keys WHERE case_id = $1")
+            .bind(case_id)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+}

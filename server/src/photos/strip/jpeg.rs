@@ -288,7 +288,7 @@ fn exact(code: u8, p: &[u8]) -> bool {
         DHT => tables(p, |t| {
             Some(17 + t.get(1..17)?.iter().map(|&n| usize::from(n)).sum::<usize>())
         }),
-        DAC => p.len() % 2 == 0,
+        DAC => p.len().is_multiple_of(2),
         DRI | DNL => p.len() == 2,
         SOS => p
             .first()
