@@ -3,20 +3,30 @@
 //! These are plain data: the server parses them into domain types, the CLI sends and prints them.
 //! No database or web framework types belong here.
 
+pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod notifications;
 pub mod problem;
+pub mod reports;
 pub mod shifts;
+pub mod sla;
 pub mod territories;
 pub mod users;
 
+pub use audit::{AuditEntry, AuditPage, AuditQuery, AuditVerification};
 pub use auth::{LoginRequest, TokenResponse};
 pub use cases::{
     Answer, AnswerRequest, Case, CaseEvent, CaseStatus, CaseSummary, CaseUpload, CloseRequest,
     InfoExchange, InfoRequest, Management, NewCase, Outcome, OutcomeRequest, Photo, PhotoKind,
     Priority, QualityWarning, QueueItem, Reply, Sex,
 };
+pub use notifications::{Notification, WebhookPayload};
 pub use problem::{FieldError, Problem};
+pub use reports::{
+    DayStats, DurationStats, OutcomeGroup, OutcomesReport, ReportQuery, SlaGroup, SlaReport,
+};
 pub use shifts::{CreateShift, Shift, ShiftQuery};
-pub use territories::{CreateTerritory, Territory, UpdateTerritory};
+pub use sla::{SetSlaPolicy, SlaClock, SlaPolicy};
+pub use territories::{CreateTerritory, Territory, UpdateTerritory, WorkingHours};
 pub use users::{CreateUser, Role, User, UserQuery};

@@ -13,6 +13,23 @@ pub struct Territory {
     pub timezone: String,
     /// Territories whose on-call dermatologists take over, in order, when nobody here is on call.
     pub fallbacks: Vec<String>,
+    /// When business-time SLAs count, in the territory's timezone.
+    pub working_hours: WorkingHours,
+    /// Public holidays (local dates): business-time SLAs do not count them.
+    #[schema(value_type = Vec<String>, example = json!(["2026-12-25"]))]
+    pub holidays: Vec<chrono::NaiveDate>,
+}
+
+/// The same window on each working day, local time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WorkingHours {
+    /// `mon` ... `sun`.
+    #[schema(example = json!(["mon", "tue", "wed", "thu", "fri"]))]
+    pub days: Vec<String>,
+    #[schema(example = "08:00")]
+    pub start: String,
+    #[schema(example = "19:00")]
+    pub end: String,
 }
 
 /// `POST /api/v1/territories` (admin).
@@ -25,6 +42,12 @@ pub struct CreateTerritory {
     pub timezone: Option<String>,
     #[serde(default)]
     pub fallbacks: Vec<String>,
+    /// Defaults to Monday-Friday 08:00-19:00.
+    #[serde(default)]
+    pub working_hours: Option<WorkingHours>,
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub holidays: Vec<chrono::NaiveDate>,
 }
 
 /// `PATCH /api/v1/territories/{code}` (admin): absent fields are left as they are.
@@ -36,4 +59,10 @@ pub struct UpdateTerritory {
     pub timezone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallbacks: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_hours: Option<WorkingHours>,
+    /// Replaces the whole list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<String>>)]
+    pub holidays: Option<Vec<chrono::NaiveDate>>,
 }

@@ -1,14 +1,23 @@
 //! Creating user accounts: one path for the API, the `admin create-user` command and the demo.
 
+use chrono::{DateTime, Utc};
+
 use crate::{
+    audit,
     auth::password::hash_password,
-    db::Repo,
-    domain::{now, NewUser, User, UserId, ValidationErrors},
+    db::{Effects, Repo},
+    domain::{NewUser, User, UserId, ValidationErrors},
     error::ApiError,
 };
 
-/// Check that the territories it names exist, hash the password, store the user.
-pub async fn create_user(repo: &dyn Repo, new: NewUser) -> Result<User, ApiError> {
+/// Check that the territories it names exist, hash the password, store the user (recorded in the
+/// audit trail as done by `by`, or by an operator's command when `None`).
+pub async fn create_user(
+    repo: &dyn Repo,
+    new: NewUser,
+    by: Option<UserId>,
+    at: DateTime<Utc>,
+) -> Result<User, ApiError> {
     let mut missing = ValidationErrors::default();
     for (field, code) in new.referenced_territories() {
         if repo.territory(code).await?.is_none() {
@@ -27,8 +36,18 @@ pub async fn create_user(repo: &dyn Repo, new: NewUser) -> Result<User, ApiError
         rpps: new.rpps,
         webhook_url: new.webhook_url,
         disabled_at: None,
-        created_at: now(),
+        created_at: at,
     };
-    repo.create_user(&user, &hash).await?;
+    let mut entry = audit::entry(
+        at,
+        by.map(|u| u.as_uuid()),
+        "user.created",
+        "user",
+        Some(user.id.to_string()),
+    )
+    .detail(serde_json::json!({ "role": user.role.as_str() }));
+    entry.territory = user.home_territory.as_ref().map(ToString::to_string);
+    repo.create_user(&user, &hash, &Effects::audit(entry))
+        .await?;
     Ok(user)
 }

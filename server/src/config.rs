@@ -8,6 +8,9 @@ use base64::Engine;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+/// Webhook secret used when none is configured in development. Production requires its own.
+const DEV_WEBHOOK_SECRET: &str = "telederm-development-webhook-secret-not-for-production";
+
 /// Signing key used when none is configured in development. Production refuses it.
 pub const DEV_SIGNING_KEY: &str =
     "dGVsZWRlcm0tZGV2ZWxvcG1lbnQtb25seS1zaWduaW5nLWtleS0wMDAwMDAwMA==";
@@ -33,6 +36,31 @@ pub struct Settings {
     #[serde(default)]
     pub storage: StorageSettings,
     pub queue: QueueSettings,
+    pub sla: SlaSettings,
+    pub notifications: NotificationSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SlaSettings {
+    /// How often the escalation ladder is checked; 0 turns the worker off (tests drive it).
+    pub check_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NotificationSettings {
+    /// How often the outbox is looked at; 0 turns the delivery worker off (tests drive it).
+    pub poll_secs: u64,
+    /// Secret of the `X-Telederm-Signature` HMAC; production refuses to start without one.
+    pub signing_secret: Option<SecretString>,
+    /// Base URL of links in payloads, e.g. `https://telederm.example.fr`.
+    pub public_url: String,
+    /// Attempts before a message is parked for an admin.
+    pub max_attempts: u32,
+    /// First retry delay; doubled on each failure, up to `max_backoff_secs`.
+    pub backoff_secs: u64,
+    pub max_backoff_secs: u64,
+    /// Per request.
+    pub timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -120,7 +148,14 @@ impl Settings {
             .set_default("photos.max_side", 16384)?
             .set_default("photos.max_megapixels", 100)?
             .set_default("queue.lease_secs", 2 * 3600)?
-            .set_default("queue.lease_check_secs", 60)?;
+            .set_default("queue.lease_check_secs", 60)?
+            .set_default("sla.check_secs", 60)?
+            .set_default("notifications.poll_secs", 5)?
+            .set_default("notifications.public_url", "http://127.0.0.1:8080")?
+            .set_default("notifications.max_attempts", 8)?
+            .set_default("notifications.backoff_secs", 30)?
+            .set_default("notifications.max_backoff_secs", 3600)?
+            .set_default("notifications.timeout_secs", 10)?;
         if let Some(file) = file {
             builder = builder.add_source(config::File::from(file).required(true));
         }
@@ -159,6 +194,20 @@ impl Settings {
             }
         }
         self.signing_key()?;
+        let n = &self.notifications;
+        if self.environment == Environment::Production && n.signing_secret.is_none() {
+            bail!("production requires notifications.signing_secret (TELEDERM__NOTIFICATIONS__SIGNING_SECRET)");
+        }
+        if n.signing_secret
+            .as_ref()
+            .is_some_and(|s| s.expose_secret().len() < 32)
+        {
+            bail!("notifications.signing_secret must hold at least 32 characters");
+        }
+        if n.max_attempts == 0 || n.backoff_secs == 0 || n.timeout_secs == 0 {
+            bail!("notifications: max_attempts, backoff_secs and timeout_secs must be positive");
+        }
+        url::Url::parse(&n.public_url).context("notifications.public_url is not a URL")?;
         if self.queue.lease_secs == 0 || self.queue.lease_check_secs == 0 {
             bail!("queue.lease_secs and queue.lease_check_secs must be positive");
         }
@@ -184,6 +233,14 @@ impl Settings {
             bail!("auth.signing_key must hold at least 32 bytes");
         }
         Ok(key)
+    }
+
+    /// The webhook signing secret (a fixed development one when none is configured).
+    pub fn webhook_secret(&self) -> SecretString {
+        self.notifications
+            .signing_secret
+            .clone()
+            .unwrap_or_else(|| SecretString::from(DEV_WEBHOOK_SECRET))
     }
 
     pub fn uses_dev_signing_key(&self) -> bool {
@@ -245,6 +302,10 @@ mod tests {
         s.auth.signing_key = Some(SecretString::from(
             base64::engine::general_purpose::STANDARD.encode([7u8; 32]),
         ));
+        assert!(s.check().is_err(), "no webhook secret");
+        s.notifications.signing_secret = Some(SecretString::from("short"));
+        assert!(s.check().is_err());
+        s.notifications.signing_secret = Some(SecretString::from("x".repeat(32)));
         assert!(s.check().is_ok());
     }
 

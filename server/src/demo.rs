@@ -11,7 +11,7 @@ use telederm_schemas as wire;
 
 use crate::{
     accounts,
-    db::Repo,
+    db::{Effects, Repo},
     domain::{Email, NewShift, NewUser, Role, Territory, TerritoryCode},
     error::ApiError,
 };
@@ -70,6 +70,21 @@ const USERS: [DemoUser; 6] = [
 const TERRITORIES: [(&str, &str, &str); 2] =
     [("13", "Bouches-du-Rhône", "84"), ("84", "Vaucluse", "13")];
 
+/// French public holidays, for business-time targets.
+const HOLIDAYS: [&str; 11] = [
+    "2026-11-01",
+    "2026-11-11",
+    "2026-12-25",
+    "2027-01-01",
+    "2027-03-29",
+    "2027-05-01",
+    "2027-05-08",
+    "2027-05-06",
+    "2027-07-14",
+    "2027-08-15",
+    "2027-12-25",
+];
+
 /// Who is on call where: (dermatologist, territory).
 const ROTA: [(&str, &str); 2] = [("derm1@demo.test", "13"), ("derm2@demo.test", "84")];
 
@@ -78,12 +93,20 @@ pub async fn seed(repo: &dyn Repo) -> anyhow::Result<()> {
     for (code, name, _) in TERRITORIES {
         let parsed = TerritoryCode::parse(code).map_err(anyhow::Error::msg)?;
         if repo.territory(&parsed).await?.is_none() {
-            repo.create_territory(&territory(code, name, &[])?).await?;
+            repo.create_territory(&territory(code, name, &[])?, &Effects::default())
+                .await?;
         }
     }
-    for (code, name, fallback) in TERRITORIES {
-        repo.update_territory(&territory(code, name, &[fallback])?)
-            .await?;
+    for (code, _, fallback) in TERRITORIES {
+        let parsed = TerritoryCode::parse(code).map_err(anyhow::Error::msg)?;
+        let Some(mut t) = repo.territory(&parsed).await? else {
+            continue;
+        };
+        // Once: a later change by an admin stays.
+        if t.fallbacks.is_empty() {
+            t.fallbacks = vec![TerritoryCode::parse(fallback).map_err(anyhow::Error::msg)?];
+            repo.update_territory(&t, &Effects::default()).await?;
+        }
     }
     for (email, name, role, home, territories) in USERS {
         let parsed = Email::parse(email).map_err(anyhow::Error::msg)?;
@@ -101,7 +124,7 @@ pub async fn seed(repo: &dyn Repo) -> anyhow::Result<()> {
             webhook_url: None,
         })
         .map_err(|e| anyhow::anyhow!("demo user {email}: {:?}", e.into_fields()))?;
-        accounts::create_user(repo, new)
+        accounts::create_user(repo, new, None, crate::domain::now())
             .await
             .map_err(api_to_anyhow)?;
     }
@@ -125,7 +148,8 @@ async fn top_up_rota(repo: &dyn Repo) -> anyhow::Result<()> {
         if covered_until.is_some_and(|end| end >= horizon) {
             continue;
         }
-        let start = covered_until.unwrap_or(now - Duration::hours(1));
+        // From ten days back: the demo cases are seeded in the past, through the real rules.
+        let start = covered_until.unwrap_or(now - Duration::days(10));
         let shift = NewShift::parse(&wire::CreateShift {
             dermatologist_id: derm.id.as_uuid(),
             territory: code.into(),
@@ -133,7 +157,8 @@ async fn top_up_rota(repo: &dyn Repo) -> anyhow::Result<()> {
             ends_at: horizon + Duration::days(1),
         })
         .map_err(|e| anyhow::anyhow!("demo shift: {:?}", e.into_fields()))?;
-        repo.create_shift(shift.shift(), admin.id).await?;
+        repo.create_shift(shift.shift(), admin.id, &Effects::default())
+            .await?;
     }
     Ok(())
 }
@@ -152,6 +177,11 @@ fn territory(code: &str, name: &str, fallbacks: &[&str]) -> anyhow::Result<Terri
         name: name.into(),
         timezone: Some("Europe/Paris".into()),
         fallbacks: fallbacks.iter().map(|f| f.to_string()).collect(),
+        working_hours: None,
+        holidays: HOLIDAYS
+            .iter()
+            .filter_map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .collect(),
     })
     .map_err(|e| anyhow::anyhow!("demo territory {code}: {:?}", e.into_fields()))
 }

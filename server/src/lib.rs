@@ -3,9 +3,12 @@
 //! Rooms: `config` (settings), `startup` (the HTTP application), `telemetry` (logs, request ids,
 //! metrics), `error` (problem+json), `auth` (passwords, tokens, who may do what), `domain` (validated
 //! types), `db` (the `Repo` trait and its SQLite and PostgreSQL backends), `routes` (one file per
-//! resource), `demo` (seed data), `openapi` (the API description).
+//! resource), `demo` (seed data), `openapi` (the API description), `sla` (response-time targets and
+//! the escalation ladder), `notify` (the webhook outbox), `audit` (the hash-chained trail),
+//! `reports` (coordinators' turnaround figures).
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod commands;
@@ -16,9 +19,12 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod keys;
+pub mod notify;
 pub mod openapi;
 pub mod photos;
+pub mod reports;
 pub mod routes;
+pub mod sla;
 pub mod startup;
 pub mod state;
 pub mod store;

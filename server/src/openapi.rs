@@ -27,15 +27,24 @@ use crate::routes::*;
         submit_case, list_cases, get_case, get_photo,
         list_queue, claim_next, claim_case, release_case,
         answer, request_info, reply, cancel, close, outcome,
+        get_sla, set_sla, sla, outcomes,
+        list_audit, verify_audit,
+        list_notifications, retry_notification,
     ),
-    components(schemas(telederm_schemas::Problem, telederm_schemas::FieldError, telederm_schemas::Role)),
+    components(schemas(
+        telederm_schemas::Problem, telederm_schemas::FieldError, telederm_schemas::Role,
+        telederm_schemas::WebhookPayload,
+    )),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Login and the current user"),
-        (name = "administration", description = "Users and territories"),
+        (name = "administration", description = "Users, territories and parked notifications"),
         (name = "rota", description = "On-call shifts"),
         (name = "cases", description = "Cases and their photos"),
         (name = "queue", description = "The dermatologists' queue and claims"),
+        (name = "sla", description = "Response-time targets per territory and priority"),
+        (name = "reports", description = "Turnaround and outcomes, for coordinators"),
+        (name = "audit", description = "The hash-chained audit trail"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

@@ -18,8 +18,10 @@ use crate::{
     },
     config::{Environment, Settings},
     db::{self, Repo},
+    domain::{Clock, SystemClock},
     error::{self, ApiError},
     keys::KeyService,
+    notify::deliver::Deliverer,
     photos::{inspect::PhotoLimits, quality::QualityThresholds},
     routes,
     state::AppState,
@@ -31,6 +33,8 @@ pub struct Application {
     port: u16,
     server: Server,
     lease_check: std::time::Duration,
+    sla_check: Option<std::time::Duration>,
+    notification_poll: Option<std::time::Duration>,
     repo: Arc<dyn Repo>,
     store: Arc<dyn BlobStore>,
     state: web::Data<AppState>,
@@ -50,6 +54,19 @@ impl Application {
         repo: Arc<dyn Repo>,
         store: Arc<dyn BlobStore>,
     ) -> anyhow::Result<Application> {
+        Self::build_with_clock(settings, repo, store, Arc::new(SystemClock)).await
+    }
+
+    /// ... and a given clock (tests move time forward).
+    pub async fn build_with_clock(
+        settings: &Settings,
+        repo: Arc<dyn Repo>,
+        store: Arc<dyn BlobStore>,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Application> {
+        if settings.notifications.signing_secret.is_none() {
+            tracing::warn!("using the development webhook secret: never do this in production");
+        }
         if settings.uses_dev_signing_key() {
             tracing::warn!("using the development signing key: never do this in production");
         }
@@ -81,7 +98,11 @@ impl Application {
                 max_photos: photos.max_photos,
             },
             lease: chrono::Duration::seconds(i64::try_from(settings.queue.lease_secs)?),
+            clock,
+            public_url: settings.notifications.public_url.clone(),
+            deliverer: Deliverer::new(&settings.notifications, settings.webhook_secret())?,
         });
+        let every = |secs: u64| (secs > 0).then(|| std::time::Duration::from_secs(secs));
         let lease_check = std::time::Duration::from_secs(settings.queue.lease_check_secs);
         let listener = TcpListener::bind(&settings.http.bind)?;
         let port = listener.local_addr()?.port();
@@ -115,6 +136,8 @@ impl Application {
         Ok(Application {
             port,
             lease_check,
+            sla_check: every(settings.sla.check_secs),
+            notification_poll: every(settings.notifications.poll_secs),
             server: server.run(),
             repo,
             store,
@@ -140,25 +163,69 @@ impl Application {
     }
 
     /// Serve until SIGINT or SIGTERM, then finish in-flight requests (actix's graceful shutdown).
-    /// The lease worker runs alongside and stops with the server.
+    /// The workers (leases, escalations, notifications) run alongside and stop with the server.
+    /// Several instances may run them at once: each change they make is conditional and happens
+    /// once.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let worker = tokio::spawn(lease_worker(self.repo.clone(), self.lease_check));
+        let state = self.state();
+        let mut workers = vec![tokio::spawn(every(self.lease_check, {
+            let state = state.clone();
+            move || {
+                let state = state.clone();
+                async move {
+                    crate::cases::queue::expire_leases(state.repo.as_ref(), state.clock.now())
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| e.to_string())
+                }
+            }
+        }))];
+        if let Some(period) = self.sla_check {
+            let state = state.clone();
+            workers.push(tokio::spawn(every(period, move || {
+                let state = state.clone();
+                async move {
+                    crate::sla::escalate_due(&state)
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| e.to_string())
+                }
+            })));
+        }
+        if let Some(period) = self.notification_poll {
+            let state = state.clone();
+            workers.push(tokio::spawn(every(period, move || {
+                let state = state.clone();
+                async move {
+                    state
+                        .deliverer
+                        .deliver_due(state.repo.as_ref(), state.clock.as_ref())
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| e.to_string())
+                }
+            })));
+        }
         let result = self.server.await;
-        worker.abort();
+        for w in workers {
+            w.abort();
+        }
         result
     }
 }
 
-/// Return expired claims to the queue, every `every`. Several instances may run it at once: the
-/// conditional update moves each case once.
-async fn lease_worker(repo: Arc<dyn Repo>, every: std::time::Duration) {
-    let mut ticks = tokio::time::interval(every);
+/// Run `work` every `period` (the first time one period after start), logging failures.
+async fn every<F, Fut>(period: std::time::Duration, work: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        if let Err(e) =
-            crate::cases::queue::expire_leases(repo.as_ref(), crate::domain::now()).await
-        {
-            tracing::warn!(error = %e, "lease check failed");
+        if let Err(error) = work().await {
+            tracing::warn!(%error, "background work failed; trying again next time");
         }
     }
 }

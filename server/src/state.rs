@@ -6,7 +6,9 @@ use crate::{
     auth::{LoginThrottle, TokenIssuer},
     cases::upload::UploadLimits,
     db::Repo,
+    domain::Clock,
     keys::KeyService,
+    notify::deliver::Deliverer,
     photos::{inspect::PhotoLimits, quality::QualityThresholds},
     store::BlobStore,
     telemetry::Metrics,
@@ -29,4 +31,9 @@ pub struct AppState {
     pub upload_limits: UploadLimits,
     /// How long a claim lasts.
     pub lease: chrono::Duration,
+    /// Every service asks it the time (tests move it forward).
+    pub clock: Arc<dyn Clock>,
+    /// Base of the links in notifications.
+    pub public_url: String,
+    pub deliverer: Deliverer,
 }

@@ -11,6 +11,7 @@ use std::{
 
 const BIN: &str = env!("CARGO_BIN_EXE_telederm-server");
 const PASSWORD: &str = "operator-chosen-password";
+const WEBHOOK_SECRET: &str = "a-webhook-secret-of-at-least-32-characters";
 
 fn server(data_dir: &Path) -> Command {
     let mut cmd = Command::new(BIN);
@@ -111,6 +112,7 @@ fn production_refuses_development_defaults() {
             "TELEDERM__AUTH__SIGNING_KEY",
             "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
         )
+        .env("TELEDERM__NOTIFICATIONS__SIGNING_SECRET", WEBHOOK_SECRET)
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -125,6 +127,7 @@ fn production_refuses_to_start_without_a_master_key_file() {
         .args(["serve", "--bind", "127.0.0.1:0"])
         .env("TELEDERM__ENVIRONMENT", "production")
         .env("TELEDERM__AUTH__SIGNING_KEY", key)
+        .env("TELEDERM__NOTIFICATIONS__SIGNING_SECRET", WEBHOOK_SECRET)
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -261,4 +264,91 @@ fn the_first_admin_is_created_from_the_shell_and_no_secret_reaches_the_log() {
     // Signature part of the token alone, in case it were logged split.
     let signature = token.rsplit('.').next().unwrap();
     assert!(!log.contains(signature));
+}
+
+fn create_user(data_dir: &Path, email: &str) {
+    let mut create = server(data_dir);
+    create.args([
+        "admin",
+        "create-user",
+        "--email",
+        email,
+        "--name",
+        "Someone",
+        "--role",
+        "admin",
+        "--password-stdin",
+    ]);
+    let out = run_with_stdin(create, &format!("{PASSWORD}\n"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// What someone with write access to the database file could do, triggers dropped first.
+fn tamper(data_dir: &Path, sql: &str) {
+    let url = format!("sqlite://{}", data_dir.join("telederm.db").display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sqlx::{Connection, Executor};
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        conn.execute("DROP TRIGGER audit_log_no_update")
+            .await
+            .unwrap();
+        conn.execute("DROP TRIGGER audit_log_no_delete")
+            .await
+            .unwrap();
+        conn.execute(sql).await.unwrap();
+    });
+}
+
+fn verify(data_dir: &Path) -> (bool, String) {
+    let out = server(data_dir).args(["audit", "verify"]).output().unwrap();
+    (out.status.success(), String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn audit_verify_reports_the_first_altered_or_missing_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for n in 1..=3 {
+        create_user(dir.path(), &format!("admin{n}@example.fr"));
+    }
+    let (ok, out) = verify(dir.path());
+    assert!(ok && out.starts_with("intact: 3 lines, head "), "{out}");
+
+    tamper(
+        dir.path(),
+        "UPDATE audit_log SET detail = '{\"role\":\"gp\"}' WHERE seq = 2",
+    );
+    let (ok, out) = verify(dir.path());
+    assert!(!ok);
+    assert_eq!(
+        out.trim(),
+        "BROKEN at line 2: its content does not match its hash (1 lines before it are intact)"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    for n in 1..=3 {
+        create_user(dir.path(), &format!("admin{n}@example.fr"));
+    }
+    tamper(dir.path(), "DELETE FROM audit_log WHERE seq = 2");
+    let (ok, out) = verify(dir.path());
+    assert!(!ok);
+    assert!(
+        out.starts_with("BROKEN at line 2: line 2 is missing"),
+        "{out}"
+    );
+
+    // Cutting the end off is caught by the head.
+    let dir = tempfile::tempdir().unwrap();
+    for n in 1..=2 {
+        create_user(dir.path(), &format!("admin{n}@example.fr"));
+    }
+    tamper(dir.path(), "DELETE FROM audit_log WHERE seq = 2");
+    let (ok, out) = verify(dir.path());
+    assert!(
+        !ok && out.contains("the chain ends at line 1 but its head names line 2"),
+        "{out}"
+    );
 }

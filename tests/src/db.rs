@@ -28,3 +28,45 @@ pub fn backend() -> &'static str {
         "sqlite"
     }
 }
+
+/// Change the audit log behind the server's back, as someone with write access to the database
+/// could: the append-only triggers are removed first.
+pub async fn tamper_with_audit_log(settings: &telederm_server::config::Settings, sql: &str) {
+    use secrecy::ExposeSecret;
+    let url = settings.database_url();
+    let url = url.expose_secret();
+    if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        conn.execute("DROP TRIGGER audit_log_no_update")
+            .await
+            .unwrap();
+        conn.execute("DROP TRIGGER audit_log_no_delete")
+            .await
+            .unwrap();
+        conn.execute(sql).await.unwrap();
+    } else {
+        let mut conn = PgConnection::connect(url).await.unwrap();
+        conn.execute("ALTER TABLE audit_log DISABLE TRIGGER USER")
+            .await
+            .unwrap();
+        conn.execute(sql).await.unwrap();
+    }
+}
+
+/// Run one statement on the app's database; the error text when it fails.
+pub async fn execute(
+    settings: &telederm_server::config::Settings,
+    sql: &str,
+) -> Result<(), String> {
+    use secrecy::ExposeSecret;
+    let url = settings.database_url();
+    let url = url.expose_secret();
+    let result = if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        conn.execute(sql).await.map(|_| ())
+    } else {
+        let mut conn = PgConnection::connect(url).await.unwrap();
+        conn.execute(sql).await.map(|_| ())
+    };
+    result.map_err(|e| e.to_string())
+}

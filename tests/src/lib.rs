@@ -6,6 +6,8 @@
 pub mod db;
 pub mod fixtures;
 pub mod store;
+mod story;
+pub mod webhook;
 
 use std::{path::PathBuf, sync::Arc};
 
@@ -17,7 +19,9 @@ use telederm_schemas::{Problem, TokenResponse, User};
 use telederm_server::{
     config::{Overrides, Settings},
     demo,
+    domain::{Clock, ManualClock},
     startup::{open_database, open_store, Application},
+    state::AppState,
     store::BlobStore,
 };
 
@@ -29,6 +33,10 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub settings: Settings,
+    /// The server's time: tests move it forward instead of sleeping.
+    pub clock: Arc<ManualClock>,
+    /// The state the handlers share, to drive the workers (escalations, deliveries) by hand.
+    pub state: Arc<AppState>,
     // Kept so the SQLite file lives as long as the app.
     _data_dir: tempfile::TempDir,
 }
@@ -57,13 +65,20 @@ pub async fn spawn_app_with(
     ));
     settings.database.url = db::fresh_database_url().await;
     settings.database.max_connections = 5;
+    // The tests drive the escalation and delivery workers themselves.
+    settings.sla.check_secs = 0;
+    settings.notifications.poll_secs = 0;
+    // Leases are expired by the tests that need it, at the server clock's time.
+    settings.queue.lease_check_secs = 86_400;
     configure(&mut settings);
 
     let repo = open_database(&settings).await.unwrap();
     let store = wrap_store(open_store(&settings).unwrap());
-    let app = Application::build_with(&settings, repo, store)
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let app = Application::build_with_clock(&settings, repo, store, clock.clone())
         .await
         .unwrap();
+    let state = app.state();
     demo::seed(app.repo().as_ref()).await.unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
@@ -74,11 +89,38 @@ pub async fn spawn_app_with(
             .build()
             .unwrap(),
         settings,
+        clock,
+        state,
         _data_dir: data_dir,
     }
 }
 
 impl TestApp {
+    /// Move the server's clock forward.
+    pub fn advance(&self, by: chrono::Duration) {
+        self.clock.advance(by);
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// One pass of the escalation worker.
+    pub async fn escalate(&self) -> telederm_server::sla::escalate::EscalationStats {
+        telederm_server::sla::escalate_due(&self.state)
+            .await
+            .unwrap()
+    }
+
+    /// One pass of the delivery worker.
+    pub async fn deliver(&self) -> telederm_server::notify::deliver::DeliveryStats {
+        self.state
+            .deliverer
+            .deliver_due(self.state.repo.as_ref(), self.state.clock.as_ref())
+            .await
+            .unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

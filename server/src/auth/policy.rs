@@ -15,3 +15,17 @@ pub fn can_manage_rota(user: &User, territory: &TerritoryCode) -> bool {
 pub fn can_read_rota(user: &User, territory: &TerritoryCode) -> bool {
     user.role == Role::Dermatologist || can_manage_rota(user, territory)
 }
+
+/// Coordinators of the territory and admins read and set its response-time targets.
+pub fn can_manage_sla(user: &User, territory: &TerritoryCode) -> bool {
+    can_manage_rota(user, territory)
+}
+
+/// Admins read the whole audit trail; coordinators the lines of their territories.
+pub fn audit_territories(user: &User) -> Option<Option<Vec<TerritoryCode>>> {
+    match user.role {
+        Role::Admin => Some(None),
+        Role::Coordinator => Some(Some(user.territories.clone())),
+        Role::Gp | Role::Dermatologist => None,
+    }
+}

@@ -15,15 +15,61 @@ use super::{
     upload::Upload,
 };
 use crate::{
+    audit,
     crypto::{seal, ObjectRef},
-    db::{AnswerRecord, CaseRecord, InfoRequestRecord, OutcomeRecord, ReplyRoute},
+    db::{
+        AnswerRecord, AuditEntry, CaseRecord, Effects, InfoRequestRecord, Notification,
+        OutcomeRecord, ReplyRoute,
+    },
     domain::{
         lifecycle::{next, Transition},
-        now, CaseStatus, User, ValidationErrors, MAX_TEXT_CHARS,
+        CaseStatus, TerritoryCode, User, UserId, ValidationErrors, MAX_TEXT_CHARS,
     },
     error::ApiError,
+    notify,
     state::AppState,
 };
+
+/// The audit line of an action on a case.
+fn on_case(
+    at: chrono::DateTime<chrono::Utc>,
+    user: &User,
+    action: &str,
+    c: &CaseRecord,
+) -> AuditEntry {
+    audit::entry(
+        at,
+        Some(user.id.as_uuid()),
+        action,
+        "case",
+        Some(c.id.to_string()),
+    )
+    .on_case(c.id, &c.territory_code)
+}
+
+/// A message to one user about a case, if the user has a webhook and is enabled.
+async fn tell(
+    state: &AppState,
+    user: Uuid,
+    event: &str,
+    c: &CaseRecord,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<Notification>, ApiError> {
+    let reachable = state
+        .repo
+        .user(UserId::from(user))
+        .await?
+        .is_some_and(|u| u.webhook_url.is_some() && !u.is_disabled());
+    let recipients = if reachable { vec![user] } else { Vec::new() };
+    Ok(notify::about_case(
+        &recipients,
+        event,
+        c.id,
+        &c.territory_code,
+        at,
+        &state.public_url,
+    ))
+}
 
 /// AAD names of sealed texts.
 pub const ANSWER: &str = "answer";
@@ -136,15 +182,18 @@ pub async fn answer(
         report,
     })
     .map_err(anyhow::Error::from)?;
+    let at = state.clock.now();
+    let fx = Effects::audit(on_case(at, derm, "case.answered", &record))
+        .with(tell(state, record.gp_id, notify::CASE_ANSWERED, &record, at).await?);
     let answer = AnswerRecord {
         case_id,
         dermatologist_id: derm.id.as_uuid(),
-        answered_at: now(),
+        answered_at: at,
         management: req.management.as_str().to_owned(),
         delay_days: req.delay_days.map(i32::from),
         sealed: seal(&key, case_id, ObjectRef::Text(ANSWER), &sealed_text),
     };
-    if !state.repo.answer(&answer).await? {
+    if !state.repo.answer(&answer, &fx).await? {
         return Err(refused(&load(state, case_id).await?, Transition::Answer)?);
     }
     full_case(state, derm, case_id).await
@@ -163,11 +212,17 @@ pub async fn request_info(
     require_claim(&record, derm, Transition::RequestInfo)?;
     let key = data_key(state, case_id).await?;
     let id = Uuid::new_v4();
+    let at = state.clock.now();
+    let fx = Effects::audit(
+        on_case(at, derm, "case.info_requested", &record)
+            .detail(serde_json::json!({ "wants_new_photos": req.wants_new_photos })),
+    )
+    .with(tell(state, record.gp_id, notify::INFO_REQUESTED, &record, at).await?);
     let request = InfoRequestRecord {
         id,
         case_id,
         dermatologist_id: derm.id.as_uuid(),
-        asked_at: now(),
+        asked_at: at,
         wants_new_photos: req.wants_new_photos,
         sealed: seal(
             &key,
@@ -178,7 +233,7 @@ pub async fn request_info(
         replied_at: None,
         reply_sealed: None,
     };
-    if !state.repo.request_info(&request).await? {
+    if !state.repo.request_info(&request, &fx).await? {
         return Err(refused(
             &load(state, case_id).await?,
             Transition::RequestInfo,
@@ -219,7 +274,7 @@ pub async fn reply(
     for raw in upload.photos {
         photos.push(process_off_thread(state, raw).await?);
     }
-    let at = now();
+    let at = state.clock.now();
     let asker_on_call = eligible_territories(state.repo.as_ref(), asker, at)
         .await?
         .contains(&record.territory_code);
@@ -231,6 +286,26 @@ pub async fn reply(
     } else {
         ReplyRoute::Queue
     };
+    let territory = state
+        .repo
+        .territory(&TerritoryCode::parse(&record.territory_code).map_err(anyhow::Error::msg)?)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("territory {} is gone", record.territory_code))?;
+    // The clock starts again: each step moves later by the time the case waited on the GP.
+    let sla = crate::sla::policy::resumed(&record, &territory, at);
+    let notices = match route {
+        ReplyRoute::BackTo { dermatologist, .. } => {
+            tell(state, dermatologist, notify::CASE_REPLIED, &record, at).await?
+        }
+        ReplyRoute::Queue => super::queue::queued_notices(state, &territory, case_id, at).await?,
+    };
+    let fx = Effects::audit(
+        on_case(at, gp, "case.replied", &record).detail(serde_json::json!({
+            "photos": photos.len(),
+            "back_to_asker": matches!(route, ReplyRoute::BackTo { .. }),
+        })),
+    )
+    .with(notices);
     let key = data_key(state, case_id).await?;
     let sealed = seal(
         &key,
@@ -239,7 +314,7 @@ pub async fn reply(
         message.as_bytes(),
     );
     let first_position = state.repo.photos_of_cases(&[case_id]).await?.len() + 1;
-    let (blobs, rows) = seal_photos(&key, case_id, first_position, photos);
+    let (blobs, rows) = seal_photos(&key, case_id, first_position, photos, at);
     let gp_id = gp.id.as_uuid();
     // Like a submission: finishes or undoes itself even if the client goes away.
     let task_state = Arc::clone(state);
@@ -248,7 +323,7 @@ pub async fn reply(
         let written = put_all(&state, &blobs).await?;
         match state
             .repo
-            .reply(case_id, gp_id, at, &sealed, &rows, route)
+            .reply(case_id, gp_id, at, &sealed, &rows, route, sla, &fx)
             .await
         {
             Ok(true) => Ok(true),
@@ -278,7 +353,9 @@ pub async fn reply(
 pub async fn cancel(state: &AppState, gp: &User, case_id: Uuid) -> Result<wire::Case, ApiError> {
     let record = load(state, case_id).await?;
     require_owner(&record, gp)?;
-    if !state.repo.cancel(case_id, gp.id.as_uuid(), now()).await? {
+    let at = state.clock.now();
+    let fx = Effects::audit(on_case(at, gp, "case.cancelled", &record));
+    if !state.repo.cancel(case_id, gp.id.as_uuid(), at, &fx).await? {
         return Err(refused(&load(state, case_id).await?, Transition::Cancel)?);
     }
     full_case(state, gp, case_id).await
@@ -296,9 +373,13 @@ pub async fn close(
     let record = load(state, case_id).await?;
     require_owner(&record, gp)?;
     let rating = req.rating.map(i32::from);
+    let at = state.clock.now();
+    let fx = Effects::audit(
+        on_case(at, gp, "case.closed", &record).detail(serde_json::json!({ "rating": rating })),
+    );
     if !state
         .repo
-        .close(case_id, gp.id.as_uuid(), now(), rating)
+        .close(case_id, gp.id.as_uuid(), at, rating, &fx)
         .await?
     {
         return Err(refused(&load(state, case_id).await?, Transition::Close)?);
@@ -366,9 +447,18 @@ pub async fn record_outcome(
             None => before.as_ref().and_then(|o| o.histology_sealed.clone()),
         },
         treatment_date: keep(req.treatment_date, |o| o.treatment_date),
-        updated_at: now(),
+        updated_at: state.clock.now(),
         updated_by: user.id.as_uuid(),
     };
-    state.repo.save_outcome(&outcome, &record.status).await?;
+    let fx = Effects::audit(on_case(
+        outcome.updated_at,
+        user,
+        "case.outcome_recorded",
+        &record,
+    ));
+    state
+        .repo
+        .save_outcome(&outcome, &record.status, &fx)
+        .await?;
     full_case(state, user, case_id).await
 }

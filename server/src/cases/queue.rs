@@ -7,9 +7,11 @@ use uuid::Uuid;
 
 use super::read::{clinical, data_key, full_case, parse};
 use crate::{
-    db::{ClaimOutcome, Repo},
-    domain::{now, User},
+    audit,
+    db::{CaseRecord, ClaimOutcome, Effects, Repo},
+    domain::{Territory, User},
     error::ApiError,
+    notify,
     state::AppState,
 };
 
@@ -35,10 +37,79 @@ pub async fn eligible_territories(
     Ok(territories)
 }
 
+/// What a dermatologist may take from the queue at an instant.
+pub struct Eligibility {
+    /// Every queued case of these territories.
+    pub territories: Vec<String>,
+    /// The queued cases of these territories that the ladder offered to their fallbacks (80 %).
+    pub offered_from: Vec<String>,
+}
+
+impl Eligibility {
+    pub async fn of(
+        repo: &dyn Repo,
+        dermatologist: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<Eligibility, ApiError> {
+        let territories = eligible_territories(repo, dermatologist, at).await?;
+        let offered_from = repo.territories_falling_back_to(&territories).await?;
+        Ok(Eligibility {
+            territories,
+            offered_from,
+        })
+    }
+
+    pub fn may_take(&self, c: &CaseRecord) -> bool {
+        self.territories.contains(&c.territory_code)
+            || (c.offered_at.is_some() && self.offered_from.contains(&c.territory_code))
+    }
+}
+
+/// Whom to tell that a case is waiting: the territory's on-call dermatologists, or when nobody is
+/// on call there, those of its fallbacks.
+pub async fn queue_watchers(
+    repo: &dyn Repo,
+    territory: &Territory,
+    at: DateTime<Utc>,
+) -> Result<Vec<Uuid>, ApiError> {
+    let here = repo.covered(territory.code.as_str(), at).await?;
+    let covering = if here {
+        vec![territory.code.to_string()]
+    } else {
+        territory
+            .fallbacks
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    Ok(repo.notifiable_oncall(&covering, at).await?)
+}
+
+/// Effects of a case entering the queue: tell whoever may take it.
+pub async fn queued_notices(
+    state: &AppState,
+    territory: &Territory,
+    case_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<Vec<crate::db::Notification>, ApiError> {
+    let watchers = queue_watchers(state.repo.as_ref(), territory, at).await?;
+    Ok(notify::about_case(
+        &watchers,
+        notify::CASE_QUEUED,
+        case_id,
+        territory.code.as_str(),
+        at,
+        &state.public_url,
+    ))
+}
+
 pub async fn list(state: &AppState, derm: &User) -> Result<Vec<wire::QueueItem>, ApiError> {
-    let at = now();
-    let territories = eligible_territories(state.repo.as_ref(), derm.id.as_uuid(), at).await?;
-    let records = state.repo.queued_cases(&territories, QUEUE_LIMIT).await?;
+    let at = state.clock.now();
+    let eligible = Eligibility::of(state.repo.as_ref(), derm.id.as_uuid(), at).await?;
+    let records = state
+        .repo
+        .queued_cases(&eligible.territories, &eligible.offered_from, QUEUE_LIMIT)
+        .await?;
     let ids: Vec<Uuid> = records.iter().map(|r| r.id).collect();
     let photos = state.repo.photos_of_cases(&ids).await?;
     let mut items = Vec::with_capacity(records.len());
@@ -75,19 +146,29 @@ pub async fn list(state: &AppState, derm: &User) -> Result<Vec<wire::QueueItem>,
 
 /// Claim one case: exactly one of any number of concurrent claims wins.
 pub async fn claim(state: &AppState, derm: &User, case_id: Uuid) -> Result<wire::Case, ApiError> {
-    let at = now();
+    let at = state.clock.now();
     let record = state
         .repo
         .case(case_id)
         .await?
         .ok_or(ApiError::NotFound("case"))?;
-    let territories = eligible_territories(state.repo.as_ref(), derm.id.as_uuid(), at).await?;
-    if !territories.contains(&record.territory_code) {
+    let eligible = Eligibility::of(state.repo.as_ref(), derm.id.as_uuid(), at).await?;
+    if !eligible.may_take(&record) {
         return Err(ApiError::Forbidden);
     }
+    let fx = Effects::audit(
+        audit::entry(
+            at,
+            Some(derm.id.as_uuid()),
+            "case.claimed",
+            "case",
+            Some(case_id.to_string()),
+        )
+        .on_case(case_id, &record.territory_code),
+    );
     match state
         .repo
-        .claim(case_id, derm.id.as_uuid(), at, at + state.lease)
+        .claim(case_id, derm.id.as_uuid(), at, at + state.lease, &fx)
         .await?
     {
         ClaimOutcome::Claimed => full_case(state, derm, case_id).await,
@@ -101,11 +182,26 @@ pub async fn claim(state: &AppState, derm: &User, case_id: Uuid) -> Result<wire:
 
 /// Claim the first case of the caller's queue; `None` when it is empty.
 pub async fn claim_next(state: &AppState, derm: &User) -> Result<Option<wire::Case>, ApiError> {
-    let at = now();
-    let territories = eligible_territories(state.repo.as_ref(), derm.id.as_uuid(), at).await?;
+    let at = state.clock.now();
+    let eligible = Eligibility::of(state.repo.as_ref(), derm.id.as_uuid(), at).await?;
+    // The case is filled in by the repo once it is known.
+    let fx = Effects::audit(audit::entry(
+        at,
+        Some(derm.id.as_uuid()),
+        "case.claimed",
+        "case",
+        None,
+    ));
     match state
         .repo
-        .claim_next(&territories, derm.id.as_uuid(), at, at + state.lease)
+        .claim_next(
+            &eligible.territories,
+            &eligible.offered_from,
+            derm.id.as_uuid(),
+            at,
+            at + state.lease,
+            &fx,
+        )
         .await?
     {
         Some(case_id) => Ok(Some(full_case(state, derm, case_id).await?)),
@@ -123,9 +219,20 @@ pub async fn release(state: &AppState, derm: &User, case_id: Uuid) -> Result<(),
     if record.status == "claimed" && record.claimed_by != Some(derm.id.as_uuid()) {
         return Err(ApiError::Forbidden);
     }
+    let at = state.clock.now();
+    let fx = Effects::audit(
+        audit::entry(
+            at,
+            Some(derm.id.as_uuid()),
+            "case.released",
+            "case",
+            Some(case_id.to_string()),
+        )
+        .on_case(case_id, &record.territory_code),
+    );
     if !state
         .repo
-        .release(case_id, derm.id.as_uuid(), now())
+        .release(case_id, derm.id.as_uuid(), at, &fx)
         .await?
     {
         let status: wire::CaseStatus = parse(&record.status)?;

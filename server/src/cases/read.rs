@@ -11,9 +11,10 @@ use super::{
     submit::CLINICAL,
 };
 use crate::{
+    audit,
     crypto::{open, DataKey, ObjectRef},
-    db::{CaseRecord, PhotoRecord},
-    domain::{now, Clinical, User},
+    db::{CaseRecord, Effects, PhotoRecord},
+    domain::{Clinical, User},
     error::ApiError,
     photos::Format,
     state::AppState,
@@ -22,6 +23,34 @@ use crate::{
 
 /// Shown in listings in place of text that cannot be opened (its data key was destroyed).
 pub const UNREADABLE: &str = "(unreadable)";
+
+/// A case in full, for reading: the read is recorded in the audit trail before it is returned.
+pub async fn read_case(
+    state: &AppState,
+    user: &User,
+    case_id: Uuid,
+) -> Result<wire::Case, ApiError> {
+    let case = full_case(state, user, case_id).await?;
+    let entry = audit::entry(
+        state.clock.now(),
+        Some(user.id.as_uuid()),
+        "case.read",
+        "case",
+        Some(case_id.to_string()),
+    )
+    .on_case(case_id, &case.territory);
+    state.repo.record(&Effects::audit(entry)).await?;
+    Ok(case)
+}
+
+async fn case_territory(state: &AppState, case_id: Uuid) -> Result<String, ApiError> {
+    Ok(state
+        .repo
+        .case(case_id)
+        .await?
+        .ok_or(ApiError::NotFound("case"))?
+        .territory_code)
+}
 
 /// Most cases one listing returns, newest first.
 pub const LIST_LIMIT: i64 = 200;
@@ -94,8 +123,9 @@ async fn photo_readable(state: &AppState, user: &User, case_id: Uuid) -> Result<
         return Err(ApiError::NotFound("case"));
     };
     let eligible =
-        super::queue::eligible_territories(state.repo.as_ref(), user.id.as_uuid(), now()).await?;
-    if c.status == "queued" && eligible.contains(&c.territory_code) {
+        super::queue::Eligibility::of(state.repo.as_ref(), user.id.as_uuid(), state.clock.now())
+            .await?;
+    if c.status == "queued" && eligible.may_take(&c) {
         Ok(())
     } else {
         Err(ApiError::NotFound("case"))
@@ -302,10 +332,17 @@ pub async fn photo(
     }
     let format = Format::parse(&photo.format)
         .ok_or_else(|| anyhow::anyhow!("corrupt format for photo {photo_id}"))?;
-    state
-        .repo
-        .record_photo_read(photo_id, user.id.as_uuid(), request_id, now())
-        .await?;
+    // Recorded before the bytes leave: a download the trail cannot record does not happen.
+    let mut entry = audit::entry(
+        state.clock.now(),
+        Some(user.id.as_uuid()),
+        "photo.read",
+        "photo",
+        Some(photo_id.to_string()),
+    )
+    .on_case(case_id, &case_territory(state, case_id).await?);
+    entry.request_id = Some(request_id.to_owned());
+    state.repo.record(&Effects::audit(entry)).await?;
     let mut plain = plain;
     Ok((format, std::mem::take(&mut *plain)))
 }

@@ -11,10 +11,12 @@ use super::{
     upload::{RawPhoto, Upload},
 };
 use crate::{
+    audit,
     crypto::{seal, DataKey, ObjectRef},
-    db::{CaseRecord, DataKeyRecord, PhotoRecord},
-    domain::{now, CaseId, CaseStatus, NewCase, User},
+    db::{CaseRecord, DataKeyRecord, Effects, PhotoRecord},
+    domain::{CaseId, CaseStatus, NewCase, User},
     error::ApiError,
+    sla::effective_policy,
     state::AppState,
     store::BlobKey,
 };
@@ -39,8 +41,16 @@ pub async fn submit(
         photos.push(process_off_thread(state, raw).await?);
     }
 
+    let home = state
+        .repo
+        .territory(&territory)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the GP's territory {territory} does not exist"))?;
     let case_id = CaseId::new();
-    let at = now();
+    let at = state.clock.now();
+    // The policy as it is now: a later change of policy does not move this case's target.
+    let policy = effective_policy(state.repo.as_ref(), territory.as_str(), new.priority).await?;
+    let sla = policy.times(&home.calendar(), at);
     let record = CaseRecord {
         id: case_id.as_uuid(),
         gp_id: gp.id.as_uuid(),
@@ -53,10 +63,16 @@ pub async fn submit(
         clinical: Vec::new(),
         consent_at: at,
         submitted_at: at,
-        due_at: None,
+        due_at: Some(sla.due_at),
         claimed_by: None,
         lease_until: None,
         info_requested_by: None,
+        sla_clock: Some(policy.clock.as_str().to_owned()),
+        sla_target_secs: Some(policy.target.num_seconds()),
+        remind_at: Some(sla.remind_at),
+        warn_at: Some(sla.warn_at),
+        paused_at: None,
+        offered_at: None,
     };
     let response = wire::Case {
         id: case_id.as_uuid(),
@@ -76,7 +92,7 @@ pub async fn submit(
         treatments: new.clinical.treatments.clone(),
         consent_at: at,
         submitted_at: at,
-        due_at: None,
+        due_at: Some(sla.due_at),
         claimed_by: None,
         photos: photos.iter().map(Processed::to_wire).collect(),
         answer: None,
@@ -91,11 +107,23 @@ pub async fn submit(
         }],
     };
     let clinical = serde_json::to_vec(&new.clinical).map_err(anyhow::Error::from)?;
+    let fx = Effects::audit(
+        audit::entry(
+            at,
+            Some(gp.id.as_uuid()),
+            "case.submitted",
+            "case",
+            Some(case_id.to_string()),
+        )
+        .on_case(case_id.as_uuid(), territory.as_str())
+        .detail(serde_json::json!({ "photos": photos.len(), "priority": new.priority.as_str() })),
+    )
+    .with(super::queue::queued_notices(state, &home, case_id.as_uuid(), at).await?);
 
     // From here on the work must finish or undo itself even if the client goes away (which drops
     // this future): it runs as its own task.
     let state = Arc::clone(state);
-    tokio::spawn(async move { commit(&state, record, clinical, photos).await })
+    tokio::spawn(async move { commit(&state, record, clinical, photos, fx).await })
         .await
         .map_err(anyhow::Error::from)??;
     tracing::info!(case_id = %case_id, "case submitted");
@@ -127,13 +155,15 @@ async fn commit(
     mut record: CaseRecord,
     clinical: Vec<u8>,
     photos: Vec<Processed>,
+    fx: Effects,
 ) -> Result<(), ApiError> {
     let case_id = record.id;
     let key = DataKey::generate();
     let wrapped = state.keys.wrap(&key, case_id)?;
+    let at = record.submitted_at;
     let (record, blobs, rows) = crate::telemetry::spawn_blocking_in_span(move || {
         record.clinical = seal(&key, case_id, ObjectRef::Text(CLINICAL), &clinical);
-        let (blobs, rows) = seal_photos(&key, case_id, 1, photos);
+        let (blobs, rows) = seal_photos(&key, case_id, 1, photos, at);
         (record, blobs, rows)
     })
     .await?;
@@ -144,7 +174,11 @@ async fn commit(
     };
 
     let written = put_all(state, &blobs).await?;
-    if let Err(e) = state.repo.create_case(&record, &rows, &key_record).await {
+    if let Err(e) = state
+        .repo
+        .create_case(&record, &rows, &key_record, &fx)
+        .await
+    {
         if matches!(state.repo.case(case_id).await, Ok(Some(_))) {
             // The commit did land (the error came after it, e.g. a lost connection): the blobs
             // belong to a stored case and must stay.
@@ -163,13 +197,14 @@ pub(crate) fn seal_photos(
     case_id: uuid::Uuid,
     first_position: usize,
     photos: Vec<Processed>,
+    at: chrono::DateTime<chrono::Utc>,
 ) -> (Vec<(BlobKey, Vec<u8>)>, Vec<PhotoRecord>) {
     let mut blobs = Vec::with_capacity(photos.len());
     let mut rows = Vec::with_capacity(photos.len());
     for p in photos {
         let blob_key = BlobKey::photo(case_id, p.id.as_uuid());
         let sealed = seal(key, case_id, ObjectRef::Photo(p.id.as_uuid()), &p.bytes);
-        let mut row = photo_record(case_id, &blob_key, &p);
+        let mut row = photo_record(case_id, &blob_key, &p, at);
         row.position = (first_position + p.number - 1) as i32;
         rows.push(row);
         blobs.push((blob_key, sealed));
@@ -202,7 +237,12 @@ pub(crate) async fn remove_blobs(state: &AppState, written: &[BlobKey]) {
     }
 }
 
-fn photo_record(case_id: uuid::Uuid, blob_key: &BlobKey, p: &Processed) -> PhotoRecord {
+fn photo_record(
+    case_id: uuid::Uuid,
+    blob_key: &BlobKey,
+    p: &Processed,
+    at: chrono::DateTime<chrono::Utc>,
+) -> PhotoRecord {
     PhotoRecord {
         id: p.id.as_uuid(),
         case_id,
@@ -216,6 +256,6 @@ fn photo_record(case_id: uuid::Uuid, blob_key: &BlobKey, p: &Processed) -> Photo
         blob_key: blob_key.as_str().to_owned(),
         metadata_removed: serde_json::to_string(&p.removed).unwrap_or_else(|_| "[]".into()),
         quality_warnings: serde_json::to_string(&p.warnings).unwrap_or_else(|_| "[]".into()),
-        created_at: now(),
+        created_at: at,
     }
 }

@@ -62,7 +62,7 @@ pub async fn run(settings: Settings, cmd: &AdminCommand) -> anyhow::Result<()> {
     })
     .map_err(|e| anyhow::anyhow!(describe(ApiError::from(e))))?;
     let repo = open_database(&settings).await?;
-    let user = accounts::create_user(repo.as_ref(), new)
+    let user = accounts::create_user(repo.as_ref(), new, None, crate::domain::now())
         .await
         .map_err(|e| anyhow::anyhow!(describe(e)))?;
     println!("{}", user.id);

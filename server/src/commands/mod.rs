@@ -1,6 +1,7 @@
 //! The `telederm-server` command line: `serve`, `migrate`, `admin ...`, `keys ...`, `openapi`.
 
 mod admin;
+mod audit;
 mod keys;
 mod serve;
 
@@ -46,6 +47,9 @@ pub enum Command {
     /// Key management.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// Print the OpenAPI document.
     Openapi,
 }
@@ -74,6 +78,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Admin(cmd) => admin::run(cli.settings(None)?, cmd).await,
         Command::Keys(cmd) => keys::run(cli.settings(None)?, cmd).await,
+        Command::Audit(cmd) => audit::run(cli.settings(None)?, cmd).await,
         Command::Openapi => {
             print!("{}", crate::openapi::document());
             Ok(())

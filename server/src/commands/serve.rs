@@ -1,6 +1,9 @@
+use std::sync::Arc;
+
 use crate::{
     config::{Environment, Settings},
     demo,
+    domain::OffsetClock,
     startup::{open_database, open_store, Application},
     telemetry,
 };
@@ -15,9 +18,10 @@ pub async fn run(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
         demo::seed(repo.as_ref()).await?;
     }
     let store = open_store(&settings)?;
-    let app = Application::build_with(&settings, repo, store).await?;
+    let clock = Arc::new(OffsetClock::default());
+    let app = Application::build_with_clock(&settings, repo, store, clock.clone()).await?;
     if demo_mode {
-        demo::seed_cases(&app.state()).await?;
+        demo::seed_cases(&app.state(), &clock).await?;
         let host = settings
             .http
             .bind

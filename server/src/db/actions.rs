@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::RepoError;
+use super::{Effects, RepoError, SlaTimes};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AnswerRecord {
@@ -57,10 +57,16 @@ pub enum ReplyRoute {
 #[async_trait]
 pub trait ActionRepo {
     /// Claimed by `answer.dermatologist_id` -> answered.
-    async fn answer(&self, answer: &AnswerRecord) -> Result<bool, RepoError>;
-    /// Claimed by `request.dermatologist_id` -> info_requested.
-    async fn request_info(&self, request: &InfoRequestRecord) -> Result<bool, RepoError>;
+    async fn answer(&self, answer: &AnswerRecord, fx: &Effects) -> Result<bool, RepoError>;
+    /// Claimed by `request.dermatologist_id` -> info_requested; the SLA clock stops.
+    async fn request_info(
+        &self,
+        request: &InfoRequestRecord,
+        fx: &Effects,
+    ) -> Result<bool, RepoError>;
     /// The GP's reply, with any new photos: info_requested -> claimed (by the asker) or queued.
+    /// The SLA clock restarts with the steps moved to `sla` (`None`: the case has no SLA).
+    #[allow(clippy::too_many_arguments)]
     async fn reply(
         &self,
         case_id: Uuid,
@@ -69,9 +75,17 @@ pub trait ActionRepo {
         sealed_reply: &[u8],
         photos: &[super::PhotoRecord],
         route: ReplyRoute,
+        sla: Option<SlaTimes>,
+        fx: &Effects,
     ) -> Result<bool, RepoError>;
     /// Queued -> cancelled, by the case's GP.
-    async fn cancel(&self, case_id: Uuid, gp: Uuid, at: DateTime<Utc>) -> Result<bool, RepoError>;
+    async fn cancel(
+        &self,
+        case_id: Uuid,
+        gp: Uuid,
+        at: DateTime<Utc>,
+        fx: &Effects,
+    ) -> Result<bool, RepoError>;
     /// Answered -> closed, by the case's GP, with an optional usefulness rating.
     async fn close(
         &self,
@@ -79,9 +93,15 @@ pub trait ActionRepo {
         gp: Uuid,
         at: DateTime<Utc>,
         rating: Option<i32>,
+        fx: &Effects,
     ) -> Result<bool, RepoError>;
     /// Record (or replace) the case's outcome, with an event, in one transaction.
-    async fn save_outcome(&self, outcome: &OutcomeRecord, status: &str) -> Result<(), RepoError>;
+    async fn save_outcome(
+        &self,
+        outcome: &OutcomeRecord,
+        status: &str,
+        fx: &Effects,
+    ) -> Result<(), RepoError>;
     async fn outcome_of(&self, case_id: Uuid) -> Result<Option<OutcomeRecord>, RepoError>;
     async fn answer_of(&self, case_id: Uuid) -> Result<Option<AnswerRecord>, RepoError>;
     async fn info_requests_of(&self, case_id: Uuid) -> Result<Vec<InfoRequestRecord>, RepoError>;

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::RepoError;
+use super::{Effects, RepoError};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CaseRecord {
@@ -26,6 +26,16 @@ pub struct CaseRecord {
     pub lease_until: Option<DateTime<Utc>>,
     /// The dermatologist who asked for information, while the case waits on the GP.
     pub info_requested_by: Option<Uuid>,
+    /// The SLA policy at submission: `calendar` or `business`, and its target.
+    pub sla_clock: Option<String>,
+    pub sla_target_secs: Option<i64>,
+    /// 50 % and 80 % of the target (`due_at` is 100 %).
+    pub remind_at: Option<DateTime<Utc>>,
+    pub warn_at: Option<DateTime<Utc>>,
+    /// Since when the SLA clock is stopped (the case waits on the GP).
+    pub paused_at: Option<DateTime<Utc>>,
+    /// When the case was offered to the fallback territories.
+    pub offered_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -63,6 +73,7 @@ pub trait CaseRepo {
         case: &CaseRecord,
         photos: &[PhotoRecord],
         key: &DataKeyRecord,
+        fx: &Effects,
     ) -> Result<(), RepoError>;
     async fn case(&self, id: Uuid) -> Result<Option<CaseRecord>, RepoError>;
     /// A GP's cases, newest first.
@@ -87,12 +98,6 @@ pub trait CaseRepo {
     async fn data_key_counts(&self) -> Result<Vec<(String, i64)>, RepoError>;
     /// Every blob key a photo row references (for the orphan sweep).
     async fn referenced_blob_keys(&self) -> Result<Vec<String>, RepoError>;
-    async fn record_photo_read(
-        &self,
-        photo_id: Uuid,
-        user_id: Uuid,
-        request_id: &str,
-        at: DateTime<Utc>,
-    ) -> Result<(), RepoError>;
+    /// How many times the photo was downloaded (from the audit trail).
     async fn photo_read_count(&self, photo_id: Uuid) -> Result<i64, RepoError>;
 }

@@ -1,6 +1,15 @@
 //! Repository code whose SQL both backends accept unchanged, written once and expanded for each
 //! backend type by `impl_common_repos!` (the macro only fills in the pool type).
 
+/// `mon,tue,...` as stored.
+pub(crate) fn working_days(h: &crate::domain::calendar::WorkingHours) -> String {
+    h.days
+        .iter()
+        .map(|d| crate::domain::weekday_name(*d))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 pub(crate) const USER_COLUMNS: &str =
     "id, email, display_name, role, home_territory, rpps, webhook_url, disabled_at, created_at";
 
@@ -12,6 +21,7 @@ macro_rules! impl_common_repos {
                 &self,
                 user: &$crate::domain::User,
                 password_hash: &str,
+                fx: &$crate::db::Effects,
             ) -> Result<(), $crate::db::RepoError> {
                 let mut tx = self.pool.begin().await?;
                 sqlx::query(
@@ -44,6 +54,7 @@ macro_rules! impl_common_repos {
                     .execute(&mut *tx)
                     .await?;
                 }
+                Self::effects_in(&mut tx, fx).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -123,15 +134,22 @@ macro_rules! impl_common_repos {
                 &self,
                 id: $crate::domain::UserId,
                 at: chrono::DateTime<chrono::Utc>,
+                fx: &$crate::db::Effects,
             ) -> Result<Option<$crate::domain::User>, $crate::db::RepoError> {
+                let mut tx = self.pool.begin().await?;
                 // Disabling twice keeps the first time.
-                sqlx::query(
+                let found = sqlx::query(
                     "UPDATE users SET disabled_at = COALESCE(disabled_at, $2) WHERE id = $1",
                 )
                 .bind(id.as_uuid())
                 .bind(at)
-                .execute(&self.pool)
-                .await?;
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if found == 1 {
+                    Self::effects_in(&mut tx, fx).await?;
+                }
+                tx.commit().await?;
                 $crate::db::UserRepo::user(self, id).await
             }
         }
@@ -141,16 +159,20 @@ macro_rules! impl_common_repos {
             async fn create_territory(
                 &self,
                 t: &$crate::domain::Territory,
+                fx: &$crate::db::Effects,
             ) -> Result<(), $crate::db::RepoError> {
                 let mut tx = self.pool.begin().await?;
                 sqlx::query(
-                    "INSERT INTO territories (code, name, timezone, created_at) \
-                     VALUES ($1, $2, $3, $4)",
+                    "INSERT INTO territories (code, name, timezone, created_at, working_days, \
+                     day_starts, day_ends) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(t.code.as_str())
                 .bind(t.name.as_str())
                 .bind(t.timezone.name())
                 .bind(chrono::Utc::now())
+                .bind($crate::db::common::working_days(&t.hours))
+                .bind(t.hours.start.format("%H:%M").to_string())
+                .bind(t.hours.end.format("%H:%M").to_string())
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| $crate::db::conflict_on_unique(e, "this territory already exists"))?;
@@ -165,6 +187,16 @@ macro_rules! impl_common_repos {
                     .execute(&mut *tx)
                     .await?;
                 }
+                for day in &t.holidays {
+                    sqlx::query(
+                        "INSERT INTO territory_holidays (territory_code, day) VALUES ($1, $2)",
+                    )
+                    .bind(t.code.as_str())
+                    .bind(*day)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                Self::effects_in(&mut tx, fx).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -173,9 +205,10 @@ macro_rules! impl_common_repos {
                 &self,
                 code: &$crate::domain::TerritoryCode,
             ) -> Result<Option<$crate::domain::Territory>, $crate::db::RepoError> {
-                use $crate::db::rows::{FallbackRow, TerritoryRow};
+                use $crate::db::rows::{FallbackRow, HolidayRow, TerritoryRow};
                 let Some(row) = sqlx::query_as::<_, TerritoryRow>(
-                    "SELECT code, name, timezone FROM territories WHERE code = $1",
+                    "SELECT code, name, timezone, working_days, day_starts, day_ends \
+                     FROM territories WHERE code = $1",
                 )
                 .bind(code.as_str())
                 .fetch_optional(&self.pool)
@@ -190,15 +223,23 @@ macro_rules! impl_common_repos {
                 .bind(code.as_str())
                 .fetch_all(&self.pool)
                 .await?;
-                Ok(Some(row.into_territory(&fallbacks)?))
+                let holidays = sqlx::query_as::<_, HolidayRow>(
+                    "SELECT territory_code, day FROM territory_holidays \
+                     WHERE territory_code = $1 ORDER BY day",
+                )
+                .bind(code.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(Some(row.into_territory(&fallbacks, &holidays)?))
             }
 
             async fn list_territories(
                 &self,
             ) -> Result<Vec<$crate::domain::Territory>, $crate::db::RepoError> {
-                use $crate::db::rows::{FallbackRow, TerritoryRow};
+                use $crate::db::rows::{FallbackRow, HolidayRow, TerritoryRow};
                 let rows = sqlx::query_as::<_, TerritoryRow>(
-                    "SELECT code, name, timezone FROM territories ORDER BY code",
+                    "SELECT code, name, timezone, working_days, day_starts, day_ends \
+                     FROM territories ORDER BY code",
                 )
                 .fetch_all(&self.pool)
                 .await?;
@@ -208,23 +249,33 @@ macro_rules! impl_common_repos {
                 )
                 .fetch_all(&self.pool)
                 .await?;
+                let holidays = sqlx::query_as::<_, HolidayRow>(
+                    "SELECT territory_code, day FROM territory_holidays ORDER BY territory_code, day",
+                )
+                .fetch_all(&self.pool)
+                .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|r| r.into_territory(&fallbacks))
+                    .map(|r| r.into_territory(&fallbacks, &holidays))
                     .collect::<anyhow::Result<_>>()?)
             }
 
             async fn update_territory(
                 &self,
                 t: &$crate::domain::Territory,
+                fx: &$crate::db::Effects,
             ) -> Result<bool, $crate::db::RepoError> {
                 let mut tx = self.pool.begin().await?;
                 let updated = sqlx::query(
-                    "UPDATE territories SET name = $2, timezone = $3 WHERE code = $1",
+                    "UPDATE territories SET name = $2, timezone = $3, working_days = $4, \
+                     day_starts = $5, day_ends = $6 WHERE code = $1",
                 )
                 .bind(t.code.as_str())
                 .bind(t.name.as_str())
                 .bind(t.timezone.name())
+                .bind($crate::db::common::working_days(&t.hours))
+                .bind(t.hours.start.format("%H:%M").to_string())
+                .bind(t.hours.end.format("%H:%M").to_string())
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -246,6 +297,20 @@ macro_rules! impl_common_repos {
                     .execute(&mut *tx)
                     .await?;
                 }
+                sqlx::query("DELETE FROM territory_holidays WHERE territory_code = $1")
+                    .bind(t.code.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                for day in &t.holidays {
+                    sqlx::query(
+                        "INSERT INTO territory_holidays (territory_code, day) VALUES ($1, $2)",
+                    )
+                    .bind(t.code.as_str())
+                    .bind(*day)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                Self::effects_in(&mut tx, fx).await?;
                 tx.commit().await?;
                 Ok(true)
             }
@@ -257,7 +322,9 @@ macro_rules! impl_common_repos {
                 &self,
                 s: &$crate::domain::Shift,
                 created_by: $crate::domain::UserId,
+                fx: &$crate::db::Effects,
             ) -> Result<(), $crate::db::RepoError> {
+                let mut tx = self.pool.begin().await?;
                 sqlx::query(
                     "INSERT INTO oncall_shifts (id, dermatologist_id, territory_code, starts_at, \
                      ends_at, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -269,8 +336,10 @@ macro_rules! impl_common_repos {
                 .bind(s.ends_at)
                 .bind(created_by.as_uuid())
                 .bind(chrono::Utc::now())
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
+                Self::effects_in(&mut tx, fx).await?;
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -314,13 +383,20 @@ macro_rules! impl_common_repos {
             async fn delete_shift(
                 &self,
                 id: $crate::domain::ShiftId,
+                fx: &$crate::db::Effects,
             ) -> Result<bool, $crate::db::RepoError> {
+                let mut tx = self.pool.begin().await?;
                 let deleted = sqlx::query("DELETE FROM oncall_shifts WHERE id = $1")
                     .bind(id.as_uuid())
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?
                     .rows_affected();
-                Ok(deleted > 0)
+                if deleted == 0 {
+                    return Ok(false);
+                }
+                Self::effects_in(&mut tx, fx).await?;
+                tx.commit().await?;
+                Ok(true)
             }
         }
     };

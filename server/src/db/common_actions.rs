@@ -30,14 +30,18 @@ macro_rules! impl_action_repo {
             async fn answer(
                 &self,
                 a: &$crate::db::AnswerRecord,
+                fx: &$crate::db::Effects,
             ) -> Result<bool, $crate::db::RepoError> {
                 let mut tx = self.pool.begin().await?;
                 let moved = sqlx::query(
-                    "UPDATE cases SET status = 'answered', claimed_by = NULL, lease_until = NULL \
+                    "UPDATE cases SET status = 'answered', claimed_by = NULL, lease_until = NULL, \
+                     first_response_at = COALESCE(first_response_at, $3), \
+                     first_responder = COALESCE(first_responder, $2) \
                      WHERE id = $1 AND status = 'claimed' AND claimed_by = $2",
                 )
                 .bind(a.case_id)
                 .bind(a.dermatologist_id)
+                .bind(a.answered_at)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -58,6 +62,7 @@ macro_rules! impl_action_repo {
                 .await?;
                 Self::event_in(&mut tx, a.case_id, a.answered_at, Some(a.dermatologist_id),
                     "answered", "claimed", "answered").await?;
+                Self::effects_in(&mut tx, fx).await?;
                 tx.commit().await?;
                 Ok(true)
             }
@@ -65,15 +70,19 @@ macro_rules! impl_action_repo {
             async fn request_info(
                 &self,
                 r: &$crate::db::InfoRequestRecord,
+                fx: &$crate::db::Effects,
             ) -> Result<bool, $crate::db::RepoError> {
                 let mut tx = self.pool.begin().await?;
                 let moved = sqlx::query(
                     "UPDATE cases SET status = 'info_requested', info_requested_by = $2, \
-                     claimed_by = NULL, lease_until = NULL \
+                     claimed_by = NULL, lease_until = NULL, paused_at = $3, \
+                     first_response_at = COALESCE(first_response_at, $3), \
+                     first_responder = COALESCE(first_responder, $2) \
                      WHERE id = $1 AND status = 'claimed' AND claimed_by = $2",
                 )
                 .bind(r.case_id)
                 .bind(r.dermatologist_id)
+                .bind(r.asked_at)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -94,6 +103,7 @@ macro_rules! impl_action_repo {
                 .await?;
                 Self::event_in(&mut tx, r.case_id, r.asked_at, Some(r.dermatologist_id),
                     "info_requested", "claimed", "info_requested").await?;
+                Self::effects_in(&mut tx, fx).await?;
                 tx.commit().await?;
                 Ok(true)
             }
@@ -106,6 +116,8 @@ macro_rules! impl_action_repo {
                 sealed_reply: &[u8],
                 photos: &[$crate::db::PhotoRecord],
                 route: $crate::db::ReplyRoute,
+                sla: Option<$crate::db::SlaTimes>,
+                fx: &$crate::db::Effects,
             ) -> Result<bool, $crate::db::RepoError> {
                 let (status, claimed_by, lease_until) = match route {
                     $crate::db::ReplyRoute::BackTo { dermatologist, lease_until } => {
@@ -116,7 +128,9 @@ macro_rules! impl_action_repo {
                 let mut tx = self.pool.begin().await?;
                 let moved = sqlx::query(
                     "UPDATE cases SET status = $3, claimed_by = $4, lease_until = $5, \
-                     info_requested_by = NULL \
+                     info_requested_by = NULL, paused_at = NULL, \
+                     remind_at = COALESCE($6, remind_at), warn_at = COALESCE($7, warn_at), \
+                     due_at = COALESCE($8, due_at) \
                      WHERE id = $1 AND gp_id = $2 AND status = 'info_requested'",
                 )
                 .bind(case_id)
@@ -124,6 +138,9 @@ macro_rules! impl_action_repo {
                 .bind(status)
                 .bind(claimed_by)
                 .bind(lease_until)
+                .bind(sla.map(|t| t.remind_at))
+                .bind(sla.map(|t| t.warn_at))
+                .bind(sla.map(|t| t.due_at))
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -163,6 +180,7 @@ macro_rules! impl_action_repo {
                 }
                 Self::event_in(&mut tx, case_id, at, Some(gp), "replied", "info_requested", status)
                     .await?;
+                Self::effects_in(&mut tx, fx).await?;
                 tx.commit().await?;
                 Ok(true)
             }
@@ -172,6 +190,7 @@ macro_rules! impl_action_repo {
                 case_id: uuid::Uuid,
                 gp: uuid::Uuid,
                 at: chrono::DateTime<chrono::Utc>,
+                fx: &$crate::db::Effects,
             ) -> Result<bool, $crate::db::RepoError> {
                 let mut tx = self.pool.begin().await?;
                 let moved = sqlx::query(
@@ -188,6 +207,7 @@ macro_rules! impl_action_repo {
                 }
                 Self::event_in(&mut tx, case_id, at, Some(gp), "cancelled", "queued", "cancelled")
                     .await?;
+                Self::effects_in(&mut tx, fx).await?;
                 tx.commit().await?;
                 Ok(true)
             }
@@ -198,6 +218,7 @@ macro_rules! impl_action_repo {
                 gp: uuid::Uuid,
                 at: chrono::DateTime<chrono::Utc>,
                 rating: Option<i32>,
+                fx: &$crate::db::Effects,
             ) -> Result<bool, $crate::db::RepoError> {
                 let mut tx = self.pool.begin().await?;
                 let moved = sqlx::query(
@@ -215,6 +236,7 @@ macro_rules! impl_action_repo {
                 }
                 Self::event_in(&mut tx, case_id, at, Some(gp), "closed", "answered", "closed")
                     .await?;
+                Self::effects_in(&mut tx, fx).await?;
                 tx.commit().await?;
                 Ok(true)
             }
@@ -223,6 +245,7 @@ macro_rules! impl_action_repo {
                 &self,
                 o: &$crate::db::OutcomeRecord,
                 status: &str,
+                fx: &$crate::db::Effects,
             ) -> Result<(), $crate::db::RepoError> {
                 let mut tx = self.pool.begin().await?;
                 sqlx::query(
@@ -245,6 +268,7 @@ macro_rules! impl_action_repo {
                 .await?;
                 Self::event_in(&mut tx, o.case_id, o.updated_at, Some(o.updated_by),
                     "outcome_recorded", status, status).await?;
+                Self::effects_in(&mut tx, fx).await?;
                 tx.commit().await?;
                 Ok(())
             }

@@ -1,7 +1,8 @@
 //! `CaseRepo` in SQL both backends accept (see `common`).
 
 pub(crate) const CASE_COLUMNS: &str = "id, gp_id, territory_code, status, priority, age, sex, \
-     phototype, clinical, consent_at, submitted_at, due_at, claimed_by, lease_until, info_requested_by";
+     phototype, clinical, consent_at, submitted_at, due_at, claimed_by, lease_until, info_requested_by, sla_clock, \
+     CAST(sla_target_secs AS BIGINT) AS sla_target_secs, remind_at, warn_at, paused_at, offered_at";
 pub(crate) const PHOTO_COLUMNS: &str = "id, case_id, position, kind, format, width, height, \
      bytes, sha256, blob_key, metadata_removed, quality_warnings, created_at";
 
@@ -14,12 +15,14 @@ macro_rules! impl_case_repo {
                 c: &$crate::db::CaseRecord,
                 photos: &[$crate::db::PhotoRecord],
                 key: &$crate::db::DataKeyRecord,
+                fx: &$crate::db::Effects,
             ) -> Result<(), $crate::db::RepoError> {
                 let mut tx = self.pool.begin().await?;
                 sqlx::query(
                     "INSERT INTO cases (id, gp_id, territory_code, status, priority, age, sex, \
-                     phototype, clinical, consent_at, submitted_at, due_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                     phototype, clinical, consent_at, submitted_at, due_at, sla_clock, \
+                     sla_target_secs, remind_at, warn_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
                 )
                 .bind(c.id)
                 .bind(c.gp_id)
@@ -33,6 +36,10 @@ macro_rules! impl_case_repo {
                 .bind(c.consent_at)
                 .bind(c.submitted_at)
                 .bind(c.due_at)
+                .bind(&c.sla_clock)
+                .bind(c.sla_target_secs)
+                .bind(c.remind_at)
+                .bind(c.warn_at)
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query(
@@ -76,6 +83,7 @@ macro_rules! impl_case_repo {
                     .execute(&mut *tx)
                     .await?;
                 }
+                Self::effects_in(&mut tx, fx).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -189,34 +197,16 @@ macro_rules! impl_case_repo {
                 Ok(rows.into_iter().map(|(k,)| k).collect())
             }
 
-            async fn record_photo_read(
-                &self,
-                photo_id: uuid::Uuid,
-                user_id: uuid::Uuid,
-                request_id: &str,
-                at: chrono::DateTime<chrono::Utc>,
-            ) -> Result<(), $crate::db::RepoError> {
-                sqlx::query(
-                    "INSERT INTO photo_reads (id, photo_id, user_id, request_id, read_at) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(uuid::Uuid::new_v4())
-                .bind(photo_id)
-                .bind(user_id)
-                .bind(request_id)
-                .bind(at)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
-            }
-
             async fn photo_read_count(
                 &self,
                 photo_id: uuid::Uuid,
             ) -> Result<i64, $crate::db::RepoError> {
                 let (n,): (i64,) =
-                    sqlx::query_as("SELECT COUNT(*) FROM photo_reads WHERE photo_id = $1")
-                        .bind(photo_id)
+                    sqlx::query_as(
+                        "SELECT COUNT(*) FROM audit_log WHERE action = 'photo.read' \
+                         AND target_id = $1",
+                    )
+                        .bind(photo_id.to_string())
                         .fetch_one(&self.pool)
                         .await?;
                 Ok(n)

@@ -10,6 +10,22 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// The condition for a queued case one may take: of `n` territories from `$first`, or offered
+/// to the fallbacks by one of `m` territories after them.
+pub(crate) fn takeable(first: usize, n: usize, m: usize) -> String {
+    let mut parts = Vec::new();
+    if n > 0 {
+        parts.push(format!("territory_code IN ({})", placeholders(first, n)));
+    }
+    if m > 0 {
+        parts.push(format!(
+            "(offered_at IS NOT NULL AND territory_code IN ({}))",
+            placeholders(first + n, m)
+        ));
+    }
+    format!("({})", parts.join(" OR "))
+}
+
 /// Queue order: urgent first, then earliest due (unknown due last), then earliest submitted.
 pub(crate) const QUEUE_ORDER: &str = "CASE priority WHEN 'urgent' THEN 0 ELSE 1 END, \
      CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, submitted_at, id";
@@ -61,23 +77,58 @@ macro_rules! impl_queue_repo {
                 Ok(q.fetch_all(&self.pool).await?.into_iter().map(|(t,)| t).collect())
             }
 
-            async fn queued_cases(
+            async fn covered(
                 &self,
-                territories: &[String],
-                limit: i64,
-            ) -> Result<Vec<$crate::db::CaseRecord>, $crate::db::RepoError> {
-                if territories.is_empty() {
+                territory: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<bool, $crate::db::RepoError> {
+                let (n,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM oncall_shifts \
+                     WHERE territory_code = $1 AND starts_at <= $2 AND ends_at > $2",
+                )
+                .bind(territory)
+                .bind(at)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(n > 0)
+            }
+
+            async fn territories_falling_back_to(
+                &self,
+                covering: &[String],
+            ) -> Result<Vec<String>, $crate::db::RepoError> {
+                if covering.is_empty() {
                     return Ok(Vec::new());
                 }
                 let sql = format!(
-                    "SELECT {} FROM cases WHERE status = 'queued' AND territory_code IN ({}) \
-                     ORDER BY {} LIMIT $1",
+                    "SELECT DISTINCT territory_code FROM territory_fallbacks \
+                     WHERE fallback_code IN ({}) ORDER BY territory_code",
+                    $crate::db::common_queue::placeholders(1, covering.len())
+                );
+                let mut q = sqlx::query_as::<_, (String,)>(&sql);
+                for t in covering {
+                    q = q.bind(t);
+                }
+                Ok(q.fetch_all(&self.pool).await?.into_iter().map(|(t,)| t).collect())
+            }
+
+            async fn queued_cases(
+                &self,
+                territories: &[String],
+                offered_from: &[String],
+                limit: i64,
+            ) -> Result<Vec<$crate::db::CaseRecord>, $crate::db::RepoError> {
+                if territories.is_empty() && offered_from.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = format!(
+                    "SELECT {} FROM cases WHERE status = 'queued' AND {} ORDER BY {} LIMIT $1",
                     $crate::db::common_cases::CASE_COLUMNS,
-                    $crate::db::common_queue::placeholders(2, territories.len()),
+                    $crate::db::common_queue::takeable(2, territories.len(), offered_from.len()),
                     $crate::db::common_queue::QUEUE_ORDER,
                 );
                 let mut q = sqlx::query_as(&sql).bind(limit);
-                for t in territories {
+                for t in territories.iter().chain(offered_from) {
                     q = q.bind(t);
                 }
                 Ok(q.fetch_all(&self.pool).await?)
@@ -89,6 +140,7 @@ macro_rules! impl_queue_repo {
                 dermatologist: uuid::Uuid,
                 at: chrono::DateTime<chrono::Utc>,
                 lease_until: chrono::DateTime<chrono::Utc>,
+                fx: &$crate::db::Effects,
             ) -> Result<$crate::db::ClaimOutcome, $crate::db::RepoError> {
                 let mut tx = self.pool.begin().await?;
                 let claimed: Option<(uuid::Uuid,)> = sqlx::query_as(
@@ -121,6 +173,7 @@ macro_rules! impl_queue_repo {
                     .bind("claimed")
                     .execute(&mut *tx)
                     .await?;
+                Self::effects_in(&mut tx, fx).await?;
                 tx.commit().await?;
                 Ok($crate::db::ClaimOutcome::Claimed)
             }
@@ -128,31 +181,33 @@ macro_rules! impl_queue_repo {
             async fn claim_next(
                 &self,
                 territories: &[String],
+                offered_from: &[String],
                 dermatologist: uuid::Uuid,
                 at: chrono::DateTime<chrono::Utc>,
                 lease_until: chrono::DateTime<chrono::Utc>,
+                fx: &$crate::db::Effects,
             ) -> Result<Option<uuid::Uuid>, $crate::db::RepoError> {
-                if territories.is_empty() {
+                if territories.is_empty() && offered_from.is_empty() {
                     return Ok(None);
                 }
                 let sql = format!(
                     "UPDATE cases SET status = 'claimed', claimed_by = $1, lease_until = $2 \
                      WHERE id = (SELECT id FROM cases \
-                        WHERE status = 'queued' AND territory_code IN ({}) \
+                        WHERE status = 'queued' AND {} \
                         ORDER BY {} LIMIT 1 {}) \
-                     AND status = 'queued' RETURNING id",
-                    $crate::db::common_queue::placeholders(3, territories.len()),
+                     AND status = 'queued' RETURNING id, territory_code",
+                    $crate::db::common_queue::takeable(3, territories.len(), offered_from.len()),
                     $crate::db::common_queue::QUEUE_ORDER,
                     $lock,
                 );
                 let mut tx = self.pool.begin().await?;
-                let mut q = sqlx::query_as::<_, (uuid::Uuid,)>(&sql)
+                let mut q = sqlx::query_as::<_, (uuid::Uuid, String)>(&sql)
                     .bind(dermatologist)
                     .bind(lease_until);
-                for t in territories {
+                for t in territories.iter().chain(offered_from) {
                     q = q.bind(t);
                 }
-                let Some((case_id,)) = q.fetch_optional(&mut *tx).await? else {
+                let Some((case_id, territory)) = q.fetch_optional(&mut *tx).await? else {
                     tx.rollback().await?;
                     return Ok(None);
                 };
@@ -165,6 +220,7 @@ macro_rules! impl_queue_repo {
                     .bind("claimed")
                     .execute(&mut *tx)
                     .await?;
+                Self::effects_in(&mut tx, &fx.for_case(case_id, &territory)).await?;
                 tx.commit().await?;
                 Ok(Some(case_id))
             }
@@ -174,6 +230,7 @@ macro_rules! impl_queue_repo {
                 case_id: uuid::Uuid,
                 dermatologist: uuid::Uuid,
                 at: chrono::DateTime<chrono::Utc>,
+                fx: &$crate::db::Effects,
             ) -> Result<bool, $crate::db::RepoError> {
                 let mut tx = self.pool.begin().await?;
                 let released = sqlx::query(
@@ -198,6 +255,7 @@ macro_rules! impl_queue_repo {
                     .bind("queued")
                     .execute(&mut *tx)
                     .await?;
+                Self::effects_in(&mut tx, fx).await?;
                 tx.commit().await?;
                 Ok(true)
             }
@@ -207,14 +265,29 @@ macro_rules! impl_queue_repo {
                 at: chrono::DateTime<chrono::Utc>,
             ) -> Result<Vec<uuid::Uuid>, $crate::db::RepoError> {
                 let mut tx = self.pool.begin().await?;
-                let expired: Vec<(uuid::Uuid,)> = sqlx::query_as(
+                let expired: Vec<(uuid::Uuid, String, Option<uuid::Uuid>)> = sqlx::query_as(
                     "UPDATE cases SET status = 'queued', claimed_by = NULL, lease_until = NULL \
-                     WHERE status = 'claimed' AND lease_until < $1 RETURNING id",
+                     WHERE status = 'claimed' AND lease_until < $1 \
+                     RETURNING id, territory_code, (SELECT e.actor_id FROM case_events e \
+                        WHERE e.case_id = cases.id AND e.kind = 'claimed' \
+                        ORDER BY e.seq DESC LIMIT 1)",
                 )
                 .bind(at)
                 .fetch_all(&mut *tx)
                 .await?;
-                for (case_id,) in &expired {
+                let mut fx = $crate::db::Effects::default();
+                for (case_id, territory, holder) in &expired {
+                    fx.audit.push($crate::db::AuditEntry {
+                        at,
+                        actor_id: None,
+                        action: "case.lease_expired".into(),
+                        target_type: "case".into(),
+                        target_id: Some(case_id.to_string()),
+                        case_id: Some(*case_id),
+                        territory: Some(territory.clone()),
+                        request_id: None,
+                        detail: holder.map(|h| serde_json::json!({ "held_by": h }).to_string()),
+                    });
                     sqlx::query($crate::db::common_queue::INSERT_EVENT)
                         .bind(*case_id)
                         .bind(at)
@@ -225,8 +298,9 @@ macro_rules! impl_queue_repo {
                         .execute(&mut *tx)
                         .await?;
                 }
+                Self::effects_in(&mut tx, &fx).await?;
                 tx.commit().await?;
-                Ok(expired.into_iter().map(|(id,)| id).collect())
+                Ok(expired.into_iter().map(|(id, _, _)| id).collect())
             }
 
             async fn events(

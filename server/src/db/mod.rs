@@ -9,10 +9,14 @@ mod cases;
 mod common;
 mod common_actions;
 mod common_cases;
+mod common_effects;
 mod common_queue;
+mod common_sla;
+mod effects;
 pub mod postgres;
 mod queue;
 mod rows;
+mod sla;
 pub mod sqlite;
 
 use std::sync::Arc;
@@ -23,7 +27,12 @@ use secrecy::{ExposeSecret, SecretString};
 
 pub use actions::{ActionRepo, AnswerRecord, InfoRequestRecord, OutcomeRecord, ReplyRoute};
 pub use cases::{CaseRecord, CaseRepo, DataKeyRecord, PhotoRecord};
+pub use effects::{
+    AuditEntry, AuditFilter, AuditRecord, AuditRepo, Effects, Notification, NotificationRecord,
+    OutboxRepo, PendingNotification,
+};
 pub use queue::{ClaimOutcome, EventRecord, QueueRepo};
+pub use sla::{ReportRow, SlaCandidate, SlaPolicyRecord, SlaRepo, SlaStep, SlaTimes};
 
 use crate::domain::{Email, Shift, ShiftId, Territory, TerritoryCode, User, UserId};
 
@@ -53,28 +62,47 @@ pub(crate) fn conflict_on_unique(e: sqlx::Error, what: &str) -> RepoError {
 #[async_trait]
 pub trait UserRepo {
     /// Fails with `Conflict` when the email is taken.
-    async fn create_user(&self, user: &User, password_hash: &str) -> Result<(), RepoError>;
+    async fn create_user(
+        &self,
+        user: &User,
+        password_hash: &str,
+        fx: &Effects,
+    ) -> Result<(), RepoError>;
     async fn user(&self, id: UserId) -> Result<Option<User>, RepoError>;
     /// The user and its password hash, for login.
     async fn user_credentials(&self, email: &Email) -> Result<Option<(User, String)>, RepoError>;
     async fn list_users(&self) -> Result<Vec<User>, RepoError>;
     /// Returns the user as it now is, or `None` when it does not exist.
-    async fn disable_user(&self, id: UserId, at: DateTime<Utc>) -> Result<Option<User>, RepoError>;
+    async fn disable_user(
+        &self,
+        id: UserId,
+        at: DateTime<Utc>,
+        fx: &Effects,
+    ) -> Result<Option<User>, RepoError>;
 }
 
 #[async_trait]
 pub trait TerritoryRepo {
     /// Fails with `Conflict` when the code is taken.
-    async fn create_territory(&self, territory: &Territory) -> Result<(), RepoError>;
+    async fn create_territory(&self, territory: &Territory, fx: &Effects) -> Result<(), RepoError>;
     async fn territory(&self, code: &TerritoryCode) -> Result<Option<Territory>, RepoError>;
     async fn list_territories(&self) -> Result<Vec<Territory>, RepoError>;
-    /// Replaces name, timezone and fallbacks; `false` when the territory does not exist.
-    async fn update_territory(&self, territory: &Territory) -> Result<bool, RepoError>;
+    /// Replaces name, timezone, fallbacks, hours and holidays; `false` when it does not exist.
+    async fn update_territory(
+        &self,
+        territory: &Territory,
+        fx: &Effects,
+    ) -> Result<bool, RepoError>;
 }
 
 #[async_trait]
 pub trait ShiftRepo {
-    async fn create_shift(&self, shift: &Shift, created_by: UserId) -> Result<(), RepoError>;
+    async fn create_shift(
+        &self,
+        shift: &Shift,
+        created_by: UserId,
+        fx: &Effects,
+    ) -> Result<(), RepoError>;
     async fn shift(&self, id: ShiftId) -> Result<Option<Shift>, RepoError>;
     /// Shifts of the territory that overlap `[from, to)`, earliest first.
     async fn shifts_overlapping(
@@ -84,12 +112,22 @@ pub trait ShiftRepo {
         to: DateTime<Utc>,
     ) -> Result<Vec<Shift>, RepoError>;
     /// `false` when there was no such shift.
-    async fn delete_shift(&self, id: ShiftId) -> Result<bool, RepoError>;
+    async fn delete_shift(&self, id: ShiftId, fx: &Effects) -> Result<bool, RepoError>;
 }
 
 #[async_trait]
 pub trait Repo:
-    UserRepo + TerritoryRepo + ShiftRepo + CaseRepo + QueueRepo + ActionRepo + Send + Sync
+    UserRepo
+    + TerritoryRepo
+    + ShiftRepo
+    + CaseRepo
+    + QueueRepo
+    + ActionRepo
+    + SlaRepo
+    + AuditRepo
+    + OutboxRepo
+    + Send
+    + Sync
 {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;

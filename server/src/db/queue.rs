@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{CaseRecord, RepoError};
+use super::{CaseRecord, Effects, RepoError};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventRecord {
@@ -40,10 +40,19 @@ pub trait QueueRepo {
         covering: &[String],
         at: DateTime<Utc>,
     ) -> Result<Vec<String>, RepoError>;
-    /// Queued cases of the territories: urgent first, then earliest due, then earliest submitted.
+    /// Whether anyone is on call for the territory at `at`.
+    async fn covered(&self, territory: &str, at: DateTime<Utc>) -> Result<bool, RepoError>;
+    /// Territories that list one of `covering` as a fallback, whoever is on call there.
+    async fn territories_falling_back_to(
+        &self,
+        covering: &[String],
+    ) -> Result<Vec<String>, RepoError>;
+    /// Queued cases of `territories`, and those of `offered_from` offered to their fallbacks:
+    /// urgent first, then earliest due, then earliest submitted.
     async fn queued_cases(
         &self,
         territories: &[String],
+        offered_from: &[String],
         limit: i64,
     ) -> Result<Vec<CaseRecord>, RepoError>;
     /// Claim one queued case, exclusively; records the event.
@@ -53,14 +62,18 @@ pub trait QueueRepo {
         dermatologist: Uuid,
         at: DateTime<Utc>,
         lease_until: DateTime<Utc>,
+        fx: &Effects,
     ) -> Result<ClaimOutcome, RepoError>;
     /// Claim the first case of the queue of these territories; `None` when it is empty.
+    /// `fx` gets the case filled in (`Effects::for_case`).
     async fn claim_next(
         &self,
         territories: &[String],
+        offered_from: &[String],
         dermatologist: Uuid,
         at: DateTime<Utc>,
         lease_until: DateTime<Utc>,
+        fx: &Effects,
     ) -> Result<Option<Uuid>, RepoError>;
     /// Give a claimed case back to the queue; `false` unless it is claimed by this dermatologist.
     async fn release(
@@ -68,6 +81,7 @@ pub trait QueueRepo {
         case_id: Uuid,
         dermatologist: Uuid,
         at: DateTime<Utc>,
+        fx: &Effects,
     ) -> Result<bool, RepoError>;
     /// Return every claim whose lease ended before `at` to the queue; the cases moved.
     async fn expire_leases(&self, at: DateTime<Utc>) -> Result<Vec<Uuid>, RepoError>;

@@ -41,9 +41,18 @@ pub struct TerritoryRow {
     pub code: String,
     pub name: String,
     pub timezone: String,
+    pub working_days: String,
+    pub day_starts: String,
+    pub day_ends: String,
 }
 
 #[derive(sqlx::FromRow)]
+pub struct HolidayRow {
+    pub territory_code: String,
+    pub day: chrono::NaiveDate,
+}
+
+#[derive(Debug, sqlx::FromRow)]
 pub struct FallbackRow {
     pub territory_code: String,
     pub fallback_code: String,
@@ -105,8 +114,20 @@ impl UserRow {
 
 impl TerritoryRow {
     /// `fallbacks`: fallback rows in position order (rows of other territories are ignored).
-    pub fn into_territory(self, fallbacks: &[FallbackRow]) -> anyhow::Result<Territory> {
+    pub fn into_territory(
+        self,
+        fallbacks: &[FallbackRow],
+        holidays: &[HolidayRow],
+    ) -> anyhow::Result<Territory> {
+        let days: Vec<&str> = self.working_days.split(',').collect();
         Ok(Territory {
+            hours: crate::domain::parse_hours_parts(&days, &self.day_starts, &self.day_ends)
+                .map_err(corrupt("working hours"))?,
+            holidays: holidays
+                .iter()
+                .filter(|h| h.territory_code == self.code)
+                .map(|h| h.day)
+                .collect(),
             code: territory_code(&self.code)?,
             name: TerritoryName::parse(&self.name).map_err(corrupt("territory name"))?,
             timezone: Timezone::parse(&self.timezone).map_err(corrupt("timezone"))?,

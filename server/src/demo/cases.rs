@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use chrono::Duration;
 use image::{codecs::jpeg::JpegEncoder, ImageEncoder, Rgb, RgbImage};
 use telederm_schemas as wire;
 
@@ -11,7 +12,7 @@ use crate::{
         actions, queue, submit,
         upload::{RawPhoto, Upload},
     },
-    domain::{Email, PhotoKind, User},
+    domain::{Email, OffsetClock, PhotoKind, User},
     state::AppState,
 };
 
@@ -101,8 +102,11 @@ async fn submit_demo(
         .map_err(|e| anyhow::anyhow!("demo case: {e}"))
 }
 
-/// Seed the demo cases once (when the demo GP of territory 13 has none yet).
-pub async fn seed_cases(state: &Arc<AppState>) -> anyhow::Result<()> {
+/// Seed the demo cases once (when the demo GP of territory 13 has none yet), at times in the
+/// past through the real services, so that the queue, the ladder, the coordinator's report and the
+/// audit trail all have something to show: one case past its target, one past 80 %, one waiting
+/// on the GP, one claimed, one answered, one fresh.
+pub async fn seed_cases(state: &Arc<AppState>, clock: &OffsetClock) -> anyhow::Result<()> {
     let gp13 = user(state, "gp13@demo.test").await?;
     if !state
         .repo
@@ -112,28 +116,30 @@ pub async fn seed_cases(state: &Arc<AppState>) -> anyhow::Result<()> {
     {
         return Ok(());
     }
+    let result = seed_in_the_past(state, clock, &gp13).await;
+    clock.set_offset(Duration::zero());
+    result?;
+    // The ladder catches up at once rather than at the worker's first tick.
+    crate::sla::escalate_due(state).await?;
+    Ok(())
+}
+
+async fn seed_in_the_past(
+    state: &Arc<AppState>,
+    clock: &OffsetClock,
+    gp13: &User,
+) -> anyhow::Result<()> {
     let gp84 = user(state, "gp84@demo.test").await?;
     let derm1 = user(state, "derm1@demo.test").await?;
     use wire::{Priority::*, Sex::*};
     let e = |e: crate::error::ApiError| anyhow::anyhow!("demo case: {e}");
+    let ago = |hours: i64| clock.set_offset(-Duration::hours(hours));
 
+    // Routine (7 days), submitted 8 days ago and never taken: breached.
+    ago(192);
     submit_demo(
         state,
-        &gp13,
-        case(
-            Urgent,
-            "P-0042",
-            54,
-            Female,
-            "left forearm",
-            "Asymmetric pigmented lesion, irregular border, grew in 3 months: melanoma?",
-        ),
-        1,
-    )
-    .await?;
-    submit_demo(
-        state,
-        &gp13,
+        gp13,
         case(
             Routine,
             "P-0107",
@@ -145,6 +151,96 @@ pub async fn seed_cases(state: &Arc<AppState>) -> anyhow::Result<()> {
         2,
     )
     .await?;
+
+    // Urgent, answered 3 hours after submission.
+    ago(50);
+    let answered = submit_demo(
+        state,
+        gp13,
+        case(
+            Urgent,
+            "P-0012",
+            47,
+            Female,
+            "left calf",
+            "Changing naevus, itchy for 2 weeks.",
+        ),
+        6,
+    )
+    .await?;
+    ago(47);
+    queue::claim(state, &derm1, answered.id).await.map_err(e)?;
+    actions::answer(state, &derm1, answered.id, wire::AnswerRequest {
+        diagnosis: "Atypical naevus; melanoma cannot be excluded".into(),
+        icd10: Some("D22.7".into()),
+        management: wire::Management::UrgentBiopsyOrExcision,
+        delay_days: Some(14),
+        report: "Please refer for excision biopsy within two weeks; I can see the patient on Tuesday.".into(),
+    }).await.map_err(e)?;
+
+    // Urgent (48 h), submitted 40 hours ago: past 80 %, offered to the fallback territory.
+    ago(40);
+    submit_demo(
+        state,
+        gp13,
+        case(
+            Urgent,
+            "P-0042",
+            54,
+            Female,
+            "left forearm",
+            "Asymmetric pigmented lesion, irregular border, grew in 3 months: melanoma?",
+        ),
+        1,
+    )
+    .await?;
+
+    // Routine, asked for a closer dermoscopy photo: the clock stands still until the GP replies.
+    ago(26);
+    let waiting = submit_demo(
+        state,
+        gp13,
+        case(
+            Routine,
+            "P-0090",
+            63,
+            Male,
+            "nose",
+            "Pearly lesion with telangiectasia: basal cell carcinoma?",
+        ),
+        5,
+    )
+    .await?;
+    ago(20);
+    queue::claim(state, &derm1, waiting.id).await.map_err(e)?;
+    actions::request_info(
+        state,
+        &derm1,
+        waiting.id,
+        wire::InfoRequest {
+            message: "Could you add a dermoscopy photo taken closer, with polarised light?".into(),
+            wants_new_photos: true,
+        },
+    )
+    .await
+    .map_err(e)?;
+
+    ago(3);
+    let claimed = submit_demo(
+        state,
+        gp13,
+        case(
+            Routine,
+            "P-0055",
+            29,
+            Other,
+            "right ankle",
+            "Pink papule for 6 months, not itchy: dermatofibroma?",
+        ),
+        4,
+    )
+    .await?;
+    ago(2);
     submit_demo(
         state,
         &gp84,
@@ -159,71 +255,7 @@ pub async fn seed_cases(state: &Arc<AppState>) -> anyhow::Result<()> {
         3,
     )
     .await?;
-
-    let claimed = submit_demo(
-        state,
-        &gp13,
-        case(
-            Routine,
-            "P-0055",
-            29,
-            Other,
-            "right ankle",
-            "Pink papule for 6 months, not itchy: dermatofibroma?",
-        ),
-        4,
-    )
-    .await?;
+    clock.set_offset(Duration::zero());
     queue::claim(state, &derm1, claimed.id).await.map_err(e)?;
-
-    let waiting = submit_demo(
-        state,
-        &gp13,
-        case(
-            Routine,
-            "P-0090",
-            63,
-            Male,
-            "nose",
-            "Pearly lesion with telangiectasia: basal cell carcinoma?",
-        ),
-        5,
-    )
-    .await?;
-    queue::claim(state, &derm1, waiting.id).await.map_err(e)?;
-    actions::request_info(
-        state,
-        &derm1,
-        waiting.id,
-        wire::InfoRequest {
-            message: "Could you add a dermoscopy photo taken closer, with polarised light?".into(),
-            wants_new_photos: true,
-        },
-    )
-    .await
-    .map_err(e)?;
-
-    let answered = submit_demo(
-        state,
-        &gp13,
-        case(
-            Urgent,
-            "P-0012",
-            47,
-            Female,
-            "left calf",
-            "Changing naevus, itchy for 2 weeks.",
-        ),
-        6,
-    )
-    .await?;
-    queue::claim(state, &derm1, answered.id).await.map_err(e)?;
-    actions::answer(state, &derm1, answered.id, wire::AnswerRequest {
-        diagnosis: "Atypical naevus; melanoma cannot be excluded".into(),
-        icd10: Some("D22.7".into()),
-        management: wire::Management::UrgentBiopsyOrExcision,
-        delay_days: Some(14),
-        report: "Please refer for excision biopsy within two weeks; I can see the patient on Tuesday.".into(),
-    }).await.map_err(e)?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Validated domain types. Each has a private field and one constructor that checks it, so a value
 //! of the type is valid wherever it is seen.
 
+pub mod calendar;
 mod case;
 mod clock;
 mod email;
@@ -14,13 +15,13 @@ mod user;
 mod validation;
 
 pub use case::{Case, CaseStatus, Clinical, NewCase, PhotoKind, Priority, Sex, MAX_TEXT_CHARS};
-pub use clock::now;
+pub use clock::{now, to_micros, Clock, ManualClock, OffsetClock, SystemClock};
 pub use email::Email;
 pub use ids::{CaseId, PhotoId, ShiftId, UserId};
 pub use password::NewPassword;
 pub use shift::{NewShift, Shift, MAX_SHIFT_HOURS};
 pub use telederm_schemas::Role;
-pub use territory::{Territory, TerritoryCode, Timezone};
+pub use territory::{parse_hours_parts, weekday_name, Territory, TerritoryCode, Timezone};
 pub use text::{DisplayName, Rpps, TerritoryName, WebhookUrl};
 pub use user::{NewUser, User};
 pub use validation::ValidationErrors;

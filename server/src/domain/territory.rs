@@ -1,6 +1,15 @@
+use std::collections::BTreeSet;
+
+use chrono::{NaiveDate, NaiveTime, Weekday};
 use telederm_schemas as wire;
 
-use super::{TerritoryName, ValidationErrors};
+use super::{
+    calendar::{Calendar, WorkingHours},
+    TerritoryName, ValidationErrors,
+};
+
+/// Most public holidays one territory lists (about ten years of them).
+const MAX_HOLIDAYS: usize = 200;
 
 /// A territory code: a CPTS or département, e.g. `13` or `cpts-etang-de-berre`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -67,6 +76,8 @@ pub struct Territory {
     pub timezone: Timezone,
     /// Tried in order when nobody is on call here.
     pub fallbacks: Vec<TerritoryCode>,
+    pub hours: WorkingHours,
+    pub holidays: BTreeSet<NaiveDate>,
 }
 
 impl Territory {
@@ -79,12 +90,26 @@ impl Territory {
             None => Some(Timezone::default()),
         };
         let fallbacks = errors.check("fallbacks", parse_fallbacks(&req.fallbacks));
-        let territory = match (code, name, timezone, fallbacks) {
-            (Some(code), Some(name), Some(timezone), Some(fallbacks)) => Some(Territory {
+        let hours = match &req.working_hours {
+            Some(h) => errors.check("working_hours", parse_hours(h)),
+            None => Some(WorkingHours::default()),
+        };
+        let holidays = errors.check("holidays", parse_holidays(&req.holidays));
+        let territory = match (code, name, timezone, fallbacks, hours, holidays) {
+            (
+                Some(code),
+                Some(name),
+                Some(timezone),
+                Some(fallbacks),
+                Some(hours),
+                Some(holidays),
+            ) => Some(Territory {
                 code,
                 name,
                 timezone,
                 fallbacks,
+                hours,
+                holidays,
             }),
             _ => None,
         };
@@ -118,6 +143,16 @@ impl Territory {
                 next.fallbacks = f;
             }
         }
+        if let Some(h) = &req.working_hours {
+            if let Some(h) = errors.check("working_hours", parse_hours(h)) {
+                next.hours = h;
+            }
+        }
+        if let Some(h) = &req.holidays {
+            if let Some(h) = errors.check("holidays", parse_holidays(h)) {
+                next.holidays = h;
+            }
+        }
         errors.finish(Some(next))
     }
 
@@ -127,8 +162,73 @@ impl Territory {
             name: self.name.as_str().to_owned(),
             timezone: self.timezone.name().to_owned(),
             fallbacks: self.fallbacks.iter().map(ToString::to_string).collect(),
+            working_hours: hours_to_wire(&self.hours),
+            holidays: self.holidays.iter().copied().collect(),
         }
     }
+
+    /// Where business-time SLAs of this territory count.
+    pub fn calendar(&self) -> Calendar {
+        Calendar {
+            tz: self.timezone.tz(),
+            hours: self.hours.clone(),
+            holidays: self.holidays.clone(),
+        }
+    }
+}
+
+/// `mon` ... `sun`, as the API and the database spell them.
+pub fn weekday_name(d: Weekday) -> &'static str {
+    match d {
+        Weekday::Mon => "mon",
+        Weekday::Tue => "tue",
+        Weekday::Wed => "wed",
+        Weekday::Thu => "thu",
+        Weekday::Fri => "fri",
+        Weekday::Sat => "sat",
+        Weekday::Sun => "sun",
+    }
+}
+
+fn hours_to_wire(h: &WorkingHours) -> wire::WorkingHours {
+    wire::WorkingHours {
+        days: h.days.iter().map(|d| weekday_name(*d).to_owned()).collect(),
+        start: h.start.format("%H:%M").to_string(),
+        end: h.end.format("%H:%M").to_string(),
+    }
+}
+
+/// Working hours from their stored or wire form (`mon,tue`, `08:00`, `19:00`).
+pub fn parse_hours_parts<S: AsRef<str>>(
+    days: &[S],
+    start: &str,
+    end: &str,
+) -> Result<WorkingHours, String> {
+    let days = days
+        .iter()
+        .map(|d| {
+            d.as_ref()
+                .trim()
+                .parse::<Weekday>()
+                .map_err(|_| format!("`{}` is not a day (mon ... sun)", d.as_ref().trim()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let time = |raw: &str| {
+        NaiveTime::parse_from_str(raw.trim(), "%H:%M")
+            .map_err(|_| format!("`{}` is not a time of day (HH:MM)", raw.trim()))
+    };
+    WorkingHours::new(days, time(start)?, time(end)?)
+}
+
+fn parse_hours(h: &wire::WorkingHours) -> Result<WorkingHours, String> {
+    parse_hours_parts(&h.days, &h.start, &h.end)
+}
+
+fn parse_holidays(raw: &[NaiveDate]) -> Result<BTreeSet<NaiveDate>, String> {
+    if raw.len() > MAX_HOLIDAYS {
+        return Err(format!("at most {MAX_HOLIDAYS} holidays"));
+    }
+    Ok(raw.iter().copied().collect())
 }
 
 fn parse_fallbacks(raw: &[String]) -> Result<Vec<TerritoryCode>, String> {
@@ -177,6 +277,8 @@ mod tests {
             name: "Bouches-du-Rhône".into(),
             timezone: None,
             fallbacks: vec!["84".into(), "13".into()],
+            working_hours: None,
+            holidays: Vec::new(),
         };
         let err = Territory::parse(&req).unwrap_err().into_fields();
         assert_eq!(err[0].field, "fallbacks");

@@ -25,6 +25,15 @@ pub async fn rotate(repo: &dyn Repo, key_file: &Path) -> anyhow::Result<Rotation
     let mut ring = Keyring::load(key_file)?;
     let new_id = ring.rotate(key_file)?;
     let rewrapped = rewrap_all(repo, &ring).await?;
+    let entry = crate::audit::entry(
+        now(),
+        None,
+        "keys.rotated",
+        "keys",
+        Some(new_id.to_string()),
+    )
+    .detail(serde_json::json!({ "rewrapped": rewrapped }));
+    repo.record(&crate::db::Effects::audit(entry)).await?;
     Ok(RotationReport {
         new_key_id: new_id.to_string(),
         rewrapped,

@@ -66,7 +66,7 @@ pub async fn get_case(
 ) -> Result<web::Json<wire::Case>, ApiError> {
     caller.require_any(&[Role::Gp, Role::Dermatologist])?;
     Ok(web::Json(
-        read::full_case(&state, caller.user(), id.into_inner()).await?,
+        read::read_case(&state, caller.user(), id.into_inner()).await?,
     ))
 }
 

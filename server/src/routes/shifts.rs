@@ -4,7 +4,9 @@ use telederm_schemas::{self as wire, Problem};
 use uuid::Uuid;
 
 use crate::{
+    audit,
     auth::{policy, AuthenticatedUser},
+    db::Effects,
     domain::{NewShift, Role, Shift, ShiftId, TerritoryCode, ValidationErrors},
     error::ApiError,
     state::AppState,
@@ -83,7 +85,22 @@ pub async fn create_shift(
     }
     errors.finish(Some(()))?;
     let shift = new.into_shift();
-    state.repo.create_shift(&shift, caller.id()).await?;
+    let fx = Effects::audit(
+        audit::entry(
+            state.clock.now(),
+            Some(caller.id().as_uuid()),
+            "shift.created",
+            "shift",
+            Some(shift.id.to_string()),
+        )
+        .in_territory(shift.territory.as_str())
+        .detail(serde_json::json!({
+            "dermatologist_id": shift.dermatologist,
+            "starts_at": shift.starts_at,
+            "ends_at": shift.ends_at,
+        })),
+    );
+    state.repo.create_shift(&shift, caller.id(), &fx).await?;
     tracing::info!(shift_id = %shift.id, territory = %shift.territory, "shift created");
     Ok(HttpResponse::Created().json(shift.to_wire()))
 }
@@ -111,7 +128,17 @@ pub async fn delete_shift(
     if !policy::can_manage_rota(caller.user(), &shift.territory) {
         return Err(ApiError::Forbidden);
     }
-    if !state.repo.delete_shift(id).await? {
+    let fx = Effects::audit(
+        audit::entry(
+            state.clock.now(),
+            Some(caller.id().as_uuid()),
+            "shift.deleted",
+            "shift",
+            Some(id.to_string()),
+        )
+        .in_territory(shift.territory.as_str()),
+    );
+    if !state.repo.delete_shift(id, &fx).await? {
         return Err(ApiError::NotFound("shift"));
     }
     tracing::info!("shift deleted");

@@ -2,8 +2,9 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use telederm_schemas::{self as wire, Problem};
 
 use crate::{
+    audit,
     auth::AuthenticatedUser,
-    db::Repo,
+    db::{Effects, Repo},
     domain::{Role, Territory, TerritoryCode, ValidationErrors},
     error::ApiError,
     state::AppState,
@@ -54,7 +55,18 @@ pub async fn create_territory(
     caller.require(Role::Admin)?;
     let territory = Territory::parse(&body)?;
     check_fallbacks_exist(state.repo.as_ref(), &territory).await?;
-    state.repo.create_territory(&territory).await?;
+    let at = state.clock.now();
+    let fx = Effects::audit(
+        audit::entry(
+            at,
+            Some(caller.id().as_uuid()),
+            "territory.created",
+            "territory",
+            Some(territory.code.to_string()),
+        )
+        .in_territory(territory.code.as_str()),
+    );
+    state.repo.create_territory(&territory, &fx).await?;
     tracing::info!(territory = %territory.code, "territory created");
     Ok(HttpResponse::Created().json(territory.to_wire()))
 }
@@ -78,7 +90,18 @@ pub async fn update_territory(
     let current = find(&state, &code).await?;
     let next = current.updated(&body)?;
     check_fallbacks_exist(state.repo.as_ref(), &next).await?;
-    if !state.repo.update_territory(&next).await? {
+    let at = state.clock.now();
+    let fx = Effects::audit(
+        audit::entry(
+            at,
+            Some(caller.id().as_uuid()),
+            "territory.updated",
+            "territory",
+            Some(next.code.to_string()),
+        )
+        .in_territory(next.code.as_str()),
+    );
+    if !state.repo.update_territory(&next, &fx).await? {
         return Err(ApiError::NotFound("territory"));
     }
     tracing::info!("territory updated");

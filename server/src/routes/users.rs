@@ -3,9 +3,10 @@ use telederm_schemas::{self as wire, Problem};
 use uuid::Uuid;
 
 use crate::{
-    accounts,
+    accounts, audit,
     auth::AuthenticatedUser,
-    domain::{now, NewUser, Role, UserId},
+    db::Effects,
+    domain::{NewUser, Role, UserId},
     error::ApiError,
     state::AppState,
 };
@@ -60,7 +61,13 @@ pub async fn create_user(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Role::Admin)?;
     let new = NewUser::parse(body.into_inner())?;
-    let user = accounts::create_user(state.repo.as_ref(), new).await?;
+    let user = accounts::create_user(
+        state.repo.as_ref(),
+        new,
+        Some(caller.id()),
+        state.clock.now(),
+    )
+    .await?;
     tracing::info!(user_id = %user.id, role = %user.role, "user created");
     Ok(HttpResponse::Created().json(user.to_wire()))
 }
@@ -88,7 +95,17 @@ pub async fn disable_user(
     }
     let user = state
         .repo
-        .disable_user(id, now())
+        .disable_user(
+            id,
+            state.clock.now(),
+            &Effects::audit(audit::entry(
+                state.clock.now(),
+                Some(caller.id().as_uuid()),
+                "user.disabled",
+                "user",
+                Some(id.to_string()),
+            )),
+        )
         .await?
         .ok_or(ApiError::NotFound("user"))?;
     tracing::info!("user disabled");

@@ -37,6 +37,7 @@ async fn a_case_reaches_the_dermatologist_on_call_for_its_territory_in_order() {
     let (derm1, derm2) = (app.token("derm1").await, app.token("derm2").await);
     let routine = submit(&app, &gp13, "routine").await;
     let urgent = submit(&app, &gp13, "urgent").await;
+    app.advance(Duration::seconds(1));
     let later_urgent = submit(&app, &gp13, "urgent").await;
     let other = submit(&app, &gp84, "urgent").await;
 
@@ -349,13 +350,19 @@ async fn the_demo_seeds_cases_in_several_states_once() {
         .await
         .unwrap();
     let store = telederm_server::startup::open_store(&app.settings).unwrap();
-    let second = telederm_server::startup::Application::build_with(&app.settings, repo, store)
+    let clock = std::sync::Arc::new(telederm_server::domain::OffsetClock::default());
+    let second = telederm_server::startup::Application::build_with_clock(
+        &app.settings,
+        repo,
+        store,
+        clock.clone(),
+    )
+    .await
+    .unwrap();
+    telederm_server::demo::seed_cases(&second.state(), &clock)
         .await
         .unwrap();
-    telederm_server::demo::seed_cases(&second.state())
-        .await
-        .unwrap();
-    telederm_server::demo::seed_cases(&second.state())
+    telederm_server::demo::seed_cases(&second.state(), &clock)
         .await
         .unwrap();
 
@@ -374,6 +381,36 @@ async fn the_demo_seeds_cases_in_several_states_once() {
     );
     let derm1 = app.token("derm1").await;
     assert_eq!(queue(&app, &derm1).await.len(), 2);
+    // 84's own case, and 13's two cases past 80 % offered to their fallback.
     let derm2 = app.token("derm2").await;
-    assert_eq!(queue(&app, &derm2).await.len(), 1);
+    assert_eq!(queue(&app, &derm2).await.len(), 3);
+
+    // Something for the coordinator to see: one breach, two at risk, one answered in 3 h.
+    let coord = app.token("coord").await;
+    let from = (Utc::now() - Duration::days(10))
+        .to_rfc3339()
+        .replace('+', "%2B");
+    let to = (Utc::now() + Duration::days(1))
+        .to_rfc3339()
+        .replace('+', "%2B");
+    let report: telederm_schemas::SlaReport = app
+        .get(
+            &format!("/api/v1/reports/sla?from={from}&to={to}&territory=13"),
+            Some(&coord),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let t = &report.total;
+    assert_eq!(
+        (t.cases, t.answered, t.breaches, t.at_risk, t.open),
+        (5, 1, 1, 2, 4)
+    );
+    assert_eq!(
+        t.first_response.max_secs,
+        Some(6 * 3600),
+        "the information request at 6 h"
+    );
+    assert_eq!(t.first_response.median_secs, Some(3 * 3600));
 }

@@ -8,6 +8,7 @@ use chrono::{Duration, TimeZone, Utc};
 use secrecy::SecretString;
 use telederm_schemas as wire;
 use telederm_server::{
+    db::Effects,
     db::{self, Repo, RepoError},
     domain::{
         now, DisplayName, Email, Role, Shift, ShiftId, Territory, TerritoryCode, User, UserId,
@@ -32,6 +33,8 @@ fn territory(code: &str, fallbacks: &[&str]) -> Territory {
         name: format!("Territory {code}"),
         timezone: None,
         fallbacks: fallbacks.iter().map(|f| f.to_string()).collect(),
+        working_hours: None,
+        holidays: Vec::new(),
     })
     .unwrap()
 }
@@ -77,21 +80,32 @@ async fn migrations_are_idempotent_and_the_database_answers() {
 async fn territories_round_trip_with_ordered_fallbacks() {
     let (repo, _dir) = fresh_repo().await;
     for c in ["13", "84", "04"] {
-        repo.create_territory(&territory(c, &[])).await.unwrap();
+        repo.create_territory(&territory(c, &[]), &Effects::default())
+            .await
+            .unwrap();
     }
     let mut t = territory("83", &["84", "13", "04"]);
-    repo.create_territory(&t).await.unwrap();
+    repo.create_territory(&t, &Effects::default())
+        .await
+        .unwrap();
     assert_eq!(repo.territory(&code("83")).await.unwrap(), Some(t.clone()));
     assert!(matches!(
-        repo.create_territory(&territory("83", &[])).await,
+        repo.create_territory(&territory("83", &[]), &Effects::default())
+            .await,
         Err(RepoError::Conflict(_))
     ));
 
     t.fallbacks = vec![code("04")];
     t.timezone = telederm_server::domain::Timezone::parse("Europe/Brussels").unwrap();
-    assert!(repo.update_territory(&t).await.unwrap());
+    assert!(repo
+        .update_territory(&t, &Effects::default())
+        .await
+        .unwrap());
     assert_eq!(repo.territory(&code("83")).await.unwrap(), Some(t.clone()));
-    assert!(!repo.update_territory(&territory("99", &[])).await.unwrap());
+    assert!(!repo
+        .update_territory(&territory("99", &[]), &Effects::default())
+        .await
+        .unwrap());
 
     let codes: Vec<_> = repo
         .list_territories()
@@ -108,12 +122,18 @@ async fn territories_round_trip_with_ordered_fallbacks() {
 async fn users_round_trip_and_emails_are_unique() {
     let (repo, _dir) = fresh_repo().await;
     for c in ["13", "84"] {
-        repo.create_territory(&territory(c, &[])).await.unwrap();
+        repo.create_territory(&territory(c, &[]), &Effects::default())
+            .await
+            .unwrap();
     }
     let gp = user("gp@x.fr", Role::Gp, Some("13"), &[]);
     let coord = user("coord@x.fr", Role::Coordinator, None, &["13", "84"]);
-    repo.create_user(&gp, "$argon2id$gp").await.unwrap();
-    repo.create_user(&coord, "$argon2id$coord").await.unwrap();
+    repo.create_user(&gp, "$argon2id$gp", &Effects::default())
+        .await
+        .unwrap();
+    repo.create_user(&coord, "$argon2id$coord", &Effects::default())
+        .await
+        .unwrap();
 
     same_user(&repo.user(gp.id).await.unwrap().unwrap(), &gp);
     same_user(&repo.user(coord.id).await.unwrap().unwrap(), &coord);
@@ -124,23 +144,27 @@ async fn users_round_trip_and_emails_are_unique() {
 
     let copy = user("gp@x.fr", Role::Admin, None, &[]);
     assert!(matches!(
-        repo.create_user(&copy, "h").await,
+        repo.create_user(&copy, "h", &Effects::default()).await,
         Err(RepoError::Conflict(_))
     ));
     assert_eq!(repo.list_users().await.unwrap().len(), 2);
 
     let at = now();
-    let disabled = repo.disable_user(gp.id, at).await.unwrap().unwrap();
+    let disabled = repo
+        .disable_user(gp.id, at, &Effects::default())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(disabled.disabled_at, Some(at));
     // The first disabling time is kept.
     let again = repo
-        .disable_user(gp.id, at + Duration::hours(1))
+        .disable_user(gp.id, at + Duration::hours(1), &Effects::default())
         .await
         .unwrap()
         .unwrap();
     assert_eq!(again.disabled_at, Some(at));
     assert!(repo
-        .disable_user(UserId::new(), at)
+        .disable_user(UserId::new(), at, &Effects::default())
         .await
         .unwrap()
         .is_none());
@@ -149,9 +173,13 @@ async fn users_round_trip_and_emails_are_unique() {
 #[tokio::test]
 async fn shifts_overlap_a_period_half_open() {
     let (repo, _dir) = fresh_repo().await;
-    repo.create_territory(&territory("13", &[])).await.unwrap();
+    repo.create_territory(&territory("13", &[]), &Effects::default())
+        .await
+        .unwrap();
     let derm = user("derm@x.fr", Role::Dermatologist, None, &[]);
-    repo.create_user(&derm, "h").await.unwrap();
+    repo.create_user(&derm, "h", &Effects::default())
+        .await
+        .unwrap();
     let t0 = Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap();
     let shift = |start: i64, hours: i64| Shift {
         id: ShiftId::new(),
@@ -163,8 +191,12 @@ async fn shifts_overlap_a_period_half_open() {
     };
     let morning = shift(0, 4);
     let evening = shift(10, 4);
-    repo.create_shift(&morning, derm.id).await.unwrap();
-    repo.create_shift(&evening, derm.id).await.unwrap();
+    repo.create_shift(&morning, derm.id, &Effects::default())
+        .await
+        .unwrap();
+    repo.create_shift(&evening, derm.id, &Effects::default())
+        .await
+        .unwrap();
 
     assert_eq!(repo.shift(morning.id).await.unwrap(), Some(morning.clone()));
     let all = repo
@@ -194,7 +226,13 @@ async fn shifts_overlap_a_period_half_open() {
         .unwrap()
         .is_empty());
 
-    assert!(repo.delete_shift(morning.id).await.unwrap());
-    assert!(!repo.delete_shift(morning.id).await.unwrap());
+    assert!(repo
+        .delete_shift(morning.id, &Effects::default())
+        .await
+        .unwrap());
+    assert!(!repo
+        .delete_shift(morning.id, &Effects::default())
+        .await
+        .unwrap());
     assert_eq!(repo.shift(morning.id).await.unwrap(), None);
 }

@@ -9,7 +9,8 @@ use sqlx::sqlite::{
 
 use super::{
     common::impl_common_repos, common_actions::impl_action_repo, common_cases::impl_case_repo,
-    common_queue::impl_queue_repo, Repo, RepoError,
+    common_effects::impl_effects, common_queue::impl_queue_repo, common_sla::impl_sla_repo, Repo,
+    RepoError,
 };
 
 pub struct SqliteRepo {
@@ -38,6 +39,8 @@ impl SqliteRepo {
 impl_common_repos!(SqliteRepo);
 impl_case_repo!(SqliteRepo);
 impl_action_repo!(SqliteRepo);
+impl_sla_repo!(SqliteRepo);
+impl_effects!(SqliteRepo, "");
 
 impl super::Backend for SqliteRepo {
     type Db = sqlx::Sqlite;

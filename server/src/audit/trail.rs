@@ -1,0 +1,151 @@
+use chrono::{DateTime, Utc};
+use telederm_schemas as wire;
+use uuid::Uuid;
+
+use super::chain::{BrokenLink, Verifier};
+use crate::{
+    db::{AuditEntry, AuditFilter, AuditRecord, Repo, RepoError},
+    telemetry::current_request_id,
+};
+
+/// Lines checked per query while verifying.
+const VERIFY_PAGE: i64 = 1000;
+
+/// An entry for the request being handled (its id is taken from the request's scope).
+pub fn entry(
+    at: DateTime<Utc>,
+    actor: Option<Uuid>,
+    action: &str,
+    target_type: &str,
+    target_id: Option<String>,
+) -> AuditEntry {
+    let request_id = current_request_id();
+    AuditEntry {
+        at,
+        actor_id: actor,
+        action: action.to_owned(),
+        target_type: target_type.to_owned(),
+        target_id,
+        case_id: None,
+        territory: None,
+        request_id: (request_id != "-").then_some(request_id),
+        detail: None,
+    }
+}
+
+impl AuditEntry {
+    pub fn on_case(mut self, case_id: Uuid, territory: &str) -> AuditEntry {
+        self.case_id = Some(case_id);
+        self.territory = Some(territory.to_owned());
+        self
+    }
+
+    pub fn in_territory(mut self, territory: &str) -> AuditEntry {
+        self.territory = Some(territory.to_owned());
+        self
+    }
+
+    /// Ids, counts and codes only: never clinical text.
+    pub fn detail(mut self, detail: serde_json::Value) -> AuditEntry {
+        self.detail = Some(detail.to_string());
+        self
+    }
+}
+
+pub async fn list(
+    repo: &dyn Repo,
+    filter: &AuditFilter,
+) -> Result<Vec<wire::AuditEntry>, RepoError> {
+    Ok(repo
+        .audit_entries(filter)
+        .await?
+        .into_iter()
+        .map(to_wire)
+        .collect())
+}
+
+fn to_wire(r: AuditRecord) -> wire::AuditEntry {
+    wire::AuditEntry {
+        seq: r.seq,
+        at: r.at,
+        actor_id: r.actor_id,
+        action: r.action,
+        target_type: r.target_type,
+        target_id: r.target_id,
+        case_id: r.case_id,
+        territory: r.territory_code,
+        request_id: r.request_id,
+        detail: r.detail.and_then(|d| serde_json::from_str(&d).ok()),
+        hash: r.hash,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerifyOutcome {
+    Intact {
+        lines: u64,
+        head: String,
+    },
+    Broken {
+        lines_checked: u64,
+        first_broken: BrokenLink,
+    },
+}
+
+impl VerifyOutcome {
+    pub fn to_wire(&self) -> wire::AuditVerification {
+        match self {
+            VerifyOutcome::Intact { lines, head } => wire::AuditVerification {
+                intact: true,
+                lines_checked: *lines,
+                head_hash: Some(head.clone()),
+                first_broken_seq: None,
+                reason: None,
+            },
+            VerifyOutcome::Broken {
+                lines_checked,
+                first_broken,
+            } => wire::AuditVerification {
+                intact: false,
+                lines_checked: *lines_checked,
+                head_hash: None,
+                first_broken_seq: Some(first_broken.seq),
+                reason: Some(first_broken.reason.clone()),
+            },
+        }
+    }
+}
+
+/// Walk the whole chain and report the first broken link.
+pub async fn verify(repo: &dyn Repo) -> Result<VerifyOutcome, RepoError> {
+    let mut verifier = Verifier::default();
+    // Read the head first: lines appended while we walk are beyond it and do not count.
+    let (head_seq, head_hash) = repo.audit_head().await?;
+    loop {
+        let page = repo.audit_chain(verifier.last_seq(), VERIFY_PAGE).await?;
+        if page.is_empty() {
+            break;
+        }
+        for r in page.iter().take_while(|r| r.seq <= head_seq) {
+            if let Err(first_broken) = verifier.check(r) {
+                return Ok(VerifyOutcome::Broken {
+                    lines_checked: verifier.checked,
+                    first_broken,
+                });
+            }
+        }
+        if page.last().is_some_and(|r| r.seq >= head_seq) || verifier.last_seq() >= head_seq {
+            break;
+        }
+    }
+    if let Err(first_broken) = verifier.finish(head_seq, &head_hash) {
+        return Ok(VerifyOutcome::Broken {
+            lines_checked: verifier.checked,
+            first_broken,
+        });
+    }
+    Ok(VerifyOutcome::Intact {
+        lines: verifier.checked,
+        head: verifier.last_hash().to_owned(),
+    })
+}

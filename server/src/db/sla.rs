@@ -1,0 +1,126 @@
+//! Response-time policies, the escalation ladder's steps, who to notify, and the rows the
+//! coordinators' reports are computed from.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::{Effects, RepoError};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SlaPolicyRecord {
+    pub territory_code: String,
+    pub priority: String,
+    pub target_minutes: i64,
+    pub clock: String,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: Option<Uuid>,
+}
+
+/// When each step of the ladder falls due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SlaTimes {
+    pub remind_at: DateTime<Utc>,
+    pub warn_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+}
+
+/// A case with at least one step of the ladder due.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SlaCandidate {
+    pub id: Uuid,
+    pub territory_code: String,
+    pub status: String,
+    pub remind_at: DateTime<Utc>,
+    pub warn_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub reminded: bool,
+    pub offered: bool,
+    pub breached: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlaStep {
+    /// 50 %: still unclaimed, remind the territory's on-call dermatologists.
+    Remind,
+    /// 80 %: offer to the fallback territories, warn the coordinators.
+    Offer,
+    /// 100 %: the target is missed.
+    Breach,
+}
+
+impl SlaStep {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SlaStep::Remind => "remind",
+            SlaStep::Offer => "offer",
+            SlaStep::Breach => "breach",
+        }
+    }
+
+    /// The case event it records.
+    pub fn event(&self) -> &'static str {
+        match self {
+            SlaStep::Remind => "sla_reminder",
+            SlaStep::Offer => "sla_escalated",
+            SlaStep::Breach => "sla_breached",
+        }
+    }
+}
+
+/// One case as the reports see it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReportRow {
+    pub id: Uuid,
+    pub territory_code: String,
+    pub priority: String,
+    pub status: String,
+    pub submitted_at: DateTime<Utc>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub first_responder: Option<Uuid>,
+    pub warn_at: Option<DateTime<Utc>>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub breached: bool,
+    pub info_requested: bool,
+    pub new_photos_requested: bool,
+    pub in_person_date: Option<NaiveDate>,
+    pub biopsy_date: Option<NaiveDate>,
+    pub histology_date: Option<NaiveDate>,
+}
+
+#[async_trait]
+pub trait SlaRepo {
+    /// The policies set for a territory (absent priorities use the defaults).
+    async fn sla_policies(&self, territory: &str) -> Result<Vec<SlaPolicyRecord>, RepoError>;
+    async fn save_sla_policy(&self, p: &SlaPolicyRecord, fx: &Effects) -> Result<(), RepoError>;
+    /// Open cases (queued or claimed) with a step due at `now` not yet taken, earliest due first.
+    async fn sla_candidates(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<SlaCandidate>, RepoError>;
+    /// Take one step, once: `false` when it was already taken (by any instance) or the case no
+    /// longer qualifies (answered, waiting on the GP, or claimed for a reminder).
+    async fn take_sla_step(
+        &self,
+        case_id: Uuid,
+        step: SlaStep,
+        at: DateTime<Utc>,
+        fx: &Effects,
+    ) -> Result<bool, RepoError>;
+    /// Enabled dermatologists on call at `at` for any of the territories who have a webhook.
+    async fn notifiable_oncall(
+        &self,
+        territories: &[String],
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Uuid>, RepoError>;
+    /// Enabled coordinators of the territory who have a webhook.
+    async fn notifiable_coordinators(&self, territory: &str) -> Result<Vec<Uuid>, RepoError>;
+    /// Cases submitted in `[from, to)`, of the territories (`None`: all).
+    async fn report_rows(
+        &self,
+        territories: Option<&[String]>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<ReportRow>, RepoError>;
+}

@@ -1,0 +1,114 @@
+//! Which territories a caller may report on, and the period asked for.
+
+use chrono::{DateTime, Duration, Utc};
+use telederm_schemas as wire;
+
+use crate::{
+    domain::{Role, TerritoryCode, User, ValidationErrors},
+    error::ApiError,
+};
+
+/// The longest period one report covers.
+pub const MAX_PERIOD_DAYS: i64 = 400;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv,
+}
+
+pub struct Scope {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    /// `None`: every territory (an admin who named none).
+    pub territories: Option<Vec<String>>,
+    pub format: Format,
+}
+
+/// The query string, read by hand: `territory` may repeat, which serde's URL-encoded form does not
+/// support.
+pub fn parse_query(query_string: &str) -> Result<wire::ReportQuery, ApiError> {
+    let mut e = ValidationErrors::default();
+    let (mut from, mut to, mut territory, mut group_by, mut format) =
+        (None, None, Vec::new(), None, None);
+    for (key, value) in url::form_urlencoded::parse(query_string.as_bytes()) {
+        let instant = |e: &mut ValidationErrors| {
+            DateTime::parse_from_rfc3339(&value)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|_| e.add(&key, "an RFC 3339 time, e.g. 2026-11-01T00:00:00Z"))
+                .ok()
+        };
+        match key.as_ref() {
+            "from" => from = instant(&mut e),
+            "to" => to = instant(&mut e),
+            "territory" => territory.push(value.into_owned()),
+            "group_by" => group_by = Some(value.into_owned()),
+            "format" => format = Some(value.into_owned()),
+            _ => {}
+        }
+    }
+    if from.is_none() && !e.has("from") {
+        e.add("from", "required");
+    }
+    if to.is_none() && !e.has("to") {
+        e.add("to", "required");
+    }
+    let (from, to) = e.finish(from.zip(to))?;
+    Ok(wire::ReportQuery {
+        from,
+        to,
+        territory,
+        group_by,
+        format,
+    })
+}
+
+/// Coordinators report on their territories (all of them by default), admins on any.
+pub fn scope(caller: &User, q: &wire::ReportQuery) -> Result<Scope, ApiError> {
+    if !matches!(caller.role, Role::Coordinator | Role::Admin) {
+        return Err(ApiError::Forbidden);
+    }
+    let mut e = ValidationErrors::default();
+    if q.to <= q.from {
+        e.add("to", "must be after from");
+    } else if q.to - q.from > Duration::days(MAX_PERIOD_DAYS) {
+        e.add(
+            "to",
+            format!("a report covers at most {MAX_PERIOD_DAYS} days"),
+        );
+    }
+    let mut named = Vec::new();
+    for raw in &q.territory {
+        if let Some(code) = e.check("territory", TerritoryCode::parse(raw)) {
+            if !named.contains(&code) {
+                named.push(code);
+            }
+        }
+    }
+    let format = match q.format.as_deref() {
+        None | Some("json") => Some(Format::Json),
+        Some("csv") => Some(Format::Csv),
+        Some(_) => {
+            e.add("format", "`json` or `csv`");
+            None
+        }
+    };
+    let format = e.finish(format)?;
+    let territories = match caller.role {
+        Role::Admin if named.is_empty() => None,
+        Role::Admin => Some(named),
+        _ if named.is_empty() => Some(caller.territories.clone()),
+        _ => {
+            if named.iter().any(|t| !caller.territories.contains(t)) {
+                return Err(ApiError::Forbidden);
+            }
+            Some(named)
+        }
+    };
+    Ok(Scope {
+        from: q.from,
+        to: q.to,
+        territories: territories.map(|ts| ts.iter().map(ToString::to_string).collect()),
+        format,
+    })
+}

@@ -1,0 +1,148 @@
+//! Turnaround against the targets, grouped by territory, dermatologist or priority.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use telederm_schemas as wire;
+
+use super::{
+    scope::Scope,
+    stats::{nearest_rank, share},
+};
+use crate::{db::ReportRow, error::ApiError, state::AppState};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Territory,
+    Dermatologist,
+    Priority,
+}
+
+impl GroupBy {
+    pub fn parse(raw: Option<&str>) -> Result<GroupBy, ApiError> {
+        match raw {
+            None | Some("territory") => Ok(GroupBy::Territory),
+            Some("dermatologist") => Ok(GroupBy::Dermatologist),
+            Some("priority") => Ok(GroupBy::Priority),
+            Some(_) => Err(ApiError::validation(
+                "group_by",
+                "`territory`, `dermatologist` or `priority`",
+            )),
+        }
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            GroupBy::Territory => "territory",
+            GroupBy::Dermatologist => "dermatologist",
+            GroupBy::Priority => "priority",
+        }
+    }
+}
+
+/// Before the first response, a case has no dermatologist to be counted against.
+pub const UNASSIGNED: &str = "unassigned";
+
+pub async fn sla_report(
+    state: &AppState,
+    scope: &Scope,
+    by: GroupBy,
+) -> Result<wire::SlaReport, ApiError> {
+    let now = state.clock.now();
+    let rows = state
+        .repo
+        .report_rows(scope.territories.as_deref(), scope.from, scope.to)
+        .await?;
+    let labels: BTreeMap<String, String> = match by {
+        GroupBy::Territory => state
+            .repo
+            .list_territories()
+            .await?
+            .into_iter()
+            .map(|t| (t.code.to_string(), t.name.as_str().to_owned()))
+            .collect(),
+        GroupBy::Dermatologist => state
+            .repo
+            .list_users()
+            .await?
+            .into_iter()
+            .map(|u| (u.id.to_string(), u.display_name.as_str().to_owned()))
+            .collect(),
+        GroupBy::Priority => BTreeMap::new(),
+    };
+    let mut groups: BTreeMap<String, Vec<&ReportRow>> = BTreeMap::new();
+    for r in &rows {
+        let key = match by {
+            GroupBy::Territory => r.territory_code.clone(),
+            GroupBy::Dermatologist => r
+                .first_responder
+                .map_or_else(|| UNASSIGNED.to_owned(), |d| d.to_string()),
+            GroupBy::Priority => r.priority.clone(),
+        };
+        groups.entry(key).or_default().push(r);
+    }
+    let all: Vec<&ReportRow> = rows.iter().collect();
+    let territories = match &scope.territories {
+        Some(ts) => ts.clone(),
+        None => {
+            let mut ts: Vec<String> = rows.iter().map(|r| r.territory_code.clone()).collect();
+            ts.sort();
+            ts.dedup();
+            ts
+        }
+    };
+    Ok(wire::SlaReport {
+        from: scope.from,
+        to: scope.to,
+        generated_at: now,
+        group_by: by.as_str().to_owned(),
+        territories,
+        groups: groups
+            .iter()
+            .map(|(key, rows)| summarize(key, labels.get(key).cloned(), rows, now))
+            .collect(),
+        total: summarize("total", None, &all, now),
+    })
+}
+
+fn summarize(
+    key: &str,
+    label: Option<String>,
+    rows: &[&ReportRow],
+    now: DateTime<Utc>,
+) -> wire::SlaGroup {
+    let cases = rows.len() as u64;
+    let count = |f: &dyn Fn(&ReportRow) -> bool| rows.iter().filter(|r| f(r)).count() as u64;
+    let mut first: Vec<i64> = rows
+        .iter()
+        .filter_map(|r| {
+            r.first_response_at
+                .map(|t| (t - r.submitted_at).num_seconds())
+        })
+        .collect();
+    first.sort_unstable();
+    let breaches = count(&|r| r.breached);
+    let open = |r: &ReportRow| matches!(r.status.as_str(), "queued" | "claimed" | "info_requested");
+    wire::SlaGroup {
+        key: key.to_owned(),
+        label,
+        cases,
+        answered: count(&|r| r.answered_at.is_some()),
+        first_response: wire::DurationStats {
+            count: first.len() as u64,
+            median_secs: nearest_rank(&first, 50),
+            p90_secs: nearest_rank(&first, 90),
+            p95_secs: nearest_rank(&first, 95),
+            max_secs: first.last().copied(),
+        },
+        breaches,
+        breach_rate: share(breaches, cases),
+        open: count(&open),
+        // The clock stands still while the case waits on the GP: not at risk then.
+        at_risk: count(&|r| {
+            matches!(r.status.as_str(), "queued" | "claimed") && r.warn_at.is_some_and(|w| w <= now)
+        }),
+        info_request_share: share(count(&|r| r.info_requested), cases),
+        new_photos_share: share(count(&|r| r.new_photos_requested), cases),
+    }
+}

@@ -1,0 +1,78 @@
+use actix_web::{get, web};
+use telederm_schemas::{self as wire, Problem};
+
+use crate::{
+    audit,
+    auth::{policy, AuthenticatedUser},
+    db::AuditFilter,
+    domain::TerritoryCode,
+    error::ApiError,
+    state::AppState,
+};
+
+const DEFAULT_LIMIT: i64 = 100;
+const MAX_LIMIT: i64 = 500;
+
+/// The audit trail, newest first (coordinators: the lines of their territories; admins: all).
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(wire::AuditQuery), security(("bearer" = [])), responses(
+    (status = 200, body = wire::AuditPage),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/audit")]
+pub async fn list_audit(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+    query: web::Query<wire::AuditQuery>,
+) -> Result<web::Json<wire::AuditPage>, ApiError> {
+    let allowed = policy::audit_territories(caller.user()).ok_or(ApiError::Forbidden)?;
+    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::validation("limit", format!("1 to {MAX_LIMIT}")));
+    }
+    let territories = match (&query.territory, allowed) {
+        (Some(raw), allowed) => {
+            let code =
+                TerritoryCode::parse(raw).map_err(|m| ApiError::validation("territory", m))?;
+            if allowed.is_some_and(|mine| !mine.contains(&code)) {
+                return Err(ApiError::Forbidden);
+            }
+            Some(vec![code.to_string()])
+        }
+        (None, allowed) => allowed.map(|mine| mine.iter().map(ToString::to_string).collect()),
+    };
+    let filter = AuditFilter {
+        case_id: query.case,
+        actor_id: query.actor,
+        action: query.action.clone(),
+        from: query.from,
+        to: query.to,
+        territories,
+        before_seq: query.before,
+        limit,
+    };
+    let entries = audit::list(state.repo.as_ref(), &filter).await?;
+    let next_before = (entries.len() as i64 == limit)
+        .then(|| entries.last().map(|e| e.seq))
+        .flatten();
+    Ok(web::Json(wire::AuditPage {
+        entries,
+        next_before,
+    }))
+}
+
+/// Walk the whole chain and report the first broken link (coordinators and admins).
+#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit", security(("bearer" = [])), responses(
+    (status = 200, body = wire::AuditVerification),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/audit/verify")]
+pub async fn verify_audit(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+) -> Result<web::Json<wire::AuditVerification>, ApiError> {
+    policy::audit_territories(caller.user()).ok_or(ApiError::Forbidden)?;
+    Ok(web::Json(
+        audit::verify(state.repo.as_ref()).await?.to_wire(),
+    ))
+}

@@ -1,0 +1,78 @@
+use actix_web::{get, http::header, web, HttpRequest, HttpResponse};
+use telederm_schemas::{self as wire, Problem};
+
+use crate::{
+    auth::AuthenticatedUser,
+    error::ApiError,
+    reports::{
+        outcomes::outcomes_report,
+        outcomes_csv,
+        scope::{parse_query, scope, Format},
+        sla::{sla_report, GroupBy},
+        sla_csv,
+    },
+    state::AppState,
+};
+
+/// Turnaround against the targets for cases submitted in `[from, to)` (coordinators for their
+/// territories, admins). `format=csv` for a spreadsheet.
+#[utoipa::path(get, path = "/api/v1/reports/sla", tag = "reports", params(wire::ReportQuery), security(("bearer" = [])), responses(
+    (status = 200, body = wire::SlaReport),
+    (status = 200, description = "with `format=csv`", content_type = "text/csv"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/reports/sla")]
+pub async fn sla(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let query = parse_query(req.query_string())?;
+    let scope = scope(caller.user(), &query)?;
+    let by = GroupBy::parse(query.group_by.as_deref())?;
+    let report = sla_report(&state, &scope, by).await?;
+    match scope.format {
+        Format::Json => Ok(HttpResponse::Ok().json(report)),
+        Format::Csv => csv_response(sla_csv(&report), "sla"),
+    }
+}
+
+/// Delay from submission to the in-person visit, biopsy and histology, per territory.
+#[utoipa::path(get, path = "/api/v1/reports/outcomes", tag = "reports", params(wire::ReportQuery), security(("bearer" = [])), responses(
+    (status = 200, body = wire::OutcomesReport),
+    (status = 200, description = "with `format=csv`", content_type = "text/csv"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/reports/outcomes")]
+pub async fn outcomes(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let query = parse_query(req.query_string())?;
+    let scope = scope(caller.user(), &query)?;
+    if query.group_by.as_deref().is_some_and(|g| g != "territory") {
+        return Err(ApiError::validation(
+            "group_by",
+            "outcomes are grouped by territory",
+        ));
+    }
+    let report = outcomes_report(&state, &scope).await?;
+    match scope.format {
+        Format::Json => Ok(HttpResponse::Ok().json(report)),
+        Format::Csv => csv_response(outcomes_csv(&report), "outcomes"),
+    }
+}
+
+fn csv_response(body: Result<String, csv::Error>, name: &str) -> Result<HttpResponse, ApiError> {
+    let body = body.map_err(anyhow::Error::from)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"telederm-{name}.csv\""),
+        ))
+        .body(body))
+}
