@@ -154,6 +154,45 @@ macro_rules! impl_common_repos {
             }
         }
 
+        impl $repo {
+            /// Write the territory's fallbacks and holidays (replacing the old ones if `replace`).
+            async fn territory_lists_in(
+                tx: &mut sqlx::Transaction<'_, <Self as $crate::db::Backend>::Db>,
+                t: &$crate::domain::Territory,
+                replace: bool,
+            ) -> Result<(), $crate::db::RepoError> {
+                if replace {
+                    for table in ["territory_fallbacks", "territory_holidays"] {
+                        sqlx::query(&format!("DELETE FROM {table} WHERE territory_code = $1"))
+                            .bind(t.code.as_str())
+                            .execute(&mut **tx)
+                            .await?;
+                    }
+                }
+                for (position, fallback) in t.fallbacks.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO territory_fallbacks (territory_code, position, fallback_code) \
+                         VALUES ($1, $2, $3)",
+                    )
+                    .bind(t.code.as_str())
+                    .bind(position as i32)
+                    .bind(fallback.as_str())
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                for day in &t.holidays {
+                    sqlx::query(
+                        "INSERT INTO territory_holidays (territory_code, day) VALUES ($1, $2)",
+                    )
+                    .bind(t.code.as_str())
+                    .bind(*day)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(())
+            }
+        }
+
         #[async_trait::async_trait]
         impl $crate::db::TerritoryRepo for $repo {
             async fn create_territory(
@@ -176,26 +215,7 @@ macro_rules! impl_common_repos {
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| $crate::db::conflict_on_unique(e, "this territory already exists"))?;
-                for (position, fallback) in t.fallbacks.iter().enumerate() {
-                    sqlx::query(
-                        "INSERT INTO territory_fallbacks (territory_code, position, fallback_code) \
-                         VALUES ($1, $2, $3)",
-                    )
-                    .bind(t.code.as_str())
-                    .bind(position as i32)
-                    .bind(fallback.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                for day in &t.holidays {
-                    sqlx::query(
-                        "INSERT INTO territory_holidays (territory_code, day) VALUES ($1, $2)",
-                    )
-                    .bind(t.code.as_str())
-                    .bind(*day)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                Self::territory_lists_in(&mut tx, t, false).await?;
                 Self::effects_in(&mut tx, fx).await?;
                 tx.commit().await?;
                 Ok(())
@@ -282,34 +302,7 @@ macro_rules! impl_common_repos {
                 if updated == 0 {
                     return Ok(false);
                 }
-                sqlx::query("DELETE FROM territory_fallbacks WHERE territory_code = $1")
-                    .bind(t.code.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                for (position, fallback) in t.fallbacks.iter().enumerate() {
-                    sqlx::query(
-                        "INSERT INTO territory_fallbacks (territory_code, position, fallback_code) \
-                         VALUES ($1, $2, $3)",
-                    )
-                    .bind(t.code.as_str())
-                    .bind(position as i32)
-                    .bind(fallback.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                sqlx::query("DELETE FROM territory_holidays WHERE territory_code = $1")
-                    .bind(t.code.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                for day in &t.holidays {
-                    sqlx::query(
-                        "INSERT INTO territory_holidays (territory_code, day) VALUES ($1, $2)",
-                    )
-                    .bind(t.code.as_str())
-                    .bind(*day)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                Self::territory_lists_in(&mut tx, t, true).await?;
                 Self::effects_in(&mut tx, fx).await?;
                 tx.commit().await?;
                 Ok(true)

@@ -121,3 +121,62 @@ async fn duplicate_and_missing_territories() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn working_hours_and_holidays_are_set_replaced_and_checked() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let body = json!({"working_hours": {"days": ["mon", "tue", "wed", "thu", "fri", "sat"],
+                                        "start": "09:00", "end": "13:00"},
+                      "holidays": ["2027-01-01", "2026-12-25"]});
+    let res = app
+        .patch("/api/v1/territories/84", Some(&admin), &body)
+        .await;
+    assert_eq!(res.status(), 200);
+    let t: Territory = app
+        .get("/api/v1/territories/84", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(t.working_hours.days.len(), 6);
+    assert_eq!(
+        (t.working_hours.start.as_str(), t.working_hours.end.as_str()),
+        ("09:00", "13:00")
+    );
+    let holidays: Vec<String> = t.holidays.iter().map(ToString::to_string).collect();
+    assert_eq!(holidays, ["2026-12-25", "2027-01-01"], "sorted");
+    assert_eq!(t.fallbacks, ["13"], "untouched");
+
+    let res = app
+        .patch(
+            "/api/v1/territories/84",
+            Some(&admin),
+            &json!({"holidays": []}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(res.json::<Territory>().await.unwrap().holidays.is_empty());
+
+    for hours in [
+        json!({"days": [], "start": "08:00", "end": "19:00"}),
+        json!({"days": ["mon"], "start": "19:00", "end": "08:00"}),
+        json!({"days": ["funday"], "start": "08:00", "end": "19:00"}),
+        json!({"days": ["mon"], "start": "8h", "end": "19:00"}),
+    ] {
+        let res = app
+            .patch(
+                "/api/v1/territories/84",
+                Some(&admin),
+                &json!({"working_hours": hours}),
+            )
+            .await;
+        let p = assert_problem(res, 422, "validation_failed").await;
+        assert_eq!(fields(&p), ["working_hours"]);
+    }
+    let coord = app.token("coord").await;
+    let res = app
+        .patch("/api/v1/territories/84", Some(&coord), &body)
+        .await;
+    assert_problem(res, 403, "forbidden").await;
+}
