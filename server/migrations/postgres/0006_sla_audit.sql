@@ -96,5 +96,11 @@ CREATE TABLE audit_head (
 INSERT INTO audit_head (id, seq, hash)
 VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 
--- Replaced by the audit trail.
-DROP TABLE photo_reads;
+-- photo_reads stays, read-only: the downloads recorded before the audit trail existed.
+
+-- Cases answered or asked about before this migration keep their first response in the reports.
+UPDATE cases SET
+    first_response_at = (SELECT e.at FROM case_events e WHERE e.case_id = cases.id
+                         AND e.kind IN ('answered', 'info_requested') ORDER BY e.seq LIMIT 1),
+    first_responder = (SELECT e.actor_id FROM case_events e WHERE e.case_id = cases.id
+                       AND e.kind IN ('answered', 'info_requested') ORDER BY e.seq LIMIT 1);

@@ -172,7 +172,7 @@ macro_rules! impl_sla_repo {
             ) -> Result<Vec<$crate::db::ReportRow>, $crate::db::RepoError> {
                 let mut sql = String::from(
                     "SELECT c.id, c.territory_code, c.priority, c.status, c.submitted_at, \
-                     c.first_response_at, c.first_responder, c.warn_at, a.answered_at, \
+                     c.first_response_at, c.first_responder, c.warn_at, c.due_at, a.answered_at, \
                      EXISTS (SELECT 1 FROM sla_steps s WHERE s.case_id = c.id \
                         AND s.step = 'breach') AS breached, \
                      EXISTS (SELECT 1 FROM info_requests i WHERE i.case_id = c.id) \

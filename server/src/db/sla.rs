@@ -79,6 +79,7 @@ pub struct ReportRow {
     pub first_response_at: Option<DateTime<Utc>>,
     pub first_responder: Option<Uuid>,
     pub warn_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
     pub answered_at: Option<DateTime<Utc>>,
     pub breached: bool,
     pub info_requested: bool,

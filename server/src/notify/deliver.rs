@@ -15,9 +15,7 @@ use crate::{
 };
 
 /// Messages taken per pass.
-const BATCH: i64 = 50;
-/// How long a taken message stays locked to this instance.
-const LOCK: Duration = Duration::minutes(5);
+const BATCH: i64 = 20;
 
 pub struct Deliverer {
     client: reqwest::Client,
@@ -25,6 +23,9 @@ pub struct Deliverer {
     max_attempts: u32,
     backoff: Duration,
     max_backoff: Duration,
+    /// How long taken messages stay locked to this instance: longer than the whole batch can
+    /// take, so that another instance never sends them too while this one is still at it.
+    lock: Duration,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +49,7 @@ impl Deliverer {
             max_attempts: settings.max_attempts,
             backoff: Duration::seconds(i64::try_from(settings.backoff_secs)?),
             max_backoff: Duration::seconds(i64::try_from(settings.max_backoff_secs)?),
+            lock: Duration::seconds(i64::try_from(settings.timeout_secs)? * (BATCH + 1) + 60),
         })
     }
 
@@ -59,7 +61,9 @@ impl Deliverer {
     ) -> Result<DeliveryStats, RepoError> {
         let mut stats = DeliveryStats::default();
         let now = clock.now();
-        let due = repo.take_due_notifications(now, now + LOCK, BATCH).await?;
+        let due = repo
+            .take_due_notifications(now, now + self.lock, BATCH)
+            .await?;
         for n in due {
             match self.send(&n, clock.now()).await {
                 Ok(()) => {
@@ -133,6 +137,7 @@ mod tests {
             max_attempts: 8,
             backoff: Duration::seconds(30),
             max_backoff: Duration::seconds(3600),
+            lock: Duration::minutes(5),
         };
         let delays: Vec<i64> = (1..=9).map(|a| d.delay(a).num_seconds()).collect();
         assert_eq!(delays, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);

@@ -3,6 +3,15 @@
 
 use telederm_schemas as wire;
 
+/// A name a spreadsheet would take for a formula (`=`, `+`, `-`, `@`) is quoted with `'`.
+fn text(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    }
+}
+
 fn opt(v: Option<i64>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
@@ -27,8 +36,8 @@ pub fn sla_csv(report: &wire::SlaReport) -> Result<String, csv::Error> {
     ])?;
     for g in report.groups.iter().chain(std::iter::once(&report.total)) {
         w.write_record([
-            g.key.clone(),
-            g.label.clone().unwrap_or_default(),
+            text(&g.key),
+            text(g.label.as_deref().unwrap_or_default()),
             g.cases.to_string(),
             g.answered.to_string(),
             opt(g.first_response.median_secs),
@@ -67,7 +76,7 @@ pub fn outcomes_csv(report: &wire::OutcomesReport) -> Result<String, csv::Error>
     ])?;
     for g in &report.groups {
         let mut row = vec![
-            g.territory.clone(),
+            text(&g.territory),
             g.cases.to_string(),
             g.with_outcome.to_string(),
         ];
@@ -87,4 +96,16 @@ fn finish(w: csv::Writer<Vec<u8>>) -> Result<String, csv::Error> {
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     // The writer only writes the UTF-8 strings given to it.
     Ok(String::from_utf8(bytes).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_names_are_quoted() {
+        assert_eq!(text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(text("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(text("Dr Léa Fabre"), "Dr Léa Fabre");
+    }
 }

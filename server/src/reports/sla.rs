@@ -105,6 +105,17 @@ pub async fn sla_report(
     })
 }
 
+/// Recorded by the ladder, or not yet recorded (answered late, or overdue, before the worker's
+/// next pass).
+fn breached(r: &ReportRow, now: DateTime<Utc>) -> bool {
+    let Some(due) = r.due_at else {
+        return r.breached;
+    };
+    r.breached
+        || r.answered_at.is_some_and(|a| a > due)
+        || (matches!(r.status.as_str(), "queued" | "claimed") && due <= now)
+}
+
 fn summarize(
     key: &str,
     label: Option<String>,
@@ -121,7 +132,7 @@ fn summarize(
         })
         .collect();
     first.sort_unstable();
-    let breaches = count(&|r| r.breached);
+    let breaches = count(&|r| breached(r, now));
     let open = |r: &ReportRow| matches!(r.status.as_str(), "queued" | "claimed" | "info_requested");
     wire::SlaGroup {
         key: key.to_owned(),
@@ -144,5 +155,44 @@ fn summarize(
         }),
         info_request_share: share(count(&|r| r.info_requested), cases),
         new_photos_share: share(count(&|r| r.new_photos_requested), cases),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+
+    fn row(status: &str, answered_after_h: Option<i64>) -> ReportRow {
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+        ReportRow {
+            id: uuid::Uuid::new_v4(),
+            territory_code: "13".into(),
+            priority: "urgent".into(),
+            status: status.into(),
+            submitted_at: t0,
+            first_response_at: None,
+            first_responder: None,
+            warn_at: Some(t0 + Duration::hours(38)),
+            due_at: Some(t0 + Duration::hours(48)),
+            answered_at: answered_after_h.map(|h| t0 + Duration::hours(h)),
+            breached: false,
+            info_requested: false,
+            new_photos_requested: false,
+            in_person_date: None,
+            biopsy_date: None,
+            histology_date: None,
+        }
+    }
+
+    #[test]
+    fn a_breach_counts_before_the_worker_records_it() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 10, 0, 0, 0).unwrap();
+        assert!(breached(&row("answered", Some(50)), now), "answered late");
+        assert!(!breached(&row("answered", Some(47)), now));
+        assert!(breached(&row("queued", None), now), "overdue and open");
+        assert!(!breached(&row("info_requested", None), now), "the clock is stopped");
+        assert!(!breached(&row("cancelled", None), now));
     }
 }

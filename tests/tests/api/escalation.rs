@@ -123,8 +123,9 @@ async fn a_case_answered_or_claimed_before_a_step_does_not_take_it() {
 #[tokio::test]
 async fn two_instances_take_each_step_exactly_once() {
     let a = spawn_app().await;
-    let url = a.settings.database.url.clone();
-    let b = spawn_app_with(move |s| s.database.url = url, |store| store).await;
+    // The same database: the SQLite file of `a`, or its PostgreSQL database.
+    let url = a.settings.database_url();
+    let b = spawn_app_with(move |s| s.database.url = Some(url), |store| store).await;
     let gp = a.token("gp13").await;
     let mut cases = Vec::new();
     for _ in 0..12 {
