@@ -3,6 +3,8 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use reqwest::Url;
 
+use crate::cmd::{admin, cases, coordination, queue};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "telederm",
@@ -37,6 +39,36 @@ pub enum Command {
     Logout,
     /// Show the logged-in user.
     Whoami,
+    /// Cases: submit, list, show, reply, cancel, close, outcome (GPs); claim, release,
+    /// request-info, answer (dermatologists).
+    #[command(subcommand)]
+    Case(cases::CaseCommand),
+    /// The cases you may take now, in the server's order; `queue next` claims the first.
+    Queue(queue::QueueArgs),
+    /// Photos of a case.
+    #[command(subcommand)]
+    Photo(queue::PhotoCommand),
+    /// The on-call rota (coordinators).
+    #[command(subcommand)]
+    Shifts(coordination::ShiftsCommand),
+    /// Response-time targets (coordinators).
+    #[command(subcommand)]
+    Sla(coordination::SlaCommand),
+    /// Turnaround and outcome reports (coordinators).
+    #[command(subcommand)]
+    Report(coordination::ReportCommand),
+    /// The audit trail (coordinators, admins).
+    #[command(subcommand)]
+    Audit(coordination::AuditCommand),
+    /// Users (admins).
+    #[command(subcommand)]
+    Users(admin::UsersCommand),
+    /// Territories (admins).
+    #[command(subcommand)]
+    Territories(admin::TerritoriesCommand),
+    /// Master keys (admins).
+    #[command(subcommand)]
+    Keys(admin::KeysCommand),
 }
 
 #[derive(Debug, Args)]

@@ -98,18 +98,132 @@ impl Client {
         self.get("api/v1/me").await
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
         let url = self.url(path)?;
         self.send(self.http.get(url)).await
     }
 
-    async fn post<B: Serialize, T: DeserializeOwned>(
+    /// GET with query parameters (a key may repeat).
+    pub async fn get_query<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, ClientError> {
+        let url = self.url(path)?;
+        self.send(self.http.get(url).query(query)).await
+    }
+
+    /// GET returning the raw body (CSV, photos).
+    pub async fn get_bytes(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<Vec<u8>, ClientError> {
+        let url = self.url(path)?;
+        let response = self.authorize(self.http.get(url).query(query)).send().await;
+        let response = response.map_err(|e| self.transport_error(e))?;
+        let response = check(response).await.map_err(|e| self.decoded(e))?;
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(e))?;
+        Ok(bytes.to_vec())
+    }
+
+    pub async fn post<B: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
         body: &B,
     ) -> Result<T, ClientError> {
         let url = self.url(path)?;
         self.send(self.http.post(url).json(body)).await
+    }
+
+    /// POST whose answer has no body (204), or whose body is not needed.
+    pub async fn post_empty<B: Serialize>(&self, path: &str, body: &B) -> Result<(), ClientError> {
+        let url = self.url(path)?;
+        self.send_empty(self.http.post(url).json(body)).await
+    }
+
+    /// POST that may answer 204 No Content (`None`).
+    pub async fn post_maybe<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<Option<T>, ClientError> {
+        let url = self.url(path)?;
+        let response = self.authorize(self.http.post(url).json(body)).send().await;
+        let response = response.map_err(|e| self.transport_error(e))?;
+        if response.status() == reqwest::StatusCode::NO_CONTENT {
+            return Ok(None);
+        }
+        decode(response)
+            .await
+            .map(Some)
+            .map_err(|e| self.decoded(e))
+    }
+
+    pub async fn put<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ClientError> {
+        let url = self.url(path)?;
+        self.send(self.http.put(url).json(body)).await
+    }
+
+    pub async fn patch<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ClientError> {
+        let url = self.url(path)?;
+        self.send(self.http.patch(url).json(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Result<(), ClientError> {
+        let url = self.url(path)?;
+        self.send_empty(self.http.delete(url)).await
+    }
+
+    /// A multipart POST (case submission, reply with photos). Uploads get no overall timeout:
+    /// a large case on a slow practice connection must be allowed to finish.
+    pub async fn post_multipart<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        form: reqwest::multipart::Form,
+    ) -> Result<T, ClientError> {
+        let url = self.url(path)?;
+        self.send(
+            self.http
+                .post(url)
+                .multipart(form)
+                .timeout(Duration::from_secs(3600)),
+        )
+        .await
+    }
+
+    fn authorize(&self, request: RequestBuilder) -> RequestBuilder {
+        match &self.token {
+            Some(token) => request.bearer_auth(token.expose()),
+            None => request,
+        }
+    }
+
+    fn decoded(&self, e: Decoded) -> ClientError {
+        match e {
+            Decoded::Api(api) => ClientError::Api(api),
+            Decoded::Transport(e) => self.transport_error(e),
+        }
+    }
+
+    async fn send_empty(&self, request: RequestBuilder) -> Result<(), ClientError> {
+        let response = self.authorize(request).send().await;
+        let response = response.map_err(|e| self.transport_error(e))?;
+        check(response)
+            .await
+            .map(|_| ())
+            .map_err(|e| self.decoded(e))
     }
 
     fn url(&self, path: &str) -> Result<Url, ClientError> {
@@ -120,15 +234,9 @@ impl Client {
     }
 
     async fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, ClientError> {
-        let request = match &self.token {
-            Some(token) => request.bearer_auth(token.expose()),
-            None => request,
-        };
-        let response = request.send().await.map_err(|e| self.transport_error(e))?;
-        decode(response).await.map_err(|e| match e {
-            Decoded::Api(api) => ClientError::Api(api),
-            Decoded::Transport(e) => self.transport_error(e),
-        })
+        let response = self.authorize(request).send().await;
+        let response = response.map_err(|e| self.transport_error(e))?;
+        decode(response).await.map_err(|e| self.decoded(e))
     }
 
     fn transport_error(&self, e: reqwest::Error) -> ClientError {
@@ -150,9 +258,18 @@ enum Decoded {
 }
 
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, Decoded> {
+    check(response)
+        .await?
+        .json()
+        .await
+        .map_err(Decoded::Transport)
+}
+
+/// The response if it is a success, else the server's problem as an [`ApiError`].
+async fn check(response: Response) -> Result<Response, Decoded> {
     let status = response.status();
     if status.is_success() {
-        return response.json().await.map_err(Decoded::Transport);
+        return Ok(response);
     }
     let request_id = response
         .headers()

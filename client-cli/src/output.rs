@@ -30,6 +30,28 @@ pub fn print_record<T: Serialize>(
     }
 }
 
+/// Prints a list: a table in table mode (a message on stderr when empty), JSON otherwise.
+pub fn print_list<T: Serialize>(
+    format: OutputFormat,
+    value: &T,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> anyhow::Result<()> {
+    match format {
+        OutputFormat::Json => print_json(value),
+        OutputFormat::Table if rows.is_empty() => {
+            eprintln!("(none)");
+            Ok(())
+        }
+        OutputFormat::Table => write_stdout(&render_table(headers, rows)),
+    }
+}
+
+/// A time as people read it in tables: UTC, to the minute.
+pub fn time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
 pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     let mut text = serde_json::to_string_pretty(value)?;
     text.push('\n');

@@ -29,7 +29,7 @@ use crate::routes::*;
         answer, request_info, reply, cancel, close, outcome,
         get_sla, set_sla, sla, outcomes,
         list_audit, verify_audit,
-        list_notifications, retry_notification,
+        list_notifications, retry_notification, key_status,
     ),
     components(schemas(
         telederm_schemas::Problem, telederm_schemas::FieldError, telederm_schemas::Role,

@@ -9,7 +9,14 @@ use crate::client::Client;
 use crate::error::NotLoggedIn;
 use crate::{config, credentials};
 
+pub mod admin;
+mod args;
 pub mod auth;
+pub mod cases;
+pub mod coordination;
+pub mod queue;
+mod show;
+mod submit;
 
 /// Global settings after flags, environment and config file are merged.
 #[derive(Debug, Clone)]
@@ -70,5 +77,15 @@ pub async fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<()> {
         Command::Login(args) => auth::login(ctx, args).await,
         Command::Logout => auth::logout(ctx),
         Command::Whoami => auth::whoami(ctx).await,
+        Command::Case(cmd) => cases::run(ctx, cmd).await,
+        Command::Queue(args) => queue::run(ctx, args).await,
+        Command::Photo(cmd) => queue::photo(ctx, cmd).await,
+        Command::Shifts(cmd) => coordination::shifts(ctx, cmd).await,
+        Command::Sla(cmd) => coordination::sla(ctx, cmd).await,
+        Command::Report(cmd) => coordination::report(ctx, cmd).await,
+        Command::Audit(cmd) => coordination::audit(ctx, cmd).await,
+        Command::Users(cmd) => admin::users(ctx, cmd).await,
+        Command::Territories(cmd) => admin::territories(ctx, cmd).await,
+        Command::Keys(cmd) => admin::keys(ctx, cmd).await,
     }
 }

@@ -74,6 +74,11 @@ impl KeyService {
         }
     }
 
+    /// The key file (for the status report).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     pub fn active_id(&self) -> MasterKeyId {
         self.read().active_id().clone()
     }

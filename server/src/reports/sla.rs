@@ -192,7 +192,10 @@ mod tests {
         assert!(breached(&row("answered", Some(50)), now), "answered late");
         assert!(!breached(&row("answered", Some(47)), now));
         assert!(breached(&row("queued", None), now), "overdue and open");
-        assert!(!breached(&row("info_requested", None), now), "the clock is stopped");
+        assert!(
+            !breached(&row("info_requested", None), now),
+            "the clock is stopped"
+        );
         assert!(!breached(&row("cancelled", None), now));
     }
 }

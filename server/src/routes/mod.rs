@@ -6,6 +6,7 @@ mod auth;
 mod case_actions;
 mod cases;
 mod health;
+mod keys;
 mod notifications;
 mod queue;
 mod reports;
@@ -23,6 +24,7 @@ pub use case_actions::{
 };
 pub use cases::{__path_get_case, __path_get_photo, __path_list_cases, __path_submit_case};
 pub use health::{__path_healthz, __path_readyz};
+pub use keys::__path_key_status;
 pub use notifications::{__path_list_notifications, __path_retry_notification};
 pub use queue::{__path_claim_case, __path_claim_next, __path_list_queue, __path_release_case};
 pub use reports::{__path_outcomes, __path_sla};
@@ -74,6 +76,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(audit::list_audit)
                 .service(audit::verify_audit)
                 .service(notifications::list_notifications)
-                .service(notifications::retry_notification),
+                .service(notifications::retry_notification)
+                .service(keys::key_status),
         );
 }

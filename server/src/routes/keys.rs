@@ -1,0 +1,27 @@
+use actix_web::{get, web};
+use telederm_schemas::{self as wire, Problem};
+
+use crate::{auth::AuthenticatedUser, domain::Role, error::ApiError, keys, state::AppState};
+
+/// Master keys and how many data keys each wraps (admins). Never key material.
+#[utoipa::path(get, path = "/api/v1/keys", tag = "administration", security(("bearer" = [])), responses(
+    (status = 200, body = wire::KeyStatus),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/keys")]
+pub async fn key_status(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+) -> Result<web::Json<wire::KeyStatus>, ApiError> {
+    caller.require(Role::Admin)?;
+    let status = keys::status(state.repo.as_ref(), state.keys.path()).await?;
+    let count = |(id, data_keys): &(String, i64)| wire::MasterKeyCount {
+        id: id.clone(),
+        data_keys: *data_keys,
+    };
+    Ok(web::Json(wire::KeyStatus {
+        active: status.active,
+        keys: status.keys.iter().map(count).collect(),
+        missing: status.unknown.iter().map(count).collect(),
+    }))
+}
