@@ -7,7 +7,8 @@
 #     starts a throw-away PostgreSQL cluster (temp dir, 127.0.0.1 only, a free
 #     port, trust auth, fsync off), then runs
 #     TELEDERM_TEST_DATABASE_URL=postgres://telederm@127.0.0.1:PORT/postgres \
-#         cargo test -p telederm-tests [--locked]
+#         cargo test -p telederm-tests -p telederm-cli [--locked]
+#     (the HTTP suite and the CLI's story against the real server)
 #     The tests create a fresh database per test from that admin URL. The
 #     cluster is always stopped and its temp dir removed at the end, also on
 #     failure, Ctrl-C or SIGTERM. (A SIGTERM sent to this script's pid alone
@@ -422,7 +423,7 @@ header "PostgreSQL (port $PG_PORT)"
 PG_RESULT="did not finish"
 PG_STATUS=0
 TELEDERM_TEST_DATABASE_URL="postgres://$PG_ROLE@127.0.0.1:$PG_PORT/postgres" \
-    run_tests postgres test -p telederm-tests || PG_STATUS=$?
+    run_tests postgres test -p telederm-tests -p telederm-cli || PG_STATUS=$?
 CURRENT_PHASE=""
 if [ "$PG_STATUS" = 0 ]; then
     PG_RESULT="passed"
