@@ -5,6 +5,7 @@
 // workspace's unwrap ban is meant for shipped code, and clippy only relaxes it in `#[test]`s.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin;
 mod auth;
 mod story;
 mod support;

@@ -11,13 +11,13 @@ use telederm_tests::{fixtures, spawn_app, TestApp, DEMO_PASSWORD};
 
 use crate::support::{telederm, Run};
 
-struct User {
+pub struct User {
     dir: tempfile::TempDir,
     server: String,
 }
 
 impl User {
-    async fn login(app: &TestApp, email: &str) -> User {
+    pub async fn login(app: &TestApp, email: &str) -> User {
         let user = User {
             dir: tempfile::tempdir().unwrap(),
             server: app.address.clone(),
@@ -33,7 +33,7 @@ impl User {
     }
 
     /// The binary in a blocking thread, so the in-process server keeps serving.
-    async fn run(&self, args: &[&str], stdin: &str) -> Run {
+    pub async fn run(&self, args: &[&str], stdin: &str) -> Run {
         let mut all: Vec<String> = vec!["--server".into(), self.server.clone()];
         all.extend(args.iter().map(|a| a.to_string()));
         let (dir, stdin) = (self.dir.path().to_path_buf(), stdin.to_owned());
@@ -45,7 +45,7 @@ impl User {
         .unwrap()
     }
 
-    async fn ok(&self, args: &[&str]) -> String {
+    pub async fn ok(&self, args: &[&str]) -> String {
         let run = self.run(args, "").await;
         assert_eq!(run.code, 0, "telederm {args:?}: {}", run.stderr);
         run.stdout
@@ -77,7 +77,7 @@ fn scrub(text: &str) -> String {
     out
 }
 
-fn golden(name: &str, actual: &str) {
+pub fn golden(name: &str, actual: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/golden")
         .join(name);
