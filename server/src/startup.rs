@@ -168,43 +168,28 @@ impl Application {
     /// once.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let state = self.state();
-        let mut workers = vec![tokio::spawn(every(self.lease_check, {
-            let state = state.clone();
-            move || {
-                let state = state.clone();
-                async move {
-                    crate::cases::queue::expire_leases(state.repo.as_ref(), state.clock.now())
-                        .await
-                        .map(|_| ())
-                        .map_err(|e| e.to_string())
-                }
-            }
-        }))];
+        let mut workers = vec![every(self.lease_check, state.clone(), |s| async move {
+            crate::cases::queue::expire_leases(s.repo.as_ref(), s.clock.now())
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string())
+        })];
         if let Some(period) = self.sla_check {
-            let state = state.clone();
-            workers.push(tokio::spawn(every(period, move || {
-                let state = state.clone();
-                async move {
-                    crate::sla::escalate_due(&state)
-                        .await
-                        .map(|_| ())
-                        .map_err(|e| e.to_string())
-                }
-            })));
+            workers.push(every(period, state.clone(), |s| async move {
+                crate::sla::escalate_due(&s)
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }));
         }
         if let Some(period) = self.notification_poll {
-            let state = state.clone();
-            workers.push(tokio::spawn(every(period, move || {
-                let state = state.clone();
-                async move {
-                    state
-                        .deliverer
-                        .deliver_due(state.repo.as_ref(), state.clock.as_ref())
-                        .await
-                        .map(|_| ())
-                        .map_err(|e| e.to_string())
-                }
-            })));
+            workers.push(every(period, state, |s| async move {
+                s.deliverer
+                    .deliver_due(s.repo.as_ref(), s.clock.as_ref())
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }));
         }
         let result = self.server.await;
         for w in workers {
@@ -214,20 +199,26 @@ impl Application {
     }
 }
 
-/// Run `work` every `period` (the first time one period after start), logging failures.
-async fn every<F, Fut>(period: std::time::Duration, work: F)
+/// Spawn `work` to run every `period` (the first time one period after start), logging failures.
+fn every<F, Fut>(
+    period: std::time::Duration,
+    state: Arc<AppState>,
+    work: F,
+) -> tokio::task::JoinHandle<()>
 where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = Result<(), String>>,
+    F: Fn(Arc<AppState>) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), String>> + Send,
 {
-    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticks.tick().await;
-        if let Err(error) = work().await {
-            tracing::warn!(%error, "background work failed; trying again next time");
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            if let Err(error) = work(state.clone()).await {
+                tracing::warn!(%error, "background work failed; trying again next time");
+            }
         }
-    }
+    })
 }
 
 /// Create the data folder, connect to the configured database and bring its schema up to date.

@@ -247,11 +247,8 @@ pub async fn keys(ctx: &Context, KeysCommand::Status: KeysCommand) -> anyhow::Re
 /// Typed twice on a terminal, or the first line of stdin.
 fn new_password(from_stdin: bool) -> anyhow::Result<String> {
     if from_stdin {
-        let mut line = String::new();
-        io::stdin()
-            .read_line(&mut line)
-            .context("cannot read the password from stdin")?;
-        return Ok(line.trim_end_matches(['\n', '\r']).to_owned());
+        return super::auth::first_line(io::stdin().lock())
+            .context("cannot read the password from stdin");
     }
     if !io::stdin().is_terminal() {
         anyhow::bail!("no terminal to prompt for a password; pipe it in with --password-stdin");

@@ -94,7 +94,7 @@ fn read_password(from_stdin: bool) -> anyhow::Result<String> {
 }
 
 /// The first line without its line ending; other whitespace is part of the password.
-fn first_line(mut input: impl BufRead) -> io::Result<String> {
+pub(crate) fn first_line(mut input: impl BufRead) -> io::Result<String> {
     let mut line = String::new();
     input.read_line(&mut line)?;
     if line.ends_with('\n') {

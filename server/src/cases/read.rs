@@ -43,15 +43,6 @@ pub async fn read_case(
     Ok(case)
 }
 
-async fn case_territory(state: &AppState, case_id: Uuid) -> Result<String, ApiError> {
-    Ok(state
-        .repo
-        .case(case_id)
-        .await?
-        .ok_or(ApiError::NotFound("case"))?
-        .territory_code)
-}
-
 /// Most cases one listing returns, newest first.
 pub const LIST_LIMIT: i64 = 200;
 
@@ -114,10 +105,14 @@ async fn readable_case(
 
 /// Photos are readable by whoever may read the case, and also by the dermatologists who may take
 /// it from the queue right now (to triage before claiming).
-async fn photo_readable(state: &AppState, user: &User, case_id: Uuid) -> Result<(), ApiError> {
+async fn photo_readable(
+    state: &AppState,
+    user: &User,
+    case_id: Uuid,
+) -> Result<CaseRecord, ApiError> {
     match readable_case(state, user, case_id).await {
         Err(ApiError::NotFound(_)) if user.role == crate::domain::Role::Dermatologist => {}
-        other => return other.map(|_| ()),
+        other => return other,
     }
     let Some(c) = state.repo.case(case_id).await? else {
         return Err(ApiError::NotFound("case"));
@@ -126,7 +121,7 @@ async fn photo_readable(state: &AppState, user: &User, case_id: Uuid) -> Result<
         super::queue::Eligibility::of(state.repo.as_ref(), user.id.as_uuid(), state.clock.now())
             .await?;
     if c.status == "queued" && eligible.may_take(&c) {
-        Ok(())
+        Ok(c)
     } else {
         Err(ApiError::NotFound("case"))
     }
@@ -309,7 +304,7 @@ pub async fn photo(
     photo_id: Uuid,
     request_id: &str,
 ) -> Result<(Format, Vec<u8>), ApiError> {
-    photo_readable(state, user, case_id).await?;
+    let case = photo_readable(state, user, case_id).await?;
     let photo = state
         .repo
         .photos_of_cases(&[case_id])
@@ -340,7 +335,7 @@ pub async fn photo(
         "photo",
         Some(photo_id.to_string()),
     )
-    .on_case(case_id, &case_territory(state, case_id).await?);
+    .on_case(case_id, &case.territory_code);
     entry.request_id = Some(request_id.to_owned());
     state.repo.record(&Effects::audit(entry)).await?;
     let mut plain = plain;

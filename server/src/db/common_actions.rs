@@ -2,29 +2,6 @@
 
 macro_rules! impl_action_repo {
     ($repo:ty) => {
-        impl $repo {
-            async fn event_in(
-                tx: &mut sqlx::Transaction<'_, <Self as $crate::db::Backend>::Db>,
-                case_id: uuid::Uuid,
-                at: chrono::DateTime<chrono::Utc>,
-                actor: Option<uuid::Uuid>,
-                kind: &str,
-                from: &str,
-                to: &str,
-            ) -> Result<(), $crate::db::RepoError> {
-                sqlx::query($crate::db::common_queue::INSERT_EVENT)
-                    .bind(case_id)
-                    .bind(at)
-                    .bind(actor)
-                    .bind(kind)
-                    .bind(from)
-                    .bind(to)
-                    .execute(&mut **tx)
-                    .await?;
-                Ok(())
-            }
-        }
-
         #[async_trait::async_trait]
         impl $crate::db::ActionRepo for $repo {
             async fn answer(
@@ -156,28 +133,7 @@ macro_rules! impl_action_repo {
                 .bind(sealed_reply)
                 .execute(&mut *tx)
                 .await?;
-                for p in photos {
-                    sqlx::query(
-                        "INSERT INTO photos (id, case_id, position, kind, format, width, height, \
-                         bytes, sha256, blob_key, metadata_removed, quality_warnings, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                    )
-                    .bind(p.id)
-                    .bind(p.case_id)
-                    .bind(p.position)
-                    .bind(&p.kind)
-                    .bind(&p.format)
-                    .bind(p.width)
-                    .bind(p.height)
-                    .bind(p.bytes)
-                    .bind(&p.sha256)
-                    .bind(&p.blob_key)
-                    .bind(&p.metadata_removed)
-                    .bind(&p.quality_warnings)
-                    .bind(p.created_at)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                Self::photos_in(&mut tx, photos).await?;
                 Self::event_in(&mut tx, case_id, at, Some(gp), "replied", "info_requested", status)
                     .await?;
                 Self::effects_in(&mut tx, fx).await?;

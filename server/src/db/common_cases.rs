@@ -52,37 +52,11 @@ macro_rules! impl_case_repo {
                 .bind(c.submitted_at)
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query($crate::db::common_queue::INSERT_EVENT)
-                    .bind(c.id)
-                    .bind(c.submitted_at)
-                    .bind(Some(c.gp_id))
-                    .bind("submitted")
-                    .bind(None::<String>)
-                    .bind(&c.status)
-                    .execute(&mut *tx)
-                    .await?;
-                for p in photos {
-                    sqlx::query(
-                        "INSERT INTO photos (id, case_id, position, kind, format, width, height, \
-                         bytes, sha256, blob_key, metadata_removed, quality_warnings, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                    )
-                    .bind(p.id)
-                    .bind(p.case_id)
-                    .bind(p.position)
-                    .bind(&p.kind)
-                    .bind(&p.format)
-                    .bind(p.width)
-                    .bind(p.height)
-                    .bind(p.bytes)
-                    .bind(&p.sha256)
-                    .bind(&p.blob_key)
-                    .bind(&p.metadata_removed)
-                    .bind(&p.quality_warnings)
-                    .bind(p.created_at)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                Self::event_in(
+                    &mut tx, c.id, c.submitted_at, Some(c.gp_id), "submitted", None, &c.status,
+                )
+                .await?;
+                Self::photos_in(&mut tx, photos).await?;
                 Self::effects_in(&mut tx, fx).await?;
                 tx.commit().await?;
                 Ok(())

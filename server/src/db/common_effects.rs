@@ -1,5 +1,6 @@
-//! `AuditRepo`, `OutboxRepo` and `effects_in` (the side effects of a change, written in its
-//! transaction) in SQL both backends accept (see `common`). `$lock` as in `common_queue`.
+//! `AuditRepo`, `OutboxRepo`, and the writes every transition shares: `event_in` (its history
+//! line), `photos_in`, `effects_in` (its side effects, written in its transaction); in SQL both
+//! backends accept (see `common`). `$lock` as in `common_queue`.
 //!
 //! Appending to the audit chain locks the head row first (`UPDATE ... RETURNING`): on PostgreSQL
 //! concurrent appenders wait for each other, on SQLite the statement takes the write lock. Every
@@ -8,6 +9,59 @@
 macro_rules! impl_effects {
     ($repo:ty, $lock:literal) => {
         impl $repo {
+            /// One transition of a case's history.
+            #[allow(clippy::too_many_arguments)]
+            pub(crate) async fn event_in(
+                tx: &mut sqlx::Transaction<'_, <Self as $crate::db::Backend>::Db>,
+                case_id: uuid::Uuid,
+                at: chrono::DateTime<chrono::Utc>,
+                actor: Option<uuid::Uuid>,
+                kind: &str,
+                from: impl Into<Option<&str>> + Send,
+                to: &str,
+            ) -> Result<(), $crate::db::RepoError> {
+                sqlx::query($crate::db::common_queue::INSERT_EVENT)
+                    .bind(case_id)
+                    .bind(at)
+                    .bind(actor)
+                    .bind(kind)
+                    .bind(from.into())
+                    .bind(to)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            }
+
+            /// Photo rows of a submission or of a reply.
+            pub(crate) async fn photos_in(
+                tx: &mut sqlx::Transaction<'_, <Self as $crate::db::Backend>::Db>,
+                photos: &[$crate::db::PhotoRecord],
+            ) -> Result<(), $crate::db::RepoError> {
+                for p in photos {
+                    sqlx::query(
+                        "INSERT INTO photos (id, case_id, position, kind, format, width, height, \
+                         bytes, sha256, blob_key, metadata_removed, quality_warnings, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                    )
+                    .bind(p.id)
+                    .bind(p.case_id)
+                    .bind(p.position)
+                    .bind(&p.kind)
+                    .bind(&p.format)
+                    .bind(p.width)
+                    .bind(p.height)
+                    .bind(p.bytes)
+                    .bind(&p.sha256)
+                    .bind(&p.blob_key)
+                    .bind(&p.metadata_removed)
+                    .bind(&p.quality_warnings)
+                    .bind(p.created_at)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(())
+            }
+
             pub(crate) async fn effects_in(
                 tx: &mut sqlx::Transaction<'_, <Self as $crate::db::Backend>::Db>,
                 fx: &$crate::db::Effects,

@@ -164,14 +164,7 @@ macro_rules! impl_queue_repo {
                         None => $crate::db::ClaimOutcome::NotFound,
                     });
                 }
-                sqlx::query($crate::db::common_queue::INSERT_EVENT)
-                    .bind(case_id)
-                    .bind(at)
-                    .bind(Some(dermatologist))
-                    .bind("claimed")
-                    .bind("queued")
-                    .bind("claimed")
-                    .execute(&mut *tx)
+                Self::event_in(&mut tx, case_id, at, Some(dermatologist), "claimed", "queued", "claimed")
                     .await?;
                 Self::effects_in(&mut tx, fx).await?;
                 tx.commit().await?;
@@ -211,14 +204,7 @@ macro_rules! impl_queue_repo {
                     tx.rollback().await?;
                     return Ok(None);
                 };
-                sqlx::query($crate::db::common_queue::INSERT_EVENT)
-                    .bind(case_id)
-                    .bind(at)
-                    .bind(Some(dermatologist))
-                    .bind("claimed")
-                    .bind("queued")
-                    .bind("claimed")
-                    .execute(&mut *tx)
+                Self::event_in(&mut tx, case_id, at, Some(dermatologist), "claimed", "queued", "claimed")
                     .await?;
                 Self::effects_in(&mut tx, &fx.for_case(case_id, &territory)).await?;
                 tx.commit().await?;
@@ -246,14 +232,7 @@ macro_rules! impl_queue_repo {
                     tx.rollback().await?;
                     return Ok(false);
                 }
-                sqlx::query($crate::db::common_queue::INSERT_EVENT)
-                    .bind(case_id)
-                    .bind(at)
-                    .bind(Some(dermatologist))
-                    .bind("released")
-                    .bind("claimed")
-                    .bind("queued")
-                    .execute(&mut *tx)
+                Self::event_in(&mut tx, case_id, at, Some(dermatologist), "released", "claimed", "queued")
                     .await?;
                 Self::effects_in(&mut tx, fx).await?;
                 tx.commit().await?;
@@ -288,14 +267,7 @@ macro_rules! impl_queue_repo {
                         request_id: None,
                         detail: holder.map(|h| serde_json::json!({ "held_by": h }).to_string()),
                     });
-                    sqlx::query($crate::db::common_queue::INSERT_EVENT)
-                        .bind(*case_id)
-                        .bind(at)
-                        .bind(None::<uuid::Uuid>)
-                        .bind("lease_expired")
-                        .bind("claimed")
-                        .bind("queued")
-                        .execute(&mut *tx)
+                    Self::event_in(&mut tx, *case_id, at, None, "lease_expired", "claimed", "queued")
                         .await?;
                 }
                 Self::effects_in(&mut tx, &fx).await?;

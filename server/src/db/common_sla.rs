@@ -113,14 +113,7 @@ macro_rules! impl_sla_repo {
                 if taken != 1 {
                     return Ok(false);
                 }
-                sqlx::query($crate::db::common_queue::INSERT_EVENT)
-                    .bind(case_id)
-                    .bind(at)
-                    .bind(None::<uuid::Uuid>)
-                    .bind(step.event())
-                    .bind(&status)
-                    .bind(&status)
-                    .execute(&mut *tx)
+                Self::event_in(&mut tx, case_id, at, None, step.event(), status.as_str(), &status)
                     .await?;
                 Self::effects_in(&mut tx, fx).await?;
                 tx.commit().await?;
