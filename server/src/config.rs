@@ -33,7 +33,6 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
     pub photos: PhotoSettings,
-    #[serde(default)]
     pub storage: StorageSettings,
     pub queue: QueueSettings,
     pub sla: SlaSettings,
@@ -84,13 +83,17 @@ pub struct PhotoSettings {
     pub concurrency: Option<usize>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct StorageSettings {
     /// Master key file; defaults to `<data_dir>/master-keys.json`. Created (mode 0600) in
     /// development when missing; production refuses to start without it.
     pub key_file: Option<PathBuf>,
     /// Folder of sealed photo blobs; defaults to `<data_dir>/blobs`.
     pub blobs_dir: Option<PathBuf>,
+    /// How often leftovers of unfinished submissions are swept; 0 sweeps at start-up only.
+    pub sweep_secs: u64,
+    /// Leftovers younger than this are spared (another instance may be committing them).
+    pub orphan_grace_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -147,6 +150,8 @@ impl Settings {
             .set_default("photos.max_photos", 10)?
             .set_default("photos.max_side", 16384)?
             .set_default("photos.max_megapixels", 100)?
+            .set_default("storage.sweep_secs", 600)?
+            .set_default("storage.orphan_grace_secs", 3600)?
             .set_default("queue.lease_secs", 2 * 3600)?
             .set_default("queue.lease_check_secs", 60)?
             .set_default("sla.check_secs", 60)?
@@ -208,6 +213,9 @@ impl Settings {
             bail!("notifications: max_attempts, backoff_secs and timeout_secs must be positive");
         }
         url::Url::parse(&n.public_url).context("notifications.public_url is not a URL")?;
+        if self.storage.orphan_grace_secs < 60 {
+            bail!("storage.orphan_grace_secs must be at least 60: younger blobs may be mid-commit");
+        }
         if self.queue.lease_secs == 0 || self.queue.lease_check_secs == 0 {
             bail!("queue.lease_secs and queue.lease_check_secs must be positive");
         }

@@ -12,10 +12,7 @@ use tokio::sync::Semaphore;
 
 use crate::{
     auth::{LoginThrottle, TokenIssuer},
-    cases::{
-        sweep::{self, sweep_orphans},
-        upload::UploadLimits,
-    },
+    cases::{sweep::sweep_orphans, upload::UploadLimits},
     config::{Environment, Settings},
     db::{self, Repo},
     domain::{Clock, SystemClock},
@@ -35,6 +32,8 @@ pub struct Application {
     lease_check: std::time::Duration,
     sla_check: Option<std::time::Duration>,
     notification_poll: Option<std::time::Duration>,
+    orphan_sweep: Option<std::time::Duration>,
+    orphan_grace: std::time::Duration,
     repo: Arc<dyn Repo>,
     store: Arc<dyn BlobStore>,
     state: web::Data<AppState>,
@@ -75,7 +74,8 @@ impl Application {
             &settings.key_file(),
             settings.environment != Environment::Production,
         )?;
-        sweep_orphans(repo.as_ref(), store.as_ref(), sweep::GRACE).await?;
+        let orphan_grace = std::time::Duration::from_secs(settings.storage.orphan_grace_secs);
+        sweep_orphans(repo.as_ref(), store.as_ref(), clock.now(), orphan_grace).await?;
         let photos = &settings.photos;
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let state = web::Data::new(AppState {
@@ -138,6 +138,8 @@ impl Application {
             lease_check,
             sla_check: every(settings.sla.check_secs),
             notification_poll: every(settings.notifications.poll_secs),
+            orphan_sweep: every(settings.storage.sweep_secs),
+            orphan_grace,
             server: server.run(),
             repo,
             store,
@@ -182,6 +184,15 @@ impl Application {
                     .map_err(|e| e.to_string())
             }));
         }
+        if let Some(period) = self.orphan_sweep {
+            let grace = self.orphan_grace;
+            workers.push(every(period, state.clone(), move |s| async move {
+                sweep_orphans(s.repo.as_ref(), s.store.as_ref(), s.clock.now(), grace)
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }));
+        }
         if let Some(period) = self.notification_poll {
             workers.push(every(period, state, |s| async move {
                 s.deliverer
@@ -200,13 +211,11 @@ impl Application {
 }
 
 /// Spawn `work` to run every `period` (the first time one period after start), logging failures.
-fn every<F, Fut>(
-    period: std::time::Duration,
-    state: Arc<AppState>,
-    work: F,
-) -> tokio::task::JoinHandle<()>
+/// Run `work` every `period` (the first time one period after start) until aborted.
+fn every<S, F, Fut>(period: std::time::Duration, state: S, work: F) -> tokio::task::JoinHandle<()>
 where
-    F: Fn(Arc<AppState>) -> Fut + Send + 'static,
+    S: Clone + Send + 'static,
+    F: Fn(S) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = Result<(), String>> + Send,
 {
     tokio::spawn(async move {
@@ -249,4 +258,26 @@ async fn not_found(req: actix_web::HttpRequest) -> Result<actix_web::HttpRespons
     } else {
         ApiError::NotFound("route")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn background_work_runs_once_per_period() {
+        let runs = Arc::new(AtomicUsize::new(0));
+        let period = std::time::Duration::from_secs(600);
+        let worker = every(period, runs.clone(), |runs| async move {
+            runs.fetch_add(1, Ordering::SeqCst);
+            Err("a failure is logged and the next period still runs".to_owned())
+        });
+        tokio::time::sleep(period / 2).await;
+        assert_eq!(runs.load(Ordering::SeqCst), 0, "not at start");
+        tokio::time::sleep(period * 3).await;
+        assert_eq!(runs.load(Ordering::SeqCst), 3);
+        worker.abort();
+    }
 }

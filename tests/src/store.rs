@@ -6,7 +6,7 @@ use std::sync::{
 };
 
 use async_trait::async_trait;
-use telederm_server::store::{BlobInfo, BlobKey, BlobStore, StoreError};
+use telederm_server::store::{BlobInfo, BlobKey, BlobStore, StoreError, Tidied};
 
 pub struct FailingStore {
     inner: Arc<dyn BlobStore>,
@@ -41,6 +41,9 @@ impl BlobStore for FailingStore {
     }
     async fn list(&self) -> Result<Vec<BlobInfo>, StoreError> {
         self.inner.list().await
+    }
+    async fn tidy(&self, before: std::time::SystemTime) -> Result<Tidied, StoreError> {
+        self.inner.tidy(before).await
     }
     async fn ping(&self) -> Result<(), StoreError> {
         self.inner.ping().await

@@ -6,15 +6,14 @@ use std::{
     fs::{self, File, OpenOptions},
     io::Write,
     path::{Path, PathBuf},
+    time::SystemTime,
 };
 
 use async_trait::async_trait;
 
-use super::{BlobInfo, BlobKey, BlobStore, StoreError};
+use super::{BlobInfo, BlobKey, BlobStore, StoreError, Tidied};
 
 const TEMP_PREFIX: &str = ".tmp-";
-/// Temporary files younger than this are left alone by `list`.
-const TEMP_GRACE: std::time::Duration = std::time::Duration::from_secs(3600);
 
 pub struct LocalStore {
     root: PathBuf,
@@ -55,7 +54,14 @@ fn put_blocking(path: &Path, key: &BlobKey, bytes: &[u8]) -> Result<(), StoreErr
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let result = (|| {
-        let mut file = options.open(&temp)?;
+        let mut file = match options.open(&temp) {
+            // `tidy` removed the (long empty) folder between its creation and this open.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                create_private_dirs(dir)?;
+                options.open(&temp)?
+            }
+            other => other?,
+        };
         file.write_all(bytes)?;
         file.sync_all()?;
         fs::hard_link(&temp, path)
@@ -83,17 +89,7 @@ fn list_blocking(root: &Path) -> Result<Vec<BlobInfo>, StoreError> {
                 stack.push(path);
                 continue;
             }
-            let name = entry.file_name();
-            if name.to_string_lossy().starts_with(TEMP_PREFIX) {
-                // Left by a crash mid-put (never acknowledged) once it is old; a recent one may
-                // be another instance's put in progress.
-                let modified = entry.metadata()?.modified()?;
-                let age = std::time::SystemTime::now()
-                    .duration_since(modified)
-                    .unwrap_or_default();
-                if age >= TEMP_GRACE {
-                    let _ = fs::remove_file(&path);
-                }
+            if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
                 continue;
             }
             let relative = path.strip_prefix(root).map_err(anyhow::Error::from)?;
@@ -105,6 +101,50 @@ fn list_blocking(root: &Path) -> Result<Vec<BlobInfo>, StoreError> {
     }
     keys.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(keys)
+}
+
+/// Temporary files left by a crash mid-put (never acknowledged) and folders left empty, both
+/// untouched since `before`: anything more recent may be another instance's put in progress.
+fn tidy_blocking(root: &Path, before: SystemTime) -> Result<Tidied, StoreError> {
+    let mut tidied = Tidied::default();
+    tidy_dir(root, before, &mut tidied)?;
+    Ok(tidied)
+}
+
+/// Returns whether `dir` is empty once tidied.
+fn tidy_dir(dir: &Path, before: SystemTime, tidied: &mut Tidied) -> Result<bool, StoreError> {
+    let mut empty = true;
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let stale = entry.metadata()?.modified()? < before;
+        if entry.file_type()?.is_dir() {
+            if tidy_dir(&path, before, tidied)? && stale && remove_empty_dir(&path)? {
+                tidied.folders += 1;
+            } else {
+                empty = false;
+            }
+        } else if stale && entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            match fs::remove_file(&path) {
+                Ok(()) => tidied.temp_files += 1,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e.into()),
+            }
+        } else {
+            empty = false;
+        }
+    }
+    Ok(empty)
+}
+
+/// `false` when the folder is gone already or filled up meanwhile (another put).
+fn remove_empty_dir(dir: &Path) -> Result<bool, StoreError> {
+    match fs::remove_dir(dir) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) if e.kind() == std::io::ErrorKind::DirectoryNotEmpty => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn blocking<T: Send + 'static>(
@@ -150,6 +190,11 @@ impl BlobStore for LocalStore {
         blocking(move || list_blocking(&root)).await
     }
 
+    async fn tidy(&self, before: SystemTime) -> Result<Tidied, StoreError> {
+        let root = self.root.clone();
+        blocking(move || tidy_blocking(&root, before)).await
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         let root = self.root.clone();
         blocking(move || Ok(fs::metadata(&root).map(|_| ())?)).await
@@ -188,26 +233,51 @@ mod tests {
         assert!(store.list().await.unwrap().is_empty());
     }
 
+    fn touch(path: &Path, at: SystemTime) {
+        // A read-only handle is enough for the owner to set times (folders included).
+        File::open(path).unwrap().set_modified(at).unwrap();
+    }
+
     #[tokio::test]
-    async fn temporary_files_left_by_a_crash_are_not_blobs() {
+    async fn tidy_removes_stale_temporary_files_and_empty_folders_only() {
         let dir = tempfile::tempdir().unwrap();
         let store = LocalStore::open(dir.path()).unwrap();
-        fs::create_dir_all(dir.path().join("photos/x")).unwrap();
-        let (old, young) = (
-            dir.path().join("photos/x/.tmp-1"),
-            dir.path().join("photos/x/.tmp-2"),
-        );
+        let now = SystemTime::now();
+        let hour = std::time::Duration::from_secs(3600);
+        let photos = dir.path().join("photos");
+        for case in ["a", "b", "c"] {
+            fs::create_dir_all(photos.join(case)).unwrap();
+        }
+        let (old, young) = (photos.join("a/.tmp-1"), photos.join("a/.tmp-2"));
         fs::write(&old, b"half").unwrap();
         fs::write(&young, b"in progress").unwrap();
-        File::options()
-            .write(true)
-            .open(&old)
-            .unwrap()
-            .set_modified(std::time::SystemTime::now() - TEMP_GRACE * 2)
-            .unwrap();
-        assert!(store.list().await.unwrap().is_empty());
+        touch(&old, now - 2 * hour);
+        let key = BlobKey::parse("photos/b/1").unwrap();
+        store.put(&key, b"sealed").await.unwrap();
+        // Folder c is empty and old; folders only count as stale once untouched since the cut-off.
+        touch(&photos.join("c"), now - 2 * hour);
+        assert!(
+            store.list().await.unwrap().len() == 1,
+            "temp files are not blobs"
+        );
+
+        let tidied = store.tidy(now - hour).await.unwrap();
+        assert_eq!(tidied.temp_files, 1, "young temp files are spared");
         assert!(!old.exists());
         assert!(young.exists());
+        assert_eq!(tidied.folders, 1, "only the empty folder goes");
+        assert!(!photos.join("c").exists());
+        assert!(photos.join("a").exists() && photos.join("b").exists());
+        assert!(dir.path().exists(), "the root stays");
+        assert_eq!(store.get(&key).await.unwrap(), b"sealed");
+
+        // A put into a folder that was tidied away still lands.
+        fs::remove_file(&young).unwrap();
+        assert_eq!(store.tidy(now + hour).await.unwrap().folders, 1);
+        assert!(!photos.join("a").exists());
+        let again = BlobKey::parse("photos/a/2").unwrap();
+        store.put(&again, b"sealed").await.unwrap();
+        assert_eq!(store.get(&again).await.unwrap(), b"sealed");
     }
 
     #[test]

@@ -34,6 +34,13 @@ impl BlobKey {
     }
 }
 
+/// What `BlobStore::tidy` removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tidied {
+    pub temp_files: usize,
+    pub folders: usize,
+}
+
 /// A listed blob and when it was written (the sweep spares recent ones: they may belong to a
 /// submission still being committed by another instance).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +70,9 @@ pub trait BlobStore: Send + Sync {
     async fn delete(&self, key: &BlobKey) -> Result<(), StoreError>;
     /// Every blob, for the orphan sweep.
     async fn list(&self) -> Result<Vec<BlobInfo>, StoreError>;
+    /// Remove what unfinished puts left behind, last touched before `before`: temporary files
+    /// and empty folders. A store without such leftovers does nothing.
+    async fn tidy(&self, before: std::time::SystemTime) -> Result<Tidied, StoreError>;
     /// The store answers, for readiness.
     async fn ping(&self) -> Result<(), StoreError>;
 }

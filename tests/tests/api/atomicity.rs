@@ -1,12 +1,9 @@
-//! A submission that fails at any step leaves no case row and no blob; the start-up sweep removes
-//! blobs a crash left behind.
-
-use std::time::{Duration, SystemTime};
+//! A submission that fails at any step leaves no case row and no blob (the sweep of what a crash
+//! leaves behind is in `sweep.rs`).
 
 use futures_util::stream;
 use secrecy::ExposeSecret;
 use telederm_schemas::CaseSummary;
-use telederm_server::startup::{open_database, open_store, Application};
 use telederm_tests::{
     assert_problem, case_json, db::backend, fixtures, spawn_app, spawn_app_with,
     store::FailingStore, TestApp,
@@ -153,45 +150,4 @@ async fn a_client_that_goes_away_mid_upload_leaves_nothing() {
     assert_eq!(ok.status(), 201);
     assert_eq!(cases_of(&app, &gp).await.len(), 1);
     assert_eq!(app.blob_files().len(), 1);
-}
-
-#[tokio::test]
-async fn the_start_up_sweep_removes_orphan_blobs_only() {
-    let app = spawn_app().await;
-    let gp = app.token("gp13").await;
-    let res = app
-        .submit_case(
-            &gp,
-            &case_json(),
-            &[("overview", fixtures::read("small.jpg"))],
-        )
-        .await;
-    assert_eq!(res.status(), 201);
-    let kept = app.blob_files();
-    let orphans = app
-        .settings
-        .blobs_dir()
-        .join("photos/0f0e0d0c-0000-4000-8000-000000000001");
-    std::fs::create_dir_all(&orphans).unwrap();
-    let old = orphans.join("0f0e0d0c-0000-4000-8000-00000000000a");
-    let young = orphans.join("0f0e0d0c-0000-4000-8000-00000000000b");
-    std::fs::write(&old, b"sealed bytes of a submission that never committed").unwrap();
-    std::fs::write(&young, b"sealed bytes of a submission being committed").unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&old)
-        .unwrap()
-        .set_modified(SystemTime::now() - Duration::from_secs(2 * 3600))
-        .unwrap();
-
-    // A second instance starting on the same database and store runs the sweep.
-    let repo = open_database(&app.settings).await.unwrap();
-    let store = open_store(&app.settings).unwrap();
-    Application::build_with(&app.settings, repo, store)
-        .await
-        .unwrap();
-
-    assert!(!old.exists(), "the old orphan is swept");
-    assert!(young.exists(), "a recent blob is spared");
-    assert!(kept.iter().all(|p| p.exists()), "referenced blobs stay");
 }

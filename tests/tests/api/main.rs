@@ -20,6 +20,7 @@ mod rejections;
 mod reports;
 mod shifts;
 mod sla;
+mod sweep;
 mod territories;
 mod tokens;
 mod users;
