@@ -41,6 +41,7 @@ pub struct TokenIssuer {
 
 impl TokenIssuer {
     pub fn new(key: &[u8], settings: &AuthSettings) -> TokenIssuer {
+        super::hs256::install();
         let mut validation = Validation::new(ALGORITHM);
         validation.algorithms = vec![ALGORITHM];
         validation.set_issuer(&[&settings.issuer]);

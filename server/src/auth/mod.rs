@@ -2,6 +2,7 @@
 //! login throttling, and the access policy in one place.
 
 mod extractor;
+pub mod hs256;
 pub mod jwt;
 pub mod login;
 pub mod password;
