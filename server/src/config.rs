@@ -1,19 +1,16 @@
 //! Settings: built-in defaults, then an optional file, then `TELEDERM__...` environment variables
 //! (last wins), then command-line flags.
 
+mod key_paths;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use base64::Engine;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 /// Webhook secret used when none is configured in development. Production requires its own.
 const DEV_WEBHOOK_SECRET: &str = "telederm-development-webhook-secret-not-for-production";
-
-/// Signing key used when none is configured in development. Production refuses it.
-pub const DEV_SIGNING_KEY: &str =
-    "dGVsZWRlcm0tZGV2ZWxvcG1lbnQtb25seS1zaWduaW5nLWtleS0wMDAwMDAwMA==";
 const MIB: u64 = 1024 * 1024;
 /// Tokens may not live longer than this (issue #2: at most one hour).
 pub const MAX_TOKEN_TTL_SECS: u64 = 3600;
@@ -86,7 +83,8 @@ pub struct PhotoSettings {
 #[derive(Debug, Clone, Deserialize)]
 pub struct StorageSettings {
     /// Master key file; defaults to `<data_dir>/master-keys.json`. Created (mode 0600) in
-    /// development when missing; production refuses to start without it.
+    /// development when missing; production refuses to start without it, or with it inside
+    /// `data_dir`.
     pub key_file: Option<PathBuf>,
     /// Folder of sealed photo blobs; defaults to `<data_dir>/blobs`.
     pub blobs_dir: Option<PathBuf>,
@@ -114,8 +112,13 @@ pub struct DatabaseSettings {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct AuthSettings {
-    /// Base64 of at least 32 random bytes (`telederm-server keys signing-key` makes one).
+    /// Base64 of at least 32 random bytes (`telederm-server keys signing-key` makes one). When
+    /// unset, the key is read from `signing_key_file`.
     pub signing_key: Option<SecretString>,
+    /// File holding the signing key in base64 (mode 0600); defaults to `signing-key` beside the
+    /// master key file. Created with a random key in development when missing; production
+    /// refuses to start without it, or with it inside `data_dir`.
+    pub signing_key_file: Option<PathBuf>,
     pub issuer: String,
     pub audience: String,
     pub token_ttl_secs: u64,
@@ -189,16 +192,15 @@ impl Settings {
         if self.auth.token_ttl_secs == 0 || self.auth.token_ttl_secs > MAX_TOKEN_TTL_SECS {
             bail!("auth.token_ttl_secs must be between 1 and {MAX_TOKEN_TTL_SECS}");
         }
-        if self.environment == Environment::Production {
-            match &self.auth.signing_key {
-                None => bail!("production requires auth.signing_key (TELEDERM__AUTH__SIGNING_KEY)"),
-                Some(k) if k.expose_secret() == DEV_SIGNING_KEY => {
-                    bail!("production refuses the development signing key")
-                }
-                Some(_) => {}
+        if let Some(key) = &self.auth.signing_key {
+            if self.auth.signing_key_file.is_some() {
+                bail!("set auth.signing_key or auth.signing_key_file, not both");
             }
+            crate::auth::SigningKey::decode(key.expose_secret(), "auth.signing_key")?;
         }
-        self.signing_key()?;
+        if self.environment == Environment::Production {
+            key_paths::refuse_keys_inside_data_dir(self)?;
+        }
         let n = &self.notifications;
         if self.environment == Environment::Production && n.signing_secret.is_none() {
             bail!("production requires notifications.signing_secret (TELEDERM__NOTIFICATIONS__SIGNING_SECRET)");
@@ -226,23 +228,6 @@ impl Settings {
         Ok(())
     }
 
-    /// The raw signing key bytes.
-    pub fn signing_key(&self) -> anyhow::Result<Vec<u8>> {
-        let encoded = self
-            .auth
-            .signing_key
-            .as_ref()
-            .map(|k| k.expose_secret())
-            .unwrap_or(DEV_SIGNING_KEY);
-        let key = base64::engine::general_purpose::STANDARD
-            .decode(encoded.trim())
-            .context("auth.signing_key is not valid base64")?;
-        if key.len() < 32 {
-            bail!("auth.signing_key must hold at least 32 bytes");
-        }
-        Ok(key)
-    }
-
     /// The webhook signing secret (a fixed development one when none is configured).
     pub fn webhook_secret(&self) -> SecretString {
         self.notifications
@@ -251,18 +236,21 @@ impl Settings {
             .unwrap_or_else(|| SecretString::from(DEV_WEBHOOK_SECRET))
     }
 
-    pub fn uses_dev_signing_key(&self) -> bool {
-        self.auth
-            .signing_key
-            .as_ref()
-            .is_none_or(|k| k.expose_secret() == DEV_SIGNING_KEY)
-    }
-
     pub fn key_file(&self) -> PathBuf {
         self.storage
             .key_file
             .clone()
             .unwrap_or_else(|| self.data_dir.join("master-keys.json"))
+    }
+
+    /// Where the signing key is read from when `auth.signing_key` is unset: beside the master key
+    /// file unless configured, so that keys placed apart from the data stay together.
+    pub fn signing_key_file(&self) -> PathBuf {
+        self.auth.signing_key_file.clone().unwrap_or_else(|| {
+            let key_file = self.key_file();
+            let dir = key_file.parent().unwrap_or(Path::new(""));
+            dir.join("signing-key")
+        })
     }
 
     pub fn blobs_dir(&self) -> PathBuf {
@@ -286,6 +274,7 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
 
     fn defaults() -> Settings {
         Settings::load(None, &Overrides::default()).unwrap()
@@ -297,19 +286,46 @@ mod tests {
         assert_eq!(s.environment, Environment::Development);
         assert_eq!(s.http.bind, "127.0.0.1:8080");
         assert!(s.database_url().expose_secret().starts_with("sqlite://"));
-        assert!(s.signing_key().unwrap().len() >= 32);
+        assert!(s.auth.signing_key.is_none(), "no built-in signing key");
+        assert_eq!(s.signing_key_file(), s.data_dir.join("signing-key"));
+    }
+
+    /// Production settings with the keys where an operator would put them.
+    fn production() -> Settings {
+        let mut s = defaults();
+        s.environment = Environment::Production;
+        s.storage.key_file = Some("/etc/telederm/master-keys.json".into());
+        s.notifications.signing_secret = Some(SecretString::from("x".repeat(32)));
+        s
     }
 
     #[test]
-    fn production_refuses_the_development_key() {
-        let mut s = defaults();
-        s.environment = Environment::Production;
-        assert!(s.check().is_err());
-        s.auth.signing_key = Some(SecretString::from(DEV_SIGNING_KEY));
-        assert!(s.check().is_err());
-        s.auth.signing_key = Some(SecretString::from(
-            base64::engine::general_purpose::STANDARD.encode([7u8; 32]),
-        ));
+    fn production_keeps_the_keys_out_of_the_data_folder() {
+        let mut s = production();
+        assert_eq!(
+            s.signing_key_file(),
+            PathBuf::from("/etc/telederm/signing-key"),
+            "beside the master key file"
+        );
+        assert!(s.check().is_ok());
+
+        s.storage.key_file = None;
+        let err = s.check().unwrap_err().to_string();
+        assert!(
+            err.contains("master key file") && err.contains("/etc/telederm"),
+            "{err}"
+        );
+
+        let mut s = production();
+        s.auth.signing_key_file = Some(s.data_dir.join("keys/../signing-key"));
+        let err = s.check().unwrap_err().to_string();
+        assert!(err.contains("signing key file"), "{err}");
+    }
+
+    #[test]
+    fn production_requires_a_webhook_secret() {
+        let mut s = production();
+        s.notifications.signing_secret = None;
         assert!(s.check().is_err(), "no webhook secret");
         s.notifications.signing_secret = Some(SecretString::from("short"));
         assert!(s.check().is_err());
@@ -318,12 +334,18 @@ mod tests {
     }
 
     #[test]
-    fn short_keys_and_long_tokens_are_refused() {
+    fn short_keys_ambiguous_keys_and_long_tokens_are_refused() {
         let mut s = defaults();
         s.auth.signing_key = Some(SecretString::from(
             base64::engine::general_purpose::STANDARD.encode([7u8; 31]),
         ));
         assert!(s.check().is_err());
+        let mut s = defaults();
+        s.auth.signing_key = Some(SecretString::from(
+            base64::engine::general_purpose::STANDARD.encode([7u8; 32]),
+        ));
+        s.auth.signing_key_file = Some("/etc/telederm/signing-key".into());
+        assert!(s.check().unwrap_err().to_string().contains("not both"));
         let mut s = defaults();
         s.auth.token_ttl_secs = 7200;
         assert!(s.check().is_err());

@@ -66,10 +66,8 @@ impl Application {
         if settings.notifications.signing_secret.is_none() {
             tracing::warn!("using the development webhook secret: never do this in production");
         }
-        if settings.uses_dev_signing_key() {
-            tracing::warn!("using the development signing key: never do this in production");
-        }
         crate::telemetry::spawn_blocking_in_span(crate::auth::password::warm_up).await?;
+        let signing_key = crate::auth::signing_key::load(settings)?;
         let keys = KeyService::open(
             &settings.key_file(),
             settings.environment != Environment::Production,
@@ -82,7 +80,7 @@ impl Application {
             repo: repo.clone(),
             store: store.clone(),
             keys,
-            tokens: TokenIssuer::new(&settings.signing_key()?, &settings.auth),
+            tokens: TokenIssuer::new(signing_key.as_bytes(), &settings.auth),
             throttle: LoginThrottle::new(&settings.auth),
             metrics: Metrics::new()?,
             photo_permits: Arc::new(Semaphore::new(photos.concurrency.unwrap_or(cores))),

@@ -1,6 +1,12 @@
 //! The `telederm-server` binary as an operator runs it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+// Beside this file, out of `tests/`' top level where Cargo would build each as its own binary.
+#[path = "binary/signing_keys.rs"]
+mod signing_keys;
+#[path = "binary/source_constants.rs"]
+mod source_constants;
+
 use std::{
     io::{BufRead, BufReader, Write},
     path::Path,
@@ -45,12 +51,20 @@ fn run_with_stdin(mut cmd: Command, stdin: &str) -> Output {
 struct Running {
     child: Child,
     port: u16,
+    /// Lines logged up to the one with the port.
+    startup: Vec<String>,
     lines: mpsc::Receiver<String>,
 }
 
 fn start(data_dir: &Path) -> Running {
-    let mut child = server(data_dir)
-        .args(["serve", "--bind", "127.0.0.1:0"])
+    let mut cmd = server(data_dir);
+    cmd.args(["serve", "--bind", "127.0.0.1:0"]);
+    start_command(cmd)
+}
+
+/// Runs `cmd` (a `serve`) until it logs its port.
+fn start_command(mut cmd: Command) -> Running {
+    let mut child = cmd
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -65,23 +79,39 @@ fn start(data_dir: &Path) -> Running {
         }
     });
     // The log line that announces the bound port (a bounded wait for start-up, not a sleep).
+    let mut startup = Vec::new();
     let port = loop {
         let line = rx
             .recv_timeout(Duration::from_secs(60))
             .expect("server start");
-        if let Some(rest) = line.split(" listening port=").nth(1) {
-            break rest.split_whitespace().next().unwrap().parse().unwrap();
+        let port = listening_port(&line);
+        startup.push(line);
+        if let Some(port) = port {
+            break port;
         }
     };
     Running {
         child,
         port,
+        startup,
         lines: rx,
     }
 }
 
+/// The port of the "listening" log line, in the development (text) or production (JSON) format.
+fn listening_port(line: &str) -> Option<u16> {
+    if let Some(rest) = line.split(" listening port=").nth(1) {
+        return rest.split_whitespace().next()?.parse().ok();
+    }
+    let json: serde_json::Value = serde_json::from_str(line).ok()?;
+    if json["message"] != "listening" {
+        return None;
+    }
+    json["port"].as_u64()?.try_into().ok()
+}
+
 impl Running {
-    /// SIGTERM, then the rest of the log; panics unless the process exits cleanly.
+    /// SIGTERM, then the whole log; panics unless the process exits cleanly.
     fn stop(mut self) -> String {
         let status = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
@@ -90,8 +120,22 @@ impl Running {
         assert!(status.success());
         let exit = self.child.wait().unwrap();
         assert!(exit.success(), "graceful shutdown exits 0, got {exit:?}");
-        self.lines.try_iter().collect::<Vec<_>>().join("\n")
+        let mut log = self.startup;
+        log.extend(self.lines.try_iter());
+        log.join("\n")
     }
+}
+
+/// `server(data_dir)` in production, with its master key file in `keys_dir` (outside the data).
+fn production(data_dir: &Path, keys_dir: &Path) -> Command {
+    let mut cmd = server(data_dir);
+    cmd.env("TELEDERM__ENVIRONMENT", "production")
+        .env(
+            "TELEDERM__STORAGE__KEY_FILE",
+            keys_dir.join("master-keys.json"),
+        )
+        .env("TELEDERM__NOTIFICATIONS__SIGNING_SECRET", WEBHOOK_SECRET);
+    cmd
 }
 
 #[test]
@@ -103,16 +147,19 @@ fn production_refuses_development_defaults() {
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("requires auth.signing_key"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("master key file") && stderr.contains("inside the data folder"),
+        "{stderr}"
+    );
 
-    let out = server(dir.path())
+    let keys = tempfile::tempdir().unwrap();
+    let out = production(dir.path(), keys.path())
         .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
-        .env("TELEDERM__ENVIRONMENT", "production")
         .env(
             "TELEDERM__AUTH__SIGNING_KEY",
             "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
         )
-        .env("TELEDERM__NOTIFICATIONS__SIGNING_SECRET", WEBHOOK_SECRET)
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -122,12 +169,12 @@ fn production_refuses_development_defaults() {
 #[test]
 fn production_refuses_to_start_without_a_master_key_file() {
     let dir = tempfile::tempdir().unwrap();
+    let keys = tempfile::tempdir().unwrap();
+    let key_file = keys.path().join("master-keys.json");
     let key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-    let out = server(dir.path())
+    let out = production(dir.path(), keys.path())
         .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("TELEDERM__ENVIRONMENT", "production")
         .env("TELEDERM__AUTH__SIGNING_KEY", key)
-        .env("TELEDERM__NOTIFICATIONS__SIGNING_SECRET", WEBHOOK_SECRET)
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -136,22 +183,25 @@ fn production_refuses_to_start_without_a_master_key_file() {
         stderr.contains("master key file") && stderr.contains("keys init"),
         "{stderr}"
     );
-    assert!(!dir.path().join("master-keys.json").exists());
+    assert!(!key_file.exists());
 
     // `keys init` creates it owner-only; a second init refuses to replace it.
-    let out = server(dir.path()).args(["keys", "init"]).output().unwrap();
+    let out = production(dir.path(), keys.path())
+        .args(["keys", "init"])
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(dir.path().join("master-keys.json"))
-        .unwrap()
-        .permissions()
-        .mode();
+    let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
-    let out = server(dir.path()).args(["keys", "init"]).output().unwrap();
+    let out = production(dir.path(), keys.path())
+        .args(["keys", "init"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
 }
 

@@ -7,8 +7,10 @@ pub mod jwt;
 pub mod login;
 pub mod password;
 pub mod policy;
+pub mod signing_key;
 mod throttle;
 
 pub use extractor::AuthenticatedUser;
 pub use jwt::{Claims, TokenIssuer};
+pub use signing_key::SigningKey;
 pub use throttle::LoginThrottle;

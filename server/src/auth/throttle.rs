@@ -108,6 +108,7 @@ mod tests {
     fn throttle(per_account: u32, per_address: u32) -> LoginThrottle {
         LoginThrottle::new(&AuthSettings {
             signing_key: None,
+            signing_key_file: None,
             issuer: "i".into(),
             audience: "a".into(),
             token_ttl_secs: 60,

@@ -1,13 +1,23 @@
-use base64::Engine;
 use clap::Subcommand;
-use rand::RngCore;
 
-use crate::{config::Settings, crypto::Keyring, keys, startup::open_database};
+use crate::{
+    auth::signing_key::{self, SigningKey},
+    config::Settings,
+    crypto::Keyring,
+    keys,
+    startup::open_database,
+};
 
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
-    /// Print a fresh random token-signing key (base64 of 32 bytes) for TELEDERM__AUTH__SIGNING_KEY.
-    SigningKey,
+    /// Make a fresh random token-signing key (base64 of 32 bytes): printed for
+    /// TELEDERM__AUTH__SIGNING_KEY, or written to the signing key file with --write.
+    SigningKey {
+        /// Create the signing key file (auth.signing_key_file, mode 0600) instead of printing;
+        /// refuses to replace an existing one.
+        #[arg(long)]
+        write: bool,
+    },
     /// Create the master key file (mode 0600); refuses to replace an existing one.
     Init,
     /// Add a master key and re-wrap every case's data key under it (photos are not rewritten).
@@ -19,10 +29,16 @@ pub enum KeysCommand {
 pub async fn run(settings: Settings, cmd: &KeysCommand) -> anyhow::Result<()> {
     let key_file = settings.key_file();
     match cmd {
-        KeysCommand::SigningKey => {
-            let mut key = [0u8; 32];
-            rand::rngs::OsRng.fill_bytes(&mut key);
-            println!("{}", base64::engine::general_purpose::STANDARD.encode(key));
+        KeysCommand::SigningKey { write: false } => {
+            println!("{}", SigningKey::generate().to_base64().as_str());
+        }
+        KeysCommand::SigningKey { write: true } => {
+            if settings.auth.signing_key.is_some() {
+                anyhow::bail!("auth.signing_key is set, so the server would not read a key file");
+            }
+            let path = settings.signing_key_file();
+            signing_key::create_file(&path)?;
+            eprintln!("created {} (mode 0600)", path.display());
         }
         KeysCommand::Init => {
             let ring = Keyring::create(&key_file)?;

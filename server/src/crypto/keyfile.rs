@@ -5,24 +5,21 @@
 //!  "keys":[{"id":"mk-20261124-7f3a9c","created_at":"2026-11-24T18:31:00Z","key":"<base64, 32 bytes>"}]}
 //! ```
 //!
-//! Written atomically (a 0600 temp file in the same directory, fsync, rename, fsync the directory) so
-//! a crash never leaves a half-written keyring, which would make every case unreadable. Loading
-//! refuses, on unix, a file whose mode is wider than 0600. Error messages name the file and what is
-//! wrong with it, never its content: a parser message may quote the bytes it choked on.
+//! Written atomically (see `private_file`) so a crash never leaves a half-written keyring, which
+//! would make every case unreadable. Loading refuses, on unix, a file whose mode is wider than 0600.
+//! Error messages name the file and what is wrong with it, never its content: a parser message may
+//! quote the bytes it choked on.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
 use std::path::Path;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
-use rand::rngs::OsRng;
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::keyring::{MasterKey, MasterKeyId, Secret};
+use super::private_file::{self, Mode};
 use super::CryptoError;
 
 const FILE_VERSION: u32 = 1;
@@ -46,28 +43,10 @@ struct EntryRepr {
     key: String,
 }
 
-pub(super) enum Mode {
-    /// Fail with `io::ErrorKind::AlreadyExists` rather than replace an existing file.
-    CreateNew,
-    Replace,
-}
-
 /// The keys and the index of the active one.
 pub(super) fn read(path: &Path) -> Result<(Vec<MasterKey>, usize), CryptoError> {
     let bad = |what: String| CryptoError::KeyFile(format!("key file {}: {what}", path.display()));
-    let mut file = File::open(path).map_err(|e| match e.kind() {
-        io::ErrorKind::NotFound => bad("not found".into()),
-        _ => CryptoError::Io(e),
-    })?;
-    // Check the open file itself, not the path, so the file checked is the file read.
-    let meta = file.metadata()?;
-    check_mode(path, &meta)?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(bad("too large to be a key file".into()));
-    }
-    // Sized up front so reading never reallocates, which would leave an unwiped copy behind.
-    let mut bytes = Zeroizing::new(Vec::with_capacity(meta.len() as usize + 1));
-    file.read_to_end(&mut bytes)?;
+    let bytes = private_file::read(path, "key file", MAX_FILE_BYTES)?;
     let repr: FileRepr = serde_json::from_slice(&bytes).map_err(|e| {
         let kind = match e.classify() {
             serde_json::error::Category::Data => "unexpected structure",
@@ -136,82 +115,6 @@ pub(super) fn write(
             .map_err(|e| CryptoError::KeyFile(format!("cannot encode the key file: {e}")))?,
     );
     json.push(b'\n');
-    write_atomically(path, &json, mode)?;
-    Ok(())
-}
-
-fn write_atomically(path: &Path, bytes: &[u8], mode: Mode) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "key file path has no name"))?;
-    let mut suffix = [0u8; 8];
-    OsRng.fill_bytes(&mut suffix);
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        hex::encode(suffix)
-    ));
-
-    let result = (|| {
-        let mut file = create_private(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        match mode {
-            // A hard link is an atomic "create unless it exists": two processes creating a key file
-            // at once cannot both win, and neither can replace the other's keys.
-            Mode::CreateNew => {
-                fs::hard_link(&tmp, path)?;
-                fs::remove_file(&tmp)?;
-            }
-            Mode::Replace => fs::rename(&tmp, path)?,
-        }
-        sync_dir(dir)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
-}
-
-/// A new file only its owner can read, mode 0600 from the start (never chmod after writing).
-fn create_private(path: &Path) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
-}
-
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    // Makes the rename itself durable.
-    File::open(dir)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
-    Ok(())
-}
-
-#[cfg(unix)]
-fn check_mode(path: &Path, meta: &fs::Metadata) -> Result<(), CryptoError> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = meta.permissions().mode() & 0o777;
-    if mode & !0o600 != 0 {
-        return Err(CryptoError::KeyFile(format!(
-            "key file {p} has mode {mode:04o}, wider than 0600; run `chmod 600 {p}`",
-            p = path.display()
-        )));
-    }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn check_mode(_path: &Path, _meta: &fs::Metadata) -> Result<(), CryptoError> {
+    private_file::write_atomically(path, &json, mode)?;
     Ok(())
 }

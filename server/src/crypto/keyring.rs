@@ -17,7 +17,7 @@ use uuid::Uuid;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::envelope::{self, DataKey, KEY_LEN};
-use super::{keyfile, CryptoError};
+use super::{keyfile, private_file, CryptoError};
 
 /// A master key's id, e.g. `mk-20261124-7f3a9c`: `[a-z0-9-]{1,64}`, so it is safe in file names,
 /// logs and database columns.
@@ -128,7 +128,7 @@ impl Keyring {
             path,
             &keyring.keys,
             keyring.active,
-            keyfile::Mode::CreateNew,
+            private_file::Mode::CreateNew,
         )
         .map_err(|e| match e {
             CryptoError::Io(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -149,7 +149,7 @@ impl Keyring {
             path.as_ref(),
             &self.keys,
             self.active,
-            keyfile::Mode::Replace,
+            private_file::Mode::Replace,
         ) {
             self.keys.pop();
             self.active = previous;

@@ -21,6 +21,7 @@
 pub mod envelope;
 mod keyfile;
 pub mod keyring;
+pub(crate) mod private_file;
 
 pub use envelope::{open, seal, DataKey, ObjectRef, FORMAT_VERSION, SEAL_OVERHEAD};
 pub use keyring::{Keyring, MasterKeyId, WrappedKey};
