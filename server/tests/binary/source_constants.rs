@@ -211,6 +211,7 @@ fn no_constant_of_the_sources_signs_a_token_the_default_server_accepts() {
         let claims: serde_json::Value =
             serde_json::from_slice(&BASE64_URL.decode(payload).unwrap()).unwrap();
         assert_eq!(claims["role"], "admin");
+        telederm_server::auth::hs256::install();
         let sign = |key: &[u8]| {
             let key = jsonwebtoken::EncodingKey::from_secret(key);
             jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).unwrap()
