@@ -23,3 +23,5 @@ mod sla;
 mod territories;
 mod tokens;
 mod users;
+mod webhook_secrets;
+mod webhook_targets;
