@@ -286,7 +286,9 @@ pub async fn keys(ctx: &Context, KeysCommand::Status: KeysCommand) -> anyhow::Re
         &rows,
     )?;
     if !status.missing.is_empty() {
-        anyhow::bail!("some cases are wrapped by master keys the server's key file does not hold");
+        anyhow::bail!(
+            "some cases or webhook secrets are sealed by master keys the server's key file does not hold"
+        );
     }
     Ok(())
 }

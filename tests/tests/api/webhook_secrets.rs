@@ -143,6 +143,21 @@ async fn a_user_sets_its_own_webhook_and_no_one_elses() {
         (None, None)
     );
     assert_problem(rotate(&app, &admin, derm_id).await, 409, "invalid_state").await;
+
+    // Recorded, without the URL (it may carry the receiver's token) or the secret.
+    let audit = app
+        .get(&format!("/api/v1/audit?actor={gp_id}"), Some(&admin))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        audit.contains("\"user.webhook_set\"") && audit.contains("user.webhook_secret_rotated")
+    );
+    assert!(
+        !audit.contains("/mine") && !audit.contains("whsec_"),
+        "{audit}"
+    );
 }
 
 /// A URL set before per-recipient secrets has none: its messages wait (`no_secret`) until an
