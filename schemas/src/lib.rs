@@ -23,7 +23,7 @@ pub use cases::{
     Priority, QualityWarning, QueueItem, Reply, Sex,
 };
 pub use keys::{KeyStatus, MasterKeyCount};
-pub use notifications::{Notification, WebhookPayload};
+pub use notifications::{DeliveryFailure, Notification, WebhookPayload};
 pub use problem::{FieldError, Problem};
 pub use reports::{
     DayStats, DurationStats, OutcomeGroup, OutcomesReport, ReportQuery, SlaGroup, SlaReport,
@@ -31,4 +31,4 @@ pub use reports::{
 pub use shifts::{CreateShift, Shift, ShiftQuery};
 pub use sla::{SetSlaPolicy, SlaClock, SlaPolicy};
 pub use territories::{CreateTerritory, Territory, UpdateTerritory, WorkingHours};
-pub use users::{CreateUser, Role, User, UserQuery};
+pub use users::{CreateUser, Role, SetWebhook, User, UserQuery, UserWithSecret};

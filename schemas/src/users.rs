@@ -65,6 +65,38 @@ pub struct User {
     pub created_at: DateTime<Utc>,
 }
 
+/// A user with its webhook signing secret, shown this once: the answer of `POST /api/v1/users`,
+/// `PUT /api/v1/users/{id}/webhook` and `POST /api/v1/users/{id}/webhook-secret`. The server
+/// keeps the secret sealed and never shows it again.
+#[derive(Clone, Serialize, Deserialize, ToSchema)]
+pub struct UserWithSecret {
+    #[serde(flatten)]
+    pub user: User,
+    /// `whsec_...`: the HMAC-SHA256 key of `X-Telederm-Signature` (as UTF-8 bytes); present when
+    /// the user has a webhook URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_secret: Option<String>,
+}
+
+impl std::fmt::Debug for UserWithSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserWithSecret")
+            .field("user", &self.user)
+            .field(
+                "webhook_secret",
+                &self.webhook_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .finish()
+    }
+}
+
+/// `PUT /api/v1/users/{id}/webhook` (admins, and a user for itself): a new URL, which gets a
+/// new signing secret, or `null` to stop webhooks.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SetWebhook {
+    pub webhook_url: Option<String>,
+}
+
 /// `POST /api/v1/users` (admin).
 #[derive(Clone, Serialize, Deserialize, ToSchema)]
 pub struct CreateUser {

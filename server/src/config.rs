@@ -9,8 +9,6 @@ use anyhow::{bail, Context};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-/// Webhook secret used when none is configured in development. Production requires its own.
-const DEV_WEBHOOK_SECRET: &str = "telederm-development-webhook-secret-not-for-production";
 const MIB: u64 = 1024 * 1024;
 /// Tokens may not live longer than this (issue #2: at most one hour).
 pub const MAX_TOKEN_TTL_SECS: u64 = 3600;
@@ -46,8 +44,13 @@ pub struct SlaSettings {
 pub struct NotificationSettings {
     /// How often the outbox is looked at; 0 turns the delivery worker off (tests drive it).
     pub poll_secs: u64,
-    /// Secret of the `X-Telederm-Signature` HMAC; production refuses to start without one.
-    pub signing_secret: Option<SecretString>,
+    /// Gone: each recipient has its own signing secret now. Still read, only so that start-up
+    /// can warn an operator who sets it that it does nothing.
+    #[serde(default, rename = "signing_secret")]
+    pub retired_signing_secret: Option<serde::de::IgnoredAny>,
+    /// Let webhooks reach loopback and private networks (a receiver on the same host, tests).
+    /// Cloud metadata services stay out of reach whatever this says.
+    pub allow_private_targets: bool,
     /// Base URL of links in payloads, e.g. `https://telederm.example.fr`.
     pub public_url: String,
     /// Attempts before a message is parked for an admin.
@@ -160,6 +163,7 @@ impl Settings {
             .set_default("sla.check_secs", 60)?
             .set_default("notifications.poll_secs", 5)?
             .set_default("notifications.public_url", "http://127.0.0.1:8080")?
+            .set_default("notifications.allow_private_targets", false)?
             .set_default("notifications.max_attempts", 8)?
             .set_default("notifications.backoff_secs", 30)?
             .set_default("notifications.max_backoff_secs", 3600)?
@@ -202,15 +206,6 @@ impl Settings {
             key_paths::refuse_keys_inside_data_dir(self)?;
         }
         let n = &self.notifications;
-        if self.environment == Environment::Production && n.signing_secret.is_none() {
-            bail!("production requires notifications.signing_secret (TELEDERM__NOTIFICATIONS__SIGNING_SECRET)");
-        }
-        if n.signing_secret
-            .as_ref()
-            .is_some_and(|s| s.expose_secret().len() < 32)
-        {
-            bail!("notifications.signing_secret must hold at least 32 characters");
-        }
         if n.max_attempts == 0 || n.backoff_secs == 0 || n.timeout_secs == 0 {
             bail!("notifications: max_attempts, backoff_secs and timeout_secs must be positive");
         }
@@ -228,12 +223,12 @@ impl Settings {
         Ok(())
     }
 
-    /// The webhook signing secret (a fixed development one when none is configured).
-    pub fn webhook_secret(&self) -> SecretString {
-        self.notifications
-            .signing_secret
-            .clone()
-            .unwrap_or_else(|| SecretString::from(DEV_WEBHOOK_SECRET))
+    /// Where webhooks may point: https only in production.
+    pub fn webhook_targets(&self) -> crate::notify::target::TargetPolicy {
+        crate::notify::target::TargetPolicy {
+            allow_private: self.notifications.allow_private_targets,
+            require_https: self.environment == Environment::Production,
+        }
     }
 
     pub fn key_file(&self) -> PathBuf {
@@ -295,7 +290,6 @@ mod tests {
         let mut s = defaults();
         s.environment = Environment::Production;
         s.storage.key_file = Some("/etc/telederm/master-keys.json".into());
-        s.notifications.signing_secret = Some(SecretString::from("x".repeat(32)));
         s
     }
 
@@ -323,14 +317,13 @@ mod tests {
     }
 
     #[test]
-    fn production_requires_a_webhook_secret() {
-        let mut s = production();
-        s.notifications.signing_secret = None;
-        assert!(s.check().is_err(), "no webhook secret");
-        s.notifications.signing_secret = Some(SecretString::from("short"));
-        assert!(s.check().is_err());
-        s.notifications.signing_secret = Some(SecretString::from("x".repeat(32)));
-        assert!(s.check().is_ok());
+    fn webhooks_need_https_in_production_and_stay_off_private_networks_by_default() {
+        let mut s = defaults();
+        assert!(!s.notifications.allow_private_targets);
+        assert!(!s.webhook_targets().require_https);
+        s.environment = Environment::Production;
+        assert!(s.webhook_targets().require_https);
+        assert!(!s.webhook_targets().allow_private);
     }
 
     #[test]

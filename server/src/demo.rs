@@ -10,7 +10,7 @@ use chrono::{Duration, Utc};
 use telederm_schemas as wire;
 
 use crate::{
-    accounts,
+    accounts::Accounts,
     db::{Effects, Repo},
     domain::{Email, NewShift, NewUser, Role, Territory, TerritoryCode},
     error::ApiError,
@@ -88,7 +88,8 @@ const HOLIDAYS: [&str; 11] = [
 /// Who is on call where: (dermatologist, territory).
 const ROTA: [(&str, &str); 2] = [("derm1@demo.test", "13"), ("derm2@demo.test", "84")];
 
-pub async fn seed(repo: &dyn Repo) -> anyhow::Result<()> {
+/// `accounts` creates the users, on the same database as `repo`.
+pub async fn seed(repo: &dyn Repo, accounts: &Accounts<'_>) -> anyhow::Result<()> {
     // Each territory names the other as its fallback: create both, then link them.
     for (code, name, _) in TERRITORIES {
         let parsed = TerritoryCode::parse(code).map_err(anyhow::Error::msg)?;
@@ -124,7 +125,8 @@ pub async fn seed(repo: &dyn Repo) -> anyhow::Result<()> {
             webhook_url: None,
         })
         .map_err(|e| anyhow::anyhow!("demo user {email}: {:?}", e.into_fields()))?;
-        accounts::create_user(repo, new, None, crate::domain::now())
+        accounts
+            .create_user(new, None, crate::domain::now())
             .await
             .map_err(api_to_anyhow)?;
     }

@@ -21,7 +21,7 @@ use crate::routes::*;
     paths(
         healthz, readyz,
         login, me,
-        list_users, create_user, disable_user,
+        list_users, create_user, disable_user, set_webhook, rotate_webhook_secret,
         list_territories, get_territory, create_territory, update_territory,
         list_shifts, create_shift, delete_shift,
         submit_case, list_cases, get_case, get_photo,

@@ -63,8 +63,11 @@ impl Application {
         store: Arc<dyn BlobStore>,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Application> {
-        if settings.notifications.signing_secret.is_none() {
-            tracing::warn!("using the development webhook secret: never do this in production");
+        if settings.notifications.retired_signing_secret.is_some() {
+            tracing::warn!("notifications.signing_secret is no longer used: each webhook recipient has its own secret (set its URL again, or rotate its secret)");
+        }
+        if settings.notifications.allow_private_targets {
+            tracing::warn!("notifications.allow_private_targets is set: webhooks may reach loopback and private networks");
         }
         crate::telemetry::spawn_blocking_in_span(crate::auth::password::warm_up).await?;
         let signing_key = crate::auth::signing_key::load(settings)?;
@@ -98,7 +101,8 @@ impl Application {
             lease: chrono::Duration::seconds(i64::try_from(settings.queue.lease_secs)?),
             clock,
             public_url: settings.notifications.public_url.clone(),
-            deliverer: Deliverer::new(&settings.notifications, settings.webhook_secret())?,
+            deliverer: Deliverer::new(&settings.notifications, settings.webhook_targets())?,
+            webhook_targets: settings.webhook_targets(),
         });
         let every = |secs: u64| (secs > 0).then(|| std::time::Duration::from_secs(secs));
         let lease_check = std::time::Duration::from_secs(settings.queue.lease_check_secs);
@@ -194,7 +198,7 @@ impl Application {
         if let Some(period) = self.notification_poll {
             workers.push(every(period, state, |s| async move {
                 s.deliverer
-                    .deliver_due(s.repo.as_ref(), s.clock.as_ref())
+                    .deliver_due(s.repo.as_ref(), &s.keys, s.clock.as_ref())
                     .await
                     .map(drop)
                     .map_err(|e| e.to_string())

@@ -8,7 +8,7 @@ use crate::{
     db::Repo,
     domain::Clock,
     keys::KeyService,
-    notify::deliver::Deliverer,
+    notify::{deliver::Deliverer, target::TargetPolicy},
     photos::{inspect::PhotoLimits, quality::QualityThresholds},
     store::BlobStore,
     telemetry::Metrics,
@@ -36,4 +36,6 @@ pub struct AppState {
     /// Base of the links in notifications.
     pub public_url: String,
     pub deliverer: Deliverer,
+    /// Where webhook URLs may point (checked when one is saved).
+    pub webhook_targets: TargetPolicy,
 }

@@ -17,7 +17,6 @@ use std::{
 
 const BIN: &str = env!("CARGO_BIN_EXE_telederm-server");
 const PASSWORD: &str = "operator-chosen-password";
-const WEBHOOK_SECRET: &str = "a-webhook-secret-of-at-least-32-characters";
 
 fn server(data_dir: &Path) -> Command {
     let mut cmd = Command::new(BIN);
@@ -129,12 +128,10 @@ impl Running {
 /// `server(data_dir)` in production, with its master key file in `keys_dir` (outside the data).
 fn production(data_dir: &Path, keys_dir: &Path) -> Command {
     let mut cmd = server(data_dir);
-    cmd.env("TELEDERM__ENVIRONMENT", "production")
-        .env(
-            "TELEDERM__STORAGE__KEY_FILE",
-            keys_dir.join("master-keys.json"),
-        )
-        .env("TELEDERM__NOTIFICATIONS__SIGNING_SECRET", WEBHOOK_SECRET);
+    cmd.env("TELEDERM__ENVIRONMENT", "production").env(
+        "TELEDERM__STORAGE__KEY_FILE",
+        keys_dir.join("master-keys.json"),
+    );
     cmd
 }
 
@@ -277,7 +274,7 @@ fn the_first_admin_is_created_from_the_shell_and_no_secret_reaches_the_log() {
     let running = start(dir.path());
     let base = format!("http://127.0.0.1:{}", running.port);
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let token = rt.block_on(async {
+    let (token, webhook_secret) = rt.block_on(async {
         let client = reqwest::Client::new();
         let bad = client
             .post(format!("{base}/api/v1/auth/login"))
@@ -304,16 +301,85 @@ fn the_first_admin_is_created_from_the_shell_and_no_secret_reaches_the_log() {
             .await
             .unwrap();
         assert_eq!(me.status(), 200);
-        token
+        let hooked = client
+            .post(format!("{base}/api/v1/users"))
+            .bearer_auth(&token)
+            .json(
+                &serde_json::json!({"email": "hook@example.fr", "display_name": "Hook",
+                  "role": "dermatologist", "password": PASSWORD,
+                  "webhook_url": "https://93.184.215.14/hook"}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(hooked.status(), 201);
+        let webhook_secret = hooked.json::<serde_json::Value>().await.unwrap()["webhook_secret"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        (token, webhook_secret)
     });
     let log = running.stop();
     assert!(log.contains("request completed"), "the log is captured");
-    for secret in [PASSWORD, "wrong-guess-123", token.as_str(), "$argon2"] {
+    for secret in [
+        PASSWORD,
+        "wrong-guess-123",
+        token.as_str(),
+        "$argon2",
+        webhook_secret.as_str(),
+    ] {
         assert!(!log.contains(secret), "the log holds a secret: {secret}");
     }
     // Signature part of the token alone, in case it were logged split.
     let signature = token.rsplit('.').next().unwrap();
     assert!(!log.contains(signature));
+}
+
+#[test]
+fn an_operator_creates_a_user_with_a_webhook_and_gets_its_secret_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut create = server(dir.path());
+    create.args([
+        "admin",
+        "create-user",
+        "--email",
+        "hook@example.fr",
+        "--name",
+        "Hook",
+        "--role",
+        "dermatologist",
+        "--webhook-url",
+        "https://93.184.215.14/hook",
+        "--password-stdin",
+    ]);
+    let out = run_with_stdin(create, &format!("{PASSWORD}\n"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(uuid::Uuid::parse_str(lines[0]).is_ok(), "{stdout}");
+    assert!(lines[1].starts_with("whsec_"), "{stdout}");
+    assert!(!stderr.contains(lines[1]), "the secret reached the log");
+
+    // An address inside the network is refused, with the reason.
+    let mut inside = server(dir.path());
+    inside.args([
+        "admin",
+        "create-user",
+        "--email",
+        "inside@example.fr",
+        "--name",
+        "Inside",
+        "--role",
+        "dermatologist",
+        "--webhook-url",
+        "http://169.254.169.254/latest/meta-data/",
+        "--password-stdin",
+    ]);
+    let out = run_with_stdin(inside, &format!("{PASSWORD}\n"));
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("webhook_url: must point to a public address"));
 }
 
 fn create_user(data_dir: &Path, email: &str) {

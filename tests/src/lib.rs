@@ -17,6 +17,7 @@ use secrecy::SecretString;
 use serde::Serialize;
 use telederm_schemas::{Problem, TokenResponse, User};
 use telederm_server::{
+    accounts::Accounts,
     config::{Overrides, Settings},
     demo,
     domain::{Clock, ManualClock},
@@ -68,6 +69,8 @@ pub async fn spawn_app_with(
     // The tests drive the escalation and delivery workers themselves.
     settings.sla.check_secs = 0;
     settings.notifications.poll_secs = 0;
+    // Test receivers listen on loopback; the tests of the guard turn this off again.
+    settings.notifications.allow_private_targets = true;
     // Leases are expired by the tests that need it, at the server clock's time.
     settings.queue.lease_check_secs = 86_400;
     configure(&mut settings);
@@ -79,7 +82,9 @@ pub async fn spawn_app_with(
         .await
         .unwrap();
     let state = app.state();
-    demo::seed(app.repo().as_ref()).await.unwrap();
+    demo::seed(app.repo().as_ref(), &Accounts::of(&state))
+        .await
+        .unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     TestApp {
@@ -116,7 +121,11 @@ impl TestApp {
     pub async fn deliver(&self) -> telederm_server::notify::deliver::DeliveryStats {
         self.state
             .deliverer
-            .deliver_due(self.state.repo.as_ref(), self.state.clock.as_ref())
+            .deliver_due(
+                self.state.repo.as_ref(),
+                &self.state.keys,
+                self.state.clock.as_ref(),
+            )
             .await
             .unwrap()
     }
@@ -163,6 +172,16 @@ impl TestApp {
         body: &B,
     ) -> Response {
         self.send(reqwest::Method::POST, path, token, Some(body))
+            .await
+    }
+
+    pub async fn put<B: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &B,
+    ) -> Response {
+        self.send(reqwest::Method::PUT, path, token, Some(body))
             .await
     }
 

@@ -94,6 +94,14 @@ impl TestApp {
         user.id
     }
 
+    /// Create a user through the admin API; returns it with its webhook secret, if it has one.
+    pub async fn create_user_with_secret(&self, body: Value) -> telederm_schemas::UserWithSecret {
+        let admin = self.token("admin").await;
+        let res = self.post("/api/v1/users", Some(&admin), &body).await;
+        assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+        res.json().await.unwrap()
+    }
+
     /// A token for any user by email (demo password).
     pub async fn token_for(&self, email: &str) -> String {
         let res = self.login_response(email, crate::DEMO_PASSWORD).await;

@@ -1,15 +1,15 @@
-//! Admins: `users`, `territories`, `keys status`.
+//! Admins: `users`, `territories`, `keys status`. Every user: `users webhook me`.
 
 use std::io::{self, IsTerminal};
 
 use anyhow::Context as _;
 use clap::Subcommand;
 use telederm_schemas::{
-    CreateTerritory, CreateUser, KeyStatus, Role, Territory, UpdateTerritory, User,
+    CreateTerritory, CreateUser, KeyStatus, Role, Territory, UpdateTerritory, User, UserWithSecret,
 };
 use uuid::Uuid;
 
-use super::{args, Context};
+use super::{args, webhooks, Context};
 use crate::output;
 
 #[derive(Debug, Subcommand)]
@@ -31,6 +31,7 @@ pub enum UsersCommand {
         territories: Vec<String>,
         #[arg(long)]
         rpps: Option<String>,
+        /// Where its notifications are POSTed; its signing secret is printed, this once.
         #[arg(long)]
         webhook_url: Option<String>,
         #[arg(long)]
@@ -44,6 +45,23 @@ pub enum UsersCommand {
     },
     /// Disable a user: no more logins, its tokens stop working.
     Disable { id: Uuid },
+    /// Set a user's webhook URL (admins; anyone for `me`): prints its new signing secret, once.
+    #[command(group(clap::ArgGroup::new("change").required(true).args(["url", "remove"])))]
+    Webhook {
+        /// A user id, or `me`.
+        id: String,
+        #[arg(long)]
+        url: Option<String>,
+        /// Stop the webhook (its secret goes too).
+        #[arg(long)]
+        remove: bool,
+    },
+    /// A new signing secret for a user's webhook (admins; anyone for `me`), printed once; the
+    /// old one stops working at once.
+    WebhookSecret {
+        /// A user id, or `me`.
+        id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -88,7 +106,12 @@ pub enum KeysCommand {
 
 pub async fn users(ctx: &Context, cmd: UsersCommand) -> anyhow::Result<()> {
     let client = ctx.authenticated_client()?;
-    let users: Vec<User> = match cmd {
+    let plain = |u: User| UserWithSecret {
+        user: u,
+        webhook_secret: None,
+    };
+    // With the webhook secret of a new user: the only time the server shows it.
+    let users: Vec<UserWithSecret> = match cmd {
         UsersCommand::Add {
             email,
             name,
@@ -114,16 +137,20 @@ pub async fn users(ctx: &Context, cmd: UsersCommand) -> anyhow::Result<()> {
         UsersCommand::List { role } => {
             let q: Vec<(&str, String)> =
                 role.map(|r| ("role", r.to_string())).into_iter().collect();
-            client.get_query("api/v1/users", &q).await?
+            let listed: Vec<User> = client.get_query("api/v1/users", &q).await?;
+            listed.into_iter().map(plain).collect()
         }
-        UsersCommand::Disable { id } => vec![
+        UsersCommand::Disable { id } => vec![plain(
             client
                 .post(&format!("api/v1/users/{id}/disable"), &())
                 .await?,
-        ],
+        )],
+        UsersCommand::Webhook { id, url, .. } => return webhooks::set(ctx, &id, url).await,
+        UsersCommand::WebhookSecret { id } => return webhooks::rotate(ctx, &id).await,
     };
     let rows: Vec<Vec<String>> = users
         .iter()
+        .map(|u| &u.user)
         .map(|u| {
             vec![
                 u.id.to_string(),
@@ -142,7 +169,16 @@ pub async fn users(ctx: &Context, cmd: UsersCommand) -> anyhow::Result<()> {
         &users,
         &["ID", "EMAIL", "NAME", "ROLE", "TERRITORY", ""],
         &rows,
-    )
+    )?;
+    for u in &users {
+        if let Some(secret) = &u.webhook_secret {
+            if ctx.output == crate::cli::OutputFormat::Table {
+                println!("webhook_secret  {secret}");
+            }
+            eprintln!("Give the webhook secret to the receiver now: it is not shown again.");
+        }
+    }
+    Ok(())
 }
 
 pub async fn territories(ctx: &Context, cmd: TerritoriesCommand) -> anyhow::Result<()> {
@@ -227,19 +263,32 @@ pub async fn keys(ctx: &Context, KeysCommand::Status: KeysCommand) -> anyhow::Re
         .iter()
         .map(|k| {
             let active = if k.id == status.active { "active" } else { "" };
-            vec![k.id.clone(), k.data_keys.to_string(), active.into()]
+            vec![
+                k.id.clone(),
+                k.data_keys.to_string(),
+                k.webhook_secrets.to_string(),
+                active.into(),
+            ]
         })
         .collect();
     rows.extend(status.missing.iter().map(|k| {
         vec![
             k.id.clone(),
             k.data_keys.to_string(),
+            k.webhook_secrets.to_string(),
             "MISSING from the key file".into(),
         ]
     }));
-    output::print_list(ctx.output, &status, &["MASTER KEY", "DATA KEYS", ""], &rows)?;
+    output::print_list(
+        ctx.output,
+        &status,
+        &["MASTER KEY", "DATA KEYS", "WEBHOOK SECRETS", ""],
+        &rows,
+    )?;
     if !status.missing.is_empty() {
-        anyhow::bail!("some cases are wrapped by master keys the server's key file does not hold");
+        anyhow::bail!(
+            "some cases or webhook secrets are sealed by master keys the server's key file does not hold"
+        );
     }
     Ok(())
 }

@@ -17,6 +17,7 @@ pub mod coordination;
 pub mod queue;
 mod show;
 mod submit;
+mod webhooks;
 
 /// Global settings after flags, environment and config file are merged.
 #[derive(Debug, Clone)]

@@ -10,3 +10,4 @@ mod auth;
 mod story;
 mod support;
 mod usage;
+mod webhooks;

@@ -29,3 +29,8 @@ pub fn audit_territories(user: &User) -> Option<Option<Vec<TerritoryCode>>> {
         Role::Gp | Role::Dermatologist => None,
     }
 }
+
+/// Admins set anyone's webhook; every user sets its own.
+pub fn can_manage_webhook(user: &User, target: crate::domain::UserId) -> bool {
+    user.role == Role::Admin || user.id == target
+}

@@ -3,7 +3,14 @@ use std::io::BufRead;
 use clap::Subcommand;
 use telederm_schemas as wire;
 
-use crate::{accounts, config::Settings, domain::NewUser, error::ApiError, startup::open_database};
+use crate::{
+    accounts::Accounts,
+    config::{Environment, Settings},
+    domain::NewUser,
+    error::ApiError,
+    keys::KeyService,
+    startup::open_database,
+};
 
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
@@ -62,10 +69,31 @@ pub async fn run(settings: Settings, cmd: &AdminCommand) -> anyhow::Result<()> {
     })
     .map_err(|e| anyhow::anyhow!(describe(ApiError::from(e))))?;
     let repo = open_database(&settings).await?;
-    let user = accounts::create_user(repo.as_ref(), new, None, crate::domain::now())
+    // The key file seals a webhook secret; as for `serve`, only development makes a missing
+    // one. Without a webhook it is not needed (the first admin may come before `keys init`).
+    let keys = match webhook_url {
+        Some(_) => Some(KeyService::open(
+            &settings.key_file(),
+            settings.environment != Environment::Production,
+        )?),
+        None => None,
+    };
+    let targets = settings.webhook_targets();
+    let accounts = match &keys {
+        Some(keys) => Accounts::new(repo.as_ref(), keys, targets),
+        None => Accounts::without_keys(repo.as_ref(), targets),
+    };
+    let created = accounts
+        .create_user(new, None, crate::domain::now())
         .await
         .map_err(|e| anyhow::anyhow!(describe(e)))?;
+    let user = &created.user;
     println!("{}", user.id);
+    if let Some(secret) = &created.webhook_secret {
+        // Data, on stdout after the id: the receiver needs it, and it is never shown again.
+        println!("{}", secrecy::ExposeSecret::expose_secret(secret));
+        eprintln!("the second line is the webhook signing secret: it is shown this once");
+    }
     eprintln!("created {} ({})", user.email, user.role);
     Ok(())
 }

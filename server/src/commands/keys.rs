@@ -52,23 +52,33 @@ pub async fn run(settings: Settings, cmd: &KeysCommand) -> anyhow::Result<()> {
             let repo = open_database(&settings).await?;
             let report = keys::rotate(repo.as_ref(), &key_file).await?;
             eprintln!(
-                "new active master key {}; {} data keys re-wrapped",
-                report.new_key_id, report.rewrapped
+                "new active master key {}; {} data keys re-wrapped, {} webhook secrets re-sealed",
+                report.new_key_id, report.rewrapped, report.resealed
             );
         }
         KeysCommand::Status => {
             let repo = open_database(&settings).await?;
             let status = keys::status(repo.as_ref(), &key_file).await?;
-            println!("{:<32} {:>10}  ", "MASTER KEY", "DATA KEYS");
-            for (id, count) in &status.keys {
-                let active = if *id == status.active { "active" } else { "" };
-                println!("{id:<32} {count:>10}  {active}");
+            println!(
+                "{:<32} {:>10} {:>16}  ",
+                "MASTER KEY", "DATA KEYS", "WEBHOOK SECRETS"
+            );
+            let line = |k: &keys::KeyUse, note: &str| {
+                println!(
+                    "{:<32} {:>10} {:>16}  {note}",
+                    k.id, k.data_keys, k.webhook_secrets
+                );
+            };
+            for k in &status.keys {
+                line(k, if k.id == status.active { "active" } else { "" });
             }
-            for (id, count) in &status.unknown {
-                println!("{id:<32} {count:>10}  MISSING from the key file");
+            for k in &status.unknown {
+                line(k, "MISSING from the key file");
             }
             if !status.unknown.is_empty() {
-                anyhow::bail!("some cases are wrapped by master keys the key file does not hold");
+                anyhow::bail!(
+                    "some cases or webhook secrets are sealed by master keys the key file does not hold"
+                );
             }
         }
     }

@@ -1,9 +1,11 @@
 use std::sync::Arc;
 
 use crate::{
+    accounts::Accounts,
     config::{Environment, Settings},
     demo,
     domain::OffsetClock,
+    keys::KeyService,
     startup::{open_database, open_store, Application},
     telemetry,
 };
@@ -15,7 +17,10 @@ pub async fn run(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
     }
     let repo = open_database(&settings).await?;
     if demo_mode {
-        demo::seed(repo.as_ref()).await?;
+        // Demo mode is never production: the key file is made when missing.
+        let keys = KeyService::open(&settings.key_file(), true)?;
+        let accounts = Accounts::new(repo.as_ref(), &keys, settings.webhook_targets());
+        demo::seed(repo.as_ref(), &accounts).await?;
     }
     let store = open_store(&settings)?;
     let clock = Arc::new(OffsetClock::default());

@@ -7,6 +7,12 @@
 //!
 //! Rotation adds a key and makes it active; old keys stay in the file so existing wrapped keys keep
 //! opening until [`Keyring::rewrap`] has moved each of them to the active key. Photos are untouched.
+//!
+//! Small secrets that belong to no case (a user's webhook signing secret) are sealed straight under
+//! a master key ([`Keyring::seal_secret`]), same layout, with the AAD
+//! `b"telederm/secret/v1\0" || version || owner id (16 bytes) || u32 length || purpose ||
+//! u32 length || master key id`: a sealed secret moved to another user, read for another purpose,
+//! relabelled, or swapped with a wrapped data key fails to open. Rotation re-seals them too.
 
 use std::path::Path;
 
@@ -14,7 +20,7 @@ use chrono::{DateTime, Utc};
 use rand::rngs::OsRng;
 use rand::RngCore;
 use uuid::Uuid;
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::envelope::{self, DataKey, KEY_LEN};
 use super::{keyfile, private_file, CryptoError};
@@ -207,6 +213,54 @@ impl Keyring {
         Ok(self.wrap(&key, case_id))
     }
 
+    /// Seals a small secret of `owner` (a user id) for `purpose` under the active master key.
+    #[must_use]
+    pub fn seal_secret(&self, owner: Uuid, purpose: &str, secret: &[u8]) -> WrappedKey {
+        let master = &self.keys[self.active];
+        WrappedKey {
+            master_key_id: master.id.clone(),
+            blob: envelope::seal_raw(
+                &master.secret.0,
+                &secret_aad(owner, purpose, &master.id),
+                secret,
+            ),
+        }
+    }
+
+    /// Opens what [`seal_secret`](Keyring::seal_secret) sealed for the same owner and purpose.
+    pub fn open_secret(
+        &self,
+        sealed: &WrappedKey,
+        owner: Uuid,
+        purpose: &str,
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+        let master = self
+            .find(&sealed.master_key_id)
+            .ok_or_else(|| CryptoError::UnknownMasterKey(sealed.master_key_id.to_string()))?;
+        let mut out = Zeroizing::new(vec![0; envelope::plaintext_len(&sealed.blob)?]);
+        envelope::open_raw(
+            &master.secret.0,
+            &secret_aad(owner, purpose, &master.id),
+            &sealed.blob,
+            &mut out,
+        )?;
+        Ok(out)
+    }
+
+    /// Re-seals a secret under the active master key (rotation), checking it opens first.
+    pub fn reseal_secret(
+        &self,
+        sealed: &WrappedKey,
+        owner: Uuid,
+        purpose: &str,
+    ) -> Result<WrappedKey, CryptoError> {
+        let secret = self.open_secret(sealed, owner, purpose)?;
+        if &sealed.master_key_id == self.active_id() {
+            return Ok(sealed.clone());
+        }
+        Ok(self.seal_secret(owner, purpose, &secret))
+    }
+
     fn find(&self, id: &MasterKeyId) -> Option<&MasterKey> {
         self.keys.iter().find(|k| &k.id == id)
     }
@@ -250,6 +304,16 @@ fn wrap_aad(case_id: Uuid, master_key_id: &MasterKeyId) -> Vec<u8> {
     aad.extend_from_slice(b"telederm/dk/v1\0");
     aad.push(envelope::FORMAT_VERSION);
     aad.extend_from_slice(case_id.as_bytes());
+    envelope::push_len_prefixed(&mut aad, master_key_id.as_str().as_bytes());
+    aad
+}
+
+fn secret_aad(owner: Uuid, purpose: &str, master_key_id: &MasterKeyId) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(128);
+    aad.extend_from_slice(b"telederm/secret/v1\0");
+    aad.push(envelope::FORMAT_VERSION);
+    aad.extend_from_slice(owner.as_bytes());
+    envelope::push_len_prefixed(&mut aad, purpose.as_bytes());
     envelope::push_len_prefixed(&mut aad, master_key_id.as_str().as_bytes());
     aad
 }

@@ -21,6 +21,7 @@ macro_rules! impl_common_repos {
                 &self,
                 user: &$crate::domain::User,
                 password_hash: &str,
+                webhook_secret: Option<&$crate::db::WebhookSecretRecord>,
                 fx: &$crate::db::Effects,
             ) -> Result<(), $crate::db::RepoError> {
                 let mut tx = self.pool.begin().await?;
@@ -53,6 +54,9 @@ macro_rules! impl_common_repos {
                     .bind(territory.as_str())
                     .execute(&mut *tx)
                     .await?;
+                }
+                if let Some(secret) = webhook_secret {
+                    Self::webhook_secret_in(&mut tx, secret, user.created_at).await?;
                 }
                 Self::effects_in(&mut tx, fx).await?;
                 tx.commit().await?;

@@ -214,8 +214,10 @@ macro_rules! impl_effects {
                 }
                 let sql = format!(
                     "SELECT o.id, o.recipient_id, o.event, o.case_id, o.payload, o.attempts, \
-                     CASE WHEN u.disabled_at IS NULL THEN u.webhook_url END AS webhook_url \
+                     CASE WHEN u.disabled_at IS NULL THEN u.webhook_url END AS webhook_url, \
+                     s.master_key_id AS secret_key_id, s.sealed AS secret_sealed \
                      FROM outbox o JOIN users u ON u.id = o.recipient_id \
+                     LEFT JOIN webhook_secrets s ON s.user_id = o.recipient_id \
                      WHERE o.id IN ({}) ORDER BY o.next_attempt_at, o.id",
                     $crate::db::common_queue::placeholders(1, ids.len())
                 );

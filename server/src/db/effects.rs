@@ -142,8 +142,12 @@ pub struct PendingNotification {
     pub case_id: Option<Uuid>,
     pub payload: String,
     pub attempts: i32,
-    /// The recipient's current webhook URL (`None`: removed since).
+    /// The recipient's current webhook URL (`None`: removed since, or the user disabled).
     pub webhook_url: Option<String>,
+    /// The recipient's sealed signing secret and the master key that sealed it (`None`: a URL
+    /// set before per-recipient secrets, never rotated).
+    pub secret_key_id: Option<String>,
+    pub secret_sealed: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -12,12 +12,14 @@ mod common_cases;
 mod common_effects;
 mod common_queue;
 mod common_sla;
+mod common_webhooks;
 mod effects;
 pub mod postgres;
 mod queue;
 mod rows;
 mod sla;
 pub mod sqlite;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -33,6 +35,7 @@ pub use effects::{
 };
 pub use queue::{ClaimOutcome, EventRecord, QueueRepo};
 pub use sla::{ReportRow, SlaCandidate, SlaPolicyRecord, SlaRepo, SlaStep, SlaTimes};
+pub use webhooks::{WebhookRepo, WebhookSecretRecord};
 
 use crate::domain::{Email, Shift, ShiftId, Territory, TerritoryCode, User, UserId};
 
@@ -61,11 +64,13 @@ pub(crate) fn conflict_on_unique(e: sqlx::Error, what: &str) -> RepoError {
 
 #[async_trait]
 pub trait UserRepo {
-    /// Fails with `Conflict` when the email is taken.
+    /// Fails with `Conflict` when the email is taken. `webhook_secret`: the sealed secret of its
+    /// webhook URL, stored with it.
     async fn create_user(
         &self,
         user: &User,
         password_hash: &str,
+        webhook_secret: Option<&WebhookSecretRecord>,
         fx: &Effects,
     ) -> Result<(), RepoError>;
     async fn user(&self, id: UserId) -> Result<Option<User>, RepoError>;
@@ -126,6 +131,7 @@ pub trait Repo:
     + SlaRepo
     + AuditRepo
     + OutboxRepo
+    + WebhookRepo
     + Send
     + Sync
 {

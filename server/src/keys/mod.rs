@@ -7,7 +7,7 @@
 
 mod rotate;
 
-pub use rotate::{rotate, status, KeyStatus};
+pub use rotate::{rotate, status, KeyStatus, KeyUse};
 
 use std::{
     path::{Path, PathBuf},
@@ -15,6 +15,7 @@ use std::{
 };
 
 use uuid::Uuid;
+use zeroize::Zeroizing;
 
 use crate::{
     crypto::{CryptoError, DataKey, Keyring, MasterKeyId, WrappedKey},
@@ -54,12 +55,33 @@ impl KeyService {
     }
 
     pub fn wrap(&self, key: &DataKey, case_id: Uuid) -> anyhow::Result<WrappedKey> {
-        let on_disk = modified(&self.path);
-        let known = *self.loaded.read().unwrap_or_else(|p| p.into_inner());
-        if on_disk.is_some() && on_disk != known {
-            self.reload()?;
-        }
+        self.reload_if_rotated()?;
         Ok(self.read().wrap(key, case_id))
+    }
+
+    /// Seal a user's small secret (`purpose` names which) under the active master key.
+    pub fn seal_secret(
+        &self,
+        owner: Uuid,
+        purpose: &str,
+        secret: &[u8],
+    ) -> anyhow::Result<WrappedKey> {
+        self.reload_if_rotated()?;
+        Ok(self.read().seal_secret(owner, purpose, secret))
+    }
+
+    pub fn open_secret(
+        &self,
+        sealed: &WrappedKey,
+        owner: Uuid,
+        purpose: &str,
+    ) -> anyhow::Result<Zeroizing<Vec<u8>>> {
+        match self.read().open_secret(sealed, owner, purpose) {
+            Err(CryptoError::UnknownMasterKey(_)) => {}
+            other => return Ok(other?),
+        }
+        self.reload()?;
+        Ok(self.read().open_secret(sealed, owner, purpose)?)
     }
 
     pub fn unwrap(&self, record: &DataKeyRecord, case_id: Uuid) -> anyhow::Result<DataKey> {
@@ -81,6 +103,16 @@ impl KeyService {
 
     pub fn active_id(&self) -> MasterKeyId {
         self.read().active_id().clone()
+    }
+
+    /// A newer key file (a rotation by `keys rotate`) is read before sealing anything new.
+    fn reload_if_rotated(&self) -> anyhow::Result<()> {
+        let on_disk = modified(&self.path);
+        let known = *self.loaded.read().unwrap_or_else(|p| p.into_inner());
+        if on_disk.is_some() && on_disk != known {
+            self.reload()?;
+        }
+        Ok(())
     }
 
     fn reload(&self) -> anyhow::Result<()> {

@@ -1,5 +1,6 @@
-//! `keys rotate`: add a master key, then re-wrap every data key under it, a page at a time. Photo
-//! blobs and sealed text are not touched: only the small wrapped keys change.
+//! `keys rotate`: add a master key, then re-wrap every data key and re-seal every webhook secret
+//! under it, a page at a time. Photo blobs and sealed text are not touched: only the small
+//! wrapped keys change.
 
 use std::path::Path;
 
@@ -13,7 +14,10 @@ const PAGE: i64 = 500;
 
 pub struct RotationReport {
     pub new_key_id: String,
+    /// Data keys moved to the new master key.
     pub rewrapped: u64,
+    /// Webhook secrets moved to the new master key.
+    pub resealed: u64,
 }
 
 /// Adds a master key to the key file and moves every data key to it. Safe to run again after an
@@ -25,6 +29,7 @@ pub async fn rotate(repo: &dyn Repo, key_file: &Path) -> anyhow::Result<Rotation
     let mut ring = Keyring::load(key_file)?;
     let new_id = ring.rotate(key_file)?;
     let rewrapped = rewrap_all(repo, &ring).await?;
+    let resealed = reseal_webhook_secrets(repo, &ring).await?;
     let entry = crate::audit::entry(
         now(),
         None,
@@ -32,11 +37,12 @@ pub async fn rotate(repo: &dyn Repo, key_file: &Path) -> anyhow::Result<Rotation
         "keys",
         Some(new_id.to_string()),
     )
-    .detail(serde_json::json!({ "rewrapped": rewrapped }));
+    .detail(serde_json::json!({ "rewrapped": rewrapped, "resealed": resealed }));
     repo.record(&crate::db::Effects::audit(entry)).await?;
     Ok(RotationReport {
         new_key_id: new_id.to_string(),
         rewrapped,
+        resealed,
     })
 }
 
@@ -82,36 +88,69 @@ async fn rewrap_all(repo: &dyn Repo, ring: &Keyring) -> anyhow::Result<u64> {
     }
 }
 
+async fn reseal_webhook_secrets(repo: &dyn Repo, ring: &Keyring) -> anyhow::Result<u64> {
+    let active = ring.active_id().to_string();
+    let mut done = 0;
+    loop {
+        let page = repo.webhook_secrets_not_under(&active, PAGE).await?;
+        if page.is_empty() {
+            return Ok(done);
+        }
+        for old in page {
+            let new = crate::notify::secret::reseal(ring, &old)?;
+            // Conditional on the old sealing: a secret rotated meanwhile stays as it is.
+            if repo.reseal_webhook_secret(&old, &new, now()).await? {
+                done += 1;
+            }
+        }
+    }
+}
+
+/// How much one master key seals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyUse {
+    pub id: String,
+    pub data_keys: i64,
+    pub webhook_secrets: i64,
+}
+
 pub struct KeyStatus {
     pub active: String,
-    /// Every master key in the file, with how many data keys it wraps.
-    pub keys: Vec<(String, i64)>,
-    /// Data keys wrapped by a master key the file does not hold (unreadable cases).
-    pub unknown: Vec<(String, i64)>,
+    /// Every master key in the file, oldest first.
+    pub keys: Vec<KeyUse>,
+    /// Master keys the file does not hold but data keys or webhook secrets name: those cases
+    /// and secrets are unreadable.
+    pub unknown: Vec<KeyUse>,
 }
 
 pub async fn status(repo: &dyn Repo, key_file: &Path) -> anyhow::Result<KeyStatus> {
     let ring = Keyring::load(key_file)?;
-    let counts = repo.data_key_counts().await?;
-    let count_of = |id: &str| {
+    let data_keys = repo.data_key_counts().await?;
+    let secrets = repo.webhook_secret_counts().await?;
+    let count_of = |counts: &[(String, i64)], id: &str| {
         counts
             .iter()
             .find(|(k, _)| k == id)
             .map(|(_, n)| *n)
             .unwrap_or(0)
     };
-    let keys = ring
-        .ids()
-        .map(|id| (id.to_string(), count_of(id.as_str())))
-        .collect::<Vec<_>>();
-    let unknown = counts
+    let usage = |id: &str| KeyUse {
+        id: id.to_owned(),
+        data_keys: count_of(&data_keys, id),
+        webhook_secrets: count_of(&secrets, id),
+    };
+    let keys: Vec<KeyUse> = ring.ids().map(|id| usage(id.as_str())).collect();
+    let mut missing: Vec<&str> = data_keys
         .iter()
-        .filter(|(k, _)| !keys.iter().any(|(id, _)| id == k))
-        .cloned()
+        .chain(&secrets)
+        .map(|(id, _)| id.as_str())
+        .filter(|id| !keys.iter().any(|k| k.id == *id))
         .collect();
+    missing.sort_unstable();
+    missing.dedup();
     Ok(KeyStatus {
         active: ring.active_id().to_string(),
         keys,
-        unknown,
+        unknown: missing.into_iter().map(usage).collect(),
     })
 }

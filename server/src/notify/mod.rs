@@ -1,9 +1,13 @@
 //! Webhook notifications: messages are put in the outbox in the transaction of the event that
-//! causes them (`db::Effects`), then a worker POSTs them, signed, with retries and backoff.
+//! causes them (`db::Effects`), then a worker POSTs them, signed with the recipient's own secret,
+//! with retries and backoff, to targets checked against internal networks (`target`, `address`).
 //! Payloads carry ids, the event and a link: never clinical content.
 
+pub mod address;
 pub mod deliver;
+pub mod secret;
 pub mod sign;
+pub mod target;
 
 use chrono::{DateTime, Utc};
 use telederm_schemas as wire;

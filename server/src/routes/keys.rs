@@ -15,9 +15,10 @@ pub async fn key_status(
 ) -> Result<web::Json<wire::KeyStatus>, ApiError> {
     caller.require(Role::Admin)?;
     let status = keys::status(state.repo.as_ref(), state.keys.path()).await?;
-    let count = |(id, data_keys): &(String, i64)| wire::MasterKeyCount {
-        id: id.clone(),
-        data_keys: *data_keys,
+    let count = |k: &keys::KeyUse| wire::MasterKeyCount {
+        id: k.id.clone(),
+        data_keys: k.data_keys,
+        webhook_secrets: k.webhook_secrets,
     };
     Ok(web::Json(wire::KeyStatus {
         active: status.active,

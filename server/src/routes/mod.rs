@@ -33,7 +33,10 @@ pub use sla::{__path_get_sla, __path_set_sla};
 pub use territories::{
     __path_create_territory, __path_get_territory, __path_list_territories, __path_update_territory,
 };
-pub use users::{__path_create_user, __path_disable_user, __path_list_users};
+pub use users::{
+    __path_create_user, __path_disable_user, __path_list_users, __path_rotate_webhook_secret,
+    __path_set_webhook,
+};
 
 /// Every route of the application.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -48,6 +51,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(users::list_users)
                 .service(users::create_user)
                 .service(users::disable_user)
+                .service(users::set_webhook)
+                .service(users::rotate_webhook_secret)
                 .service(territories::list_territories)
                 .service(territories::create_territory)
                 .service(territories::get_territory)

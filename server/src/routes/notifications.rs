@@ -39,7 +39,12 @@ pub async fn list_notifications(
         .repo
         .notifications(query.parked.unwrap_or(true), query.case, LIMIT)
         .await?;
-    Ok(web::Json(records.into_iter().map(to_wire).collect()))
+    Ok(web::Json(
+        records
+            .into_iter()
+            .map(to_wire)
+            .collect::<anyhow::Result<_>>()?,
+    ))
 }
 
 /// Put a parked message back in line for delivery (admins).
@@ -70,8 +75,14 @@ pub async fn retry_notification(
     Ok(actix_web::HttpResponse::NoContent().finish())
 }
 
-fn to_wire(n: NotificationRecord) -> wire::Notification {
-    wire::Notification {
+fn to_wire(n: NotificationRecord) -> anyhow::Result<wire::Notification> {
+    let last_error = n
+        .last_error
+        .as_deref()
+        .map(str::parse::<wire::DeliveryFailure>)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    Ok(wire::Notification {
         id: n.id,
         recipient_id: n.recipient_id,
         event: n.event,
@@ -81,6 +92,6 @@ fn to_wire(n: NotificationRecord) -> wire::Notification {
         next_attempt_at: n.next_attempt_at,
         delivered_at: n.delivered_at,
         parked_at: n.parked_at,
-        last_error: n.last_error,
-    }
+        last_error,
+    })
 }

@@ -1,12 +1,13 @@
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, put, web, HttpResponse};
 use telederm_schemas::{self as wire, Problem};
 use uuid::Uuid;
 
 use crate::{
-    accounts, audit,
+    accounts::Accounts,
+    audit,
     auth::AuthenticatedUser,
     db::Effects,
-    domain::{NewUser, Role, UserId},
+    domain::{NewUser, Role, UserId, ValidationErrors, WebhookUrl},
     error::ApiError,
     state::AppState,
 };
@@ -45,9 +46,9 @@ pub async fn list_users(
     ))
 }
 
-/// Create a user (admins).
+/// Create a user (admins). With a webhook URL, the answer carries its signing secret, this once.
 #[utoipa::path(post, path = "/api/v1/users", tag = "administration", request_body = wire::CreateUser, security(("bearer" = [])), responses(
-    (status = 201, body = wire::User),
+    (status = 201, body = wire::UserWithSecret),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 409, description = "email already in use", body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -61,15 +62,70 @@ pub async fn create_user(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Role::Admin)?;
     let new = NewUser::parse(body.into_inner())?;
-    let user = accounts::create_user(
-        state.repo.as_ref(),
-        new,
-        Some(caller.id()),
-        state.clock.now(),
-    )
-    .await?;
-    tracing::info!(user_id = %user.id, role = %user.role, "user created");
-    Ok(HttpResponse::Created().json(user.to_wire()))
+    let created = Accounts::of(&state)
+        .create_user(new, Some(caller.id()), state.clock.now())
+        .await?;
+    tracing::info!(user_id = %created.user.id, role = %created.user.role, "user created");
+    Ok(HttpResponse::Created().json(created.to_wire()))
+}
+
+/// Set a user's webhook URL (admins, and a user for itself): it gets a new signing secret, in
+/// the answer this once; `null` removes both. The URL must point to a public address (https in
+/// production).
+#[utoipa::path(put, path = "/api/v1/users/{id}/webhook", tag = "administration", params(("id" = Uuid, Path)), request_body = wire::SetWebhook, security(("bearer" = [])), responses(
+    (status = 200, body = wire::UserWithSecret),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "not a URL, or one pointing inside a private network", body = Problem, content_type = "application/problem+json"),
+))]
+#[put("/users/{id}/webhook")]
+#[tracing::instrument(skip_all, fields(target_user = %id))]
+pub async fn set_webhook(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+    id: web::Path<Uuid>,
+    body: web::Json<wire::SetWebhook>,
+) -> Result<web::Json<wire::UserWithSecret>, ApiError> {
+    let url = match &body.webhook_url {
+        Some(raw) => {
+            let mut errors = ValidationErrors::default();
+            let url = errors.check("webhook_url", WebhookUrl::parse(raw));
+            Some(errors.finish(url)?)
+        }
+        None => None,
+    };
+    let changed = Accounts::of(&state)
+        .set_webhook(
+            caller.user(),
+            id.into_inner().into(),
+            url,
+            state.clock.now(),
+        )
+        .await?;
+    tracing::info!("webhook set");
+    Ok(web::Json(changed.to_wire()))
+}
+
+/// A new signing secret for a user's webhook (admins, and a user for itself), in the answer this
+/// once; the old one stops working at once.
+#[utoipa::path(post, path = "/api/v1/users/{id}/webhook-secret", tag = "administration", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+    (status = 200, body = wire::UserWithSecret),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "the user has no webhook URL", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/users/{id}/webhook-secret")]
+#[tracing::instrument(skip_all, fields(target_user = %id))]
+pub async fn rotate_webhook_secret(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<wire::UserWithSecret>, ApiError> {
+    let rotated = Accounts::of(&state)
+        .rotate_webhook_secret(caller.user(), id.into_inner().into(), state.clock.now())
+        .await?;
+    tracing::info!("webhook secret rotated");
+    Ok(web::Json(rotated.to_wire()))
 }
 
 /// Disable a user (admins): it can no longer log in and its tokens stop working at once.

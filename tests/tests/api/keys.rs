@@ -5,6 +5,15 @@ use telederm_schemas::Case;
 use telederm_server::{keys, startup::open_database};
 use telederm_tests::{assert_problem, case_json, fixtures, spawn_app};
 
+/// (master key, data keys it wraps), oldest key first.
+fn data_keys(status: &keys::KeyStatus) -> Vec<(String, i64)> {
+    status
+        .keys
+        .iter()
+        .map(|k| (k.id.clone(), k.data_keys))
+        .collect()
+}
+
 #[tokio::test]
 async fn rotation_rewraps_data_keys_and_cases_stay_readable() {
     let app = spawn_app().await;
@@ -29,7 +38,7 @@ async fn rotation_rewraps_data_keys_and_cases_stay_readable() {
     let repo = open_database(&app.settings).await.unwrap();
     let key_file = app.settings.key_file();
     let before = keys::status(repo.as_ref(), &key_file).await.unwrap();
-    assert_eq!(before.keys, [(before.active.clone(), 3)]);
+    assert_eq!(data_keys(&before), [(before.active.clone(), 3)]);
 
     let report = keys::rotate(repo.as_ref(), &key_file).await.unwrap();
     assert_eq!(report.rewrapped, 3);
@@ -37,7 +46,7 @@ async fn rotation_rewraps_data_keys_and_cases_stay_readable() {
     let after = keys::status(repo.as_ref(), &key_file).await.unwrap();
     assert_eq!(after.active, report.new_key_id);
     assert_eq!(
-        after.keys,
+        data_keys(&after),
         [(before.active.clone(), 0), (report.new_key_id.clone(), 3)]
     );
     assert!(after.unknown.is_empty());
@@ -72,7 +81,7 @@ async fn rotation_rewraps_data_keys_and_cases_stay_readable() {
     assert_eq!(res.status(), 201);
     let now = keys::status(repo.as_ref(), &key_file).await.unwrap();
     assert_eq!(
-        now.keys,
+        data_keys(&now),
         [(before.active.clone(), 0), (report.new_key_id.clone(), 4)]
     );
     // A second rotation right away has everything to move again, and nothing is lost.

@@ -24,3 +24,5 @@ mod sweep;
 mod territories;
 mod tokens;
 mod users;
+mod webhook_secrets;
+mod webhook_targets;

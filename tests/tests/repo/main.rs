@@ -128,10 +128,10 @@ async fn users_round_trip_and_emails_are_unique() {
     }
     let gp = user("gp@x.fr", Role::Gp, Some("13"), &[]);
     let coord = user("coord@x.fr", Role::Coordinator, None, &["13", "84"]);
-    repo.create_user(&gp, "$argon2id$gp", &Effects::default())
+    repo.create_user(&gp, "$argon2id$gp", None, &Effects::default())
         .await
         .unwrap();
-    repo.create_user(&coord, "$argon2id$coord", &Effects::default())
+    repo.create_user(&coord, "$argon2id$coord", None, &Effects::default())
         .await
         .unwrap();
 
@@ -144,7 +144,8 @@ async fn users_round_trip_and_emails_are_unique() {
 
     let copy = user("gp@x.fr", Role::Admin, None, &[]);
     assert!(matches!(
-        repo.create_user(&copy, "h", &Effects::default()).await,
+        repo.create_user(&copy, "h", None, &Effects::default())
+            .await,
         Err(RepoError::Conflict(_))
     ));
     assert_eq!(repo.list_users().await.unwrap().len(), 2);
@@ -177,7 +178,7 @@ async fn shifts_overlap_a_period_half_open() {
         .await
         .unwrap();
     let derm = user("derm@x.fr", Role::Dermatologist, None, &[]);
-    repo.create_user(&derm, "h", &Effects::default())
+    repo.create_user(&derm, "h", None, &Effects::default())
         .await
         .unwrap();
     let t0 = Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap();

@@ -314,3 +314,45 @@ fn debug_shows_ids_only() {
     assert!(!debug.contains(&secret), "{debug}");
     assert!(!debug.contains("secret"), "{debug}");
 }
+
+#[test]
+fn a_sealed_secret_opens_only_for_its_owner_and_purpose_and_survives_rotation() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = key_path(&dir);
+    let mut keyring = Keyring::create(&path).unwrap();
+    let (owner, other) = (Uuid::from_u128(1), Uuid::from_u128(2));
+    let sealed = keyring.seal_secret(owner, "webhook", b"whsec_abc");
+    assert_eq!(
+        keyring
+            .open_secret(&sealed, owner, "webhook")
+            .unwrap()
+            .as_slice(),
+        b"whsec_abc"
+    );
+    for (who, purpose) in [(other, "webhook"), (owner, "other")] {
+        assert!(matches!(
+            keyring.open_secret(&sealed, who, purpose),
+            Err(CryptoError::Open)
+        ));
+    }
+    // Neither a wrapped data key nor a relabelled blob opens as a secret.
+    let data_key = keyring.wrap(&DataKey::generate(), owner);
+    assert!(keyring.open_secret(&data_key, owner, "webhook").is_err());
+
+    let old_id = keyring.active_id().clone();
+    keyring.rotate(&path).unwrap();
+    let moved = keyring.reseal_secret(&sealed, owner, "webhook").unwrap();
+    assert_ne!(moved.master_key_id, old_id);
+    assert_eq!(
+        keyring
+            .open_secret(&moved, owner, "webhook")
+            .unwrap()
+            .as_slice(),
+        b"whsec_abc"
+    );
+    let relabelled = WrappedKey {
+        master_key_id: old_id,
+        blob: moved.blob.clone(),
+    };
+    assert!(keyring.open_secret(&relabelled, owner, "webhook").is_err());
+}

@@ -7,8 +7,8 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use super::{
     common::impl_common_repos, common_actions::impl_action_repo, common_cases::impl_case_repo,
-    common_effects::impl_effects, common_queue::impl_queue_repo, common_sla::impl_sla_repo, Repo,
-    RepoError,
+    common_effects::impl_effects, common_queue::impl_queue_repo, common_sla::impl_sla_repo,
+    common_webhooks::impl_webhook_repo, Repo, RepoError,
 };
 
 pub struct PgRepo {
@@ -27,6 +27,7 @@ impl PgRepo {
 }
 
 impl_common_repos!(PgRepo);
+impl_webhook_repo!(PgRepo);
 impl_case_repo!(PgRepo);
 impl_action_repo!(PgRepo);
 impl_sla_repo!(PgRepo);
