@@ -81,6 +81,19 @@ pub struct PhotoSettings {
     pub max_megapixels: u32,
     /// Photos processed at once (decoding is CPU and memory heavy); defaults to the core count.
     pub concurrency: Option<usize>,
+    /// Largest decoded photo (width x height x channels x bytes per channel), in bytes; a photo
+    /// over it is refused from its header with 413 `image_too_large`.
+    pub max_decoded_bytes: u64,
+    /// Bytes that every photo being decoded holds at once, together; beyond it they wait.
+    pub decode_budget_bytes: u64,
+    /// Request bytes that every upload holds in memory at once, together.
+    pub upload_budget_bytes: u64,
+    /// How long an upload waits for room in that budget before 503 `busy`.
+    pub upload_busy_wait_ms: u64,
+    /// Uploads one user may send at once; one more is 429 `rate_limited`.
+    pub max_uploads_per_user: usize,
+    /// An upload body that sends nothing for this long is cut with 408 `request_timeout`.
+    pub body_idle_timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -158,6 +171,12 @@ impl Settings {
             .set_default("photos.max_megapixels", 100)?
             .set_default("storage.sweep_secs", 600)?
             .set_default("storage.orphan_grace_secs", 3600)?
+            .set_default("photos.max_decoded_bytes", 256 * MIB)?
+            .set_default("photos.decode_budget_bytes", 512 * MIB)?
+            .set_default("photos.upload_budget_bytes", 256 * MIB)?
+            .set_default("photos.upload_busy_wait_ms", 3000)?
+            .set_default("photos.max_uploads_per_user", 4)?
+            .set_default("photos.body_idle_timeout_secs", 30)?
             .set_default("queue.lease_secs", 2 * 3600)?
             .set_default("queue.lease_check_secs", 60)?
             .set_default("sla.check_secs", 60)?
@@ -219,6 +238,15 @@ impl Settings {
         let p = &self.photos;
         if p.max_photos == 0 || p.max_photo_bytes == 0 || p.max_request_bytes < p.max_photo_bytes {
             bail!("photos: max_photos and max_photo_bytes must be positive, and max_request_bytes at least max_photo_bytes");
+        }
+        // A budget smaller than one request (or one photo) would make it wait for ever.
+        if p.upload_budget_bytes < p.max_request_bytes as u64
+            || p.decode_budget_bytes < p.max_decoded_bytes
+        {
+            bail!("photos: upload_budget_bytes must be at least max_request_bytes, and decode_budget_bytes at least max_decoded_bytes");
+        }
+        if p.max_uploads_per_user == 0 || p.body_idle_timeout_secs == 0 {
+            bail!("photos: max_uploads_per_user and body_idle_timeout_secs must be positive");
         }
         Ok(())
     }

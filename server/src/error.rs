@@ -43,6 +43,15 @@ pub enum ApiError {
     ImageCorrupt(String),
     #[error("too many failed attempts; retry in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
+    #[error(
+        "you already have {limit} uploads in progress: wait for one to finish, then send this \
+         one again"
+    )]
+    TooManyUploads { limit: usize, retry_after_secs: u64 },
+    #[error("{0}")]
+    RequestTimeout(String),
+    #[error("the server is receiving too many uploads right now; retry in {retry_after_secs} s")]
+    Busy { retry_after_secs: u64 },
     #[error("{0}")]
     NotReady(String),
     #[error("internal error")]
@@ -69,7 +78,11 @@ impl ApiError {
             UnsupportedFormat(_) => ("unsupported_format", StatusCode::UNSUPPORTED_MEDIA_TYPE),
             ImageTooLarge(_) => ("image_too_large", StatusCode::PAYLOAD_TOO_LARGE),
             ImageCorrupt(_) => ("image_corrupt", StatusCode::UNPROCESSABLE_ENTITY),
-            RateLimited { .. } => ("rate_limited", StatusCode::TOO_MANY_REQUESTS),
+            RateLimited { .. } | TooManyUploads { .. } => {
+                ("rate_limited", StatusCode::TOO_MANY_REQUESTS)
+            }
+            RequestTimeout(_) => ("request_timeout", StatusCode::REQUEST_TIMEOUT),
+            Busy { .. } => ("busy", StatusCode::SERVICE_UNAVAILABLE),
             NotReady(_) => ("not_ready", StatusCode::SERVICE_UNAVAILABLE),
             Internal(_) => ("internal", StatusCode::INTERNAL_SERVER_ERROR),
         }
@@ -115,7 +128,11 @@ impl ResponseError for ApiError {
             ApiError::Unauthenticated | ApiError::BadCredentials => {
                 res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
-            ApiError::RateLimited { retry_after_secs } => {
+            ApiError::RateLimited { retry_after_secs }
+            | ApiError::TooManyUploads {
+                retry_after_secs, ..
+            }
+            | ApiError::Busy { retry_after_secs } => {
                 res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             _ => {}

@@ -19,6 +19,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod keys;
+pub mod memory;
 pub mod notify;
 pub mod openapi;
 pub mod photos;

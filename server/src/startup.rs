@@ -12,12 +12,16 @@ use tokio::sync::Semaphore;
 
 use crate::{
     auth::{LoginThrottle, TokenIssuer},
-    cases::{sweep::sweep_orphans, upload::UploadLimits},
+    cases::{
+        sweep::sweep_orphans,
+        upload::{UploadGate, UploadLimits},
+    },
     config::{Environment, Settings},
     db::{self, Repo},
     domain::{Clock, SystemClock},
     error::{self, ApiError},
     keys::KeyService,
+    memory::MemoryBudget,
     notify::deliver::Deliverer,
     photos::{inspect::PhotoLimits, quality::QualityThresholds},
     routes,
@@ -87,17 +91,23 @@ impl Application {
             throttle: LoginThrottle::new(&settings.auth),
             metrics: Metrics::new()?,
             photo_permits: Arc::new(Semaphore::new(photos.concurrency.unwrap_or(cores))),
+            decode_memory: MemoryBudget::new(photos.decode_budget_bytes),
             password_permits: Arc::new(Semaphore::new(cores)),
             photo_limits: PhotoLimits {
                 max_side: photos.max_side,
                 max_megapixels: photos.max_megapixels,
+                max_decoded_bytes: photos.max_decoded_bytes,
             },
             quality: QualityThresholds::default(),
-            upload_limits: UploadLimits {
+            uploads: UploadGate::new(UploadLimits {
                 max_photo_bytes: photos.max_photo_bytes,
                 max_request_bytes: photos.max_request_bytes,
                 max_photos: photos.max_photos,
-            },
+                memory_bytes: photos.upload_budget_bytes,
+                busy_wait: std::time::Duration::from_millis(photos.upload_busy_wait_ms),
+                max_per_user: photos.max_uploads_per_user,
+                idle_timeout: std::time::Duration::from_secs(photos.body_idle_timeout_secs),
+            }),
             lease: chrono::Duration::seconds(i64::try_from(settings.queue.lease_secs)?),
             clock,
             public_url: settings.notifications.public_url.clone(),

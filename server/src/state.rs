@@ -4,10 +4,11 @@ use tokio::sync::Semaphore;
 
 use crate::{
     auth::{LoginThrottle, TokenIssuer},
-    cases::upload::UploadLimits,
+    cases::upload::UploadGate,
     db::Repo,
     domain::Clock,
     keys::KeyService,
+    memory::MemoryBudget,
     notify::{deliver::Deliverer, target::TargetPolicy},
     photos::{inspect::PhotoLimits, quality::QualityThresholds},
     store::BlobStore,
@@ -22,13 +23,16 @@ pub struct AppState {
     pub tokens: TokenIssuer,
     pub throttle: LoginThrottle,
     pub metrics: Metrics,
-    /// Bounds how many photos are decoded at once (CPU and memory).
+    /// Bounds how many photos are decoded at once (CPU).
     pub photo_permits: Arc<Semaphore>,
+    /// Bytes that decoding photos holds at once, shared by every decode (memory).
+    pub decode_memory: MemoryBudget,
     /// Bounds how many password checks run at once (argon2: CPU and memory).
     pub password_permits: Arc<Semaphore>,
     pub photo_limits: PhotoLimits,
     pub quality: QualityThresholds,
-    pub upload_limits: UploadLimits,
+    /// Uploads per user, the memory their bodies hold, their idle timeout.
+    pub uploads: UploadGate,
     /// How long a claim lasts.
     pub lease: chrono::Duration,
     /// Every service asks it the time (tests move it forward).

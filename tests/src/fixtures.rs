@@ -3,7 +3,9 @@
 //! skin-toned picture with a dark "lesion", carrying made-up metadata of every kind a phone or
 //! camera writes. Never real patients, never files from the shared corpus.
 
-use image::{codecs::jpeg::JpegEncoder, ImageEncoder, Rgb, RgbImage};
+use std::io::Write;
+
+use image::{codecs::jpeg::JpegEncoder, GenericImageView, ImageEncoder, Rgb, RgbImage};
 
 /// Values planted in the metadata, which must never come back out of the server.
 pub const PLANTED_MAKE: &str = "TeleCam";
@@ -251,6 +253,57 @@ pub fn png_header_only(width: u32, height: u32) -> Vec<u8> {
         &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
     ));
     out.extend(png_chunk(b"IEND", &[]));
+    out
+}
+
+/// A picture of one colour that is only a rule, so that very large photos can be encoded without
+/// holding their pixels.
+struct Flat {
+    width: u32,
+    height: u32,
+}
+
+impl GenericImageView for Flat {
+    type Pixel = Rgb<u8>;
+
+    fn dimensions(&self) -> (u32, u32) {
+        (self.width, self.height)
+    }
+
+    fn get_pixel(&self, _x: u32, _y: u32) -> Rgb<u8> {
+        Rgb([224, 172, 140])
+    }
+}
+
+/// A baseline JPEG of one skin colour: 60 megapixels (9600 x 6250) take 180 MB decoded and about
+/// 1 MB here. Not committed: tests make it when they need it.
+pub fn flat_jpeg(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    JpegEncoder::new_with_quality(&mut out, 90)
+        .encode_image(&Flat { width, height })
+        .expect("encode jpeg");
+    out
+}
+
+/// A PNG of one colour at 16 bits per RGBA channel (8 bytes a pixel decoded), streamed row by
+/// row: 10000 x 10000 take 800 MB decoded and under 1 MB here. Not committed: tests make it.
+pub fn deep_png(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Sixteen);
+    // Each row repeats the one above: with the Up filter every row after the first is zeros,
+    // which deflate shrinks about a thousand times.
+    encoder.set_filter(png::Filter::Up);
+    encoder.set_deflate_compression(png::DeflateCompression::Level(9));
+    let mut writer = encoder.write_header().expect("png header");
+    let mut stream = writer.stream_writer().expect("png stream");
+    let row = [0xE0, 0x00, 0xAC, 0x00, 0x8C, 0x00, 0xFF, 0xFF].repeat(width as usize);
+    for _ in 0..height {
+        stream.write_all(&row).expect("png row");
+    }
+    stream.finish().expect("png end");
+    writer.finish().expect("png end");
     out
 }
 

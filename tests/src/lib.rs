@@ -5,6 +5,7 @@
 
 pub mod db;
 pub mod fixtures;
+pub mod stall;
 pub mod store;
 mod story;
 pub mod webhook;

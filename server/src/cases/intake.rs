@@ -1,17 +1,20 @@
 //! One photo through the pipeline, in the order the privacy promise needs: sniff the format from
-//! the bytes, refuse oversize from the header, strip the metadata, decode the stripped bytes under
-//! limits (proving what we store is a whole image), assess quality, hash. CPU-bound: callers run it
-//! off the async threads, under the photo concurrency bound.
+//! the bytes, refuse oversize from the header (`inspect`); then strip the metadata, decode the
+//! stripped bytes under limits (proving what we store is a whole image), assess quality, hash
+//! (`process`). CPU-bound: callers run both off the async threads, and `process` under the photo
+//! concurrency bound and the decode memory budget, sized from what `inspect` found.
 
 use sha2::{Digest, Sha256};
 use telederm_schemas as wire;
+use zeroize::Zeroizing;
 
 use super::upload::RawPhoto;
 use crate::{
     domain::{PhotoId, PhotoKind},
     error::ApiError,
+    memory::{wipe_image, Held},
     photos::{
-        inspect::{self, InspectError, PhotoLimits},
+        inspect::{self, DecodeCost, InspectError, PhotoLimits},
         quality::{self, QualityThresholds},
         sniff,
         strip::{self, StripError},
@@ -27,7 +30,10 @@ pub struct Processed {
     pub format: Format,
     pub width: u32,
     pub height: u32,
-    pub bytes: Vec<u8>,
+    /// Plaintext: wiped when dropped.
+    pub bytes: Zeroizing<Vec<u8>>,
+    /// The upload memory budget's share of the photo, given back once it is sealed.
+    pub memory: Held,
     pub sha256: String,
     pub removed: Vec<String>,
     pub warnings: Vec<wire::QualityWarning>,
@@ -49,11 +55,23 @@ impl Processed {
     }
 }
 
-pub fn process(
+/// A photo whose format and decoding cost are known from its bytes and header alone.
+pub struct Inspected {
     raw: RawPhoto,
-    limits: &PhotoLimits,
-    thresholds: &QualityThresholds,
-) -> Result<Processed, ApiError> {
+    label: String,
+    format: Format,
+    cost: DecodeCost,
+}
+
+impl Inspected {
+    pub fn cost(&self) -> DecodeCost {
+        self.cost
+    }
+}
+
+/// Sniff the format and read the header: an unsupported or oversized photo (in pixels or in
+/// decoded bytes) is refused here, before any decoding.
+pub fn inspect(raw: RawPhoto, limits: &PhotoLimits) -> Result<Inspected, ApiError> {
     let label = format!("photo {} ({})", raw.number, raw.kind);
     let format = match sniff(&raw.bytes) {
         Sniffed::Supported(format) => format,
@@ -63,7 +81,24 @@ pub fn process(
             )))
         }
     };
-    inspect::dimensions(format, &raw.bytes, limits).map_err(|e| inspect_error(&label, e))?;
+    let cost = inspect::cost(format, &raw.bytes, limits).map_err(|e| inspect_error(&label, e))?;
+    Ok(Inspected {
+        raw,
+        label,
+        format,
+        cost,
+    })
+}
+
+/// Strip, decode, assess and hash an inspected photo.
+pub fn process(
+    photo: Inspected,
+    limits: &PhotoLimits,
+    thresholds: &QualityThresholds,
+) -> Result<Processed, ApiError> {
+    let Inspected {
+        raw, label, format, ..
+    } = photo;
     let stripped = strip::strip(format, &raw.bytes).map_err(|e| match e {
         StripError::Corrupt(why) => ApiError::ImageCorrupt(format!("{label} is damaged: {why}")),
         StripError::NotClean(why) => {
@@ -73,7 +108,7 @@ pub fn process(
         }
     })?;
     drop(raw.bytes);
-    let image =
+    let mut image =
         inspect::decode(format, &stripped.bytes, limits).map_err(|e| inspect_error(&label, e))?;
     let warnings = quality::assess(&image, thresholds)
         .into_iter()
@@ -83,6 +118,7 @@ pub fn process(
         })
         .collect();
     let (width, height) = (image.width(), image.height());
+    wipe_image(&mut image);
     drop(image);
     Ok(Processed {
         id: PhotoId::new(),
@@ -94,13 +130,16 @@ pub fn process(
         sha256: hex::encode(Sha256::digest(&stripped.bytes)),
         removed: stripped.removed.iter().map(wire_name).collect(),
         bytes: stripped.bytes,
+        memory: raw.memory,
         warnings,
     })
 }
 
 fn inspect_error(label: &str, e: InspectError) -> ApiError {
     match e {
-        InspectError::TooLarge { .. } => ApiError::ImageTooLarge(format!("{label}: {e}")),
+        InspectError::TooLarge { .. } | InspectError::TooMuchMemory { .. } => {
+            ApiError::ImageTooLarge(format!("{label}: {e}"))
+        }
         InspectError::Corrupt(why) => ApiError::ImageCorrupt(format!("{label} is damaged: {why}")),
     }
 }
@@ -110,5 +149,26 @@ fn wire_name<T: serde::Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => s,
         _ => "other".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use zeroize::{ZeroizeOnDrop, Zeroizing};
+
+    use super::*;
+    use crate::photos::strip::Stripped;
+
+    /// Each plaintext stage of a photo, and the clinical text before it is sealed, sits in a buffer
+    /// wiped when dropped (a change of these types fails to compile here).
+    #[test]
+    fn plaintext_is_held_in_buffers_wiped_when_dropped() {
+        type Wiped = Zeroizing<Vec<u8>>;
+        fn wiped_on_drop<T: ZeroizeOnDrop>() {}
+        let _received: fn(&RawPhoto) -> &Wiped = |p| &p.bytes;
+        let _stripped: fn(&Stripped) -> &Wiped = |s| &s.bytes;
+        let _processed: fn(&Processed) -> &Wiped = |p| &p.bytes;
+        let _clinical: fn(&serde_json::Value) -> serde_json::Result<Wiped> = crate::memory::to_json;
+        wiped_on_drop::<Wiped>();
     }
 }

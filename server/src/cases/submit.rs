@@ -106,7 +106,8 @@ pub async fn submit(
             to: Some(CaseStatus::Queued),
         }],
     };
-    let clinical = serde_json::to_vec(&new.clinical).map_err(anyhow::Error::from)?;
+    // Clinical text in the clear: wiped as soon as it is sealed.
+    let clinical = crate::memory::to_json(&new.clinical).map_err(anyhow::Error::from)?;
     let fx = Effects::audit(
         audit::entry(
             at,
@@ -134,18 +135,26 @@ pub(crate) async fn process_off_thread(
     state: &AppState,
     raw: RawPhoto,
 ) -> Result<Processed, ApiError> {
+    let limits = state.photo_limits;
+    let thresholds = state.quality;
+    // The header says what decoding will hold in memory: an oversized photo is refused here, and
+    // the others wait for that much room in the budget every decoding shares.
+    let inspected =
+        crate::telemetry::spawn_blocking_in_span(move || intake::inspect(raw, &limits)).await??;
+    let memory = state
+        .decode_memory
+        .acquire(inspected.cost().peak_bytes)
+        .await;
     let permit = state
         .photo_permits
         .clone()
         .acquire_owned()
         .await
         .map_err(anyhow::Error::from)?;
-    let limits = state.photo_limits;
-    let thresholds = state.quality;
     crate::telemetry::spawn_blocking_in_span(move || {
-        // Held by the decoding itself: a client that goes away does not free it early.
-        let _permit = permit;
-        intake::process(raw, &limits, &thresholds)
+        // Held by the decoding itself: a client that goes away does not free them early.
+        let _held = (permit, memory);
+        intake::process(inspected, &limits, &thresholds)
     })
     .await?
 }
@@ -153,7 +162,7 @@ pub(crate) async fn process_off_thread(
 async fn commit(
     state: &AppState,
     mut record: CaseRecord,
-    clinical: Vec<u8>,
+    clinical: zeroize::Zeroizing<Vec<u8>>,
     photos: Vec<Processed>,
     fx: Effects,
 ) -> Result<(), ApiError> {

@@ -1,6 +1,9 @@
 //! Reading a multipart submission: one JSON part and photo parts named by kind. Limits are
-//! enforced while the body streams in; photos stay in memory (never on disk, where they would be
-//! plaintext) until they are stripped and sealed.
+//! enforced while the body streams in, through the upload gate (per-user uploads, the shared
+//! memory budget, the idle timeout); photos stay in memory (never on disk, where they would be
+//! plaintext), in buffers wiped when dropped, until they are stripped and sealed.
+
+mod gate;
 
 use std::str::FromStr;
 
@@ -8,24 +11,27 @@ use actix_multipart::Multipart;
 use actix_web::{error::PayloadError, http::header, web, HttpRequest};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
+use zeroize::Zeroizing;
 
-use crate::{domain::PhotoKind, error::ApiError};
+pub use gate::{UploadGate, UploadLimits};
+
+use crate::{
+    domain::{PhotoKind, UserId},
+    error::ApiError,
+    memory::{Held, WipingBuf},
+};
 
 /// The JSON part is small: text fields only.
 const MAX_JSON_PART_BYTES: usize = 64 * 1024;
-
-#[derive(Debug, Clone, Copy)]
-pub struct UploadLimits {
-    pub max_photo_bytes: usize,
-    pub max_request_bytes: usize,
-    pub max_photos: usize,
-}
 
 /// A photo as received, before any processing. `number` counts from 1 in request order.
 pub struct RawPhoto {
     pub number: usize,
     pub kind: PhotoKind,
-    pub bytes: Vec<u8>,
+    /// Plaintext: wiped when dropped.
+    pub bytes: Zeroizing<Vec<u8>>,
+    /// Its bytes' share of the upload memory budget, held until the photo is sealed.
+    pub memory: Held,
 }
 
 pub struct Upload<T> {
@@ -33,14 +39,17 @@ pub struct Upload<T> {
     pub photos: Vec<RawPhoto>,
 }
 
-/// Read `json_part` (e.g. `case`) and the photo parts. `min_photos` is 1 for a new case.
+/// Read `json_part` (e.g. `case`) and the photo parts of `uploader`'s request, through `gate`.
+/// `min_photos` is 1 for a new case.
 pub async fn read<T: DeserializeOwned>(
     req: &HttpRequest,
     payload: web::Payload,
     json_part: &str,
     min_photos: usize,
-    limits: UploadLimits,
+    gate: &UploadGate,
+    uploader: UserId,
 ) -> Result<Upload<T>, ApiError> {
+    let limits = gate.limits();
     let is_multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -60,30 +69,27 @@ pub async fn read<T: DeserializeOwned>(
     if declared.is_some_and(|n| n > limits.max_request_bytes) {
         return Err(request_too_large(limits));
     }
-    // Every byte counts against the request limit, part headers and preambles included (the
-    // multipart parser buffers those while it looks for their end).
-    let max = limits.max_request_bytes;
-    let mut seen = 0usize;
-    let counted = payload.map(move |chunk| {
-        let chunk = chunk?;
-        seen += chunk.len();
-        if seen > max {
-            Err(PayloadError::Overflow)
-        } else {
-            Ok(chunk)
-        }
-    });
+    let body = gate.admit(uploader)?;
+    // Every byte counts against the request limit and the memory budget, part headers and
+    // preambles included (the multipart parser buffers those while it looks for their end).
+    let metered = gate.meter(&body, payload);
     let mut reader = Reader {
-        multipart: Multipart::new(req.headers(), counted),
+        multipart: Multipart::new(req.headers(), metered),
         limits,
         total: 0,
+        body: &body,
     };
     let result = reader.read_parts(json_part).await;
     if let Err(ApiError::PayloadTooLarge(_)) = &result {
         // Read (and drop) the rest, bounded, so the client receives the answer instead of a reset.
+        body.drain();
         reader.drain().await;
     }
-    let (json, photos) = result?;
+    let (json, photos) = match (result, body.stopped()) {
+        // Cut by the gate (idle, or no room in the budget): the parser only saw the body end.
+        (Err(_), Some(stopped)) => return Err(stopped),
+        (result, _) => result?,
+    };
     let json: T = match json {
         Some(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
             if e.is_data() {
@@ -115,17 +121,18 @@ fn request_too_large(limits: UploadLimits) -> ApiError {
     ))
 }
 
-struct Reader {
+struct Reader<'a> {
     multipart: Multipart,
     limits: UploadLimits,
     total: usize,
+    body: &'a gate::Body,
 }
 
-impl Reader {
+impl Reader<'_> {
     async fn read_parts(
         &mut self,
         json_part: &str,
-    ) -> Result<(Option<Vec<u8>>, Vec<RawPhoto>), ApiError> {
+    ) -> Result<(Option<Zeroizing<Vec<u8>>>, Vec<RawPhoto>), ApiError> {
         let mut json = None;
         let mut photos = Vec::new();
         while let Some(field) = self.multipart.next().await {
@@ -161,6 +168,7 @@ impl Reader {
             photos.push(RawPhoto {
                 number,
                 kind,
+                memory: self.body.keep(bytes.len()),
                 bytes,
             });
         }
@@ -172,8 +180,8 @@ impl Reader {
         field: &mut actix_multipart::Field,
         max: usize,
         what: &str,
-    ) -> Result<Vec<u8>, ApiError> {
-        let mut buf = Vec::new();
+    ) -> Result<Zeroizing<Vec<u8>>, ApiError> {
+        let mut buf = WipingBuf::default();
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(malformed)?;
             self.total += chunk.len();
@@ -188,7 +196,7 @@ impl Reader {
             }
             buf.extend_from_slice(&chunk);
         }
-        Ok(buf)
+        Ok(buf.into_inner())
     }
 
     /// Discard what is left of the body, up to the request limit.

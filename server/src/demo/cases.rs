@@ -85,18 +85,19 @@ async fn submit_demo(
     new: wire::NewCase,
     seed: u32,
 ) -> anyhow::Result<wire::Case> {
-    let photos = vec![
-        RawPhoto {
-            number: 1,
-            kind: PhotoKind::Overview,
-            bytes: lesion_photo(seed, 1600, 1200),
-        },
-        RawPhoto {
-            number: 2,
-            kind: PhotoKind::Dermoscopy,
-            bytes: lesion_photo(seed + 7, 1200, 1200),
-        },
-    ];
+    let mut photos = Vec::new();
+    for (number, kind, bytes) in [
+        (1, PhotoKind::Overview, lesion_photo(seed, 1600, 1200)),
+        (2, PhotoKind::Dermoscopy, lesion_photo(seed + 7, 1200, 1200)),
+    ] {
+        let memory = state.uploads.memory().acquire(bytes.len() as u64).await;
+        photos.push(RawPhoto {
+            number,
+            kind,
+            bytes: bytes.into(),
+            memory,
+        });
+    }
     submit::submit(state, gp, Upload { json: new, photos })
         .await
         .map_err(|e| anyhow::anyhow!("demo case: {e}"))

@@ -24,6 +24,7 @@
 //! bytes after the end marker are accepted: stripping removes them.
 
 mod complete;
+mod cost;
 use std::io::Cursor;
 
 use image::{DynamicImage, ImageDecoder, ImageError, ImageReader, Limits};
@@ -51,14 +52,17 @@ pub struct PhotoLimits {
     pub max_side: u32,
     /// Largest accepted pixel count, in millions of pixels (camera megapixels, not 2^20).
     pub max_megapixels: u32,
+    /// Largest decoded pixel buffer, in bytes: width x height x channels x bytes per channel.
+    pub max_decoded_bytes: u64,
 }
 
 impl Default for PhotoLimits {
-    /// SPEC "Photos": 16384 px per side, 100 megapixels.
+    /// SPEC "Photos": 16384 px per side, 100 megapixels; issue #10: 256 MiB decoded.
     fn default() -> Self {
         PhotoLimits {
             max_side: 16_384,
             max_megapixels: 100,
+            max_decoded_bytes: 256 * 1024 * 1024,
         }
     }
 }
@@ -83,6 +87,17 @@ impl PhotoLimits {
     }
 }
 
+/// What decoding a photo will hold in memory, read from its header before any decoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodeCost {
+    pub dims: Dimensions,
+    /// The decoded pixel buffer.
+    pub pixel_bytes: u64,
+    /// Everything held at once while decoding and checking quality: the pixels, the decoder's own
+    /// working buffers and the quality check's working copies (see `cost`).
+    pub peak_bytes: u64,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Dimensions {
     pub width: u32,
@@ -104,6 +119,15 @@ pub enum InspectError {
         height: u32,
         limits: PhotoLimits,
     },
+    /// Answered with 413 `image_too_large`: within the pixel limits, but too deep (e.g. 16 bits
+    /// per channel) to decode within the memory allowed for one photo.
+    #[error("{}", too_much_memory_message(*width, *height, *decoded_bytes, *limit))]
+    TooMuchMemory {
+        width: u32,
+        height: u32,
+        decoded_bytes: u64,
+        limit: u64,
+    },
     /// Answered with 422 `image_corrupt`; the message is meant for the GP and names no internals.
     #[error("{0}")]
     Corrupt(String),
@@ -123,6 +147,16 @@ fn too_large_message(width: u32, height: u32, limits: &PhotoLimits) -> String {
     )
 }
 
+fn too_much_memory_message(width: u32, height: u32, decoded_bytes: u64, limit: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    format!(
+        "{width} x {height} px would take {} MiB of memory once decoded, more than the {} MiB \
+         allowed for one photo: send it as an ordinary 8-bit JPEG, or smaller",
+        decoded_bytes.div_ceil(MIB),
+        limit / MIB
+    )
+}
+
 /// Width and height from the header only (no pixel decoding), checked against the limits.
 pub fn dimensions(
     format: Format,
@@ -130,6 +164,21 @@ pub fn dimensions(
     limits: &PhotoLimits,
 ) -> Result<Dimensions, InspectError> {
     read_header(format, bytes, limits).map(|header| header.dims)
+}
+
+/// The memory decoding will take, from the header and the container only, checked against the
+/// limits (so an oversized photo is refused before any decoding).
+pub fn cost(
+    format: Format,
+    bytes: &[u8],
+    limits: &PhotoLimits,
+) -> Result<DecodeCost, InspectError> {
+    let header = read_header(format, bytes, limits)?;
+    Ok(DecodeCost {
+        dims: header.dims,
+        pixel_bytes: header.decoded_bytes,
+        peak_bytes: header.decoded_bytes + cost::working_bytes(format, bytes, header.dims),
+    })
 }
 
 /// Full decode under `image::Limits` (side limits from `limits`, allocations bounded from the
@@ -199,6 +248,14 @@ fn read_header(format: Format, bytes: &[u8], limits: &PhotoLimits) -> Result<Hea
     }
     limits.check(dims)?;
     let decoded_bytes = decoder.total_bytes();
+    if decoded_bytes > limits.max_decoded_bytes {
+        return Err(InspectError::TooMuchMemory {
+            width,
+            height,
+            decoded_bytes,
+            limit: limits.max_decoded_bytes,
+        });
+    }
     // Belt and braces: the side and pixel checks bound this already unless a decoder reports an
     // unexpected pixel layout.
     if decoded_bytes > limits.max_pixels() * MAX_BYTES_PER_PIXEL {

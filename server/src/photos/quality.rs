@@ -88,7 +88,7 @@ pub fn assess(image: &DynamicImage, thresholds: &QualityThresholds) -> Vec<Quali
     if width.min(height) < thresholds.min_short_side {
         warnings.push(too_small(width, height, thresholds.min_short_side));
     }
-    let grey = working_grey(image);
+    let mut grey = working_grey(image);
     if sharpness::score(&grey).is_some_and(|score| score < thresholds.min_sharpness) {
         warnings.push(warning(
             WarningCode::Blurred,
@@ -116,6 +116,8 @@ pub fn assess(image: &DynamicImage, thresholds: &QualityThresholds) -> Vec<Quali
             ));
         }
     }
+    // The working copy is the photo too, if a small one.
+    zeroize::Zeroize::zeroize(&mut *grey);
     warnings
 }
 
@@ -143,7 +145,10 @@ fn working_grey(image: &DynamicImage) -> GrayImage {
     if image.width().max(image.height()) <= WORKING_SIDE {
         return image.to_luma8();
     }
-    image.thumbnail(WORKING_SIDE, WORKING_SIDE).to_luma8()
+    let mut thumbnail = image.thumbnail(WORKING_SIDE, WORKING_SIDE);
+    let grey = thumbnail.to_luma8();
+    crate::memory::wipe_image(&mut thumbnail);
+    grey
 }
 
 #[cfg(test)]

@@ -79,7 +79,7 @@ pub async fn reply(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/"));
     let upload = if is_multipart {
-        upload::read::<wire::Reply>(&req, payload, "reply", 0, state.upload_limits).await?
+        upload::read::<wire::Reply>(&req, payload, "reply", 0, &state.uploads, caller.id()).await?
     } else {
         let json = web::Json::<wire::Reply>::from_request(&req, &mut payload.into_inner()).await?;
         upload::Upload {

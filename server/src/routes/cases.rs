@@ -19,9 +19,12 @@ use crate::{
     security(("bearer" = [])), responses(
     (status = 201, body = wire::Case),
     (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 413, description = "payload_too_large (a photo or the whole request) or image_too_large (pixels)", body = Problem, content_type = "application/problem+json"),
+    (status = 408, description = "request_timeout: the body stopped sending (30 s by default)", body = Problem, content_type = "application/problem+json"),
+    (status = 413, description = "payload_too_large (a photo or the whole request) or image_too_large (pixels, or memory once decoded)", body = Problem, content_type = "application/problem+json"),
     (status = 415, description = "unsupported_format (HEIC, GIF, PDF...) or not multipart", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "validation_failed or image_corrupt", body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "rate_limited: the user already has as many uploads in progress as allowed (4 by default; `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+    (status = 503, description = "busy: no room for the upload in the server's memory budget (`Retry-After`)", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/cases")]
 #[tracing::instrument(skip_all)]
@@ -33,7 +36,8 @@ pub async fn submit_case(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Role::Gp)?;
     let upload =
-        upload::read::<wire::NewCase>(&req, payload, "case", 1, state.upload_limits).await?;
+        upload::read::<wire::NewCase>(&req, payload, "case", 1, &state.uploads, caller.id())
+            .await?;
     let case = submit::submit(&state.into_inner(), caller.user(), upload).await?;
     Ok(HttpResponse::Created().json(case))
 }

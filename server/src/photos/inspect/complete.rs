@@ -11,7 +11,7 @@ pub(super) fn reaches_end(format: Format, bytes: &[u8]) -> bool {
     }
 }
 
-fn be_u16(bytes: &[u8], at: usize) -> Option<usize> {
+pub(super) fn be_u16(bytes: &[u8], at: usize) -> Option<usize> {
     let b = bytes.get(at..at.checked_add(2)?)?;
     Some(usize::from(u16::from_be_bytes([b[0], b[1]])))
 }
@@ -57,7 +57,7 @@ fn jpeg_reaches_eoi(bytes: &[u8]) -> bool {
 /// Finds the next marker at or after `from`, skipping what cannot start a segment: entropy-coded
 /// bytes, stuffed `FF 00`, fill `FF FF` and restart markers inside a scan. Returns the position
 /// just after the marker and the marker code.
-fn next_jpeg_marker(bytes: &[u8], from: usize) -> Option<(usize, u8)> {
+pub(super) fn next_jpeg_marker(bytes: &[u8], from: usize) -> Option<(usize, u8)> {
     let mut at = from;
     loop {
         let ff = at + bytes.get(at..)?.iter().position(|&b| b == 0xFF)?;

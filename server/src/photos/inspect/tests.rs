@@ -32,6 +32,16 @@ fn png_claiming(width: u32, height: u32) -> Vec<u8> {
     png
 }
 
+/// As `png_claiming`, declaring 16-bit RGBA (8 bytes a pixel once decoded).
+fn png16_claiming(width: u32, height: u32) -> Vec<u8> {
+    let mut png = png_claiming(width, height);
+    png[24] = 16; // bit depth
+    png[25] = 6; // colour type: RGBA
+    let crc = crc32fast::hash(&png[12..29]);
+    png[29..33].copy_from_slice(&crc.to_be_bytes());
+    png
+}
+
 /// A valid JPEG whose SOF0 claims `width` x `height`.
 fn jpeg_claiming(width: u16, height: u16) -> Vec<u8> {
     let mut jpeg = encode(&noisy(16, 16), Format::Jpeg);
@@ -155,10 +165,41 @@ fn too_many_megapixels_is_too_large() {
 }
 
 #[test]
+fn deep_photos_are_refused_by_their_decoded_size_from_the_header() {
+    let limits = PhotoLimits::default();
+    // 36 megapixels: within the pixel limits, but 16-bit RGBA takes 275 MiB once decoded.
+    let deep = png16_claiming(6000, 6000);
+    let err = cost(Format::Png, &deep, &limits).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            InspectError::TooMuchMemory {
+                decoded_bytes: 288_000_000,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "6000 x 6000 px would take 275 MiB of memory once decoded, more than the 256 MiB \
+         allowed for one photo: send it as an ordinary 8-bit JPEG, or smaller"
+    );
+    assert!(matches!(
+        decode(Format::Png, &deep, &limits),
+        Err(InspectError::TooMuchMemory { .. })
+    ));
+    // The same size at 8 bits per channel passes the header (108 MB of pixels).
+    let cost = cost(Format::Png, &png_claiming(6000, 6000), &limits).unwrap();
+    assert_eq!(cost.pixel_bytes, 108_000_000);
+    assert!(cost.peak_bytes > cost.pixel_bytes);
+}
+
+#[test]
 fn configured_limits_apply_to_real_images() {
     let limits = PhotoLimits {
         max_side: 100,
-        max_megapixels: 100,
+        ..PhotoLimits::default()
     };
     for format in FORMATS {
         let bytes = encode(&noisy(200, 50), format);

@@ -226,7 +226,7 @@ impl Plan {
         }
         out.extend_from_slice(&[0xFF, EOI]);
         Stripped {
-            bytes: out,
+            bytes: zeroize::Zeroizing::new(out),
             removed: self.removed,
             orientation,
         }

@@ -18,6 +18,7 @@
 use std::collections::BTreeSet;
 
 use serde::Serialize;
+use zeroize::Zeroizing;
 
 use super::format::Format;
 
@@ -38,8 +39,8 @@ pub use verify::verify_clean;
 /// A photo with its metadata removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stripped {
-    /// The cleaned file, same format as the input.
-    pub bytes: Vec<u8>,
+    /// The cleaned file, same format as the input: plaintext, wiped when dropped.
+    pub bytes: Zeroizing<Vec<u8>>,
     /// What was found and removed.
     pub removed: BTreeSet<Removed>,
     /// The EXIF orientation kept (1 = none / normal), 1..=8.

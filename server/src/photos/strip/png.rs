@@ -189,7 +189,7 @@ impl Plan {
             out.extend_from_slice(input.get(span.clone()).unwrap_or(&[]));
         }
         Stripped {
-            bytes: out,
+            bytes: zeroize::Zeroizing::new(out),
             removed: self.removed,
             orientation,
         }

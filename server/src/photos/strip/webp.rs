@@ -152,7 +152,8 @@ impl Plan {
             )?),
             (None, false) => None,
         };
-        let mut body = Vec::with_capacity(input.len().min(64 << 20));
+        // Holds the whole image: wiped once copied into `out`.
+        let mut body = zeroize::Zeroizing::new(Vec::with_capacity(input.len().min(64 << 20)));
         body.extend_from_slice(b"WEBP");
         if let Some(v) = vp8x {
             let mut flags = v.flags & FLAG_ALPHA;
@@ -181,7 +182,7 @@ impl Plan {
         out.extend_from_slice(&size.to_le_bytes());
         out.extend_from_slice(&body);
         Ok(Stripped {
-            bytes: out,
+            bytes: zeroize::Zeroizing::new(out),
             removed: self.removed,
             orientation,
         })

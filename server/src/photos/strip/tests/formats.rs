@@ -104,7 +104,7 @@ fn apng_is_reduced_to_its_default_image() {
     bytes.extend_from_slice(rest);
     let out = strip(Format::Png, &bytes).unwrap();
     assert_eq!(out.removed, [Removed::SecondaryImage].into());
-    assert!(out.bytes == png, "exactly the static PNG");
+    assert!(*out.bytes == png, "exactly the static PNG");
 }
 
 #[test]
@@ -153,7 +153,7 @@ fn webp_drops_an_unannounced_profile() {
     let (bytes, _) = pw::riff(&chunks, b"");
     let out = strip(Format::Webp, &bytes).unwrap();
     assert_eq!(out.removed, [Removed::Other].into());
-    assert!(out.bytes == simple);
+    assert!(*out.bytes == simple);
 }
 
 #[test]

@@ -1,0 +1,84 @@
+//! Decoding memory is bounded: a photo too large once decoded is refused from its header, and the
+//! photos decoded at once share one budget of decoded bytes, so large ones wait instead of adding
+//! up.
+
+use futures_util::future::join_all;
+use reqwest::StatusCode;
+use telederm_server::photos::{inspect, Format};
+use telederm_tests::{assert_problem, case_json, fixtures, spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn a_16_bit_png_too_large_once_decoded_is_refused_from_its_header() {
+    // 100 megapixels (within the pixel limits) at 8 bytes a pixel: 800 MB decoded. Made first:
+    // it takes seconds, longer than the server keeps an idle client connection open.
+    let png = fixtures::deep_png(10_000, 10_000);
+    assert!(png.len() < 1024 * 1024, "{} bytes on the wire", png.len());
+    let app = spawn_app().await;
+    let gp = app.token("gp13").await;
+    let res = app
+        .submit_case(&gp, &case_json(), &[("overview", png)])
+        .await;
+    let problem = assert_problem(res, 413, "image_too_large").await;
+    assert_eq!(
+        problem.detail,
+        "photo 1 (overview): 10000 x 10000 px would take 763 MiB of memory once decoded, more \
+         than the 256 MiB allowed for one photo: send it as an ordinary 8-bit JPEG, or smaller"
+    );
+    // Refused before any decoding: the decode budget was never asked for anything.
+    assert_eq!(app.state.decode_memory.usage().peak, 0);
+    assert!(app.blob_files().is_empty());
+}
+
+#[tokio::test]
+async fn eight_concurrent_60_megapixel_photos_wait_for_the_decode_budget() {
+    let jpeg = fixtures::flat_jpeg(9600, 6250);
+    // As many decoding slots as photos: only the memory budget (512 MiB by default) holds them.
+    let app = spawn_app_with(|s| s.photos.concurrency = Some(8), |store| store).await;
+    let cost = inspect::cost(Format::Jpeg, &jpeg, &inspect::PhotoLimits::default()).unwrap();
+    assert_eq!(cost.pixel_bytes, 180_000_000);
+    let budget = app.state.decode_memory.limit();
+    assert_eq!(budget, 512 * 1024 * 1024);
+    assert!(
+        8 * cost.peak_bytes > budget,
+        "eight at once would pass the budget"
+    );
+
+    // Four uploads each from two GPs (four is the per-user cap).
+    let tokens = [app.token("gp13").await, app.token("gp84").await];
+    let (app, case) = (&app, case_json());
+    let uploads = (0..8).map(|i| {
+        let photos = [("overview", jpeg.clone())];
+        let (token, case) = (&tokens[i % 2], &case);
+        async move { app.submit_case(token, case, &photos).await.status() }
+    });
+    let statuses = join_all(uploads).await;
+    assert_eq!(statuses, [StatusCode::CREATED; 8]);
+
+    let usage = app.state.decode_memory.usage();
+    assert_eq!(usage.in_use, 0, "every decode gave its share back");
+    assert!(
+        usage.peak >= cost.peak_bytes && usage.peak <= budget,
+        "peak {} of {budget}",
+        usage.peak
+    );
+    assert!(usage.waits >= 1, "some photos waited for room: {usage:?}");
+    eprintln!(
+        "decode budget: peak {} MiB of {} MiB, {} waits; process {}",
+        usage.peak >> 20,
+        budget >> 20,
+        usage.waits,
+        peak_rss()
+    );
+}
+
+/// The test process's (client and server) peak resident memory, for the record.
+fn peak_rss() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "VmHWM unknown".to_owned())
+}
