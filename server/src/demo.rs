@@ -6,7 +6,7 @@ mod cases;
 
 pub use cases::seed_cases;
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use telederm_schemas as wire;
 
 use crate::{
@@ -128,14 +128,13 @@ pub async fn seed(repo: &dyn Repo) -> anyhow::Result<()> {
             .await
             .map_err(api_to_anyhow)?;
     }
-    top_up_rota(repo).await
+    top_up_rota(repo, Utc::now()).await
 }
 
-/// Make sure each demo dermatologist is on call from now until at least 7 days ahead. A
+/// Make sure each demo dermatologist is on call from `now` until at least 7 days ahead. A
 /// dermatologist's shifts in one territory may not overlap, so a top-up only fills the gap after
 /// the shifts it already has.
-async fn top_up_rota(repo: &dyn Repo) -> anyhow::Result<()> {
-    let now = Utc::now();
+pub async fn top_up_rota(repo: &dyn Repo, now: DateTime<Utc>) -> anyhow::Result<()> {
     let horizon = now + Duration::days(7);
     // From ten days back: the demo cases are seeded in the past, through the real rules.
     let (first, last) = (now - Duration::days(10), horizon + Duration::days(1));

@@ -262,3 +262,30 @@ async fn of_concurrent_overlapping_shifts_exactly_one_is_stored() {
     statuses.sort_unstable();
     assert_eq!(statuses, [201, 409, 409, 409, 409, 409, 409, 409]);
 }
+
+#[tokio::test]
+async fn the_demo_rota_tops_up_without_overlapping_itself() {
+    let app = spawn_app().await;
+    let coord = app.token("coord").await;
+    let derm1 = app.user("derm1").await;
+    let first = list(&app, &coord, "territory=13").await;
+    // Nine days later the first week is nearly over: the top-up starts where it ends.
+    let later = Utc::now() + Duration::days(9);
+    telederm_server::demo::top_up_rota(app.state.repo.as_ref(), later)
+        .await
+        .unwrap();
+    let window = format!(
+        "territory=13&from={}&to={}",
+        (later - Duration::days(20)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        (later + Duration::days(20)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    );
+    let mine: Vec<Shift> = list(&app, &coord, &window)
+        .await
+        .into_iter()
+        .filter(|s| s.dermatologist_id == derm1.id)
+        .collect();
+    assert_eq!(mine.len(), 2, "{mine:?}");
+    assert_eq!(mine[0], first[0]);
+    assert_eq!(mine[1].starts_at, mine[0].ends_at);
+    assert!(mine[1].ends_at >= later + Duration::days(7));
+}
