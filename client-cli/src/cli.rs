@@ -3,7 +3,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use reqwest::Url;
 
-use crate::cmd::{admin, cases, coordination, queue};
+use crate::cmd::{admin, cases, coordination, queue, shifts};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -50,7 +50,7 @@ pub enum Command {
     Photo(queue::PhotoCommand),
     /// The on-call rota (coordinators).
     #[command(subcommand)]
-    Shifts(coordination::ShiftsCommand),
+    Shifts(shifts::ShiftsCommand),
     /// Response-time targets (coordinators).
     #[command(subcommand)]
     Sla(coordination::SlaCommand),

@@ -6,7 +6,7 @@ use std::time::Duration;
 use reqwest::{RequestBuilder, Response, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use telederm_schemas::{LoginRequest, Problem, TokenResponse, User};
+use telederm_schemas::{FieldError, LoginRequest, Problem, TokenResponse, User};
 
 use crate::credentials::AccessToken;
 
@@ -18,6 +18,8 @@ pub struct ApiError {
     pub code: String,
     pub detail: String,
     pub request_id: Option<String>,
+    /// Per-field errors, for `validation_failed`.
+    pub errors: Vec<FieldError>,
 }
 
 /// `detail (code, request id)`: the request id lets support find the server's log line.
@@ -45,12 +47,14 @@ impl ApiError {
                 request_id: Some(p.request_id)
                     .filter(|id| !id.is_empty())
                     .or_else(|| request_id_header.map(str::to_owned)),
+                errors: p.errors,
             },
             Err(_) => ApiError {
                 status,
                 code: "unexpected_response".into(),
                 detail: format!("the server answered HTTP {status} without an error description"),
                 request_id: request_id_header.map(str::to_owned),
+                errors: Vec::new(),
             },
         }
     }
@@ -316,6 +320,7 @@ mod tests {
                 code: "unauthenticated".into(),
                 detail: "the token has expired".into(),
                 request_id: Some("req-123".into()),
+                errors: vec![],
             }
         );
         assert_eq!(
@@ -332,6 +337,8 @@ mod tests {
         let err = ApiError::from_response(422, body, None);
         assert_eq!(err.code, "validation_failed");
         assert_eq!(err.request_id.as_deref(), Some("r1"));
+        assert_eq!(err.errors[0].field, "email");
+        assert_eq!(err.errors[0].message, "is not a valid email address");
     }
 
     #[test]

@@ -96,14 +96,25 @@ pub fn save(path: &Path, creds: &Credentials) -> anyhow::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     create_private_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let json = serde_json::to_vec_pretty(creds)?;
+    write_private(path, &json).with_context(|| format!("cannot write {}", path.display()))
+}
 
-    let tmp = dir.join(format!(".{CREDENTIALS_FILE}.{}.tmp", std::process::id()));
-    let written = write_new_private(&tmp, &json).and_then(|()| fs::rename(&tmp, path));
+/// Writes `bytes` to `path` readable by its owner only (mode 0600), whatever the umask or the
+/// mode of a file already there: a temp file beside it, created 0600, synced, then renamed over
+/// it. Used for the saved token and for downloaded photos.
+pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = write_new_private(&tmp, bytes).and_then(|()| fs::rename(&tmp, path));
     if written.is_err() {
-        // Best effort: a leftover temp file would hold a token.
+        // Best effort: a leftover temp file would hold a token or a photo.
         let _ = fs::remove_file(&tmp);
     }
-    written.with_context(|| format!("cannot write {}", path.display()))
+    written
 }
 
 /// Deletes the saved login. Returns whether there was one.

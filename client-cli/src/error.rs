@@ -15,6 +15,12 @@ pub struct NotLoggedIn {
 /// from `login` means a wrong password, not an expired session.
 pub fn render(err: &anyhow::Error, during_login: bool) -> String {
     let mut text = format!("error: {err:#}\n");
+    // What is wrong with each field is the useful part of a `validation_failed`.
+    if let Some(ClientError::Api(api)) = err.downcast_ref::<ClientError>() {
+        for e in &api.errors {
+            text.push_str(&format!("  {}: {}\n", e.field, e.message));
+        }
+    }
     if let Some(hint) = hint(err, during_login) {
         text.push_str("hint: ");
         text.push_str(&hint);
@@ -48,6 +54,7 @@ fn hint(err: &anyhow::Error, during_login: bool) -> Option<String> {
 mod tests {
     use super::*;
     use crate::client::ApiError;
+    use telederm_schemas::FieldError;
 
     fn api(code: &str) -> anyhow::Error {
         ClientError::Api(ApiError {
@@ -55,8 +62,36 @@ mod tests {
             code: code.into(),
             detail: "the token has expired".into(),
             request_id: Some("r-1".into()),
+            errors: vec![],
         })
         .into()
+    }
+
+    #[test]
+    fn validation_errors_list_every_field() {
+        let err: anyhow::Error = ClientError::Api(ApiError {
+            status: 422,
+            code: "validation_failed".into(),
+            detail: "the request has invalid fields".into(),
+            request_id: Some("r-2".into()),
+            errors: vec![
+                FieldError {
+                    field: "consent".into(),
+                    message: "the patient's consent is required".into(),
+                },
+                FieldError {
+                    field: "age".into(),
+                    message: "must be between 0 and 130 years".into(),
+                },
+            ],
+        })
+        .into();
+        assert_eq!(
+            render(&err, false),
+            "error: the request has invalid fields (validation_failed, request r-2)\n  \
+             consent: the patient's consent is required\n  \
+             age: must be between 0 and 130 years\n"
+        );
     }
 
     #[test]

@@ -47,9 +47,20 @@ pub fn print_list<T: Serialize>(
     }
 }
 
-/// A time as people read it in tables: UTC, to the minute.
+/// A time as people read it in tables: in the local time zone (`TZ`, else the system's), to the
+/// minute, with its offset so that it cannot be mistaken for another zone's:
+/// `2026-12-08 16:37 +01:00`.
 pub fn time(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
+    time_in(t, &chrono::Local)
+}
+
+fn time_in<Tz: chrono::TimeZone>(t: chrono::DateTime<chrono::Utc>, zone: &Tz) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    t.with_timezone(zone)
+        .format("%Y-%m-%d %H:%M %:z")
+        .to_string()
 }
 
 pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
@@ -114,6 +125,16 @@ mod tests {
     fn key_values_are_aligned_and_empty_shows_dash() {
         let text = render_key_values(&[("id", "42".into()), ("display_name", String::new())]);
         assert_eq!(text, "id            42\ndisplay_name  -\n");
+    }
+
+    #[test]
+    fn times_show_the_local_offset() {
+        let t = chrono::DateTime::parse_from_rfc3339("2026-12-08T15:37:10Z")
+            .unwrap()
+            .to_utc();
+        let paris_winter = chrono::FixedOffset::east_opt(3600).unwrap();
+        assert_eq!(time_in(t, &paris_winter), "2026-12-08 16:37 +01:00");
+        assert_eq!(time_in(t, &chrono::Utc), "2026-12-08 15:37 +00:00");
     }
 
     #[test]

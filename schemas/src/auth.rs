@@ -2,14 +2,19 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::{fields::JsonObject, read_fields};
+
 /// Credentials for `POST /api/v1/auth/login`.
 #[derive(Clone, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "JsonObject")]
 pub struct LoginRequest {
     #[schema(example = "gp13@demo.test")]
     pub email: String,
     #[schema(example = "demo-password", format = Password)]
     pub password: String,
 }
+
+read_fields!(LoginRequest { email, password });
 
 // Never print a password, even in a debug log.
 impl std::fmt::Debug for LoginRequest {

@@ -3,6 +3,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::{fields::JsonObject, read_fields};
+
 /// `urgent`: suspected melanoma or carcinoma, rapid change, bleeding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -73,6 +75,7 @@ wire_names!(CaseStatus {
 /// The `case` part of `POST /api/v1/cases` (multipart: this JSON, then 1 to 10 photo parts named
 /// `overview`, `closeup` or `dermoscopy`).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "JsonObject")]
 pub struct NewCase {
     pub priority: Priority,
     /// The GP's own opaque reference for the patient, never a name.
@@ -98,6 +101,21 @@ pub struct NewCase {
     #[serde(default)]
     pub treatments: Option<String>,
 }
+
+read_fields!(NewCase {
+    priority,
+    patient_ref,
+    age,
+    sex,
+    body_site,
+    question,
+    consent,
+    phototype,
+    duration,
+    evolution,
+    history,
+    treatments
+});
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct QualityWarning {
@@ -235,6 +253,7 @@ wire_names!(Management {
 
 /// `POST /api/v1/cases/{id}/answer` (the dermatologist holding the claim).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "JsonObject")]
 pub struct AnswerRequest {
     pub diagnosis: String,
     #[serde(default)]
@@ -246,6 +265,14 @@ pub struct AnswerRequest {
     /// The text for the GP.
     pub report: String,
 }
+
+read_fields!(AnswerRequest {
+    diagnosis,
+    icd10,
+    management,
+    delay_days,
+    report
+});
 
 /// The dermatologist's answer, as the GP reads it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -261,17 +288,23 @@ pub struct Answer {
 
 /// `POST /api/v1/cases/{id}/request-info` (the dermatologist holding the claim).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "JsonObject")]
 pub struct InfoRequest {
     pub message: String,
     #[serde(default)]
     pub wants_new_photos: bool,
 }
 
+read_fields!(InfoRequest { message, wants_new_photos = bool::default });
+
 /// `POST /api/v1/cases/{id}/reply` (the case's GP, while information is requested).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "JsonObject")]
 pub struct Reply {
     pub message: String,
 }
+
+read_fields!(Reply { message });
 
 /// A request for information and the GP's reply, once given.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -286,15 +319,19 @@ pub struct InfoExchange {
 
 /// `POST /api/v1/cases/{id}/close` (the case's GP, after the answer).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "JsonObject")]
 pub struct CloseRequest {
     /// How useful the answer was, 1 to 5.
     #[serde(default)]
     pub rating: Option<u8>,
 }
 
+read_fields!(CloseRequest { rating });
+
 /// `POST /api/v1/cases/{id}/outcome` (the case's GP or the answering dermatologist, once the case
 /// is answered). Absent fields keep their recorded value.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "JsonObject")]
 pub struct OutcomeRequest {
     #[serde(default)]
     pub in_person_date: Option<chrono::NaiveDate>,
@@ -307,6 +344,14 @@ pub struct OutcomeRequest {
     #[serde(default)]
     pub treatment_date: Option<chrono::NaiveDate>,
 }
+
+read_fields!(OutcomeRequest {
+    in_person_date,
+    biopsy_date,
+    histology_result,
+    histology_date,
+    treatment_date
+});
 
 /// What happened after the answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

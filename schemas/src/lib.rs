@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod fields;
 pub mod keys;
 pub mod notifications;
 pub mod problem;
@@ -22,6 +23,7 @@ pub use cases::{
     InfoExchange, InfoRequest, Management, NewCase, Outcome, OutcomeRequest, Photo, PhotoKind,
     Priority, QualityWarning, QueueItem, Reply, Sex,
 };
+pub use fields::{FieldErrors, JsonObject};
 pub use keys::{KeyStatus, MasterKeyCount};
 pub use notifications::{DeliveryFailure, Notification, WebhookPayload};
 pub use problem::{FieldError, Problem};

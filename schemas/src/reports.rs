@@ -6,10 +6,10 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReportQuery {
-    /// Cases submitted from this instant (inclusive).
-    pub from: DateTime<Utc>,
-    /// ... to this instant (exclusive); at most 400 days after `from`.
-    pub to: DateTime<Utc>,
+    /// Cases submitted from this instant (inclusive). Default: 30 days before `to`.
+    pub from: Option<DateTime<Utc>>,
+    /// ... to this instant (exclusive); at most 400 days after `from`. Default: now.
+    pub to: Option<DateTime<Utc>>,
     /// Repeatable; default: every territory the caller may report on.
     #[serde(default)]
     #[param(value_type = Option<Vec<String>>)]

@@ -3,6 +3,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::{fields::JsonObject, read_fields};
+
 /// An on-call shift: the dermatologist is on call for the territory from `starts_at` (inclusive)
 /// to `ends_at` (exclusive).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -16,12 +18,20 @@ pub struct Shift {
 
 /// `POST /api/v1/shifts` (coordinators of the territory, admins).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "JsonObject")]
 pub struct CreateShift {
     pub dermatologist_id: Uuid,
     pub territory: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
 }
+
+read_fields!(CreateShift {
+    dermatologist_id,
+    territory,
+    starts_at,
+    ends_at
+});
 
 /// `GET /api/v1/shifts`: the shifts of a territory that overlap `[from, to)`.
 #[derive(Debug, Clone, Serialize, Deserialize, IntoParams)]

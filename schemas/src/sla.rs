@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::Priority;
+use crate::{fields::JsonObject, read_fields, Priority};
 
 /// How a policy counts time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -32,6 +32,7 @@ pub struct SlaPolicy {
 
 /// `PUT /api/v1/territories/{code}/sla/{priority}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "JsonObject")]
 pub struct SetSlaPolicy {
     /// Between 1 minute and 60 days, in hours (fractions allowed, to the minute).
     #[schema(example = 24.0)]
@@ -39,6 +40,8 @@ pub struct SetSlaPolicy {
     #[serde(default = "default_clock")]
     pub clock: SlaClock,
 }
+
+read_fields!(SetSlaPolicy { target_hours, clock = default_clock });
 
 fn default_clock() -> SlaClock {
     SlaClock::Calendar

@@ -1,6 +1,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::{fields::JsonObject, read_fields};
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Territory {
     /// A CPTS or département code, e.g. `13` or `cpts-etang-de-berre`.
@@ -34,6 +36,7 @@ pub struct WorkingHours {
 
 /// `POST /api/v1/territories` (admin).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "JsonObject")]
 pub struct CreateTerritory {
     pub code: String,
     pub name: String,
@@ -50,8 +53,11 @@ pub struct CreateTerritory {
     pub holidays: Vec<chrono::NaiveDate>,
 }
 
+read_fields!(CreateTerritory { code, name, timezone, fallbacks = Vec::new, working_hours, holidays = Vec::new });
+
 /// `PATCH /api/v1/territories/{code}` (admin): absent fields are left as they are.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "JsonObject")]
 pub struct UpdateTerritory {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -66,3 +72,11 @@ pub struct UpdateTerritory {
     #[schema(value_type = Option<Vec<String>>)]
     pub holidays: Option<Vec<chrono::NaiveDate>>,
 }
+
+read_fields!(UpdateTerritory {
+    name,
+    timezone,
+    fallbacks,
+    working_hours,
+    holidays
+});

@@ -3,6 +3,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::{fields::JsonObject, read_fields};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -99,6 +101,7 @@ pub struct SetWebhook {
 
 /// `POST /api/v1/users` (admin).
 #[derive(Clone, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "JsonObject")]
 pub struct CreateUser {
     pub email: String,
     pub display_name: String,
@@ -117,6 +120,8 @@ pub struct CreateUser {
     #[serde(default)]
     pub webhook_url: Option<String>,
 }
+
+read_fields!(CreateUser { email, display_name, role, password, home_territory, territories = Vec::new, rpps, webhook_url });
 
 impl std::fmt::Debug for CreateUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -6,7 +6,7 @@ mod cases;
 
 pub use cases::seed_cases;
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use telederm_schemas as wire;
 
 use crate::{
@@ -130,33 +130,48 @@ pub async fn seed(repo: &dyn Repo, accounts: &Accounts<'_>) -> anyhow::Result<()
             .await
             .map_err(api_to_anyhow)?;
     }
-    top_up_rota(repo).await
+    top_up_rota(repo, Utc::now()).await
 }
 
-/// Make sure each demo dermatologist is on call from now until at least 7 days ahead.
-async fn top_up_rota(repo: &dyn Repo) -> anyhow::Result<()> {
-    let now = Utc::now();
+/// Make sure each demo dermatologist is on call from `now` until at least 7 days ahead. A
+/// dermatologist's shifts in one territory may not overlap, so a top-up only fills the gap after
+/// the shifts it already has.
+pub async fn top_up_rota(repo: &dyn Repo, now: DateTime<Utc>) -> anyhow::Result<()> {
     let horizon = now + Duration::days(7);
+    // From ten days back: the demo cases are seeded in the past, through the real rules.
+    let (first, last) = (now - Duration::days(10), horizon + Duration::days(1));
     let admin = demo_user(repo, "admin@demo.test").await?;
     for (email, code) in ROTA {
         let derm = demo_user(repo, email).await?;
         let territory = TerritoryCode::parse(code).map_err(anyhow::Error::msg)?;
-        let shifts = repo.shifts_overlapping(&territory, now, horizon).await?;
-        let covered_until = shifts
+        let mine: Vec<_> = repo
+            .shifts_overlapping(&territory, first, last)
+            .await?
+            .into_iter()
+            .filter(|s| s.dermatologist == derm.id)
+            .collect();
+        let covered_until = mine
             .iter()
-            .filter(|s| s.dermatologist == derm.id && s.starts_at <= now)
+            .filter(|s| s.starts_at <= now)
             .map(|s| s.ends_at)
             .max();
         if covered_until.is_some_and(|end| end >= horizon) {
             continue;
         }
-        // From ten days back: the demo cases are seeded in the past, through the real rules.
-        let start = covered_until.unwrap_or(now - Duration::days(10));
+        let start = covered_until.map_or(first, |end| end.max(first));
+        let end = mine
+            .iter()
+            .map(|s| s.starts_at)
+            .filter(|t| *t >= start)
+            .fold(last, |a, b| a.min(b));
+        if end <= start {
+            continue;
+        }
         let shift = NewShift::parse(&wire::CreateShift {
             dermatologist_id: derm.id.as_uuid(),
             territory: code.into(),
             starts_at: start,
-            ends_at: horizon + Duration::days(1),
+            ends_at: end,
         })
         .map_err(|e| anyhow::anyhow!("demo shift: {:?}", e.into_fields()))?;
         repo.create_shift(shift.shift(), admin.id, &Effects::default())

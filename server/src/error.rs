@@ -7,7 +7,7 @@ use actix_web::{
     http::{header, StatusCode},
     HttpRequest, HttpResponse, ResponseError,
 };
-use telederm_schemas::{FieldError, Problem};
+use telederm_schemas::{FieldError, FieldErrors, Problem};
 
 use crate::{db::RepoError, domain::ValidationErrors, telemetry::current_request_id};
 
@@ -95,6 +95,16 @@ impl ApiError {
         }])
     }
 
+    /// A JSON document that parsed but does not fit its type: each field's error when the type
+    /// reads its fields one by one (`telederm_schemas::read_fields!`), else one error for `whole`.
+    pub fn invalid_json(whole: &str, e: &serde_json::Error) -> Self {
+        let message = e.to_string();
+        match FieldErrors::from_message(&message) {
+            Some(FieldErrors(fields)) => ApiError::Validation(fields),
+            None => ApiError::validation(whole, message),
+        }
+    }
+
     fn problem(&self) -> Problem {
         let (code, status) = self.code_and_status();
         Problem {
@@ -166,9 +176,7 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
         JsonPayloadError::ContentType => {
             ApiError::UnsupportedMediaType("send the body as `application/json`".into())
         }
-        JsonPayloadError::Deserialize(e) if e.is_data() => {
-            ApiError::validation("body", e.to_string())
-        }
+        JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::invalid_json("body", &e),
         JsonPayloadError::Deserialize(e) => ApiError::BadRequest(format!("malformed JSON: {e}")),
         other => ApiError::BadRequest(format!("unreadable body: {other}")),
     };

@@ -3,7 +3,6 @@
 use std::io::{self, BufRead, IsTerminal};
 
 use anyhow::{bail, Context as _};
-use chrono::SecondsFormat;
 use telederm_schemas::{LoginRequest, User};
 
 use super::Context;
@@ -40,7 +39,7 @@ pub async fn login(ctx: &Context, args: LoginArgs) -> anyhow::Result<()> {
         "Logged in as {} ({}) until {}",
         user.email,
         user.role,
-        token.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true)
+        output::time(token.expires_at)
     );
     Ok(())
 }
@@ -71,10 +70,7 @@ fn user_fields(user: &User) -> Vec<(&'static str, String)> {
         ("rpps", opt(&user.rpps)),
         ("webhook_url", opt(&user.webhook_url)),
         ("disabled", user.disabled.to_string()),
-        (
-            "created_at",
-            user.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
-        ),
+        ("created_at", output::time(user.created_at)),
     ]
 }
 

@@ -1,41 +1,15 @@
-//! Coordinators: `shifts`, `sla`, `report`, `audit`.
+//! Coordinators: `sla`, `report`, `audit` (the rota is in `shifts`).
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use telederm_schemas::{
-    AuditPage, AuditVerification, CreateShift, OutcomesReport, Priority, SetSlaPolicy, Shift,
-    SlaClock, SlaPolicy, SlaReport,
+    AuditPage, AuditVerification, OutcomesReport, Priority, SetSlaPolicy, SlaClock, SlaPolicy,
+    SlaReport,
 };
 use uuid::Uuid;
 
 use super::{args, cases::name, Context};
 use crate::output::{self, time};
-
-#[derive(Debug, Subcommand)]
-pub enum ShiftsCommand {
-    /// Put a dermatologist on call for a territory.
-    Add {
-        #[arg(long)]
-        dermatologist: Uuid,
-        #[arg(long)]
-        territory: String,
-        #[arg(long, value_parser = args::instant)]
-        from: DateTime<Utc>,
-        #[arg(long, value_parser = args::instant)]
-        to: DateTime<Utc>,
-    },
-    /// The shifts of a territory over a period (default: the coming 7 days).
-    List {
-        #[arg(long)]
-        territory: String,
-        #[arg(long, value_parser = args::instant)]
-        from: Option<DateTime<Utc>>,
-        #[arg(long, value_parser = args::instant)]
-        to: Option<DateTime<Utc>>,
-    },
-    /// Remove a shift.
-    Rm { id: Uuid },
-}
 
 #[derive(Debug, Subcommand)]
 pub enum SlaCommand {
@@ -64,10 +38,13 @@ pub struct Period {
     /// Repeatable; default: all your territories.
     #[arg(long)]
     pub territory: Vec<String>,
+    /// Cases submitted from: YYYY-MM-DD (midnight) or "YYYY-MM-DD HH:MM", in your local time,
+    /// or RFC 3339. Default: 30 days before `--to`.
     #[arg(long, value_parser = args::instant)]
-    pub from: DateTime<Utc>,
+    pub from: Option<DateTime<Utc>>,
+    /// ... until (excluded). Default: now.
     #[arg(long, value_parser = args::instant)]
-    pub to: DateTime<Utc>,
+    pub to: Option<DateTime<Utc>>,
     /// json (default) or csv: csv is printed as the server sends it.
     #[arg(long, default_value = "json")]
     pub format: String,
@@ -75,7 +52,7 @@ pub struct Period {
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
-    /// Turnaround against the targets.
+    /// Turnaround against the targets (default period: the last 30 days).
     Sla {
         #[command(flatten)]
         period: Period,
@@ -83,7 +60,7 @@ pub enum ReportCommand {
         #[arg(long, default_value = "territory")]
         by: String,
     },
-    /// Days from submission to visit, biopsy and histology.
+    /// Days from submission to visit, biopsy and histology (default period: the last 30 days).
     Outcomes {
         #[command(flatten)]
         period: Period,
@@ -111,59 +88,6 @@ pub enum AuditCommand {
     },
     /// Check the hash chain; exit status 1 when a link is broken.
     Verify,
-}
-
-pub async fn shifts(ctx: &Context, cmd: ShiftsCommand) -> anyhow::Result<()> {
-    let client = ctx.authenticated_client()?;
-    let shifts: Vec<Shift> = match cmd {
-        ShiftsCommand::Add {
-            dermatologist,
-            territory,
-            from,
-            to,
-        } => {
-            let body = CreateShift {
-                dermatologist_id: dermatologist,
-                territory,
-                starts_at: from,
-                ends_at: to,
-            };
-            vec![client.post("api/v1/shifts", &body).await?]
-        }
-        ShiftsCommand::List {
-            territory,
-            from,
-            to,
-        } => {
-            let mut q = vec![("territory", territory)];
-            q.extend(from.map(|t| ("from", t.to_rfc3339())));
-            q.extend(to.map(|t| ("to", t.to_rfc3339())));
-            client.get_query("api/v1/shifts", &q).await?
-        }
-        ShiftsCommand::Rm { id } => {
-            client.delete(&format!("api/v1/shifts/{id}")).await?;
-            eprintln!("Shift {id} removed");
-            return Ok(());
-        }
-    };
-    let rows: Vec<Vec<String>> = shifts
-        .iter()
-        .map(|s| {
-            vec![
-                s.id.to_string(),
-                s.territory.clone(),
-                s.dermatologist_id.to_string(),
-                time(s.starts_at),
-                time(s.ends_at),
-            ]
-        })
-        .collect();
-    output::print_list(
-        ctx.output,
-        &shifts,
-        &["ID", "TERRITORY", "DERMATOLOGIST", "FROM", "TO"],
-        &rows,
-    )
 }
 
 pub async fn sla(ctx: &Context, cmd: SlaCommand) -> anyhow::Result<()> {
@@ -214,10 +138,9 @@ pub async fn report(ctx: &Context, cmd: ReportCommand) -> anyhow::Result<()> {
         ReportCommand::Sla { period, by } => ("api/v1/reports/sla", period, Some(by)),
         ReportCommand::Outcomes { period } => ("api/v1/reports/outcomes", period, None),
     };
-    let mut q: Vec<(&str, String)> = vec![
-        ("from", period.from.to_rfc3339()),
-        ("to", period.to.to_rfc3339()),
-    ];
+    let mut q: Vec<(&str, String)> = Vec::new();
+    q.extend(period.from.map(|t| ("from", t.to_rfc3339())));
+    q.extend(period.to.map(|t| ("to", t.to_rfc3339())));
     q.extend(period.territory.iter().map(|t| ("territory", t.clone())));
     q.extend(by.clone().map(|b| ("group_by", b)));
     if period.format == "csv" {
@@ -227,6 +150,7 @@ pub async fn report(ctx: &Context, cmd: ReportCommand) -> anyhow::Result<()> {
     }
     if by.is_some() {
         let r: SlaReport = client.get_query(path, &q).await?;
+        print_period(ctx, r.from, r.to);
         let hours = |s: Option<i64>| {
             s.map(|s| format!("{:.1}", s as f64 / 3600.0))
                 .unwrap_or_default()
@@ -269,6 +193,7 @@ pub async fn report(ctx: &Context, cmd: ReportCommand) -> anyhow::Result<()> {
         output::print_list(ctx.output, &r, &headers, &rows)
     } else {
         let r: OutcomesReport = client.get_query(path, &q).await?;
+        print_period(ctx, r.from, r.to);
         let d = |s: &telederm_schemas::DayStats| match s.median {
             Some(m) => format!("{m} (n={})", s.count),
             None => String::new(),
@@ -296,6 +221,13 @@ pub async fn report(ctx: &Context, cmd: ReportCommand) -> anyhow::Result<()> {
             "HISTOLOGY_DAYS",
         ];
         output::print_list(ctx.output, &r, &headers, &rows)
+    }
+}
+
+/// Which cases a table counts, since the period may be the server's default.
+fn print_period(ctx: &Context, from: DateTime<Utc>, to: DateTime<Utc>) {
+    if ctx.output == crate::cli::OutputFormat::Table {
+        eprintln!("Cases submitted from {} to {}", time(from), time(to));
     }
 }
 

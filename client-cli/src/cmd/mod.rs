@@ -15,6 +15,7 @@ pub mod auth;
 pub mod cases;
 pub mod coordination;
 pub mod queue;
+pub mod shifts;
 mod show;
 mod submit;
 mod webhooks;
@@ -81,7 +82,7 @@ pub async fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<()> {
         Command::Case(cmd) => cases::run(ctx, cmd).await,
         Command::Queue(args) => queue::run(ctx, args).await,
         Command::Photo(cmd) => queue::photo(ctx, cmd).await,
-        Command::Shifts(cmd) => coordination::shifts(ctx, cmd).await,
+        Command::Shifts(cmd) => shifts::run(ctx, cmd).await,
         Command::Sla(cmd) => coordination::sla(ctx, cmd).await,
         Command::Report(cmd) => coordination::report(ctx, cmd).await,
         Command::Audit(cmd) => coordination::audit(ctx, cmd).await,

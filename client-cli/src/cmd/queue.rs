@@ -83,7 +83,8 @@ fn waited(secs: i64) -> String {
 
 #[derive(Debug, Subcommand)]
 pub enum PhotoCommand {
-    /// Download a case's photo (as stored: stripped of its metadata).
+    /// Download a case's photo (as stored: stripped of its metadata), readable by you only
+    /// (mode 0600).
     Get {
         case: Uuid,
         photo: Uuid,
@@ -99,7 +100,9 @@ pub async fn photo(ctx: &Context, cmd: PhotoCommand) -> anyhow::Result<()> {
     let bytes = client
         .get_bytes(&format!("api/v1/cases/{case}/photos/{photo}"), &[])
         .await?;
-    std::fs::write(&file, &bytes).with_context(|| format!("cannot write {}", file.display()))?;
+    // A clinical photo: for its owner's eyes only, like the saved token.
+    crate::credentials::write_private(&file, &bytes)
+        .with_context(|| format!("cannot write {}", file.display()))?;
     eprintln!("Wrote {} ({} bytes)", file.display(), bytes.len());
     Ok(())
 }

@@ -68,7 +68,7 @@ fn login_whoami_logout() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.stderr,
-        "Logged in as gp13@demo.test (gp) until 2030-01-01T00:00:00Z\n"
+        "Logged in as gp13@demo.test (gp) until 2030-01-01 01:00 +01:00\n"
     );
     assert_eq!(run.stdout, "");
     #[cfg(unix)]

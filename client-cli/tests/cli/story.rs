@@ -5,6 +5,7 @@
 //! trail verifies. Outputs are compared with golden files, ids and times scrubbed
 //! (`TELEDERM_BLESS=1` rewrites them).
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use telederm_tests::{fixtures, spawn_app, TestApp, DEMO_PASSWORD};
@@ -194,7 +195,9 @@ async fn a_case_from_submission_to_biopsy_through_the_cli() {
                 .unwrap();
         case["photos"][0]["id"].as_str().unwrap().to_owned()
     };
-    let downloaded = files.path().join("downloaded.jpg");
+    // An older file at that name, readable by all: the photo replaces it, for its owner only.
+    let downloaded = write(files.path(), "downloaded.jpg", b"old");
+    std::fs::set_permissions(&downloaded, std::fs::Permissions::from_mode(0o644)).unwrap();
     derm.ok(&[
         "photo",
         "get",
@@ -204,7 +207,10 @@ async fn a_case_from_submission_to_biopsy_through_the_cli() {
         downloaded.to_str().unwrap(),
     ])
     .await;
+    let mode = std::fs::metadata(&downloaded).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "a downloaded photo is private");
     let bytes = std::fs::read(&downloaded).unwrap();
+    assert!(bytes.starts_with(&[0xFF, 0xD8]), "the photo itself");
     assert!(
         !bytes.windows(4).any(|w| w == b"GPS\0"),
         "the downloaded photo has no GPS block"
@@ -291,6 +297,48 @@ async fn server_errors_show_their_code_and_a_hint() {
     assert_eq!(run.code, 1);
     assert!(
         run.stderr.contains("cannot read /nonexistent.jpg"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_submission_lists_every_invalid_field() {
+    let app = spawn_app().await;
+    let gp = User::login(&app, "gp13@demo.test").await;
+    let files = tempfile::tempdir().unwrap();
+    let photo = write(files.path(), "arm.jpg", &fixtures::lesion_gps_jpeg(1));
+    let run = gp
+        .run(
+            &[
+                "case",
+                "submit",
+                "--priority",
+                "urgent",
+                "--site",
+                "arm",
+                "--age",
+                "150",
+                "--sex",
+                "female",
+                "--patient-ref",
+                "P-1",
+                "--question",
+                " ",
+                "--photo",
+                &format!("overview:{}", photo.display()),
+            ],
+            "",
+        )
+        .await;
+    assert_eq!(run.code, 1);
+    let first_line = "error: the request has invalid fields (validation_failed, request ";
+    assert!(run.stderr.starts_with(first_line), "{}", run.stderr);
+    assert!(
+        run.stderr.ends_with(
+            ")\n  question: must not be empty\n  age: must be between 0 and 130 years\n  \
+             consent: the patient's consent is required\n"
+        ),
         "{}",
         run.stderr
     );

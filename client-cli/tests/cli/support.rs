@@ -125,12 +125,15 @@ pub struct Run {
 }
 
 /// Runs `telederm` with `args`, `stdin`, and the config directory `dir`, ignoring the
-/// developer's own environment.
+/// developer's own environment (server, time zone).
 pub fn telederm(dir: &Path, args: &[&str], stdin: &str) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_telederm"))
         .args(args)
         .env("TELEDERM_CONFIG_DIR", dir)
         .env_remove("TELEDERM_SERVER")
+        // Times print in the local zone: a fixed UTC+1 all year (POSIX form, no tz database
+        // needed) keeps golden files stable and shows the offset.
+        .env("TZ", "CET-1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

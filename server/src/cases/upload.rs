@@ -93,7 +93,7 @@ pub async fn read<T: DeserializeOwned>(
     let json: T = match json {
         Some(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
             if e.is_data() {
-                ApiError::validation(json_part, e.to_string())
+                ApiError::invalid_json(json_part, &e)
             } else {
                 ApiError::BadRequest(format!("the `{json_part}` part is not valid JSON: {e}"))
             }

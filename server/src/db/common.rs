@@ -322,6 +322,34 @@ macro_rules! impl_common_repos {
                 fx: &$crate::db::Effects,
             ) -> Result<(), $crate::db::RepoError> {
                 let mut tx = self.pool.begin().await?;
+                // A write to the dermatologist's row first: concurrent shifts of one
+                // dermatologist queue up behind it (a row lock on PostgreSQL, the write lock on
+                // SQLite), so each one's overlap check sees the others.
+                sqlx::query("UPDATE users SET id = id WHERE id = $1")
+                    .bind(s.dermatologist.as_uuid())
+                    .execute(&mut *tx)
+                    .await?;
+                let overlapping = sqlx::query_as::<_, $crate::db::rows::ShiftRow>(
+                    "SELECT id, dermatologist_id, territory_code, starts_at, ends_at \
+                     FROM oncall_shifts WHERE dermatologist_id = $1 AND territory_code = $2 \
+                     AND starts_at < $4 AND ends_at > $3 ORDER BY starts_at LIMIT 1",
+                )
+                .bind(s.dermatologist.as_uuid())
+                .bind(s.territory.as_str())
+                .bind(s.starts_at)
+                .bind(s.ends_at)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(row) = overlapping {
+                    let other = row.into_shift()?;
+                    return Err($crate::db::RepoError::Conflict(format!(
+                        "this dermatologist is already on call for {} from {} to {} (shift {})",
+                        other.territory,
+                        other.starts_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                        other.ends_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                        other.id,
+                    )));
+                }
                 sqlx::query(
                     "INSERT INTO oncall_shifts (id, dermatologist_id, territory_code, starts_at, \
                      ends_at, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -102,6 +102,8 @@ pub trait TerritoryRepo {
 
 #[async_trait]
 pub trait ShiftRepo {
+    /// Fails with `Conflict` when the dermatologist already has a shift in that territory that
+    /// overlaps this one.
     async fn create_shift(
         &self,
         shift: &Shift,

@@ -11,6 +11,9 @@ use crate::{
 /// The longest period one report covers.
 pub const MAX_PERIOD_DAYS: i64 = 400;
 
+/// The period of a report that names no `from` (before `to`, itself now by default).
+pub const DEFAULT_PERIOD_DAYS: i64 = 30;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Json,
@@ -47,13 +50,7 @@ pub fn parse_query(query_string: &str) -> Result<wire::ReportQuery, ApiError> {
             _ => {}
         }
     }
-    if from.is_none() && !e.has("from") {
-        e.add("from", "required");
-    }
-    if to.is_none() && !e.has("to") {
-        e.add("to", "required");
-    }
-    let (from, to) = e.finish(from.zip(to))?;
+    e.finish(Some(()))?;
     Ok(wire::ReportQuery {
         from,
         to,
@@ -63,15 +60,18 @@ pub fn parse_query(query_string: &str) -> Result<wire::ReportQuery, ApiError> {
     })
 }
 
-/// Coordinators report on their territories (all of them by default), admins on any.
-pub fn scope(caller: &User, q: &wire::ReportQuery) -> Result<Scope, ApiError> {
+/// Coordinators report on their territories (all of them by default), admins on any. The period
+/// defaults to the last [`DEFAULT_PERIOD_DAYS`] days before `now`.
+pub fn scope(caller: &User, q: &wire::ReportQuery, now: DateTime<Utc>) -> Result<Scope, ApiError> {
     if !matches!(caller.role, Role::Coordinator | Role::Admin) {
         return Err(ApiError::Forbidden);
     }
+    let to = q.to.unwrap_or(now);
+    let from = q.from.unwrap_or(to - Duration::days(DEFAULT_PERIOD_DAYS));
     let mut e = ValidationErrors::default();
-    if q.to <= q.from {
+    if to <= from {
         e.add("to", "must be after from");
-    } else if q.to - q.from > Duration::days(MAX_PERIOD_DAYS) {
+    } else if to - from > Duration::days(MAX_PERIOD_DAYS) {
         e.add(
             "to",
             format!("a report covers at most {MAX_PERIOD_DAYS} days"),
@@ -106,8 +106,8 @@ pub fn scope(caller: &User, q: &wire::ReportQuery) -> Result<Scope, ApiError> {
         }
     };
     Ok(Scope {
-        from: q.from,
-        to: q.to,
+        from,
+        to,
         territories: territories.map(|ts| ts.iter().map(ToString::to_string).collect()),
         format,
     })

@@ -14,8 +14,8 @@ use crate::{
     state::AppState,
 };
 
-/// Turnaround against the targets for cases submitted in `[from, to)` (coordinators for their
-/// territories, admins). `format=csv` for a spreadsheet.
+/// Turnaround against the targets for cases submitted in `[from, to)`, by default the last 30
+/// days (coordinators for their territories, admins). `format=csv` for a spreadsheet.
 #[utoipa::path(get, path = "/api/v1/reports/sla", tag = "reports", params(wire::ReportQuery), security(("bearer" = [])), responses(
     (status = 200, body = wire::SlaReport),
     (status = 200, description = "with `format=csv`", content_type = "text/csv"),
@@ -29,7 +29,7 @@ pub async fn sla(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let query = parse_query(req.query_string())?;
-    let scope = scope(caller.user(), &query)?;
+    let scope = scope(caller.user(), &query, state.clock.now())?;
     let by = GroupBy::parse(query.group_by.as_deref())?;
     let report = sla_report(&state, &scope, by).await?;
     match scope.format {
@@ -38,7 +38,8 @@ pub async fn sla(
     }
 }
 
-/// Delay from submission to the in-person visit, biopsy and histology, per territory.
+/// Delay from submission to the in-person visit, biopsy and histology, per territory, for cases
+/// submitted in `[from, to)`, by default the last 30 days.
 #[utoipa::path(get, path = "/api/v1/reports/outcomes", tag = "reports", params(wire::ReportQuery), security(("bearer" = [])), responses(
     (status = 200, body = wire::OutcomesReport),
     (status = 200, description = "with `format=csv`", content_type = "text/csv"),
@@ -52,7 +53,7 @@ pub async fn outcomes(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let query = parse_query(req.query_string())?;
-    let scope = scope(caller.user(), &query)?;
+    let scope = scope(caller.user(), &query, state.clock.now())?;
     if query.group_by.as_deref().is_some_and(|g| g != "territory") {
         return Err(ApiError::validation(
             "group_by",

@@ -50,9 +50,13 @@ pub async fn list_shifts(
 }
 
 /// Put a dermatologist on call for a territory (coordinators of that territory, admins).
+///
+/// A dermatologist's shifts in one territory may not overlap (`409 conflict`); different
+/// dermatologists' may.
 #[utoipa::path(post, path = "/api/v1/shifts", tag = "rota", request_body = wire::CreateShift, security(("bearer" = [])), responses(
     (status = 201, body = wire::Shift),
     (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "the dermatologist already has a shift in that territory overlapping this one", body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/shifts")]

@@ -46,7 +46,10 @@ const MATRIX: [(Endpoint, [u16; 5]); 11] = [
 async fn call(app: &TestApp, admin: &str, endpoint: Endpoint, token: Option<&str>) -> u16 {
     let unique = uuid::Uuid::new_v4().simple().to_string();
     let derm1 = app.user("derm1").await.id;
-    let start = Utc::now() + Duration::days(30);
+    // A dermatologist's shifts in a territory may not overlap: each call gets its own day.
+    static CALLS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+    let nth = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let start = Utc::now() + Duration::days(30 + nth);
     let shift_body = json!({
         "dermatologist_id": derm1, "territory": "13",
         "starts_at": start, "ends_at": start + Duration::hours(12),

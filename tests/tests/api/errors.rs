@@ -1,6 +1,8 @@
 //! Bad requests of every kind get the same problem+json format.
 
-use telederm_tests::{assert_problem, spawn_app};
+use serde_json::json;
+use telederm_schemas::Problem;
+use telederm_tests::{assert_problem, case_json, fixtures, spawn_app};
 
 #[tokio::test]
 async fn malformed_json_is_a_bad_request() {
@@ -27,7 +29,64 @@ async fn a_missing_field_is_a_validation_error() {
         .await;
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert!(problem.detail.len() < 200);
-    assert!(problem.errors[0].message.contains("password"));
+    assert_eq!(errors(&problem), [("password", "is required")]);
+}
+
+#[tokio::test]
+async fn every_missing_or_invalid_field_of_a_body_is_reported() {
+    let app = spawn_app().await;
+    let coord = app.token("coord").await;
+    let res = app
+        .post(
+            "/api/v1/shifts",
+            Some(&coord),
+            &json!({"territory": 13, "starts_at": "tomorrow morning", "ends_at": null}),
+        )
+        .await;
+    let problem = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(problem.detail, "the request has invalid fields");
+    assert_eq!(
+        errors(&problem),
+        [
+            ("dermatologist_id", "is required"),
+            ("territory", "invalid type: integer `13`, expected a string"),
+            ("starts_at", "input contains invalid characters"),
+            ("ends_at", "is required"),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn every_missing_or_invalid_field_of_a_case_part_is_reported() {
+    let app = spawn_app().await;
+    let gp = app.token("gp13").await;
+    let mut case = case_json();
+    let fields = case.as_object_mut().unwrap();
+    fields.remove("consent");
+    fields.insert("priority".into(), json!("whenever"));
+    fields.insert("age".into(), json!(-3));
+    let photo = vec![("overview", fixtures::read("small.jpg"))];
+    let res = app.submit_case(&gp, &case, &photo).await;
+    let problem = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(
+        errors(&problem),
+        [
+            (
+                "priority",
+                "unknown variant `whenever`, expected `urgent` or `routine`"
+            ),
+            ("age", "invalid value: integer `-3`, expected u16"),
+            ("consent", "is required"),
+        ]
+    );
+}
+
+fn errors(problem: &Problem) -> Vec<(&str, &str)> {
+    problem
+        .errors
+        .iter()
+        .map(|e| (e.field.as_str(), e.message.as_str()))
+        .collect()
 }
 
 #[tokio::test]

@@ -357,3 +357,41 @@ async fn reports_are_for_coordinators_of_the_territory_and_admins() {
         assert_eq!(fields(&p), [field]);
     }
 }
+
+#[tokio::test]
+async fn without_a_period_a_report_covers_the_last_30_days() {
+    let app = spawn_app().await;
+    let t0 = app.now();
+    app.submit_small(&app.token("gp13").await, "urgent").await;
+    app.clock.set(t0 + Duration::days(2));
+    app.submit_small(&app.token("gp13").await, "routine").await;
+    app.clock.set(t0 + Duration::days(31));
+    let now = app.now();
+    let coord = app.token("coord").await;
+
+    let last_30_days = report(&app, &coord, "territory=13").await;
+    assert_eq!(
+        (last_30_days.from, last_30_days.to),
+        (now - Duration::days(30), now)
+    );
+    assert_eq!(last_30_days.total.cases, 1, "the case of day 2 only");
+
+    let enc = |t: DateTime<Utc>| t.to_rfc3339().replace('+', "%2B");
+    let until = t0 + Duration::hours(1);
+    let before = report(&app, &coord, &format!("territory=13&to={}", enc(until))).await;
+    assert_eq!(
+        (before.from, before.total.cases),
+        (until - Duration::days(30), 1)
+    );
+    let since = t0 - Duration::hours(1);
+    let res = app
+        .get(
+            &format!("/api/v1/reports/outcomes?territory=13&from={}", enc(since)),
+            Some(&coord),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let outcomes: telederm_schemas::OutcomesReport = res.json().await.unwrap();
+    assert_eq!((outcomes.from, outcomes.to), (since, now));
+    assert_eq!(outcomes.groups[0].cases, 2);
+}

@@ -104,11 +104,13 @@ async fn a_coordinator_of_another_territory_is_refused() {
         "forbidden",
     )
     .await;
+    // derm1's demo rota covers 13 this week: that shift goes to derm2.
+    let derm2 = app.user("derm2").await;
     let theirs: Shift = app
         .post(
             "/api/v1/shifts",
             Some(&admin),
-            &body(&derm1, "13", start, 8),
+            &body(&derm2, "13", start, 8),
         )
         .await
         .json()
@@ -190,4 +192,100 @@ async fn shifts_are_validated() {
         "bad_request",
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_dermatologist_is_not_on_call_twice_at_once_in_one_territory() {
+    let app = spawn_app().await;
+    let coord = app.token("coord").await;
+    let (derm1, derm2) = (app.user("derm1").await, app.user("derm2").await);
+    let start = app.now() + Duration::days(20);
+    let post = |body: serde_json::Value| {
+        let (app, coord) = (&app, &coord);
+        async move { app.post("/api/v1/shifts", Some(coord), &body).await }
+    };
+    let first: Shift = post(body(&derm2, "13", start, 12))
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    // Across its start, across its end, inside it, around it.
+    for (from_hour, hours) in [(-2, 3), (11, 5), (2, 2), (-1, 14)] {
+        let res = post(body(
+            &derm2,
+            "13",
+            start + Duration::hours(from_hour),
+            hours,
+        ))
+        .await;
+        let problem = assert_problem(res, 409, "conflict").await;
+        assert!(
+            problem.detail.contains(&first.id.to_string()),
+            "{}",
+            problem.detail
+        );
+    }
+    // Back to back, in another territory, or another dermatologist: fine.
+    let end = start + Duration::hours(12);
+    for ok in [
+        body(&derm2, "13", end, 4),
+        body(&derm2, "84", start, 12),
+        body(&derm1, "13", start, 12),
+    ] {
+        assert_eq!(post(ok).await.status(), 201);
+    }
+    let window = format!(
+        "territory=13&from={}&to={}",
+        start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        (end + Duration::hours(4)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    );
+    assert_eq!(list(&app, &coord, &window).await.len(), 3);
+}
+
+#[tokio::test]
+async fn of_concurrent_overlapping_shifts_exactly_one_is_stored() {
+    let app = spawn_app().await;
+    let coord = app.token("coord").await;
+    let derm2 = app.user("derm2").await;
+    let start = app.now() + Duration::days(20);
+    let attempts = (0..8).map(|i| {
+        let shift = body(&derm2, "13", start + Duration::minutes(i), 6);
+        let (app, coord) = (&app, &coord);
+        async move { app.post("/api/v1/shifts", Some(coord), &shift).await }
+    });
+    let mut statuses: Vec<u16> = futures_util::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 409, 409, 409, 409, 409, 409, 409]);
+}
+
+#[tokio::test]
+async fn the_demo_rota_tops_up_without_overlapping_itself() {
+    let app = spawn_app().await;
+    let coord = app.token("coord").await;
+    let derm1 = app.user("derm1").await;
+    let first = list(&app, &coord, "territory=13").await;
+    // Nine days later the first week is nearly over: the top-up starts where it ends.
+    let later = Utc::now() + Duration::days(9);
+    telederm_server::demo::top_up_rota(app.state.repo.as_ref(), later)
+        .await
+        .unwrap();
+    let window = format!(
+        "territory=13&from={}&to={}",
+        (later - Duration::days(20)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        (later + Duration::days(20)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    );
+    let mine: Vec<Shift> = list(&app, &coord, &window)
+        .await
+        .into_iter()
+        .filter(|s| s.dermatologist_id == derm1.id)
+        .collect();
+    assert_eq!(mine.len(), 2, "{mine:?}");
+    assert_eq!(mine[0], first[0]);
+    assert_eq!(mine[1].starts_at, mine[0].ends_at);
+    assert!(mine[1].ends_at >= later + Duration::days(7));
 }
