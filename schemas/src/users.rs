@@ -93,9 +93,13 @@ impl std::fmt::Debug for UserWithSecret {
 }
 
 /// `PUT /api/v1/users/{id}/webhook` (admins, and a user for itself): a new URL, which gets a
-/// new signing secret, or `null` to stop webhooks.
+/// new signing secret, or `null` to stop webhooks. The field is required, so that an empty or
+/// misspelt body is refused rather than read as "stop webhooks".
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SetWebhook {
+    #[serde(deserialize_with = "Option::deserialize")]
+    #[schema(required = true)]
     pub webhook_url: Option<String>,
 }
 

@@ -11,6 +11,7 @@ mod common_actions;
 mod common_cases;
 mod common_effects;
 mod common_queue;
+mod common_shifts;
 mod common_sla;
 mod common_webhooks;
 mod effects;

@@ -66,7 +66,7 @@ pub async fn create_user(
         .create_user(new, Some(caller.id()), state.clock.now())
         .await?;
     tracing::info!(user_id = %created.user.id, role = %created.user.role, "user created");
-    Ok(HttpResponse::Created().json(created.to_wire()))
+    Ok(shown_once(HttpResponse::Created(), created.to_wire()))
 }
 
 /// Set a user's webhook URL (admins, and a user for itself): it gets a new signing secret, in
@@ -85,7 +85,7 @@ pub async fn set_webhook(
     caller: AuthenticatedUser,
     id: web::Path<Uuid>,
     body: web::Json<wire::SetWebhook>,
-) -> Result<web::Json<wire::UserWithSecret>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let url = match &body.webhook_url {
         Some(raw) => {
             let mut errors = ValidationErrors::default();
@@ -103,7 +103,7 @@ pub async fn set_webhook(
         )
         .await?;
     tracing::info!("webhook set");
-    Ok(web::Json(changed.to_wire()))
+    Ok(shown_once(HttpResponse::Ok(), changed.to_wire()))
 }
 
 /// A new signing secret for a user's webhook (admins, and a user for itself), in the answer this
@@ -120,12 +120,22 @@ pub async fn rotate_webhook_secret(
     state: web::Data<AppState>,
     caller: AuthenticatedUser,
     id: web::Path<Uuid>,
-) -> Result<web::Json<wire::UserWithSecret>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let rotated = Accounts::of(&state)
         .rotate_webhook_secret(caller.user(), id.into_inner().into(), state.clock.now())
         .await?;
     tracing::info!("webhook secret rotated");
-    Ok(web::Json(rotated.to_wire()))
+    Ok(shown_once(HttpResponse::Ok(), rotated.to_wire()))
+}
+
+/// An answer that may carry a webhook secret: no cache may keep it.
+fn shown_once(
+    mut response: actix_web::HttpResponseBuilder,
+    body: wire::UserWithSecret,
+) -> HttpResponse {
+    response
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(body)
 }
 
 /// Disable a user (admins): it can no longer log in and its tokens stop working at once.

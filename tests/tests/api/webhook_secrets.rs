@@ -102,6 +102,11 @@ async fn a_user_sets_its_own_webhook_and_no_one_elses() {
 
     let res = put_webhook(&app, &gp, gp_id, Some(&receiver.url("/mine"))).await;
     assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["cache-control"],
+        "no-store",
+        "a secret is never cached"
+    );
     let set: UserWithSecret = res.json().await.unwrap();
     assert!(set.webhook_secret.unwrap().starts_with("whsec_"));
     let me: User = app.me(&gp).await.json().await.unwrap();
@@ -110,6 +115,17 @@ async fn a_user_sets_its_own_webhook_and_no_one_elses() {
     assert!(!raw.contains("whsec_"));
     let res = rotate(&app, &gp, gp_id).await;
     assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+
+    // An empty or misspelt body is refused, not read as "stop webhooks".
+    for body in [json!({}), json!({ "webhookUrl": null })] {
+        let res = app
+            .put(&format!("/api/v1/users/{gp_id}/webhook"), Some(&gp), &body)
+            .await;
+        assert_problem(res, 422, "validation_failed").await;
+    }
+    let me: User = app.me(&gp).await.json().await.unwrap();
+    assert_eq!(me.webhook_url, Some(receiver.url("/mine")), "still set");
 
     for res in [
         put_webhook(&app, &gp, derm_id, Some(&receiver.url("/theirs"))).await,

@@ -7,8 +7,8 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use super::{
     common::impl_common_repos, common_actions::impl_action_repo, common_cases::impl_case_repo,
-    common_effects::impl_effects, common_queue::impl_queue_repo, common_sla::impl_sla_repo,
-    common_webhooks::impl_webhook_repo, Repo, RepoError,
+    common_effects::impl_effects, common_queue::impl_queue_repo, common_shifts::impl_shift_repo,
+    common_sla::impl_sla_repo, common_webhooks::impl_webhook_repo, Repo, RepoError,
 };
 
 pub struct PgRepo {
@@ -31,6 +31,7 @@ impl_webhook_repo!(PgRepo);
 impl_case_repo!(PgRepo);
 impl_action_repo!(PgRepo);
 impl_sla_repo!(PgRepo);
+impl_shift_repo!(PgRepo);
 impl_effects!(PgRepo, "FOR UPDATE SKIP LOCKED");
 
 impl super::Backend for PgRepo {

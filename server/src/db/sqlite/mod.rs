@@ -9,8 +9,8 @@ use sqlx::sqlite::{
 
 use super::{
     common::impl_common_repos, common_actions::impl_action_repo, common_cases::impl_case_repo,
-    common_effects::impl_effects, common_queue::impl_queue_repo, common_sla::impl_sla_repo,
-    common_webhooks::impl_webhook_repo, Repo, RepoError,
+    common_effects::impl_effects, common_queue::impl_queue_repo, common_shifts::impl_shift_repo,
+    common_sla::impl_sla_repo, common_webhooks::impl_webhook_repo, Repo, RepoError,
 };
 
 pub struct SqliteRepo {
@@ -41,6 +41,7 @@ impl_webhook_repo!(SqliteRepo);
 impl_case_repo!(SqliteRepo);
 impl_action_repo!(SqliteRepo);
 impl_sla_repo!(SqliteRepo);
+impl_shift_repo!(SqliteRepo);
 impl_effects!(SqliteRepo, "");
 
 impl super::Backend for SqliteRepo {
