@@ -427,26 +427,15 @@ pub async fn record_outcome(
     }
     e.finish(Some(()))?;
     let key = data_key(state, case_id).await?;
-    let before = state.repo.outcome_of(case_id).await?;
-    let keep = |new: Option<chrono::NaiveDate>,
-                old: fn(&OutcomeRecord) -> Option<chrono::NaiveDate>| {
-        new.or_else(|| before.as_ref().and_then(old))
-    };
+    // Only what this request gives: the database merges it into what is recorded.
     let outcome = OutcomeRecord {
         case_id,
-        in_person_date: keep(req.in_person_date, |o| o.in_person_date),
-        biopsy_date: keep(req.biopsy_date, |o| o.biopsy_date),
-        histology_date: keep(req.histology_date, |o| o.histology_date),
-        histology_sealed: match histology {
-            Some(h) => Some(seal(
-                &key,
-                case_id,
-                ObjectRef::Text(HISTOLOGY),
-                h.as_bytes(),
-            )),
-            None => before.as_ref().and_then(|o| o.histology_sealed.clone()),
-        },
-        treatment_date: keep(req.treatment_date, |o| o.treatment_date),
+        in_person_date: req.in_person_date,
+        biopsy_date: req.biopsy_date,
+        histology_date: req.histology_date,
+        histology_sealed: histology
+            .map(|h| seal(&key, case_id, ObjectRef::Text(HISTOLOGY), h.as_bytes())),
+        treatment_date: req.treatment_date,
         updated_at: state.clock.now(),
         updated_by: user.id.as_uuid(),
     };
@@ -458,7 +447,7 @@ pub async fn record_outcome(
     ));
     state
         .repo
-        .save_outcome(&outcome, &record.status, &fx)
+        .merge_outcome(&outcome, &record.status, &fx)
         .await?;
     full_case(state, user, case_id).await
 }

@@ -15,6 +15,7 @@ mod fixtures;
 mod keys;
 mod notifications;
 mod operations;
+mod outcomes;
 mod queue;
 mod rejections;
 mod reports;
