@@ -7,6 +7,7 @@ mod answers;
 mod atomicity;
 mod audit;
 mod auth;
+mod authorisation_first;
 mod case_access;
 mod cases;
 mod errors;
