@@ -84,6 +84,7 @@ impl Application {
             keys,
             tokens: TokenIssuer::new(&settings.signing_key()?, &settings.auth),
             throttle: LoginThrottle::new(&settings.auth),
+            trusted_proxies: settings.http.trusted_proxies.clone(),
             metrics: Metrics::new()?,
             photo_permits: Arc::new(Semaphore::new(photos.concurrency.unwrap_or(cores))),
             password_permits: Arc::new(Semaphore::new(cores)),

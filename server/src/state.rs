@@ -7,6 +7,7 @@ use crate::{
     cases::upload::UploadLimits,
     db::Repo,
     domain::Clock,
+    http::client_addr::TrustedProxies,
     keys::KeyService,
     notify::deliver::Deliverer,
     photos::{inspect::PhotoLimits, quality::QualityThresholds},
@@ -21,6 +22,8 @@ pub struct AppState {
     pub keys: KeyService,
     pub tokens: TokenIssuer,
     pub throttle: LoginThrottle,
+    /// Peers whose `Forwarded` / `X-Forwarded-For` name the client (login throttling, audit).
+    pub trusted_proxies: TrustedProxies,
     pub metrics: Metrics,
     /// Bounds how many photos are decoded at once (CPU and memory).
     pub photo_permits: Arc<Semaphore>,

@@ -14,6 +14,7 @@ mod errors;
 mod escalation;
 mod fixtures;
 mod keys;
+mod login_throttle;
 mod notifications;
 mod operations;
 mod outcomes;
