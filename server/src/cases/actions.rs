@@ -1,6 +1,7 @@
 //! What dermatologists and GPs do to a case after submission: answer, request information, reply,
-//! cancel, close. Each checks who may act, then makes one conditional change; when the change does
-//! not apply, the lifecycle says why (`invalid_state`).
+//! cancel, close, record outcomes. Each takes a case the caller was authorised on
+//! (`access::authorize`, asked before the request body is read), then makes one conditional
+//! change; when the change does not apply, the lifecycle says why (`invalid_state`).
 
 use serde::{Deserialize, Serialize};
 use telederm_schemas as wire;
