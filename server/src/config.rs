@@ -117,6 +117,10 @@ pub struct HttpSettings {
     /// Worker threads; defaults to the number of cores.
     pub workers: Option<usize>,
     pub max_json_bytes: usize,
+    /// Our reverse proxies (CIDR blocks or addresses): only a peer among them may name the
+    /// client in `Forwarded` / `X-Forwarded-For`. Empty by default: the headers are ignored.
+    #[serde(default)]
+    pub trusted_proxies: crate::http::client_addr::TrustedProxies,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -5,7 +5,7 @@
 //! types), `db` (the `Repo` trait and its SQLite and PostgreSQL backends), `routes` (one file per
 //! resource), `demo` (seed data), `openapi` (the API description), `sla` (response-time targets and
 //! the escalation ladder), `notify` (the webhook outbox), `audit` (the hash-chained trail),
-//! `reports` (coordinators' turnaround figures).
+//! `reports` (coordinators' turnaround figures), `http` (the client's address behind our proxies).
 
 pub mod accounts;
 pub mod audit;
@@ -18,6 +18,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod http;
 pub mod keys;
 pub mod memory;
 pub mod notify;

@@ -89,6 +89,7 @@ impl Application {
             keys,
             tokens: TokenIssuer::new(signing_key.as_bytes(), &settings.auth),
             throttle: LoginThrottle::new(&settings.auth),
+            trusted_proxies: settings.http.trusted_proxies.clone(),
             metrics: Metrics::new()?,
             photo_permits: Arc::new(Semaphore::new(photos.concurrency.unwrap_or(cores))),
             decode_memory: MemoryBudget::new(photos.decode_budget_bytes),

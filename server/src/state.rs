@@ -7,6 +7,7 @@ use crate::{
     cases::upload::UploadGate,
     db::Repo,
     domain::Clock,
+    http::client_addr::TrustedProxies,
     keys::KeyService,
     memory::MemoryBudget,
     notify::{deliver::Deliverer, target::TargetPolicy},
@@ -22,6 +23,8 @@ pub struct AppState {
     pub keys: KeyService,
     pub tokens: TokenIssuer,
     pub throttle: LoginThrottle,
+    /// Peers whose `Forwarded` / `X-Forwarded-For` name the client (login throttling, audit).
+    pub trusted_proxies: TrustedProxies,
     pub metrics: Metrics,
     /// Bounds how many photos are decoded at once (CPU).
     pub photo_permits: Arc<Semaphore>,

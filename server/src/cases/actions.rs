@@ -1,6 +1,7 @@
 //! What dermatologists and GPs do to a case after submission: answer, request information, reply,
-//! cancel, close. Each checks who may act, then makes one conditional change; when the change does
-//! not apply, the lifecycle says why (`invalid_state`).
+//! cancel, close, record outcomes. Each takes a case the caller was authorised on
+//! (`access::authorize`, asked before the request body is read), then makes one conditional
+//! change; when the change does not apply, the lifecycle says why (`invalid_state`).
 
 use serde::{Deserialize, Serialize};
 use telederm_schemas as wire;
@@ -9,6 +10,7 @@ use uuid::Uuid;
 use std::sync::Arc;
 
 use super::{
+    access::{authorize, Authorized},
     queue::eligible_territories,
     read::{data_key, full_case, parse},
     submit::{process_off_thread, put_all, remove_blobs, seal_photos},
@@ -16,6 +18,7 @@ use super::{
 };
 use crate::{
     audit,
+    auth::policy::CaseAction,
     crypto::{seal, ObjectRef},
     db::{
         AnswerRecord, AuditEntry, CaseRecord, Effects, InfoRequestRecord, Notification,
@@ -119,33 +122,23 @@ fn refused(record: &CaseRecord, transition: Transition) -> Result<ApiError, ApiE
     })
 }
 
-/// The dermatologist must hold the claim; a case claimed by someone else is forbidden, a case in
-/// another status is an invalid transition.
-fn require_claim(record: &CaseRecord, derm: &User, t: Transition) -> Result<(), ApiError> {
-    if record.status == CaseStatus::Claimed.as_str() {
-        if record.claimed_by == Some(derm.id.as_uuid()) {
-            return Ok(());
-        }
-        return Err(ApiError::Forbidden);
-    }
-    Err(refused(record, t)?)
+/// Refuse at once a transition the case's status does not allow (the conditional update checks
+/// it again, against the case as it is then).
+fn require_status(record: &CaseRecord, transition: Transition) -> Result<(), ApiError> {
+    let status: CaseStatus = parse(&record.status)?;
+    next(status, transition)
+        .map(drop)
+        .map_err(|e| ApiError::InvalidState(e.to_string()))
 }
 
-/// A GP acts on its own cases only; another GP's case does not exist for it.
-fn require_owner(record: &CaseRecord, gp: &User) -> Result<(), ApiError> {
-    if record.gp_id == gp.id.as_uuid() {
-        Ok(())
-    } else {
-        Err(ApiError::NotFound("case"))
-    }
-}
-
+/// Answer the case whose claim `derm` holds.
 pub async fn answer(
     state: &AppState,
     derm: &User,
-    case_id: Uuid,
+    case: Authorized,
     req: wire::AnswerRequest,
 ) -> Result<wire::Case, ApiError> {
+    let case_id = case.id();
     let mut e = ValidationErrors::default();
     let diagnosis = text(&mut e, "diagnosis", &req.diagnosis);
     let report = text(&mut e, "report", &req.report);
@@ -173,8 +166,8 @@ pub async fn answer(
     }
     let (diagnosis, report) = e.finish(diagnosis.zip(report))?;
 
-    let record = load(state, case_id).await?;
-    require_claim(&record, derm, Transition::Answer)?;
+    let record = case.record();
+    require_status(record, Transition::Answer)?;
     let key = data_key(state, case_id).await?;
     let sealed_text = serde_json::to_vec(&AnswerText {
         diagnosis,
@@ -183,8 +176,8 @@ pub async fn answer(
     })
     .map_err(anyhow::Error::from)?;
     let at = state.clock.now();
-    let fx = Effects::audit(on_case(at, derm, "case.answered", &record))
-        .with(tell(state, record.gp_id, notify::CASE_ANSWERED, &record, at).await?);
+    let fx = Effects::audit(on_case(at, derm, "case.answered", record))
+        .with(tell(state, record.gp_id, notify::CASE_ANSWERED, record, at).await?);
     let answer = AnswerRecord {
         case_id,
         dermatologist_id: derm.id.as_uuid(),
@@ -199,25 +192,27 @@ pub async fn answer(
     full_case(state, derm, case_id).await
 }
 
+/// Ask the GP of the case whose claim `derm` holds for more information.
 pub async fn request_info(
     state: &AppState,
     derm: &User,
-    case_id: Uuid,
+    case: Authorized,
     req: wire::InfoRequest,
 ) -> Result<wire::Case, ApiError> {
+    let case_id = case.id();
     let mut e = ValidationErrors::default();
     let message = text(&mut e, "message", &req.message);
     let message = e.finish(message)?;
-    let record = load(state, case_id).await?;
-    require_claim(&record, derm, Transition::RequestInfo)?;
+    let record = case.record();
+    require_status(record, Transition::RequestInfo)?;
     let key = data_key(state, case_id).await?;
     let id = Uuid::new_v4();
     let at = state.clock.now();
     let fx = Effects::audit(
-        on_case(at, derm, "case.info_requested", &record)
+        on_case(at, derm, "case.info_requested", record)
             .detail(serde_json::json!({ "wants_new_photos": req.wants_new_photos })),
     )
-    .with(tell(state, record.gp_id, notify::INFO_REQUESTED, &record, at).await?);
+    .with(tell(state, record.gp_id, notify::INFO_REQUESTED, record, at).await?);
     let request = InfoRequestRecord {
         id,
         case_id,
@@ -242,20 +237,38 @@ pub async fn request_info(
     full_case(state, derm, case_id).await
 }
 
+const REPLY_TRANSITION: Transition = Transition::Reply {
+    back_to_asker: false,
+};
+
+/// The case `gp` may reply to now: its own, waiting on it. Asked before the reply's upload is
+/// read, so that a refused reply costs no upload.
+pub async fn open_reply(
+    state: &AppState,
+    gp: &User,
+    case_id: Uuid,
+) -> Result<Authorized, ApiError> {
+    let case = authorize(state, gp, case_id, CaseAction::Reply).await?;
+    require_status(case.record(), REPLY_TRANSITION)?;
+    Ok(case)
+}
+
 /// The GP's reply, with any new photos (through the same intake as a submission, and atomically:
 /// the photos are stored with the reply or not at all). The case goes back to the dermatologist
 /// who asked when it is still on call for the case's territory, otherwise to the queue.
 pub async fn reply(
     state: &Arc<AppState>,
     gp: &User,
-    case_id: Uuid,
+    case: Authorized,
     upload: Upload<wire::Reply>,
 ) -> Result<wire::Case, ApiError> {
+    let case_id = case.id();
     let mut e = ValidationErrors::default();
     let message = text(&mut e, "message", &upload.json.message);
     let message = e.finish(message)?;
+    // The upload may have taken minutes: route the reply from the case as it is now (its GP,
+    // which the access check was about, never changes).
     let record = load(state, case_id).await?;
-    require_owner(&record, gp)?;
     let open_request = state
         .repo
         .info_requests_of(case_id)
@@ -263,12 +276,7 @@ pub async fn reply(
         .into_iter()
         .find(|r| r.replied_at.is_none());
     let (Some(request), Some(asker)) = (open_request, record.info_requested_by) else {
-        return Err(refused(
-            &record,
-            Transition::Reply {
-                back_to_asker: false,
-            },
-        )?);
+        return Err(refused(&record, REPLY_TRANSITION)?);
     };
     let mut photos = Vec::with_capacity(upload.photos.len());
     for raw in upload.photos {
@@ -340,21 +348,15 @@ pub async fn reply(
     .await
     .map_err(anyhow::Error::from)??;
     if !applied {
-        return Err(refused(
-            &load(state, case_id).await?,
-            Transition::Reply {
-                back_to_asker: false,
-            },
-        )?);
+        return Err(refused(&load(state, case_id).await?, REPLY_TRANSITION)?);
     }
     full_case(state, gp, case_id).await
 }
 
-pub async fn cancel(state: &AppState, gp: &User, case_id: Uuid) -> Result<wire::Case, ApiError> {
-    let record = load(state, case_id).await?;
-    require_owner(&record, gp)?;
+pub async fn cancel(state: &AppState, gp: &User, case: Authorized) -> Result<wire::Case, ApiError> {
+    let (case_id, record) = (case.id(), case.record());
     let at = state.clock.now();
-    let fx = Effects::audit(on_case(at, gp, "case.cancelled", &record));
+    let fx = Effects::audit(on_case(at, gp, "case.cancelled", record));
     if !state.repo.cancel(case_id, gp.id.as_uuid(), at, &fx).await? {
         return Err(refused(&load(state, case_id).await?, Transition::Cancel)?);
     }
@@ -364,18 +366,17 @@ pub async fn cancel(state: &AppState, gp: &User, case_id: Uuid) -> Result<wire::
 pub async fn close(
     state: &AppState,
     gp: &User,
-    case_id: Uuid,
+    case: Authorized,
     req: wire::CloseRequest,
 ) -> Result<wire::Case, ApiError> {
     if req.rating.is_some_and(|r| !(1..=5).contains(&r)) {
         return Err(ApiError::validation("rating", "a rating is 1 to 5"));
     }
-    let record = load(state, case_id).await?;
-    require_owner(&record, gp)?;
+    let (case_id, record) = (case.id(), case.record());
     let rating = req.rating.map(i32::from);
     let at = state.clock.now();
     let fx = Effects::audit(
-        on_case(at, gp, "case.closed", &record).detail(serde_json::json!({ "rating": rating })),
+        on_case(at, gp, "case.closed", record).detail(serde_json::json!({ "rating": rating })),
     );
     if !state
         .repo
@@ -392,19 +393,15 @@ pub async fn close(
 pub async fn record_outcome(
     state: &AppState,
     user: &User,
-    case_id: Uuid,
+    case: Authorized,
     req: wire::OutcomeRequest,
 ) -> Result<wire::Case, ApiError> {
-    let record = load(state, case_id).await?;
-    let answer = state.repo.answer_of(case_id).await?;
-    let is_gp = record.gp_id == user.id.as_uuid();
-    let answered_it = answer
-        .as_ref()
-        .is_some_and(|a| a.dermatologist_id == user.id.as_uuid());
-    if !is_gp && !answered_it {
-        return Err(ApiError::NotFound("case"));
-    }
-    if answer.is_none() {
+    let (case_id, record) = (case.id(), case.record());
+    // Answered and closed cases have an answer; no other has.
+    if !matches!(
+        parse(&record.status)?,
+        CaseStatus::Answered | CaseStatus::Closed
+    ) {
         return Err(ApiError::InvalidState(
             "outcomes are recorded once the case is answered".into(),
         ));
@@ -427,26 +424,15 @@ pub async fn record_outcome(
     }
     e.finish(Some(()))?;
     let key = data_key(state, case_id).await?;
-    let before = state.repo.outcome_of(case_id).await?;
-    let keep = |new: Option<chrono::NaiveDate>,
-                old: fn(&OutcomeRecord) -> Option<chrono::NaiveDate>| {
-        new.or_else(|| before.as_ref().and_then(old))
-    };
+    // Only what this request gives: the database merges it into what is recorded.
     let outcome = OutcomeRecord {
         case_id,
-        in_person_date: keep(req.in_person_date, |o| o.in_person_date),
-        biopsy_date: keep(req.biopsy_date, |o| o.biopsy_date),
-        histology_date: keep(req.histology_date, |o| o.histology_date),
-        histology_sealed: match histology {
-            Some(h) => Some(seal(
-                &key,
-                case_id,
-                ObjectRef::Text(HISTOLOGY),
-                h.as_bytes(),
-            )),
-            None => before.as_ref().and_then(|o| o.histology_sealed.clone()),
-        },
-        treatment_date: keep(req.treatment_date, |o| o.treatment_date),
+        in_person_date: req.in_person_date,
+        biopsy_date: req.biopsy_date,
+        histology_date: req.histology_date,
+        histology_sealed: histology
+            .map(|h| seal(&key, case_id, ObjectRef::Text(HISTOLOGY), h.as_bytes())),
+        treatment_date: req.treatment_date,
         updated_at: state.clock.now(),
         updated_by: user.id.as_uuid(),
     };
@@ -454,11 +440,11 @@ pub async fn record_outcome(
         outcome.updated_at,
         user,
         "case.outcome_recorded",
-        &record,
+        record,
     ));
     state
         .repo
-        .save_outcome(&outcome, &record.status, &fx)
+        .merge_outcome(&outcome, &record.status, &fx)
         .await?;
     full_case(state, user, case_id).await
 }

@@ -5,9 +5,13 @@ use chrono::{DateTime, Utc};
 use telederm_schemas as wire;
 use uuid::Uuid;
 
-use super::read::{clinical, data_key, full_case, parse};
+use super::{
+    access::authorize,
+    read::{clinical, data_key, full_case, parse},
+};
 use crate::{
     audit,
+    auth::policy::CaseAction,
     db::{CaseRecord, ClaimOutcome, Effects, Repo},
     domain::{Territory, User},
     error::ApiError,
@@ -146,16 +150,9 @@ pub async fn list(state: &AppState, derm: &User) -> Result<Vec<wire::QueueItem>,
 
 /// Claim one case: exactly one of any number of concurrent claims wins.
 pub async fn claim(state: &AppState, derm: &User, case_id: Uuid) -> Result<wire::Case, ApiError> {
+    let case = authorize(state, derm, case_id, CaseAction::Claim).await?;
+    let record = case.record();
     let at = state.clock.now();
-    let record = state
-        .repo
-        .case(case_id)
-        .await?
-        .ok_or(ApiError::NotFound("case"))?;
-    let eligible = Eligibility::of(state.repo.as_ref(), derm.id.as_uuid(), at).await?;
-    if !eligible.may_take(&record) {
-        return Err(ApiError::Forbidden);
-    }
     let fx = Effects::audit(
         audit::entry(
             at,
@@ -211,14 +208,8 @@ pub async fn claim_next(state: &AppState, derm: &User) -> Result<Option<wire::Ca
 
 /// Give a claimed case back to the queue (only its claimer).
 pub async fn release(state: &AppState, derm: &User, case_id: Uuid) -> Result<(), ApiError> {
-    let record = state
-        .repo
-        .case(case_id)
-        .await?
-        .ok_or(ApiError::NotFound("case"))?;
-    if record.status == "claimed" && record.claimed_by != Some(derm.id.as_uuid()) {
-        return Err(ApiError::Forbidden);
-    }
+    let case = authorize(state, derm, case_id, CaseAction::Release).await?;
+    let record = case.record();
     let at = state.clock.now();
     let fx = Effects::audit(
         audit::entry(

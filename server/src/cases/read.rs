@@ -7,11 +7,13 @@ use telederm_schemas as wire;
 use uuid::Uuid;
 
 use super::{
+    access::authorize,
     actions::{AnswerText, ANSWER, HISTOLOGY, QUESTION, REPLY},
     submit::CLINICAL,
 };
 use crate::{
     audit,
+    auth::policy::CaseAction,
     crypto::{open, DataKey, ObjectRef},
     db::{CaseRecord, Effects, PhotoRecord},
     domain::{Clinical, User},
@@ -79,52 +81,6 @@ fn photo_to_wire(p: &PhotoRecord) -> Result<wire::Photo, ApiError> {
         metadata_removed: serde_json::from_str(&p.metadata_removed).map_err(anyhow::Error::from)?,
         quality_warnings: serde_json::from_str(&p.quality_warnings).map_err(anyhow::Error::from)?,
     })
-}
-
-/// The case if `user` may read it in full: its GP, or the dermatologist holding its claim.
-/// A case the caller may not read is reported as absent: its existence is not their business.
-async fn readable_case(
-    state: &AppState,
-    user: &User,
-    case_id: Uuid,
-) -> Result<CaseRecord, ApiError> {
-    let me = Some(user.id.as_uuid());
-    let Some(c) = state.repo.case(case_id).await? else {
-        return Err(ApiError::NotFound("case"));
-    };
-    let holds_claim = c.status == "claimed" && c.claimed_by == me;
-    let asked = c.status == "info_requested" && c.info_requested_by == me;
-    if c.gp_id == user.id.as_uuid() || holds_claim || asked {
-        return Ok(c);
-    }
-    match state.repo.answer_of(case_id).await? {
-        Some(a) if Some(a.dermatologist_id) == me => Ok(c),
-        _ => Err(ApiError::NotFound("case")),
-    }
-}
-
-/// Photos are readable by whoever may read the case, and also by the dermatologists who may take
-/// it from the queue right now (to triage before claiming).
-async fn photo_readable(
-    state: &AppState,
-    user: &User,
-    case_id: Uuid,
-) -> Result<CaseRecord, ApiError> {
-    match readable_case(state, user, case_id).await {
-        Err(ApiError::NotFound(_)) if user.role == crate::domain::Role::Dermatologist => {}
-        other => return other,
-    }
-    let Some(c) = state.repo.case(case_id).await? else {
-        return Err(ApiError::NotFound("case"));
-    };
-    let eligible =
-        super::queue::Eligibility::of(state.repo.as_ref(), user.id.as_uuid(), state.clock.now())
-            .await?;
-    if c.status == "queued" && eligible.may_take(&c) {
-        Ok(c)
-    } else {
-        Err(ApiError::NotFound("case"))
-    }
 }
 
 fn answer_to_wire(key: &DataKey, a: &crate::db::AnswerRecord) -> Result<wire::Answer, ApiError> {
@@ -208,7 +164,9 @@ pub async fn full_case(
     user: &User,
     case_id: Uuid,
 ) -> Result<wire::Case, ApiError> {
-    let record = readable_case(state, user, case_id).await?;
+    let record = authorize(state, user, case_id, CaseAction::Read)
+        .await?
+        .into_record();
     let key = data_key(state, case_id).await?;
     let text = clinical(&key, &record)?;
     let photos = state.repo.photos_of_cases(&[case_id]).await?;
@@ -304,7 +262,9 @@ pub async fn photo(
     photo_id: Uuid,
     request_id: &str,
 ) -> Result<(Format, Vec<u8>), ApiError> {
-    let case = photo_readable(state, user, case_id).await?;
+    let case = authorize(state, user, case_id, CaseAction::ReadPhotos)
+        .await?
+        .into_record();
     let photo = state
         .repo
         .photos_of_cases(&[case_id])

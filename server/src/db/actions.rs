@@ -95,8 +95,10 @@ pub trait ActionRepo {
         rating: Option<i32>,
         fx: &Effects,
     ) -> Result<bool, RepoError>;
-    /// Record (or replace) the case's outcome, with an event, in one transaction.
-    async fn save_outcome(
+    /// Record the case's outcome, with an event, in one transaction: the fields given (`Some`)
+    /// are written, the others keep their recorded value, merged in the database so that
+    /// concurrent writers of different fields both keep theirs.
+    async fn merge_outcome(
         &self,
         outcome: &OutcomeRecord,
         status: &str,

@@ -197,20 +197,26 @@ macro_rules! impl_action_repo {
                 Ok(true)
             }
 
-            async fn save_outcome(
+            async fn merge_outcome(
                 &self,
                 o: &$crate::db::OutcomeRecord,
                 status: &str,
                 fx: &$crate::db::Effects,
             ) -> Result<(), $crate::db::RepoError> {
                 let mut tx = self.pool.begin().await?;
+                // One statement merges field by field against the row as it is now, so two
+                // writers of different fields both keep theirs (no read-then-write window).
                 sqlx::query(
                     "INSERT INTO outcomes (case_id, in_person_date, biopsy_date, histology_date, \
                      histology_sealed, treatment_date, updated_at, updated_by) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                     ON CONFLICT (case_id) DO UPDATE SET in_person_date = $2, biopsy_date = $3, \
-                     histology_date = $4, histology_sealed = $5, treatment_date = $6, \
-                     updated_at = $7, updated_by = $8",
+                     ON CONFLICT (case_id) DO UPDATE SET \
+                     in_person_date = COALESCE(excluded.in_person_date, outcomes.in_person_date), \
+                     biopsy_date = COALESCE(excluded.biopsy_date, outcomes.biopsy_date), \
+                     histology_date = COALESCE(excluded.histology_date, outcomes.histology_date), \
+                     histology_sealed = COALESCE(excluded.histology_sealed, outcomes.histology_sealed), \
+                     treatment_date = COALESCE(excluded.treatment_date, outcomes.treatment_date), \
+                     updated_at = excluded.updated_at, updated_by = excluded.updated_by",
                 )
                 .bind(o.case_id)
                 .bind(o.in_person_date)

@@ -8,8 +8,9 @@ use image::{codecs::jpeg::JpegEncoder, ImageEncoder, Rgb, RgbImage};
 use telederm_schemas as wire;
 
 use crate::{
+    auth::policy::CaseAction,
     cases::{
-        actions, queue, submit,
+        access, actions, queue, submit,
         upload::{RawPhoto, Upload},
     },
     domain::{Email, OffsetClock, PhotoKind, User},
@@ -171,7 +172,10 @@ async fn seed_in_the_past(
     .await?;
     ago(47);
     queue::claim(state, &derm1, answered.id).await.map_err(e)?;
-    actions::answer(state, &derm1, answered.id, wire::AnswerRequest {
+    let held = access::authorize(state, &derm1, answered.id, CaseAction::Answer)
+        .await
+        .map_err(e)?;
+    actions::answer(state, &derm1, held, wire::AnswerRequest {
         diagnosis: "Atypical naevus; melanoma cannot be excluded".into(),
         icd10: Some("D22.7".into()),
         management: wire::Management::UrgentBiopsyOrExcision,
@@ -214,10 +218,13 @@ async fn seed_in_the_past(
     .await?;
     ago(20);
     queue::claim(state, &derm1, waiting.id).await.map_err(e)?;
+    let held = access::authorize(state, &derm1, waiting.id, CaseAction::RequestInfo)
+        .await
+        .map_err(e)?;
     actions::request_info(
         state,
         &derm1,
-        waiting.id,
+        held,
         wire::InfoRequest {
             message: "Could you add a dermoscopy photo taken closer, with polarised light?".into(),
             wants_new_photos: true,

@@ -4,6 +4,7 @@ use telederm_schemas::{LoginRequest, Problem, TokenResponse, User};
 use crate::{
     auth::{login::login as log_in, AuthenticatedUser},
     error::ApiError,
+    http::client_addr::client_addr,
     state::AppState,
 };
 
@@ -11,7 +12,7 @@ use crate::{
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest, responses(
     (status = 200, body = TokenResponse),
     (status = 401, description = "unknown user, wrong password or disabled user (one answer for all)", body = Problem, content_type = "application/problem+json"),
-    (status = 429, description = "too many failures for this account or address", body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "too many failures from this address, or from this address for this account (`Retry-After` says for how long)", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/login")]
 #[tracing::instrument(name = "login", skip_all)]
@@ -20,7 +21,7 @@ pub async fn login(
     req: HttpRequest,
     body: web::Json<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
-    let address = req.peer_addr().map(|a| a.ip());
+    let address = client_addr(&req, &state.trusted_proxies);
     Ok(web::Json(log_in(&state, body.into_inner(), address).await?))
 }
 

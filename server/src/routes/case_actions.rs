@@ -1,21 +1,37 @@
+//! Actions on a case. Each handler asks `access::authorize` first and reads the request body only
+//! once the caller may act: a refused caller gets its 403 or 404 whatever it sent, and the server
+//! reads no upload for it. This is why bodies come in as `web::Payload`, not `web::Json`, which
+//! actix would read and parse before the handler runs.
+
 use actix_web::{http::header, post, web, FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
 use telederm_schemas::{self as wire, Problem};
 use uuid::Uuid;
 
 use crate::{
-    auth::AuthenticatedUser,
-    cases::{actions, upload},
+    auth::{policy::CaseAction, AuthenticatedUser},
+    cases::{access::authorize, actions, upload},
     domain::Role,
-    error::ApiError,
     state::AppState,
 };
 
-type CaseResult = Result<web::Json<wire::Case>, ApiError>;
+type CaseResult = actix_web::Result<web::Json<wire::Case>>;
+
+/// The JSON body, read now, with the same limit and problem+json errors as a `web::Json`
+/// extractor.
+async fn json_body<T: DeserializeOwned + 'static>(
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> actix_web::Result<T> {
+    let json = web::Json::<T>::from_request(req, &mut payload.into_inner()).await?;
+    Ok(json.into_inner())
+}
 
 /// Answer a claimed case (the dermatologist holding the claim). The text is sealed at rest.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/answer", tag = "queue", params(("id" = Uuid, Path)), request_body = wire::AnswerRequest, security(("bearer" = [])), responses(
     (status = 200, body = wire::Case),
-    (status = 403, description = "claimed by another dermatologist", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "not a dermatologist, or claimed by another dermatologist of the territory", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such case, or none of the caller's business (whatever its state)", body = Problem, content_type = "application/problem+json"),
     (status = 409, description = "invalid_state: the case is not claimed", body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -25,19 +41,25 @@ pub async fn answer(
     state: web::Data<AppState>,
     caller: AuthenticatedUser,
     id: web::Path<Uuid>,
-    body: web::Json<wire::AnswerRequest>,
+    req: HttpRequest,
+    payload: web::Payload,
 ) -> CaseResult {
     caller.require(Role::Dermatologist)?;
-    let case = actions::answer(&state, caller.user(), id.into_inner(), body.into_inner()).await?;
-    Ok(web::Json(case))
+    let case = authorize(&state, caller.user(), *id, CaseAction::Answer).await?;
+    let body = json_body::<wire::AnswerRequest>(&req, payload).await?;
+    Ok(web::Json(
+        actions::answer(&state, caller.user(), case, body).await?,
+    ))
 }
 
 /// Ask the GP for more information or new photos (the dermatologist holding the claim). The
 /// case waits on the GP; its response-time clock stops.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/request-info", tag = "queue", params(("id" = Uuid, Path)), request_body = wire::InfoRequest, security(("bearer" = [])), responses(
     (status = 200, body = wire::Case),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "not a dermatologist, or claimed by another dermatologist of the territory", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such case, or none of the caller's business (whatever its state)", body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/cases/{id}/request-info")]
 #[tracing::instrument(skip_all, fields(case_id = %id))]
@@ -45,17 +67,21 @@ pub async fn request_info(
     state: web::Data<AppState>,
     caller: AuthenticatedUser,
     id: web::Path<Uuid>,
-    body: web::Json<wire::InfoRequest>,
+    req: HttpRequest,
+    payload: web::Payload,
 ) -> CaseResult {
     caller.require(Role::Dermatologist)?;
-    let case =
-        actions::request_info(&state, caller.user(), id.into_inner(), body.into_inner()).await?;
-    Ok(web::Json(case))
+    let case = authorize(&state, caller.user(), *id, CaseAction::RequestInfo).await?;
+    let body = json_body::<wire::InfoRequest>(&req, payload).await?;
+    Ok(web::Json(
+        actions::request_info(&state, caller.user(), case, body).await?,
+    ))
 }
 
 /// The GP's reply to a request for information: JSON `{"message": ...}`, or multipart with a
 /// `reply` JSON part and photo parts named by kind (as at submission). The case returns to the
-/// dermatologist who asked if it is still on call, otherwise to the queue.
+/// dermatologist who asked if it is still on call, otherwise to the queue. Who may reply, and
+/// whether the case waits on a reply, is settled before the upload is read.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/reply", tag = "cases", params(("id" = Uuid, Path)), request_body = wire::Reply, security(("bearer" = [])), responses(
     (status = 200, body = wire::Case),
     (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -71,8 +97,9 @@ pub async fn reply(
     id: web::Path<Uuid>,
     req: HttpRequest,
     payload: web::Payload,
-) -> actix_web::Result<web::Json<wire::Case>> {
+) -> CaseResult {
     caller.require(Role::Gp)?;
+    let case = actions::open_reply(&state, caller.user(), *id).await?;
     let is_multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -81,20 +108,15 @@ pub async fn reply(
     let upload = if is_multipart {
         upload::read::<wire::Reply>(&req, payload, "reply", 0, &state.uploads, caller.id()).await?
     } else {
-        let json = web::Json::<wire::Reply>::from_request(&req, &mut payload.into_inner()).await?;
         upload::Upload {
-            json: json.into_inner(),
+            json: json_body::<wire::Reply>(&req, payload).await?,
             photos: Vec::new(),
         }
     };
-    let case = actions::reply(
-        &state.clone().into_inner(),
-        caller.user(),
-        id.into_inner(),
-        upload,
-    )
-    .await?;
-    Ok(web::Json(case))
+    let state = state.into_inner();
+    Ok(web::Json(
+        actions::reply(&state, caller.user(), case, upload).await?,
+    ))
 }
 
 /// Cancel a case still in the queue (its GP).
@@ -111,8 +133,9 @@ pub async fn cancel(
     id: web::Path<Uuid>,
 ) -> CaseResult {
     caller.require(Role::Gp)?;
+    let case = authorize(&state, caller.user(), *id, CaseAction::Cancel).await?;
     Ok(web::Json(
-        actions::cancel(&state, caller.user(), id.into_inner()).await?,
+        actions::cancel(&state, caller.user(), case).await?,
     ))
 }
 
@@ -121,6 +144,7 @@ pub async fn cancel(
     (status = 200, body = wire::Case),
     (status = 404, body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/cases/{id}/close")]
 #[tracing::instrument(skip_all, fields(case_id = %id))]
@@ -128,11 +152,15 @@ pub async fn close(
     state: web::Data<AppState>,
     caller: AuthenticatedUser,
     id: web::Path<Uuid>,
-    body: web::Json<wire::CloseRequest>,
+    req: HttpRequest,
+    payload: web::Payload,
 ) -> CaseResult {
     caller.require(Role::Gp)?;
-    let case = actions::close(&state, caller.user(), id.into_inner(), body.into_inner()).await?;
-    Ok(web::Json(case))
+    let case = authorize(&state, caller.user(), *id, CaseAction::Close).await?;
+    let body = json_body::<wire::CloseRequest>(&req, payload).await?;
+    Ok(web::Json(
+        actions::close(&state, caller.user(), case, body).await?,
+    ))
 }
 
 /// Record outcomes: in-person visit, biopsy, histology (result and date), treatment (the case's GP
@@ -149,10 +177,13 @@ pub async fn outcome(
     state: web::Data<AppState>,
     caller: AuthenticatedUser,
     id: web::Path<Uuid>,
-    body: web::Json<wire::OutcomeRequest>,
+    req: HttpRequest,
+    payload: web::Payload,
 ) -> CaseResult {
     caller.require_any(&[Role::Gp, Role::Dermatologist])?;
-    let case =
-        actions::record_outcome(&state, caller.user(), id.into_inner(), body.into_inner()).await?;
-    Ok(web::Json(case))
+    let case = authorize(&state, caller.user(), *id, CaseAction::RecordOutcome).await?;
+    let body = json_body::<wire::OutcomeRequest>(&req, payload).await?;
+    Ok(web::Json(
+        actions::record_outcome(&state, caller.user(), case, body).await?,
+    ))
 }

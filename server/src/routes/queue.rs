@@ -44,8 +44,8 @@ pub async fn claim_next(
 /// Claim a case, exclusively: of concurrent claims one wins, the others get 409 `conflict`.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/claim", tag = "queue", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
     (status = 200, body = wire::Case),
-    (status = 403, description = "not on call for the case's territory", body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "not a dermatologist, or no longer on call for a case it worked on", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such case, or not on call for its territory (whatever its state)", body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/cases/{id}/claim")]
@@ -64,8 +64,8 @@ pub async fn claim_case(
 /// Give a claimed case back to the queue (its claimer only).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/release", tag = "queue", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
     (status = 204, description = "back in the queue"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "not a dermatologist, or claimed by another dermatologist of the territory", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such case, or none of the caller's business (whatever its state)", body = Problem, content_type = "application/problem+json"),
     (status = 409, description = "invalid_state: not claimed", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/cases/{id}/release")]

@@ -262,16 +262,17 @@ async fn only_the_claimer_answers_and_only_the_owner_replies() {
     let (gp13, gp84) = (app.token("gp13").await, app.token("gp84").await);
     let (derm1, derm2) = (app.token("derm1").await, app.token("derm2").await);
     let case = submitted_and_claimed(&app, &gp13, &derm1).await;
+    // derm2 does not work territory 13: the case does not exist for it.
     assert_problem(
         act(&app, &derm2, &case, "answer", answer_body()).await,
-        403,
-        "forbidden",
+        404,
+        "not_found",
     )
     .await;
     assert_problem(
         act(&app, &derm2, &case, "request-info", json!({"message": "?"})).await,
-        403,
-        "forbidden",
+        404,
+        "not_found",
     )
     .await;
     assert_problem(

@@ -1,5 +1,8 @@
 //! Every case and queue endpoint, called by every role, in each situation that matters: the
 //! expected status of each cell. Each cell gets a fresh case, so calls do not affect each other.
+//! A caller of the wrong role gets 403; a caller who may not know the case (another GP; derm2,
+//! who is not on call for its territory) gets 404 whatever its state; derm3, who works the
+//! territory, is told why it may not act (403 someone else's claim, 409 the state).
 
 use chrono::{Duration, Utc};
 use serde_json::json;
@@ -60,23 +63,23 @@ const MATRIX: &[(Call, Situation, [u16; 8])] = &[
     (Read, Answered, [401, 200, 404, 200, 404, 404, 403, 403]),
     (Photo, Queued, [401, 200, 404, 200, 404, 200, 403, 403]),
     (Photo, Claimed, [401, 200, 404, 200, 404, 404, 403, 403]),
-    (Claim, Queued, [401, 403, 403, 200, 403, 200, 403, 403]),
-    (Claim, Claimed, [401, 403, 403, 409, 403, 409, 403, 403]),
-    (Claim, Answered, [401, 403, 403, 409, 403, 409, 403, 403]),
-    (Release, Claimed, [401, 403, 403, 204, 403, 403, 403, 403]),
-    (Release, Queued, [401, 403, 403, 409, 409, 409, 403, 403]),
-    (Answer, Claimed, [401, 403, 403, 200, 403, 403, 403, 403]),
-    (Answer, Queued, [401, 403, 403, 409, 409, 409, 403, 403]),
-    (Answer, Answered, [401, 403, 403, 409, 409, 409, 403, 403]),
+    (Claim, Queued, [401, 403, 403, 200, 404, 200, 403, 403]),
+    (Claim, Claimed, [401, 403, 403, 409, 404, 409, 403, 403]),
+    (Claim, Answered, [401, 403, 403, 409, 404, 409, 403, 403]),
+    (Release, Claimed, [401, 403, 403, 204, 404, 403, 403, 403]),
+    (Release, Queued, [401, 403, 403, 409, 404, 409, 403, 403]),
+    (Answer, Claimed, [401, 403, 403, 200, 404, 403, 403, 403]),
+    (Answer, Queued, [401, 403, 403, 409, 404, 409, 403, 403]),
+    (Answer, Answered, [401, 403, 403, 409, 404, 409, 403, 403]),
     (
         RequestInfo,
         Claimed,
-        [401, 403, 403, 200, 403, 403, 403, 403],
+        [401, 403, 403, 200, 404, 403, 403, 403],
     ),
     (
         RequestInfo,
         InfoRequested,
-        [401, 403, 403, 409, 409, 409, 403, 403],
+        [401, 403, 403, 409, 404, 409, 403, 403],
     ),
     (
         Reply,

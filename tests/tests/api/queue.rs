@@ -103,7 +103,7 @@ async fn a_territory_with_nobody_on_call_falls_back() {
         queue(&app, &derm1).await.is_empty(),
         "off call, derm1 sees nothing"
     );
-    assert_problem(claim(&app, &derm1, case.id).await, 403, "forbidden").await;
+    assert_problem(claim(&app, &derm1, case.id).await, 404, "not_found").await;
     assert_eq!(claim(&app, &derm2, case.id).await.status(), 200);
 }
 
@@ -170,7 +170,8 @@ async fn release_and_lease_expiry_return_the_case_to_the_queue() {
 
     assert_problem(release(derm1.clone()).await, 409, "invalid_state").await;
     assert_eq!(claim(&app, &derm1, case.id).await.status(), 200);
-    assert_problem(release(derm2.clone()).await, 403, "forbidden").await;
+    // derm2 (on call for 84) does not know the case; derm1's claim is not its business.
+    assert_problem(release(derm2.clone()).await, 404, "not_found").await;
     assert_eq!(release(derm1.clone()).await.status(), 204);
     assert_eq!(queue(&app, &derm1).await.len(), 1);
 
