@@ -16,6 +16,7 @@ use crate::{
     db::{CaseRecord, DataKeyRecord, Effects, PhotoRecord},
     domain::{CaseId, CaseStatus, NewCase, User},
     error::ApiError,
+    memory::OverBudget,
     sla::effective_policy,
     state::AppState,
     store::BlobKey,
@@ -143,26 +144,18 @@ pub(crate) async fn process_off_thread(
         crate::telemetry::spawn_blocking_in_span(move || intake::inspect(raw, &limits)).await??;
     let peak = inspected.cost().peak_bytes;
     // Bounded: a photo waiting here keeps its upload's memory and its user's upload slot.
-    let memory =
-        match tokio::time::timeout(state.decode_wait, state.decode_memory.acquire(peak)).await {
-            Ok(Ok(memory)) => memory,
-            // Only when the budget is set below the per-photo cap (settings refuse that): a photo
-            // that could never fit is refused rather than decoded over the budget.
-            Ok(Err(over)) => {
-                return Err(ApiError::ImageTooLarge(format!(
-                    "{} would take {} MiB of memory to decode, more than the {} MiB this server \
-                 decodes at once: send it smaller",
-                    inspected.label(),
-                    over.wanted.div_ceil(1024 * 1024),
-                    over.limit / (1024 * 1024)
-                )))
-            }
-            Err(_) => {
-                return Err(ApiError::Busy {
-                    retry_after_secs: RETRY_AFTER_SECS,
-                })
-            }
-        };
+    let wait = tokio::time::timeout(state.decode_wait, state.decode_memory.acquire(peak));
+    let memory = match wait.await {
+        Ok(Ok(memory)) => memory,
+        // Only when the budget is set below the per-photo cap (settings refuse that): a photo
+        // that could never fit is refused rather than decoded over the budget.
+        Ok(Err(over)) => return Err(over_decode_budget(inspected.label(), over)),
+        Err(_) => {
+            return Err(ApiError::Busy {
+                retry_after_secs: RETRY_AFTER_SECS,
+            })
+        }
+    };
     let permit = state
         .photo_permits
         .clone()
@@ -175,6 +168,16 @@ pub(crate) async fn process_off_thread(
         intake::process(inspected, &limits, &thresholds)
     })
     .await?
+}
+
+fn over_decode_budget(label: &str, over: OverBudget) -> ApiError {
+    const MIB: u64 = 1024 * 1024;
+    ApiError::ImageTooLarge(format!(
+        "{label} would take {} MiB of memory to decode, more than the {} MiB this server decodes \
+         at once: send it smaller",
+        over.wanted.div_ceil(MIB),
+        over.limit / MIB
+    ))
 }
 
 async fn commit(

@@ -68,6 +68,25 @@ async fn a_progressive_jpeg_is_refused_when_its_decoding_not_its_pixels_would_pa
 }
 
 #[tokio::test]
+async fn a_photo_larger_than_the_whole_decode_budget_is_refused_not_decoded_over_it() {
+    // Settings refuse a budget below the per-photo cap; were one set anyway, a photo that could
+    // never fit would be refused rather than given the whole budget and decoded past it.
+    let app = spawn_app_with(|s| s.photos.decode_budget_bytes = 32 << 20, |store| store).await;
+    let gp = app.token("gp13").await;
+    let jpeg = fixtures::flat_jpeg(4000, 3000);
+    let res = app
+        .submit_case(&gp, &case_json(), &[("overview", jpeg)])
+        .await;
+    let problem = assert_problem(res, 413, "image_too_large").await;
+    assert_eq!(
+        problem.detail,
+        "photo 1 (overview) would take 55 MiB of memory to decode, more than the 32 MiB this \
+         server decodes at once: send it smaller"
+    );
+    assert_eq!(app.state.decode_memory.usage().peak, 0);
+}
+
+#[tokio::test]
 async fn photos_that_wait_too_long_for_the_decode_budget_get_503_and_hold_nothing() {
     let app = spawn_app_with(|s| s.photos.decode_wait_ms = 200, |store| store).await;
     let budget = &app.state.decode_memory;
