@@ -9,6 +9,8 @@ use anyhow::{bail, Context};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+use crate::memory::budget::MAX_ONE_HOLD;
+
 const MIB: u64 = 1024 * 1024;
 /// Tokens may not live longer than this (issue #2: at most one hour).
 pub const MAX_TOKEN_TTL_SECS: u64 = 3600;
@@ -81,19 +83,32 @@ pub struct PhotoSettings {
     pub max_megapixels: u32,
     /// Photos processed at once (decoding is CPU and memory heavy); defaults to the core count.
     pub concurrency: Option<usize>,
-    /// Largest decoded photo (width x height x channels x bytes per channel), in bytes; a photo
-    /// over it is refused from its header with 413 `image_too_large`.
+    /// The most memory decoding one photo may take, in bytes: its pixels (width x height x
+    /// channels x bytes per channel) and the decoder's working memory (progressive JPEG
+    /// coefficients, WebP frame copies), estimated from the header. A photo over it is refused
+    /// from its header with 413 `image_too_large`.
     pub max_decoded_bytes: u64,
-    /// Bytes that every photo being decoded holds at once, together; beyond it they wait.
+    /// Bytes that every photo being decoded holds at once, together (each counted as above);
+    /// beyond it they wait.
     pub decode_budget_bytes: u64,
+    /// How long a received photo waits for room in that budget before 503 `busy`. Longer than
+    /// the upload wait (the photos are already here, a decode takes about a second), shorter
+    /// than the 60 s a reverse proxy commonly waits for an answer.
+    pub decode_wait_ms: u64,
     /// Request bytes that every upload holds in memory at once, together.
     pub upload_budget_bytes: u64,
     /// How long an upload waits for room in that budget before 503 `busy`.
     pub upload_busy_wait_ms: u64,
-    /// Uploads one user may send at once; one more is 429 `rate_limited`.
+    /// Uploads one user may have in progress at once (from the first byte until their photos
+    /// are sealed); one more is 429 `rate_limited`.
     pub max_uploads_per_user: usize,
     /// An upload body that sends nothing for this long is cut with 408 `request_timeout`.
     pub body_idle_timeout_secs: u64,
+    /// An upload body not whole this long after it started is cut with 408 `request_timeout`,
+    /// however steadily it trickles. 10 minutes carries the largest submission (128 MiB) over a
+    /// 2 Mbit/s uplink (weak 4G, or the upload side of a rural ADSL line), and an ordinary one
+    /// (a few photos, 20 MB) over a third of that; a trickle holds its memory no longer.
+    pub body_deadline_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -181,6 +196,8 @@ impl Settings {
             .set_default("photos.upload_busy_wait_ms", 3000)?
             .set_default("photos.max_uploads_per_user", 4)?
             .set_default("photos.body_idle_timeout_secs", 30)?
+            .set_default("photos.body_deadline_secs", 600)?
+            .set_default("photos.decode_wait_ms", 30_000)?
             .set_default("queue.lease_secs", 2 * 3600)?
             .set_default("queue.lease_check_secs", 60)?
             .set_default("sla.check_secs", 60)?
@@ -243,14 +260,21 @@ impl Settings {
         if p.max_photos == 0 || p.max_photo_bytes == 0 || p.max_request_bytes < p.max_photo_bytes {
             bail!("photos: max_photos and max_photo_bytes must be positive, and max_request_bytes at least max_photo_bytes");
         }
-        // A budget smaller than one request (or one photo) would make it wait for ever.
+        // A budget must hold the largest request (or photo) it admits, or that one would never
+        // fit; one holder takes at most 4 GiB of a budget.
         if p.upload_budget_bytes < p.max_request_bytes as u64
             || p.decode_budget_bytes < p.max_decoded_bytes
         {
             bail!("photos: upload_budget_bytes must be at least max_request_bytes, and decode_budget_bytes at least max_decoded_bytes");
         }
+        if p.max_request_bytes as u64 > MAX_ONE_HOLD || p.max_decoded_bytes > MAX_ONE_HOLD {
+            bail!("photos: max_request_bytes and max_decoded_bytes must be at most 4 GiB");
+        }
         if p.max_uploads_per_user == 0 || p.body_idle_timeout_secs == 0 {
             bail!("photos: max_uploads_per_user and body_idle_timeout_secs must be positive");
+        }
+        if p.body_deadline_secs < p.body_idle_timeout_secs {
+            bail!("photos: body_deadline_secs must be at least body_idle_timeout_secs");
         }
         Ok(())
     }
@@ -374,6 +398,48 @@ mod tests {
         let mut s = defaults();
         s.auth.token_ttl_secs = 7200;
         assert!(s.check().is_err());
+    }
+
+    #[test]
+    fn memory_budgets_must_hold_what_one_request_or_photo_may_take() {
+        let s = defaults();
+        assert_eq!(
+            (s.photos.max_decoded_bytes, s.photos.decode_budget_bytes),
+            (256 * MIB, 512 * MIB)
+        );
+        let mut s = defaults();
+        s.photos.decode_budget_bytes = s.photos.max_decoded_bytes - 1;
+        assert!(s
+            .check()
+            .unwrap_err()
+            .to_string()
+            .contains("decode_budget_bytes"));
+        let mut s = defaults();
+        s.photos.upload_budget_bytes = s.photos.max_request_bytes as u64 - 1;
+        assert!(s
+            .check()
+            .unwrap_err()
+            .to_string()
+            .contains("upload_budget_bytes"));
+        let mut s = defaults();
+        s.photos.max_decoded_bytes = 5 << 30;
+        s.photos.decode_budget_bytes = 8 << 30;
+        assert!(s.check().unwrap_err().to_string().contains("at most 4 GiB"));
+    }
+
+    #[test]
+    fn an_upload_body_has_a_deadline_no_shorter_than_its_idle_timeout() {
+        let mut s = defaults();
+        assert_eq!(
+            (s.photos.body_idle_timeout_secs, s.photos.body_deadline_secs),
+            (30, 600)
+        );
+        s.photos.body_deadline_secs = 29;
+        assert!(s
+            .check()
+            .unwrap_err()
+            .to_string()
+            .contains("body_deadline_secs"));
     }
 
     #[test]

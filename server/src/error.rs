@@ -50,7 +50,7 @@ pub enum ApiError {
     TooManyUploads { limit: usize, retry_after_secs: u64 },
     #[error("{0}")]
     RequestTimeout(String),
-    #[error("the server is receiving too many uploads right now; retry in {retry_after_secs} s")]
+    #[error("the server is handling too many uploads right now; retry in {retry_after_secs} s")]
     Busy { retry_after_secs: u64 },
     #[error("{0}")]
     NotReady(String),

@@ -93,6 +93,7 @@ impl Application {
             metrics: Metrics::new()?,
             photo_permits: Arc::new(Semaphore::new(photos.concurrency.unwrap_or(cores))),
             decode_memory: MemoryBudget::new(photos.decode_budget_bytes),
+            decode_wait: std::time::Duration::from_millis(photos.decode_wait_ms),
             password_permits: Arc::new(Semaphore::new(cores)),
             photo_limits: PhotoLimits {
                 max_side: photos.max_side,
@@ -108,6 +109,7 @@ impl Application {
                 busy_wait: std::time::Duration::from_millis(photos.upload_busy_wait_ms),
                 max_per_user: photos.max_uploads_per_user,
                 idle_timeout: std::time::Duration::from_secs(photos.body_idle_timeout_secs),
+                body_deadline: std::time::Duration::from_secs(photos.body_deadline_secs),
             }),
             lease: chrono::Duration::seconds(i64::try_from(settings.queue.lease_secs)?),
             clock,

@@ -30,11 +30,13 @@ pub struct AppState {
     pub photo_permits: Arc<Semaphore>,
     /// Bytes that decoding photos holds at once, shared by every decode (memory).
     pub decode_memory: MemoryBudget,
+    /// How long a received photo waits for room in that budget before `503 busy`.
+    pub decode_wait: std::time::Duration,
     /// Bounds how many password checks run at once (argon2: CPU and memory).
     pub password_permits: Arc<Semaphore>,
     pub photo_limits: PhotoLimits,
     pub quality: QualityThresholds,
-    /// Uploads per user, the memory their bodies hold, their idle timeout.
+    /// Uploads per user, the memory their bodies hold, their idle timeout and deadline.
     pub uploads: UploadGate,
     /// How long a claim lasts.
     pub lease: chrono::Duration,

@@ -285,6 +285,21 @@ pub fn flat_jpeg(width: u32, height: u32) -> Vec<u8> {
     out
 }
 
+/// `jpeg` with its frame marked progressive (SOF0 made SOF2), its scans left as they are: a
+/// header that tells the server the decoder would keep every coefficient. Only for photos refused
+/// from their header (the scans do not decode as progressive ones).
+pub fn marked_progressive(jpeg: &[u8]) -> Vec<u8> {
+    let mut jpeg = jpeg.to_vec();
+    // Segments are walked by their lengths, so that no table byte is taken for the marker.
+    let mut at = 2;
+    while jpeg[at] == 0xFF && jpeg[at + 1] != 0xC0 {
+        at += 2 + usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
+    }
+    assert_eq!(jpeg[at..at + 2], [0xFF, 0xC0], "a baseline JPEG");
+    jpeg[at + 1] = 0xC2;
+    jpeg
+}
+
 /// A PNG of one colour at 16 bits per RGBA channel (8 bytes a pixel decoded), streamed row by
 /// row: 10000 x 10000 take 800 MB decoded and under 1 MB here. Not committed: tests make it.
 pub fn deep_png(width: u32, height: u32) -> Vec<u8> {

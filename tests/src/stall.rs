@@ -1,5 +1,7 @@
 //! Uploads that stop half way: raw HTTP/1.1 over TCP, sending the headers and part of a multipart
-//! body (never its closing boundary), then nothing.
+//! body (never its closing boundary), then nothing, or a byte now and then.
+
+use std::time::Duration;
 
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
@@ -8,11 +10,23 @@ use tokio::{
 
 const BOUNDARY: &str = "telederm-stalled-upload";
 
+/// How the body's length is told to the server.
+#[derive(Debug, Clone, Copy)]
+pub enum Framing {
+    /// `Content-Length` announcing `unsent` bytes more than are sent.
+    Announced { unsent: usize },
+    /// `Transfer-Encoding: chunked`: the server learns the length only as the body comes.
+    Chunked,
+}
+
 /// An upload of a case whose body stopped after `body_sent` bytes.
 pub struct StalledUpload {
     stream: TcpStream,
-    /// Body bytes sent (the server counts these, not the request line and headers).
+    framing: Framing,
+    /// Body bytes sent (the server counts these, not the request line, headers or chunk sizes).
     pub body_sent: usize,
+    /// The `Content-Length` announced, if any.
+    pub announced: Option<usize>,
 }
 
 /// A server answer: status, headers (lower-case names) and body.
@@ -39,9 +53,25 @@ impl RawResponse {
 }
 
 impl StalledUpload {
-    /// `POST /api/v1/cases` announcing a body larger than what it sends: the case JSON, then a
-    /// photo part of which only `photo_bytes` bytes are sent.
+    /// `POST /api/v1/cases` announcing a body 1 KiB larger than what it sends: the case JSON,
+    /// then a photo part of which only `photo_bytes` bytes are sent.
     pub async fn start(address: &str, token: &str, photo_bytes: usize) -> StalledUpload {
+        Self::start_with(
+            address,
+            token,
+            photo_bytes,
+            Framing::Announced { unsent: 1024 },
+        )
+        .await
+    }
+
+    /// As `start`, with the body's length told as `framing` says.
+    pub async fn start_with(
+        address: &str,
+        token: &str,
+        photo_bytes: usize,
+        framing: Framing,
+    ) -> StalledUpload {
         let host = address.trim_start_matches("http://");
         let case = crate::case_json().to_string();
         let mut body = format!(
@@ -53,19 +83,46 @@ impl StalledUpload {
         .into_bytes();
         body.extend(std::iter::repeat_n(0xAB, photo_bytes));
         // The rest of the photo and the closing boundary never come.
-        let announced = body.len() + 1024;
+        let (length, announced) = match framing {
+            Framing::Announced { unsent } => {
+                let announced = body.len() + unsent;
+                (format!("Content-Length: {announced}"), Some(announced))
+            }
+            Framing::Chunked => ("Transfer-Encoding: chunked".to_owned(), None),
+        };
         let head = format!(
             "POST /api/v1/cases HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n\
-             Content-Type: multipart/form-data; boundary={BOUNDARY}\r\n\
-             Content-Length: {announced}\r\n\r\n"
+             Content-Type: multipart/form-data; boundary={BOUNDARY}\r\n{length}\r\n\r\n"
         );
         let mut stream = TcpStream::connect(host).await.unwrap();
         stream.write_all(head.as_bytes()).await.unwrap();
-        stream.write_all(&body).await.unwrap();
+        stream.write_all(&frame(framing, &body)).await.unwrap();
         stream.flush().await.unwrap();
         StalledUpload {
             stream,
+            framing,
             body_sent: body.len(),
+            announced,
+        }
+    }
+
+    /// Sends one more photo byte every `every`, steadily, until the server answers; returns the
+    /// answer.
+    pub async fn trickle_until_answered(mut self, every: Duration) -> RawResponse {
+        let byte = frame(self.framing, &[0xAB]);
+        let mut ticks = tokio::time::interval(every);
+        let mut answer = [0u8; 1];
+        loop {
+            tokio::select! {
+                read = self.stream.peek(&mut answer) => {
+                    assert!(read.unwrap() > 0, "the server closed the connection without answering");
+                    return self.response().await;
+                }
+                _ = ticks.tick() => {
+                    // The server may have stopped reading: a failed write shows in its answer.
+                    let _ = self.stream.write_all(&byte).await;
+                }
+            }
         }
     }
 
@@ -109,6 +166,19 @@ impl StalledUpload {
             status,
             headers,
             body,
+        }
+    }
+}
+
+/// `data` as the body carries it: as is, or as one chunk (never the last one).
+fn frame(framing: Framing, data: &[u8]) -> Vec<u8> {
+    match framing {
+        Framing::Announced { .. } => data.to_vec(),
+        Framing::Chunked => {
+            let mut chunk = format!("{:x}\r\n", data.len()).into_bytes();
+            chunk.extend_from_slice(data);
+            chunk.extend_from_slice(b"\r\n");
+            chunk
         }
     }
 }

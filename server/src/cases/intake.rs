@@ -8,11 +8,11 @@ use sha2::{Digest, Sha256};
 use telederm_schemas as wire;
 use zeroize::Zeroizing;
 
-use super::upload::RawPhoto;
+use super::upload::{PhotoHold, RawPhoto};
 use crate::{
     domain::{PhotoId, PhotoKind},
     error::ApiError,
-    memory::{wipe_image, Held},
+    memory::wipe_image,
     photos::{
         inspect::{self, DecodeCost, InspectError, PhotoLimits},
         quality::{self, QualityThresholds},
@@ -32,8 +32,9 @@ pub struct Processed {
     pub height: u32,
     /// Plaintext: wiped when dropped.
     pub bytes: Zeroizing<Vec<u8>>,
-    /// The upload memory budget's share of the photo, given back once it is sealed.
-    pub memory: Held,
+    /// The photo's share of the upload memory budget and its user's upload slot, given back once
+    /// it is sealed.
+    pub hold: PhotoHold,
     pub sha256: String,
     pub removed: Vec<String>,
     pub warnings: Vec<wire::QualityWarning>,
@@ -66,6 +67,11 @@ pub struct Inspected {
 impl Inspected {
     pub fn cost(&self) -> DecodeCost {
         self.cost
+    }
+
+    /// How the GP is told which photo this is, e.g. `photo 2 (closeup)`.
+    pub fn label(&self) -> &str {
+        &self.label
     }
 }
 
@@ -130,7 +136,7 @@ pub fn process(
         sha256: hex::encode(Sha256::digest(&stripped.bytes)),
         removed: stripped.removed.iter().map(wire_name).collect(),
         bytes: stripped.bytes,
-        memory: raw.memory,
+        hold: raw.hold,
         warnings,
     })
 }

@@ -8,7 +8,7 @@ use telederm_schemas as wire;
 
 use super::{
     intake::{self, Processed},
-    upload::{RawPhoto, Upload},
+    upload::{RawPhoto, Upload, RETRY_AFTER_SECS},
 };
 use crate::{
     audit,
@@ -16,6 +16,7 @@ use crate::{
     db::{CaseRecord, DataKeyRecord, Effects, PhotoRecord},
     domain::{CaseId, CaseStatus, NewCase, User},
     error::ApiError,
+    memory::OverBudget,
     sla::effective_policy,
     state::AppState,
     store::BlobKey,
@@ -141,10 +142,20 @@ pub(crate) async fn process_off_thread(
     // the others wait for that much room in the budget every decoding shares.
     let inspected =
         crate::telemetry::spawn_blocking_in_span(move || intake::inspect(raw, &limits)).await??;
-    let memory = state
-        .decode_memory
-        .acquire(inspected.cost().peak_bytes)
-        .await;
+    let peak = inspected.cost().peak_bytes;
+    // Bounded: a photo waiting here keeps its upload's memory and its user's upload slot.
+    let wait = tokio::time::timeout(state.decode_wait, state.decode_memory.acquire(peak));
+    let memory = match wait.await {
+        Ok(Ok(memory)) => memory,
+        // Only when the budget is set below the per-photo cap (settings refuse that): a photo
+        // that could never fit is refused rather than decoded over the budget.
+        Ok(Err(over)) => return Err(over_decode_budget(inspected.label(), over)),
+        Err(_) => {
+            return Err(ApiError::Busy {
+                retry_after_secs: RETRY_AFTER_SECS,
+            })
+        }
+    };
     let permit = state
         .photo_permits
         .clone()
@@ -157,6 +168,16 @@ pub(crate) async fn process_off_thread(
         intake::process(inspected, &limits, &thresholds)
     })
     .await?
+}
+
+fn over_decode_budget(label: &str, over: OverBudget) -> ApiError {
+    const MIB: u64 = 1024 * 1024;
+    ApiError::ImageTooLarge(format!(
+        "{label} would take {} MiB of memory to decode, more than the {} MiB this server decodes \
+         at once: send it smaller",
+        over.wanted.div_ceil(MIB),
+        over.limit / MIB
+    ))
 }
 
 async fn commit(

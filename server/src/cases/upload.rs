@@ -1,7 +1,8 @@
 //! Reading a multipart submission: one JSON part and photo parts named by kind. Limits are
 //! enforced while the body streams in, through the upload gate (per-user uploads, the shared
-//! memory budget, the idle timeout); photos stay in memory (never on disk, where they would be
-//! plaintext), in buffers wiped when dropped, until they are stripped and sealed.
+//! memory budget, the idle timeout and the body deadline); photos stay in memory (never on disk,
+//! where they would be plaintext), in buffers wiped when dropped, until they are stripped and
+//! sealed.
 
 mod gate;
 
@@ -13,12 +14,12 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use zeroize::Zeroizing;
 
-pub use gate::{UploadGate, UploadLimits};
+pub use gate::{PhotoHold, UploadGate, UploadLimits, RETRY_AFTER_SECS};
 
 use crate::{
     domain::{PhotoKind, UserId},
     error::ApiError,
-    memory::{Held, WipingBuf},
+    memory::WipingBuf,
 };
 
 /// The JSON part is small: text fields only.
@@ -30,8 +31,9 @@ pub struct RawPhoto {
     pub kind: PhotoKind,
     /// Plaintext: wiped when dropped.
     pub bytes: Zeroizing<Vec<u8>>,
-    /// Its bytes' share of the upload memory budget, held until the photo is sealed.
-    pub memory: Held,
+    /// Its bytes' share of the upload memory budget and its user's upload slot, held until the
+    /// photo is sealed.
+    pub hold: PhotoHold,
 }
 
 pub struct Upload<T> {
@@ -70,6 +72,10 @@ pub async fn read<T: DeserializeOwned>(
         return Err(request_too_large(limits));
     }
     let body = gate.admit(uploader)?;
+    if let Some(declared) = declared {
+        // Known in advance: a request that cannot fit is told so before its body is sent.
+        gate.reserve(&body, declared).await?;
+    }
     // Every byte counts against the request limit and the memory budget, part headers and
     // preambles included (the multipart parser buffers those while it looks for their end).
     let metered = gate.meter(&body, payload);
@@ -85,8 +91,9 @@ pub async fn read<T: DeserializeOwned>(
         body.drain();
         reader.drain().await;
     }
-    let (json, photos) = match (result, body.stopped()) {
-        // Cut by the gate (idle, or no room in the budget): the parser only saw the body end.
+    let (json, photos) = match (result, body.stopped(limits)) {
+        // Cut by the gate (idle, too slow, or no room in the budget): the parser only saw the body
+        // end.
         (Err(_), Some(stopped)) => return Err(stopped),
         (result, _) => result?,
     };
@@ -112,6 +119,34 @@ pub async fn read<T: DeserializeOwned>(
         ));
     }
     Ok(Upload { json, photos })
+}
+
+/// Photos the server made itself (the demo's), held like an upload of `user`'s: in the upload
+/// memory budget and in the user's uploads until they are sealed.
+pub async fn made_by_server(
+    gate: &UploadGate,
+    user: UserId,
+    photos: Vec<(PhotoKind, Vec<u8>)>,
+) -> Result<Vec<RawPhoto>, ApiError> {
+    let total = photos.iter().map(|(_, bytes)| bytes.len() as u64).sum();
+    let held = gate
+        .memory()
+        .acquire(total)
+        .await
+        .map_err(anyhow::Error::from)?;
+    let body = gate.admit(user)?;
+    body.hold(held);
+    let photos = photos
+        .into_iter()
+        .enumerate()
+        .map(|(i, (kind, bytes))| RawPhoto {
+            number: i + 1,
+            kind,
+            hold: body.keep(bytes.len()),
+            bytes: bytes.into(),
+        })
+        .collect();
+    Ok(photos)
 }
 
 fn request_too_large(limits: UploadLimits) -> ApiError {
@@ -168,7 +203,7 @@ impl Reader<'_> {
             photos.push(RawPhoto {
                 number,
                 kind,
-                memory: self.body.keep(bytes.len()),
+                hold: self.body.keep(bytes.len()),
                 bytes,
             });
         }

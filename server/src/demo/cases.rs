@@ -11,7 +11,7 @@ use crate::{
     auth::policy::CaseAction,
     cases::{
         access, actions, queue, submit,
-        upload::{RawPhoto, Upload},
+        upload::{self, Upload},
     },
     domain::{Email, OffsetClock, PhotoKind, User},
     state::AppState,
@@ -86,19 +86,16 @@ async fn submit_demo(
     new: wire::NewCase,
     seed: u32,
 ) -> anyhow::Result<wire::Case> {
-    let mut photos = Vec::new();
-    for (number, kind, bytes) in [
-        (1, PhotoKind::Overview, lesion_photo(seed, 1600, 1200)),
-        (2, PhotoKind::Dermoscopy, lesion_photo(seed + 7, 1200, 1200)),
-    ] {
-        let memory = state.uploads.memory().acquire(bytes.len() as u64).await;
-        photos.push(RawPhoto {
-            number,
-            kind,
-            bytes: bytes.into(),
-            memory,
-        });
-    }
+    let photos = upload::made_by_server(
+        &state.uploads,
+        gp.id,
+        vec![
+            (PhotoKind::Overview, lesion_photo(seed, 1600, 1200)),
+            (PhotoKind::Dermoscopy, lesion_photo(seed + 7, 1200, 1200)),
+        ],
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("demo photos: {e}"))?;
     submit::submit(state, gp, Upload { json: new, photos })
         .await
         .map_err(|e| anyhow::anyhow!("demo case: {e}"))

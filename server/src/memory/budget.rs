@@ -17,6 +17,17 @@ pub struct Usage {
     pub waits: u64,
 }
 
+/// The most one request may hold: the semaphore hands out at most `u32::MAX` permits at once.
+pub const MAX_ONE_HOLD: u64 = u32::MAX as u64;
+
+/// Asked for more than a budget can ever give at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{wanted} bytes asked of a budget that gives at most {limit} at once")]
+pub struct OverBudget {
+    pub wanted: u64,
+    pub limit: u64,
+}
+
 #[derive(Clone)]
 pub struct MemoryBudget {
     inner: Arc<Inner>,
@@ -56,10 +67,16 @@ impl MemoryBudget {
         self.inner.usage.subscribe()
     }
 
-    /// Waits until `bytes` are free and holds them. A request for more than the whole budget
-    /// takes the whole budget: it runs alone rather than never.
-    pub async fn acquire(&self, bytes: u64) -> Held {
-        let n = u32::try_from(bytes.min(self.inner.limit)).unwrap_or(u32::MAX);
+    /// Waits until `bytes` are free and holds them. More than the whole budget could never be
+    /// given: it is refused at once rather than clamped, which would hide what is really held.
+    pub async fn acquire(&self, bytes: u64) -> Result<Held, OverBudget> {
+        let most = self.inner.limit.min(MAX_ONE_HOLD);
+        let Some(n) = u32::try_from(bytes).ok().filter(|_| bytes <= most) else {
+            return Err(OverBudget {
+                wanted: bytes,
+                limit: most,
+            });
+        };
         let semaphore = Arc::clone(&self.inner.semaphore);
         let permit = match Arc::clone(&semaphore).try_acquire_many_owned(n) {
             Ok(permit) => permit,
@@ -68,20 +85,19 @@ impl MemoryBudget {
                 match semaphore.acquire_many_owned(n).await {
                     Ok(permit) => permit,
                     // The semaphore is never closed.
-                    Err(_) => return self.empty(),
+                    Err(_) => return Ok(self.empty()),
                 }
             }
         };
-        let bytes = u64::from(n);
         self.inner.usage.send_modify(|u| {
             u.in_use += bytes;
             u.peak = u.peak.max(u.in_use);
         });
-        Held {
+        Ok(Held {
             permit: Some(permit),
             bytes,
             budget: Arc::clone(&self.inner),
-        }
+        })
     }
 
     /// Holds nothing yet; [`Held::merge`] adds to it.
@@ -151,14 +167,14 @@ mod tests {
     #[tokio::test]
     async fn holders_wait_for_each_other_and_give_back_on_drop() {
         let budget = MemoryBudget::new(100);
-        let first = budget.acquire(60).await;
+        let first = budget.acquire(60).await.unwrap();
         let mut second = Box::pin(budget.acquire(60));
         assert!(
             second.as_mut().now_or_never().is_none(),
             "60 + 60 does not fit in 100"
         );
         drop(first);
-        let second = second.await;
+        let second = second.await.unwrap();
         assert_eq!(budget.usage().in_use, 60);
         drop(second);
         let usage = budget.usage();
@@ -166,26 +182,38 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn more_than_the_whole_budget_takes_the_whole_budget() {
+    async fn more_than_the_whole_budget_is_refused_rather_than_clamped() {
         let budget = MemoryBudget::new(100);
-        let all = budget.acquire(1_000).await;
+        let over = budget.acquire(101).await.err();
+        assert_eq!(
+            over,
+            Some(OverBudget {
+                wanted: 101,
+                limit: 100
+            })
+        );
+        assert_eq!(
+            budget.usage(),
+            Usage::default(),
+            "nothing held, nobody waited"
+        );
+        let all = budget.acquire(100).await.unwrap();
         assert_eq!(all.bytes(), 100);
-        assert_eq!(budget.usage().in_use, 100);
     }
 
     #[tokio::test]
     async fn merged_and_split_holders_account_every_byte_once() {
         let budget = MemoryBudget::new(100);
         let mut request = budget.empty();
-        request.merge(budget.acquire(30).await);
-        request.merge(budget.acquire(20).await);
+        request.merge(budget.acquire(30).await.unwrap());
+        request.merge(budget.acquire(20).await.unwrap());
         assert_eq!(request.bytes(), 50);
         let photo = request.split(35);
         assert_eq!((photo.bytes(), request.bytes()), (35, 15));
         drop(request);
         assert_eq!(budget.usage().in_use, 35);
         // What was given back can be taken again.
-        let more = budget.acquire(65).await;
+        let more = budget.acquire(65).await.unwrap();
         drop((photo, more));
         assert_eq!(
             budget.usage(),

@@ -4,5 +4,5 @@
 pub mod budget;
 pub mod wipe;
 
-pub use budget::{Held, MemoryBudget, Usage};
+pub use budget::{Held, MemoryBudget, OverBudget, Usage};
 pub use wipe::{to_json, wipe_image, WipingBuf};

@@ -52,7 +52,8 @@ pub struct PhotoLimits {
     pub max_side: u32,
     /// Largest accepted pixel count, in millions of pixels (camera megapixels, not 2^20).
     pub max_megapixels: u32,
-    /// Largest decoded pixel buffer, in bytes: width x height x channels x bytes per channel.
+    /// The most memory decoding one photo may take, in bytes: its pixel buffer (width x height x
+    /// channels x bytes per channel) and the decoder's working memory (see [`DecodeCost`]).
     pub max_decoded_bytes: u64,
 }
 
@@ -119,13 +120,14 @@ pub enum InspectError {
         height: u32,
         limits: PhotoLimits,
     },
-    /// Answered with 413 `image_too_large`: within the pixel limits, but too deep (e.g. 16 bits
-    /// per channel) to decode within the memory allowed for one photo.
-    #[error("{}", too_much_memory_message(*width, *height, *decoded_bytes, *limit))]
+    /// Answered with 413 `image_too_large`: within the pixel limits, but its decoding would take
+    /// more than the memory allowed for one photo: too deep (16 bits per channel), or a layout
+    /// whose decoder holds much more than the pixels (progressive JPEG, lossless WebP).
+    #[error("{}", too_much_memory_message(*width, *height, *peak_bytes, *limit))]
     TooMuchMemory {
         width: u32,
         height: u32,
-        decoded_bytes: u64,
+        peak_bytes: u64,
         limit: u64,
     },
     /// Answered with 422 `image_corrupt`; the message is meant for the GP and names no internals.
@@ -147,12 +149,12 @@ fn too_large_message(width: u32, height: u32, limits: &PhotoLimits) -> String {
     )
 }
 
-fn too_much_memory_message(width: u32, height: u32, decoded_bytes: u64, limit: u64) -> String {
+fn too_much_memory_message(width: u32, height: u32, peak_bytes: u64, limit: u64) -> String {
     const MIB: u64 = 1024 * 1024;
     format!(
-        "{width} x {height} px would take {} MiB of memory once decoded, more than the {} MiB \
+        "{width} x {height} px would take {} MiB of memory to decode, more than the {} MiB \
          allowed for one photo: send it as an ordinary 8-bit JPEG, or smaller",
-        decoded_bytes.div_ceil(MIB),
+        peak_bytes.div_ceil(MIB),
         limit / MIB
     )
 }
@@ -173,12 +175,7 @@ pub fn cost(
     bytes: &[u8],
     limits: &PhotoLimits,
 ) -> Result<DecodeCost, InspectError> {
-    let header = read_header(format, bytes, limits)?;
-    Ok(DecodeCost {
-        dims: header.dims,
-        pixel_bytes: header.decoded_bytes,
-        peak_bytes: header.decoded_bytes + cost::working_bytes(format, bytes, header.dims),
-    })
+    read_header(format, bytes, limits)
 }
 
 /// Full decode under `image::Limits` (side limits from `limits`, allocations bounded from the
@@ -189,10 +186,10 @@ pub fn decode(
     limits: &PhotoLimits,
 ) -> Result<DynamicImage, InspectError> {
     // Header first: an oversized photo that is also cut short deserves the size message.
-    let header = read_header(format, bytes, limits)?;
+    let cost = read_header(format, bytes, limits)?;
     check_complete(format, bytes)?;
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
-    reader.limits(decode_limits(&header, limits));
+    reader.limits(decode_limits(&cost, limits));
     // `ImageReader::decode` reserves the output size against `max_alloc` before allocating it.
     let image = reader.decode().map_err(|err| unreadable(format, err))?;
     if format == Format::Jpeg && ends_in_decoder_fill(&image) {
@@ -223,13 +220,12 @@ fn ends_in_decoder_fill(image: &DynamicImage) -> bool {
     band > 0 && bottom.iter().all(|&b| b == FILL) && bytes.iter().any(|&b| b != FILL)
 }
 
-struct Header {
-    dims: Dimensions,
-    /// Size of the decoded pixel buffer, as the decoder will allocate it.
-    decoded_bytes: u64,
-}
-
-fn read_header(format: Format, bytes: &[u8], limits: &PhotoLimits) -> Result<Header, InspectError> {
+/// Reads the header and works out the decoding's cost, refusing a photo over the limits.
+fn read_header(
+    format: Format,
+    bytes: &[u8],
+    limits: &PhotoLimits,
+) -> Result<DecodeCost, InspectError> {
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
     // No side limits here: `image` would refuse without saying the size, and the GP needs it.
     let mut header_limits = Limits::default();
@@ -247,35 +243,40 @@ fn read_header(format: Format, bytes: &[u8], limits: &PhotoLimits) -> Result<Hea
         )));
     }
     limits.check(dims)?;
-    let decoded_bytes = decoder.total_bytes();
-    if decoded_bytes > limits.max_decoded_bytes {
-        return Err(InspectError::TooMuchMemory {
-            width,
-            height,
-            decoded_bytes,
-            limit: limits.max_decoded_bytes,
-        });
-    }
+    // The size of the decoded pixel buffer, as the decoder will allocate it.
+    let pixel_bytes = decoder.total_bytes();
     // Belt and braces: the side and pixel checks bound this already unless a decoder reports an
     // unexpected pixel layout.
-    if decoded_bytes > limits.max_pixels() * MAX_BYTES_PER_PIXEL {
+    if pixel_bytes > limits.max_pixels() * MAX_BYTES_PER_PIXEL {
         return Err(InspectError::TooLarge {
             width,
             height,
             limits: *limits,
         });
     }
-    Ok(Header {
+    // The cap is on everything decoding holds at once, not on the pixels alone: an 89-megapixel
+    // progressive JPEG has 267 MB of pixels but keeps 537 MB of coefficients beside them.
+    let peak_bytes = pixel_bytes + cost::working_bytes(format, bytes, dims);
+    if peak_bytes > limits.max_decoded_bytes {
+        return Err(InspectError::TooMuchMemory {
+            width,
+            height,
+            peak_bytes,
+            limit: limits.max_decoded_bytes,
+        });
+    }
+    Ok(DecodeCost {
         dims,
-        decoded_bytes,
+        pixel_bytes,
+        peak_bytes,
     })
 }
 
-fn decode_limits(header: &Header, limits: &PhotoLimits) -> Limits {
+fn decode_limits(cost: &DecodeCost, limits: &PhotoLimits) -> Limits {
     let mut bounded = Limits::default();
     bounded.max_image_width = Some(limits.max_side);
     bounded.max_image_height = Some(limits.max_side);
-    bounded.max_alloc = Some(header.decoded_bytes + DECODE_MARGIN);
+    bounded.max_alloc = Some(cost.pixel_bytes + DECODE_MARGIN);
     bounded
 }
 

@@ -19,12 +19,12 @@ use crate::{
     security(("bearer" = [])), responses(
     (status = 201, body = wire::Case),
     (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 408, description = "request_timeout: the body stopped sending (30 s by default)", body = Problem, content_type = "application/problem+json"),
-    (status = 413, description = "payload_too_large (a photo or the whole request) or image_too_large (pixels, or memory once decoded)", body = Problem, content_type = "application/problem+json"),
+    (status = 408, description = "request_timeout: the body stopped sending (30 s by default), or was not whole 10 min after it started (by default)", body = Problem, content_type = "application/problem+json"),
+    (status = 413, description = "payload_too_large (a photo or the whole request) or image_too_large (pixels, or memory to decode)", body = Problem, content_type = "application/problem+json"),
     (status = 415, description = "unsupported_format (HEIC, GIF, PDF...) or not multipart", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "validation_failed or image_corrupt", body = Problem, content_type = "application/problem+json"),
-    (status = 429, description = "rate_limited: the user already has as many uploads in progress as allowed (4 by default; `Retry-After`)", body = Problem, content_type = "application/problem+json"),
-    (status = 503, description = "busy: no room for the upload in the server's memory budget (`Retry-After`)", body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "rate_limited: the user already has as many uploads in progress (sent or being processed) as allowed (4 by default; `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+    (status = 503, description = "busy: no room for the upload in the server's memory budget, or its photos waited too long to be decoded (`Retry-After`)", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/cases")]
 #[tracing::instrument(skip_all)]

@@ -1,7 +1,7 @@
 //! What every upload passes through before and while its body is read: at most a few uploads at
-//! once per user, every byte held in memory counted against one budget shared by all uploads (a
-//! request that would pass it waits briefly, then is told to come back), and a body that stops
-//! sending is cut.
+//! once per user (counted until their photos are sealed), every byte held in memory counted
+//! against one budget shared by all uploads (a request that would pass it waits briefly, then is
+//! told to come back), and a body that stops sending, or is not whole in time, is cut.
 
 use std::{
     cell::RefCell,
@@ -13,6 +13,7 @@ use std::{
 
 use actix_web::{error::PayloadError, web::Bytes};
 use futures_util::{Stream, StreamExt};
+use tokio::time::Instant;
 use uuid::Uuid;
 
 use crate::{
@@ -22,7 +23,7 @@ use crate::{
 };
 
 /// What a client told to come back later is told to wait: about as long as one upload takes.
-const RETRY_AFTER_SECS: u64 = 10;
+pub const RETRY_AFTER_SECS: u64 = 10;
 
 #[derive(Debug, Clone, Copy)]
 pub struct UploadLimits {
@@ -33,10 +34,14 @@ pub struct UploadLimits {
     pub memory_bytes: u64,
     /// How long a request waits for room in that budget before `503 busy`.
     pub busy_wait: Duration,
-    /// Uploads of one user being received at once; one more is `429 rate_limited`.
+    /// Uploads of one user in progress at once (from the first byte until their photos are
+    /// sealed); one more is `429 rate_limited`.
     pub max_per_user: usize,
     /// A body that sends nothing for this long is cut with `408 request_timeout`.
     pub idle_timeout: Duration,
+    /// A body not whole this long after it started is cut with `408 request_timeout`, however
+    /// steadily it trickles in.
+    pub body_deadline: Duration,
 }
 
 pub struct UploadGate {
@@ -78,18 +83,32 @@ impl UploadGate {
             *count += 1;
         }
         Ok(Body(Rc::new(RefCell::new(BodyState {
-            _slot: Slot {
+            held: self.memory.empty(),
+            slot: Arc::new(Slot {
                 receiving: Arc::clone(&self.receiving),
                 user,
-            },
-            held: self.memory.empty(),
+            }),
+            prepaid: 0,
             stopped: None,
             draining: false,
         }))))
     }
 
-    /// The request body, metered: each chunk is counted against the budget before it is passed
-    /// on, and a body idle for too long ends.
+    /// Takes the size the client declared (`Content-Length`) from the budget before reading any
+    /// of the body, so that a request that cannot fit is told so before its client sends it all.
+    pub(super) async fn reserve(&self, body: &Body, declared: usize) -> Result<(), ApiError> {
+        let bytes = declared.min(self.limits.max_request_bytes) as u64;
+        let held = take(&self.memory, self.limits.busy_wait, bytes)
+            .await
+            .map_err(|why| why.error(self.limits))?;
+        let mut state = body.0.borrow_mut();
+        state.held.merge(held);
+        state.prepaid += bytes;
+        Ok(())
+    }
+
+    /// The request body, metered: each chunk beyond what was reserved is counted against the
+    /// budget before it is passed on, and a body idle for too long, or not whole in time, ends.
     pub(super) fn meter<S>(
         &self,
         body: &Body,
@@ -103,38 +122,42 @@ impl UploadGate {
             body: Body(Rc::clone(&body.0)),
             memory: self.memory.clone(),
             limits: self.limits,
+            deadline: Instant::now() + self.limits.body_deadline,
             seen: 0,
         };
         futures_util::stream::unfold(Some(feed), |feed| async move {
             let mut feed = feed?;
-            let next = tokio::time::timeout(feed.limits.idle_timeout, feed.payload.next()).await;
-            let chunk = match next {
-                Ok(Some(Ok(chunk))) => chunk,
-                Ok(Some(Err(e))) => return Some((Err(e), None)),
+            let chunk = match feed.next_chunk().await {
+                Ok(Some(chunk)) => chunk,
                 Ok(None) => return None,
-                Err(_) => {
-                    return Some((feed.body.stop(Stop::Idle(feed.limits.idle_timeout)), None))
-                }
+                Err(Cut::Payload(e)) => return Some((Err(e), None)),
+                Err(Cut::Gate(why)) => return Some((feed.body.stop(why), None)),
             };
             feed.seen += chunk.len();
             if feed.seen > feed.limits.max_request_bytes {
                 return Some((Err(PayloadError::Overflow), Some(feed)));
             }
-            if feed.body.0.borrow().draining {
-                // Read to be thrown away: nothing is kept.
-                return Some((Ok(chunk), Some(feed)));
-            }
-            let wanted = chunk.len() as u64;
-            match tokio::time::timeout(feed.limits.busy_wait, feed.memory.acquire(wanted)).await {
-                Ok(held) => {
-                    feed.body.0.borrow_mut().held.merge(held);
-                    Some((Ok(chunk), Some(feed)))
+            let unpaid = feed.body.pay(chunk.len() as u64);
+            if unpaid > 0 {
+                match take(&feed.memory, feed.limits.busy_wait, unpaid).await {
+                    Ok(held) => feed.body.0.borrow_mut().held.merge(held),
+                    Err(why) => return Some((feed.body.stop(why), None)),
                 }
-                Err(_) => Some((feed.body.stop(Stop::Busy), None)),
             }
+            Some((Ok(chunk), Some(feed)))
         })
         // The multipart parser may ask again after the end.
         .fuse()
+    }
+}
+
+/// Holds `bytes` of the budget, waiting at most `wait` for room.
+async fn take(memory: &MemoryBudget, wait: Duration, bytes: u64) -> Result<Held, Stop> {
+    match tokio::time::timeout(wait, memory.acquire(bytes)).await {
+        Ok(Ok(held)) => Ok(held),
+        // Only when the budget is configured smaller than a request, which settings refuse.
+        Ok(Err(_)) => Err(Stop::TooLarge),
+        Err(_) => Err(Stop::Busy),
     }
 }
 
@@ -142,27 +165,52 @@ impl UploadGate {
 pub(super) struct Body(Rc<RefCell<BodyState>>);
 
 struct BodyState {
-    // Declared first so that it is given back first: once the memory is back, so is the place.
-    _slot: Slot,
+    // Fields are dropped in declaration order: the memory goes back before the place does, so a
+    // user let in again finds the memory its last upload held already free.
     held: Held,
+    slot: Arc<Slot>,
+    /// Reserved bytes that no chunk has used yet.
+    prepaid: u64,
     stopped: Option<Stop>,
     draining: bool,
 }
 
 impl Body {
-    /// Moves `bytes` of what the body holds to a holder that outlives the request (a photo).
-    pub(super) fn keep(&self, bytes: usize) -> Held {
-        self.0.borrow_mut().held.split(bytes as u64)
+    /// Moves `bytes` of what the body holds to a photo, which keeps them, and its user's place,
+    /// until it is sealed.
+    pub(super) fn keep(&self, bytes: usize) -> PhotoHold {
+        let mut state = self.0.borrow_mut();
+        PhotoHold {
+            memory: state.held.split(bytes as u64),
+            _slot: Arc::clone(&state.slot),
+        }
+    }
+
+    /// Adds memory held for the body.
+    pub(super) fn hold(&self, held: Held) {
+        self.0.borrow_mut().held.merge(held);
     }
 
     /// The error to answer with when the body was cut by the gate rather than by the client.
-    pub(super) fn stopped(&self) -> Option<ApiError> {
-        self.0.borrow().stopped.map(Stop::error)
+    pub(super) fn stopped(&self, limits: UploadLimits) -> Option<ApiError> {
+        self.0.borrow().stopped.map(|why| why.error(limits))
     }
 
     /// The rest of the body is read to be thrown away: no need to hold memory for it.
     pub(super) fn drain(&self) {
         self.0.borrow_mut().draining = true;
+    }
+
+    /// Accounts a chunk of `bytes` against what was reserved; returns what it still needs from
+    /// the budget (nothing for a body read to be thrown away).
+    fn pay(&self, bytes: u64) -> u64 {
+        let mut state = self.0.borrow_mut();
+        if state.draining {
+            return 0;
+        }
+        let covered = bytes.min(state.prepaid);
+        state.prepaid -= covered;
+        bytes - covered
     }
 
     fn stop(&self, why: Stop) -> Result<Bytes, PayloadError> {
@@ -171,24 +219,55 @@ impl Body {
     }
 }
 
+/// What a received photo keeps of its upload until it is sealed: its bytes' share of the upload
+/// memory budget, and its user's place among its uploads (so that uploads whose photos wait to be
+/// decoded still count against the user's cap).
+pub struct PhotoHold {
+    // Dropped in declaration order: the memory, then the place.
+    memory: Held,
+    _slot: Arc<Slot>,
+}
+
+impl PhotoHold {
+    pub fn bytes(&self) -> u64 {
+        self.memory.bytes()
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 enum Stop {
-    Idle(Duration),
+    Idle,
+    Deadline,
     Busy,
+    TooLarge,
 }
 
 impl Stop {
-    fn error(self) -> ApiError {
+    fn error(self, limits: UploadLimits) -> ApiError {
         match self {
-            Stop::Idle(after) => ApiError::RequestTimeout(format!(
+            Stop::Idle => ApiError::RequestTimeout(format!(
                 "the upload sent nothing for {} s and was stopped: send it again",
-                after.as_secs()
+                limits.idle_timeout.as_secs()
+            )),
+            Stop::Deadline => ApiError::RequestTimeout(format!(
+                "the upload was not complete after {} s and was stopped: send it again on a \
+                 faster connection",
+                limits.body_deadline.as_secs()
             )),
             Stop::Busy => ApiError::Busy {
                 retry_after_secs: RETRY_AFTER_SECS,
             },
+            Stop::TooLarge => ApiError::PayloadTooLarge(
+                "the submission is larger than the server can hold in memory".into(),
+            ),
         }
     }
+}
+
+/// Why a body ended early: its client or the connection, or the gate.
+enum Cut {
+    Payload(PayloadError),
+    Gate(Stop),
 }
 
 struct Feed<S> {
@@ -196,10 +275,37 @@ struct Feed<S> {
     body: Body,
     memory: MemoryBudget,
     limits: UploadLimits,
+    deadline: Instant,
     seen: usize,
 }
 
-/// A user's place among its uploads being received, given back when dropped.
+impl<S> Feed<S>
+where
+    S: Stream<Item = Result<Bytes, PayloadError>> + Unpin,
+{
+    /// The next chunk, unless the body has been silent for the idle timeout or its deadline has
+    /// passed (checked before each chunk: a steady trickle cannot outlive it).
+    async fn next_chunk(&mut self) -> Result<Option<Bytes>, Cut> {
+        let now = Instant::now();
+        if now >= self.deadline {
+            return Err(Cut::Gate(Stop::Deadline));
+        }
+        let idle_until = now + self.limits.idle_timeout;
+        let (wake, why) = if self.deadline <= idle_until {
+            (self.deadline, Stop::Deadline)
+        } else {
+            (idle_until, Stop::Idle)
+        };
+        match tokio::time::timeout_at(wake, self.payload.next()).await {
+            Ok(Some(Ok(chunk))) => Ok(Some(chunk)),
+            Ok(Some(Err(e))) => Err(Cut::Payload(e)),
+            Ok(None) => Ok(None),
+            Err(_) => Err(Cut::Gate(why)),
+        }
+    }
+}
+
+/// A user's place among its uploads in progress, given back when dropped.
 struct Slot {
     receiving: Arc<Mutex<HashMap<Uuid, usize>>>,
     user: Uuid,

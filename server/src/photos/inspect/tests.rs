@@ -51,6 +51,14 @@ fn jpeg_claiming(width: u16, height: u16) -> Vec<u8> {
     jpeg
 }
 
+/// The same JPEG with its frame marked progressive (SOF2): only its header is read.
+fn as_progressive(jpeg: &[u8]) -> Vec<u8> {
+    let mut jpeg = jpeg.to_vec();
+    let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+    jpeg[sof + 1] = 0xC2;
+    jpeg
+}
+
 /// A lossless WebP whose VP8L header claims `width` x `height` (at most 16384 each).
 fn vp8l_claiming(width: u32, height: u32) -> Vec<u8> {
     let mut webp = encode(&noisy(4, 4), Format::Webp);
@@ -167,14 +175,15 @@ fn too_many_megapixels_is_too_large() {
 #[test]
 fn deep_photos_are_refused_by_their_decoded_size_from_the_header() {
     let limits = PhotoLimits::default();
-    // 36 megapixels: within the pixel limits, but 16-bit RGBA takes 275 MiB once decoded.
+    // 36 megapixels: within the pixel limits, but 16-bit RGBA takes 275 MiB once decoded (297 MiB
+    // with the decoder's working memory).
     let deep = png16_claiming(6000, 6000);
     let err = cost(Format::Png, &deep, &limits).unwrap_err();
     assert!(
         matches!(
             err,
             InspectError::TooMuchMemory {
-                decoded_bytes: 288_000_000,
+                peak_bytes: 310_921_216,
                 ..
             }
         ),
@@ -182,7 +191,7 @@ fn deep_photos_are_refused_by_their_decoded_size_from_the_header() {
     );
     assert_eq!(
         err.to_string(),
-        "6000 x 6000 px would take 275 MiB of memory once decoded, more than the 256 MiB \
+        "6000 x 6000 px would take 297 MiB of memory to decode, more than the 256 MiB \
          allowed for one photo: send it as an ordinary 8-bit JPEG, or smaller"
     );
     assert!(matches!(
@@ -193,6 +202,28 @@ fn deep_photos_are_refused_by_their_decoded_size_from_the_header() {
     let cost = cost(Format::Png, &png_claiming(6000, 6000), &limits).unwrap();
     assert_eq!(cost.pixel_bytes, 108_000_000);
     assert!(cost.peak_bytes > cost.pixel_bytes);
+}
+
+#[test]
+fn the_cap_is_on_the_decoding_peak_not_only_on_the_pixels() {
+    let limits = PhotoLimits::default();
+    // 40 megapixels of 8-bit RGB: 114 MiB of pixels, well under the 256 MiB cap.
+    let baseline = jpeg_claiming(8000, 5000);
+    let cost = cost(Format::Jpeg, &baseline, &limits).unwrap();
+    assert_eq!(cost.pixel_bytes, 120_000_000);
+    assert!(cost.peak_bytes <= limits.max_decoded_bytes);
+    // Progressive, the decoder also keeps every coefficient (2 bytes each): 229 MiB more.
+    let progressive = as_progressive(&baseline);
+    let err = super::cost(Format::Jpeg, &progressive, &limits).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "8000 x 5000 px would take 368 MiB of memory to decode, more than the 256 MiB \
+         allowed for one photo: send it as an ordinary 8-bit JPEG, or smaller"
+    );
+    assert!(matches!(
+        decode(Format::Jpeg, &progressive, &limits),
+        Err(InspectError::TooMuchMemory { .. })
+    ));
 }
 
 #[test]
