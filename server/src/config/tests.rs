@@ -1,0 +1,128 @@
+use super::*;
+use base64::Engine;
+
+fn defaults() -> Settings {
+    Settings::load(None, &Overrides::default()).unwrap()
+}
+
+#[test]
+fn defaults_are_development_on_sqlite() {
+    let s = defaults();
+    assert_eq!(s.environment, Environment::Development);
+    assert_eq!(s.http.bind, "127.0.0.1:8080");
+    assert!(s.database_url().expose_secret().starts_with("sqlite://"));
+    assert!(s.auth.signing_key.is_none(), "no built-in signing key");
+    assert_eq!(s.signing_key_file(), s.data_dir.join("signing-key"));
+}
+
+/// Production settings with the keys where an operator would put them.
+fn production() -> Settings {
+    let mut s = defaults();
+    s.environment = Environment::Production;
+    s.storage.key_file = Some("/etc/telederm/master-keys.json".into());
+    s
+}
+
+#[test]
+fn production_keeps_the_keys_out_of_the_data_folder() {
+    let mut s = production();
+    assert_eq!(
+        s.signing_key_file(),
+        PathBuf::from("/etc/telederm/signing-key"),
+        "beside the master key file"
+    );
+    assert!(s.check().is_ok());
+
+    s.storage.key_file = None;
+    let err = s.check().unwrap_err().to_string();
+    assert!(
+        err.contains("master key file") && err.contains("/etc/telederm"),
+        "{err}"
+    );
+
+    let mut s = production();
+    s.auth.signing_key_file = Some(s.data_dir.join("keys/../signing-key"));
+    let err = s.check().unwrap_err().to_string();
+    assert!(err.contains("signing key file"), "{err}");
+}
+
+#[test]
+fn webhooks_need_https_in_production_and_stay_off_private_networks_by_default() {
+    let mut s = defaults();
+    assert!(!s.notifications.allow_private_targets);
+    assert!(!s.webhook_targets().require_https);
+    s.environment = Environment::Production;
+    assert!(s.webhook_targets().require_https);
+    assert!(!s.webhook_targets().allow_private);
+}
+
+#[test]
+fn short_keys_ambiguous_keys_and_long_tokens_are_refused() {
+    let mut s = defaults();
+    s.auth.signing_key = Some(SecretString::from(
+        base64::engine::general_purpose::STANDARD.encode([7u8; 31]),
+    ));
+    assert!(s.check().is_err());
+    let mut s = defaults();
+    s.auth.signing_key = Some(SecretString::from(
+        base64::engine::general_purpose::STANDARD.encode([7u8; 32]),
+    ));
+    s.auth.signing_key_file = Some("/etc/telederm/signing-key".into());
+    assert!(s.check().unwrap_err().to_string().contains("not both"));
+    let mut s = defaults();
+    s.auth.token_ttl_secs = 7200;
+    assert!(s.check().is_err());
+}
+
+#[test]
+fn memory_budgets_must_hold_what_one_request_or_photo_may_take() {
+    let s = defaults();
+    assert_eq!(
+        (s.photos.max_decoded_bytes, s.photos.decode_budget_bytes),
+        (256 * MIB, 512 * MIB)
+    );
+    let mut s = defaults();
+    s.photos.decode_budget_bytes = s.photos.max_decoded_bytes - 1;
+    assert!(s
+        .check()
+        .unwrap_err()
+        .to_string()
+        .contains("decode_budget_bytes"));
+    let mut s = defaults();
+    s.photos.upload_budget_bytes = s.photos.max_request_bytes as u64 - 1;
+    assert!(s
+        .check()
+        .unwrap_err()
+        .to_string()
+        .contains("upload_budget_bytes"));
+    let mut s = defaults();
+    s.photos.max_decoded_bytes = 5 << 30;
+    s.photos.decode_budget_bytes = 8 << 30;
+    assert!(s.check().unwrap_err().to_string().contains("at most 4 GiB"));
+}
+
+#[test]
+fn an_upload_body_has_a_deadline_no_shorter_than_its_idle_timeout() {
+    let mut s = defaults();
+    assert_eq!(
+        (s.photos.body_idle_timeout_secs, s.photos.body_deadline_secs),
+        (30, 600)
+    );
+    s.photos.body_deadline_secs = 29;
+    assert!(s
+        .check()
+        .unwrap_err()
+        .to_string()
+        .contains("body_deadline_secs"));
+}
+
+#[test]
+fn flags_override_defaults() {
+    let o = Overrides {
+        bind: Some("127.0.0.1:0".into()),
+        data_dir: Some("/tmp/x".into()),
+    };
+    let s = Settings::load(None, &o).unwrap();
+    assert_eq!(s.http.bind, "127.0.0.1:0");
+    assert_eq!(s.data_dir, PathBuf::from("/tmp/x"));
+}
