@@ -213,6 +213,8 @@ run_backend() {
         8 8 "$SECS" POST /api/v1/queue/claim-next "$WORK/derm.tokens" "" BENCH_COLLECT_IDS=1
     after="$(sql "select count(*) from cases where status = 'claimed'")"
     # Exactly once: every case claimed in the database was answered 200 once, to one caller.
+    # wrk stops at its deadline with up to one request per connection in flight: those claims
+    # commit without their answer being read, so `lost` up to the connection count (8) is that.
     local last
     last="$(tail -n 1 "$RESULTS")"
     jq -c --argjson claimed "$((after - before))" \
