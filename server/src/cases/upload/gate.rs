@@ -232,6 +232,18 @@ impl PhotoHold {
     pub fn bytes(&self) -> u64 {
         self.memory.bytes()
     }
+
+    /// A hold outside any upload (no share of a budget, no user's place): for running photos
+    /// through intake without receiving them over HTTP, as the intake benchmark does.
+    pub fn detached() -> PhotoHold {
+        PhotoHold {
+            memory: MemoryBudget::new(0).empty(),
+            _slot: Arc::new(Slot {
+                receiving: Arc::default(),
+                user: Uuid::nil(),
+            }),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]

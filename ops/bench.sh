@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# ops/bench.sh: load figures for issue 15 (the "before"), one command, about
+# 6-9 minutes on 2 cores once the release build is there. Not part of the suite.
+#
+#   builds release; installs wrk (apt, as root) if absent; then, for SQLite and
+#   then a throw-away PostgreSQL cluster (ops/lib/pg.sh; skipped when no
+#   server binaries), starts `telederm-server serve --demo` on a free port with
+#   a fresh data folder, seeds users, territories and rota through the API, and
+#   runs the scenarios below with wrk. Prints a table (throughput, p50, p99,
+#   peak RSS, goal) and writes target/bench/results.json.
+#
+# Runs are short (BENCH_SECS, default 10 s per scenario): figures are
+# indicative, not statistically tight. Peak RSS is the server's VmHWM, reset
+# before each scenario (clear_refs, when allowed; otherwise since start).
+# The queue is seeded through the real API (submissions with a 5 KB photo from
+# 20 GPs of 20 territories) up to BENCH_QUEUE_CASES (10000), polled with SQL.
+# Photos: fixtures/lesion-gps.jpg (73 KB); the ~4 MB 12 MP phone JPEG is
+# ../shared/corpus/jpeg-phone/exiv2__exiv2-bug2565.jpg, or BENCH_BIG_PHOTO;
+# without one, the 4 MB scenarios are skipped.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO_ROOT"
+unset TELEDERM_TEST_DATABASE_URL
+log() { printf '%s\n' "$*" >&2; }
+die() {
+    log "ops/bench.sh: ERROR: $*"
+    exit 1
+}
+PG_ROLE=telederm
+PG_SYSTEM_USER_FALLBACK=telederm-pg
+# shellcheck source=ops/lib/pg.sh
+. "$REPO_ROOT/ops/lib/pg.sh"
+
+SECS="${BENCH_SECS:-10}"
+QUEUE_CASES="${BENCH_QUEUE_CASES:-10000}"
+OUT_DIR="$REPO_ROOT/target/bench"
+BIN="$REPO_ROOT/target/release/telederm-server"
+LUA="$REPO_ROOT/ops/lib/load.lua"
+PASSWORD="bench-password-1234"
+BIG_PHOTO="${BENCH_BIG_PHOTO:-$REPO_ROOT/../shared/corpus/jpeg-phone/exiv2__exiv2-bug2565.jpg}"
+WORK=""
+SERVER_PID=""
+
+cleanup() {
+    trap '' INT TERM
+    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+    stop_cluster
+    [ -z "$WORK" ] || rm -rf -- "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ------------------------------------------------------------------ tools
+log "== building release =="
+cargo build --release -p telederm-server
+if ! command -v wrk >/dev/null; then
+    [ "$(id -u)" = 0 ] || die "wrk is not installed (Debian: apt-get install wrk)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk </dev/null
+fi
+for tool in curl jq sqlite3; do
+    command -v "$tool" >/dev/null || {
+        [ "$(id -u)" = 0 ] || die "$tool is not installed"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" </dev/null
+    }
+done
+mkdir -p "$OUT_DIR"
+WORK="$(mktemp -d /tmp/telederm-bench.XXXXXX)"
+RESULTS="$WORK/results.jsonl"
+: >"$RESULTS"
+
+# multipart BODY-FILE PHOTO: one `case` JSON part and one close-up photo.
+multipart() {
+    local boundary=telederm-bench-boundary
+    {
+        printf -- '--%s\r\nContent-Disposition: form-data; name="case"\r\nContent-Type: application/json\r\n\r\n' "$boundary"
+        printf '{"priority":"routine","patient_ref":"P-BENCH","age":42,"sex":"female","body_site":"left forearm","question":"Benchmark lesion: please assess.","consent":true}\r\n'
+        printf -- '--%s\r\nContent-Disposition: form-data; name="closeup"; filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n' "$boundary"
+        cat "$2"
+        printf -- '\r\n--%s--\r\n' "$boundary"
+    } >"$1"
+}
+CONTENT_TYPE="multipart/form-data; boundary=telederm-bench-boundary"
+multipart "$WORK/small.body" fixtures/small.jpg
+multipart "$WORK/73k.body" fixtures/lesion-gps.jpg
+HAVE_BIG=0
+if [ -f "$BIG_PHOTO" ]; then multipart "$WORK/4m.body" "$BIG_PHOTO"; HAVE_BIG=1; fi
+
+# ------------------------------------------------------------------ server
+api() { # METHOD PATH TOKEN [JSON]
+    curl -sS --fail-with-body -X "$1" "$URL$2" -H "authorization: Bearer $3" \
+        ${4:+-H 'content-type: application/json' --data "$4"}
+}
+login() {
+    curl -sS --fail-with-body "$URL/api/v1/auth/login" -H 'content-type: application/json' \
+        --data "{\"email\":\"$1\",\"password\":\"$2\"}" | jq -r .access_token
+}
+sql() { # one number from the database
+    if [ "$BACKEND" = sqlite ]; then sqlite3 "$DATA/telederm.db" "$1"; else
+        psql -qtA "postgres://$PG_ROLE@127.0.0.1:$PG_PORT/telederm_bench" -c "$1"; fi
+}
+
+start_server() {
+    DATA="$WORK/data-$BACKEND"
+    mkdir -p "$DATA"
+    local port
+    port="$(find_free_port)"
+    URL="http://127.0.0.1:$port"
+    TELEDERM__SLA__CHECK_SECS=0 TELEDERM__NOTIFICATIONS__POLL_SECS=0 RUST_LOG=warn \
+        "$BIN" serve --demo --bind "127.0.0.1:$port" --data-dir "$DATA" \
+        >"$WORK/server-$BACKEND.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 600); do
+        curl -sf "$URL/readyz" >/dev/null 2>&1 && return 0
+        kill -0 "$SERVER_PID" 2>/dev/null || { tail -20 "$WORK/server-$BACKEND.log" >&2; die "server exited"; }
+        sleep 0.1
+    done
+    die "server not ready after 60 s"
+}
+
+stop_server() {
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+}
+
+seed() {
+    local admin t i id from to
+    admin="$(login admin@demo.test demo-password)"
+    from="$(date -u -d '-1 hour' +%FT%TZ)"
+    to="$(date -u -d '+1 day' +%FT%TZ)"
+    : >"$WORK/gp.tokens"
+    : >"$WORK/derm.tokens"
+    local derms=()
+    for i in $(seq 1 8); do
+        id="$(api POST /api/v1/users "$admin" "{\"email\":\"derm$i@bench.test\",\"display_name\":\"Bench derm $i\",\"role\":\"dermatologist\",\"password\":\"$PASSWORD\"}" | jq -r .id)"
+        derms+=("$id")
+    done
+    for i in $(seq -w 1 20); do
+        t="b$i"
+        api POST /api/v1/territories "$admin" "{\"code\":\"$t\",\"name\":\"Bench $t\"}" >/dev/null
+        api POST /api/v1/users "$admin" "{\"email\":\"gp$i@bench.test\",\"display_name\":\"Bench GP $i\",\"role\":\"gp\",\"password\":\"$PASSWORD\",\"home_territory\":\"$t\"}" >/dev/null
+        for id in "${derms[@]}"; do
+            api POST /api/v1/shifts "$admin" "{\"dermatologist_id\":\"$id\",\"territory\":\"$t\",\"starts_at\":\"$from\",\"ends_at\":\"$to\"}" >/dev/null
+        done
+        login "gp$i@bench.test" "$PASSWORD" >>"$WORK/gp.tokens"
+    done
+    for i in $(seq 1 8); do login "derm$i@bench.test" "$PASSWORD" >>"$WORK/derm.tokens"; done
+    head -n 8 "$WORK/gp.tokens" >"$WORK/gp8.tokens"
+    head -n 16 "$WORK/gp.tokens" >"$WORK/gp16.tokens"
+}
+
+# ------------------------------------------------------------------ scenarios
+# load NAME GOAL THREADS CONNS SECS METHOD PATH TOKENS [BODY] [extra env...]
+load() {
+    local name=$1 goal=$2 threads=$3 conns=$4 secs=$5 method=$6 path=$7 tokens=$8 body=${9:-}
+    shift 9 || shift $#
+    echo 5 >"/proc/$SERVER_PID/clear_refs" 2>/dev/null || true # reset VmHWM
+    log "-- $BACKEND: $name ($conns connections, ${secs}s)"
+    local out
+    out="$(env BENCH_TOKENS="$tokens" BENCH_METHOD="$method" BENCH_BODY="$body" \
+        BENCH_CONTENT_TYPE="$CONTENT_TYPE" "$@" \
+        wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 30s -s "$LUA" "$URL$path" \
+        | sed -n 's/^BENCH_JSON //p')"
+    local rss
+    rss="$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")"
+    jq -c --arg s "$name" --arg b "$BACKEND" --arg g "$goal" --argjson rss "$rss" \
+        '. + {scenario: $s, backend: $b, goal: $g, peak_rss_mb: ($rss / 1024 | floor)}' \
+        <<<"$out" | tee -a "$RESULTS" >&2
+}
+
+seed_queue() {
+    local queued
+    queued="$(sql "select count(*) from cases where status = 'queued'")"
+    local missing=$((QUEUE_CASES - queued)) per
+    [ "$missing" -gt 0 ] || return 0
+    per=$(((missing + 19) / 20))
+    log "-- $BACKEND: seeding $missing queued cases through the API (20 GPs, 5 KB photo)"
+    BENCH_TOKENS="$WORK/gp.tokens" BENCH_METHOD=POST BENCH_BODY="$WORK/small.body" \
+        BENCH_CONTENT_TYPE="$CONTENT_TYPE" BENCH_MAX_PER_THREAD="$per" \
+        wrk -t20 -c20 -d600s --timeout 30s -s "$LUA" "$URL/api/v1/cases" >"$WORK/seed.out" &
+    local wrk_pid=$!
+    # wrk runs for its whole duration even when every thread has stopped: interrupt it.
+    while kill -0 "$wrk_pid" 2>/dev/null; do
+        queued="$(sql "select count(*) from cases where status = 'queued'")"
+        [ "$queued" -lt "$QUEUE_CASES" ] || kill -INT "$wrk_pid" 2>/dev/null || true
+        sleep 1
+    done
+    wait "$wrk_pid" || true
+    log "   $(sed -n 's/^BENCH_JSON //p' "$WORK/seed.out")"
+}
+
+run_backend() {
+    BACKEND=$1
+    log "== $BACKEND =="
+    start_server
+    seed
+    load "submit 73 KB photo" ">= 300 cases/s, p99 <= 100 ms" 8 8 "$SECS" POST /api/v1/cases \
+        "$WORK/gp8.tokens" "$WORK/73k.body"
+    if [ "$HAVE_BIG" = 1 ]; then
+        load "submit 4 MB photo" ">= 30 cases/s, p99 <= 400 ms" 8 8 "$SECS" POST /api/v1/cases \
+            "$WORK/gp8.tokens" "$WORK/4m.body"
+    fi
+    seed_queue
+    local queued
+    queued="$(sql "select count(*) from cases where status = 'queued'")"
+    load "queue GET ($queued queued, 20 territories)" "p99 <= 20 ms" 8 8 "$SECS" GET \
+        /api/v1/queue "$WORK/derm.tokens"
+    local before after
+    before="$(sql "select count(*) from cases where status = 'claimed'")"
+    load "claim-next (8 dermatologists)" ">= 1000 claims/s, p99 <= 20 ms, exactly once" \
+        8 8 "$SECS" POST /api/v1/queue/claim-next "$WORK/derm.tokens" "" BENCH_COLLECT_IDS=1
+    after="$(sql "select count(*) from cases where status = 'claimed'")"
+    # Exactly once: every case claimed in the database was answered 200 once, to one caller.
+    # wrk stops at its deadline with up to one request per connection in flight: those claims
+    # commit without their answer being read, so `lost` up to the connection count (8) is that.
+    local last
+    last="$(tail -n 1 "$RESULTS")"
+    jq -c --argjson claimed "$((after - before))" \
+        '. + {claimed_in_db: $claimed, lost: ($claimed - .distinct_ids)}' <<<"$last" >"$WORK/last"
+    sed -i '$d' "$RESULTS" && cat "$WORK/last" >>"$RESULTS"
+    log "   claimed in db: $((after - before)); $(jq -r '"answered 200: \(.status["200"] // 0), doubles: \(.double_ids), lost: \(.lost)"' "$WORK/last")"
+    if [ "$HAVE_BIG" = 1 ]; then
+        load "peak RSS, 64 connections x 4 MB" "peak RSS <= 512 MB" 16 64 "$SECS" POST \
+            /api/v1/cases "$WORK/gp16.tokens" "$WORK/4m.body"
+    fi
+    stop_server
+}
+
+run_backend sqlite
+if PG_BINDIR="$(find_pg_bindir)"; then
+    start_cluster
+    psql -q "postgres://$PG_ROLE@127.0.0.1:$PG_PORT/postgres" -c 'create database telederm_bench'
+    export TELEDERM__DATABASE__URL="postgres://$PG_ROLE@127.0.0.1:$PG_PORT/telederm_bench"
+    run_backend postgres
+    unset TELEDERM__DATABASE__URL
+else
+    log "== PostgreSQL: SKIPPED (no initdb/pg_ctl/postgres found; see ops/lib/pg.sh) =="
+fi
+
+# ------------------------------------------------------------------ report
+INTAKE_NOTE="intake of a 12 MP JPEG: see 'cargo bench -p telederm-server --bench intake' (goal <= 60 ms, >= 4x exiftool)"
+jq -s --arg note "$INTAKE_NOTE" --arg secs "$SECS" \
+    '{seconds_per_scenario: ($secs | tonumber), intake: $note, scenarios: .}' "$RESULTS" \
+    >"$OUT_DIR/results.json"
+{
+    printf '%-44s %-9s %9s %9s %9s %8s  %s\n' scenario backend "req/s" "p50 ms" "p99 ms" "RSS MB" goal
+    jq -r '.[] | [.scenario, .backend, (.rps|tostring), (.p50_ms|tostring), (.p99_ms|tostring),
+        (.peak_rss_mb|tostring), .goal,
+        ("statuses " + (.status|tojson)),
+        (if .claimed_in_db then "claimed \(.claimed_in_db), doubles \(.double_ids), lost \(.lost)" else "" end)]
+        | @tsv' <(jq '.scenarios' "$OUT_DIR/results.json") |
+        while IFS=$'\t' read -r s b r p50 p99 rss g st ex; do
+            printf '%-44s %-9s %9s %9s %9s %8s  %s  [%s%s]\n' "$s" "$b" "$r" "$p50" "$p99" "$rss" "$g" "$st" "${ex:+; $ex}"
+        done
+    echo "$INTAKE_NOTE"
+    echo "JSON: $OUT_DIR/results.json"
+}
