@@ -1,6 +1,6 @@
 # ops/lib/pg.sh: a throw-away PostgreSQL cluster (temp dir, 127.0.0.1, a free
 # port, trust auth, fsync off), for scripts that source this file.
-# Copied from ops/test.sh's helpers (which keep their own copy for now); the
+# Used by ops/test.sh and ops/bench.sh; the
 # caller defines log() and die() and sets PG_ROLE, PG_SYSTEM_USER_FALLBACK.
 # After start_cluster: PG_BINDIR, PG_PORT, PG_TMP are set; stop_cluster
 # removes everything. As root the cluster runs as a non-root user.
