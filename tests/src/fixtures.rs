@@ -5,6 +5,9 @@
 
 use std::io::Write;
 
+mod tiff;
+use tiff::{ascii, ifd_size, long, rationals, segment, short, write_ifd};
+
 use image::{codecs::jpeg::JpegEncoder, GenericImageView, ImageEncoder, Rgb, RgbImage};
 
 /// Values planted in the metadata, which must never come back out of the server.
@@ -95,75 +98,6 @@ pub fn lesion_gps_jpeg(orientation: u16) -> Vec<u8> {
     out.extend(jpeg(&lesion(32, 24)));
     out.extend_from_slice(b"TRAILER:serial=SN-4242-SECRET");
     out
-}
-
-fn segment(marker: u8, payload: &[u8]) -> Vec<u8> {
-    let len = (payload.len() + 2) as u16;
-    let mut s = vec![0xFF, marker];
-    s.extend_from_slice(&len.to_be_bytes());
-    s.extend_from_slice(payload);
-    s
-}
-
-/// One TIFF IFD entry: tag, type, count and the value bytes (big-endian).
-struct Entry(u16, u16, u32, Vec<u8>);
-
-fn ascii(tag: u16, s: &str) -> Entry {
-    let mut v = s.as_bytes().to_vec();
-    v.push(0);
-    Entry(tag, 2, v.len() as u32, v)
-}
-
-fn short(tag: u16, v: u16) -> Entry {
-    Entry(tag, 3, 1, v.to_be_bytes().to_vec())
-}
-
-fn long(tag: u16, v: u32) -> Entry {
-    Entry(tag, 4, 1, v.to_be_bytes().to_vec())
-}
-
-fn rationals(tag: u16, values: &[(u32, u32)]) -> Entry {
-    let v = values
-        .iter()
-        .flat_map(|(n, d)| [n.to_be_bytes(), d.to_be_bytes()].concat())
-        .collect();
-    Entry(tag, 5, values.len() as u32, v)
-}
-
-fn ifd_size(entries: &[Entry]) -> u32 {
-    let data: usize = entries
-        .iter()
-        .filter(|e| e.3.len() > 4)
-        .map(|e| e.3.len() + e.3.len() % 2)
-        .sum();
-    (2 + 12 * entries.len() + 4 + data) as u32
-}
-
-/// Append an IFD at `out.len()` (offsets are from the TIFF header, which starts `out`).
-fn write_ifd(out: &mut Vec<u8>, entries: &[Entry]) {
-    let start = out.len() as u32;
-    let mut data_at = start + 2 + 12 * entries.len() as u32 + 4;
-    let mut data = Vec::new();
-    out.extend_from_slice(&(entries.len() as u16).to_be_bytes());
-    for Entry(tag, kind, count, value) in entries {
-        out.extend_from_slice(&tag.to_be_bytes());
-        out.extend_from_slice(&kind.to_be_bytes());
-        out.extend_from_slice(&count.to_be_bytes());
-        if value.len() <= 4 {
-            let mut inline = value.clone();
-            inline.resize(4, 0);
-            out.extend_from_slice(&inline);
-        } else {
-            out.extend_from_slice(&data_at.to_be_bytes());
-            data.extend_from_slice(value);
-            if value.len() % 2 == 1 {
-                data.push(0);
-            }
-            data_at += (value.len() + value.len() % 2) as u32;
-        }
-    }
-    out.extend_from_slice(&0u32.to_be_bytes());
-    out.extend(data);
 }
 
 fn exif_tiff(orientation: u16) -> Vec<u8> {
