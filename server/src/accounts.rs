@@ -130,7 +130,7 @@ impl<'a> Accounts<'a> {
         url: Option<WebhookUrl>,
         at: DateTime<Utc>,
     ) -> Result<WithSecret, ApiError> {
-        if !policy::can_manage_webhook(caller, target) {
+        if !policy::can_manage_webhook(caller, target).is_allowed() {
             return Err(ApiError::Forbidden);
         }
         if let Some(url) = &url {
@@ -176,7 +176,7 @@ impl<'a> Accounts<'a> {
         target: UserId,
         at: DateTime<Utc>,
     ) -> Result<WithSecret, ApiError> {
-        if !policy::can_manage_webhook(caller, target) {
+        if !policy::can_manage_webhook(caller, target).is_allowed() {
             return Err(ApiError::Forbidden);
         }
         let user = self

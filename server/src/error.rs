@@ -9,7 +9,10 @@ use actix_web::{
 };
 use telederm_schemas::{FieldError, FieldErrors, Problem};
 
-use crate::{db::RepoError, domain::ValidationErrors, telemetry::current_request_id};
+use crate::{
+    cases::CaseError, db::RepoError, domain::ValidationErrors, photos::intake::PhotoError,
+    telemetry::current_request_id,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -156,6 +159,34 @@ impl From<RepoError> for ApiError {
         match e {
             RepoError::Conflict(what) => ApiError::Conflict(what),
             RepoError::Other(e) => ApiError::Internal(e),
+        }
+    }
+}
+
+impl From<CaseError> for ApiError {
+    fn from(e: CaseError) -> Self {
+        match e {
+            CaseError::NotFound(what) => ApiError::NotFound(what),
+            CaseError::Forbidden => ApiError::Forbidden,
+            e @ (CaseError::InvalidState { .. } | CaseError::NotNow(_)) => {
+                ApiError::InvalidState(e.to_string())
+            }
+            CaseError::Conflict(why) => ApiError::Conflict(why.to_owned()),
+            CaseError::Validation(e) => e.into(),
+            CaseError::Photo(e) => e.into(),
+            CaseError::Internal(e) => ApiError::Internal(e),
+        }
+    }
+}
+
+impl From<PhotoError> for ApiError {
+    fn from(e: PhotoError) -> Self {
+        match e {
+            PhotoError::Unsupported(why) => ApiError::UnsupportedFormat(why),
+            PhotoError::TooLarge(why) => ApiError::ImageTooLarge(why),
+            PhotoError::Corrupt(why) => ApiError::ImageCorrupt(why),
+            PhotoError::Busy { retry_after_secs } => ApiError::Busy { retry_after_secs },
+            PhotoError::Internal(e) => ApiError::Internal(e),
         }
     }
 }

@@ -12,18 +12,16 @@ use tokio::sync::Semaphore;
 
 use crate::{
     auth::{LoginThrottle, TokenIssuer},
-    cases::{
-        sweep::sweep_orphans,
-        upload::{UploadGate, UploadLimits},
-    },
+    cases::{sweep::sweep_orphans, CaseService, CaseSettings},
     config::{Environment, Settings},
     db::{self, Repo},
     domain::{Clock, SystemClock},
     error::{self, ApiError},
+    http::upload::{UploadGate, UploadLimits},
     keys::KeyService,
     memory::MemoryBudget,
     notify::deliver::Deliverer,
-    photos::{inspect::PhotoLimits, quality::QualityThresholds},
+    photos::{inspect::PhotoLimits, intake::PhotoIntake, quality::QualityThresholds},
     routes,
     state::AppState,
     store::{BlobStore, LocalStore},
@@ -75,10 +73,10 @@ impl Application {
         }
         crate::telemetry::spawn_blocking_in_span(crate::auth::password::warm_up).await?;
         let signing_key = crate::auth::signing_key::load(settings)?;
-        let keys = KeyService::open(
+        let keys = Arc::new(KeyService::open(
             &settings.key_file(),
             settings.environment != Environment::Production,
-        )?;
+        )?);
         let orphan_grace = std::time::Duration::from_secs(settings.storage.orphan_grace_secs);
         sweep_orphans(repo.as_ref(), store.as_ref(), clock.now(), orphan_grace).await?;
         let photos = &settings.photos;
@@ -86,21 +84,33 @@ impl Application {
         let state = web::Data::new(AppState {
             repo: repo.clone(),
             store: store.clone(),
+            cases: CaseService::new(
+                repo.clone(),
+                store.clone(),
+                keys.clone(),
+                clock.clone(),
+                PhotoIntake {
+                    limits: PhotoLimits {
+                        max_side: photos.max_side,
+                        max_megapixels: photos.max_megapixels,
+                        max_decoded_bytes: photos.max_decoded_bytes,
+                    },
+                    thresholds: QualityThresholds::default(),
+                    permits: Arc::new(Semaphore::new(photos.concurrency.unwrap_or(cores))),
+                    decode_memory: MemoryBudget::new(photos.decode_budget_bytes),
+                    decode_wait: std::time::Duration::from_millis(photos.decode_wait_ms),
+                },
+                CaseSettings {
+                    lease: chrono::Duration::seconds(i64::try_from(settings.queue.lease_secs)?),
+                    public_url: settings.notifications.public_url.clone(),
+                },
+            ),
             keys,
             tokens: TokenIssuer::new(signing_key.as_bytes(), &settings.auth),
             throttle: LoginThrottle::new(&settings.auth),
             trusted_proxies: settings.http.trusted_proxies.clone(),
             metrics: Metrics::new()?,
-            photo_permits: Arc::new(Semaphore::new(photos.concurrency.unwrap_or(cores))),
-            decode_memory: MemoryBudget::new(photos.decode_budget_bytes),
-            decode_wait: std::time::Duration::from_millis(photos.decode_wait_ms),
             password_permits: Arc::new(Semaphore::new(cores)),
-            photo_limits: PhotoLimits {
-                max_side: photos.max_side,
-                max_megapixels: photos.max_megapixels,
-                max_decoded_bytes: photos.max_decoded_bytes,
-            },
-            quality: QualityThresholds::default(),
             uploads: UploadGate::new(UploadLimits {
                 max_photo_bytes: photos.max_photo_bytes,
                 max_request_bytes: photos.max_request_bytes,
@@ -111,7 +121,6 @@ impl Application {
                 idle_timeout: std::time::Duration::from_secs(photos.body_idle_timeout_secs),
                 body_deadline: std::time::Duration::from_secs(photos.body_deadline_secs),
             }),
-            lease: chrono::Duration::seconds(i64::try_from(settings.queue.lease_secs)?),
             clock,
             public_url: settings.notifications.public_url.clone(),
             deliverer: Deliverer::new(&settings.notifications, settings.webhook_targets())?,
@@ -186,17 +195,19 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let state = self.state();
         let mut workers = vec![every(self.lease_check, state.clone(), |s| async move {
-            crate::cases::queue::expire_leases(s.repo.as_ref(), s.clock.now())
+            s.cases
+                .expire_leases()
                 .await
                 .map(drop)
-                .map_err(|e| e.to_string())
+                .map_err(anyhow::Error::from)
         })];
         if let Some(period) = self.sla_check {
             workers.push(every(period, state.clone(), |s| async move {
-                crate::sla::escalate_due(&s)
+                s.cases
+                    .escalate_due()
                     .await
                     .map(drop)
-                    .map_err(|e| e.to_string())
+                    .map_err(anyhow::Error::from)
             }));
         }
         if let Some(period) = self.orphan_sweep {
@@ -205,7 +216,6 @@ impl Application {
                 sweep_orphans(s.repo.as_ref(), s.store.as_ref(), s.clock.now(), grace)
                     .await
                     .map(drop)
-                    .map_err(|e| e.to_string())
             }));
         }
         if let Some(period) = self.notification_poll {
@@ -214,7 +224,7 @@ impl Application {
                     .deliver_due(s.repo.as_ref(), &s.keys, s.clock.as_ref())
                     .await
                     .map(drop)
-                    .map_err(|e| e.to_string())
+                    .map_err(anyhow::Error::from)
             }));
         }
         let result = self.server.await;
@@ -231,7 +241,7 @@ fn every<S, F, Fut>(period: std::time::Duration, state: S, work: F) -> tokio::ta
 where
     S: Clone + Send + 'static,
     F: Fn(S) -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = Result<(), String>> + Send,
+    Fut: std::future::Future<Output = anyhow::Result<()>> + Send,
 {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
@@ -239,6 +249,8 @@ where
         loop {
             ticks.tick().await;
             if let Err(error) = work(state.clone()).await {
+                // `{:#}`: the whole chain of causes, not only the outermost message.
+                let error = format!("{error:#}");
                 tracing::warn!(%error, "background work failed; trying again next time");
             }
         }
@@ -287,7 +299,9 @@ mod tests {
         let period = std::time::Duration::from_secs(600);
         let worker = every(period, runs.clone(), |runs| async move {
             runs.fetch_add(1, Ordering::SeqCst);
-            Err("a failure is logged and the next period still runs".to_owned())
+            Err(anyhow::anyhow!(
+                "a failure is logged and the next period still runs"
+            ))
         });
         tokio::time::sleep(period / 2).await;
         assert_eq!(runs.load(Ordering::SeqCst), 0, "not at start");

@@ -112,10 +112,8 @@ impl TestApp {
     }
 
     /// One pass of the escalation worker.
-    pub async fn escalate(&self) -> telederm_server::sla::escalate::EscalationStats {
-        telederm_server::sla::escalate_due(&self.state)
-            .await
-            .unwrap()
+    pub async fn escalate(&self) -> telederm_server::cases::escalate::EscalationStats {
+        self.state.cases.escalate_due().await.unwrap()
     }
 
     /// One pass of the delivery worker.

@@ -14,14 +14,11 @@ use std::{hint::black_box, time::Duration};
 use criterion::{BatchSize, Criterion, Throughput};
 use sha2::{Digest, Sha256};
 use telederm_server::{
-    cases::{
-        intake,
-        upload::{PhotoHold, RawPhoto},
-    },
     crypto::{seal, DataKey, ObjectRef},
     domain::PhotoKind,
     photos::{
         inspect::{self, PhotoLimits},
+        intake::{self, RawPhoto},
         quality::{self, QualityThresholds},
         sniff,
         strip::{self, verify_clean},
@@ -45,11 +42,11 @@ fn raw(bytes: &[u8]) -> RawPhoto {
         number: 1,
         kind: PhotoKind::Closeup,
         bytes: Zeroizing::new(bytes.to_vec()),
-        hold: PhotoHold::detached(),
+        hold: Box::new(()),
     }
 }
 
-/// What a submission does to one photo before storing it: `cases::intake` (sniff, header, strip,
+/// What a submission does to one photo before storing it: `photos::intake` (sniff, header, strip,
 /// decode, quality, hash), then sealing under a case key.
 fn whole_intake(raw: RawPhoto, limits: &PhotoLimits, thresholds: &QualityThresholds) -> Vec<u8> {
     let inspected =

@@ -1,40 +1,106 @@
-//! Who may touch what, beyond the role: territory rules live here and nowhere else.
+//! Who may do what: every access decision of the server is taken here, with a typed outcome, and
+//! the services ask; no handler, page or worker decides access by itself. Whether a case's
+//! status allows an action is the lifecycle's business (`domain::lifecycle`), asked after this.
 
 use uuid::Uuid;
 
-use crate::domain::{CaseStatus, Role, TerritoryCode, User};
+use crate::domain::{CaseStatus, Role, TerritoryCode, User, UserId};
 
-/// Coordinators of the territory and admins manage its on-call rota.
-pub fn can_manage_rota(user: &User, territory: &TerritoryCode) -> bool {
-    match user.role {
+/// The policy's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Allowed,
+    /// The caller may know the thing but may not do this (403).
+    Forbidden,
+    /// None of the caller's business: it is told the thing does not exist (404), whatever its
+    /// state.
+    Hidden,
+}
+
+impl Access {
+    fn allowed_if(ok: bool) -> Access {
+        if ok {
+            Access::Allowed
+        } else {
+            Access::Forbidden
+        }
+    }
+
+    pub fn is_allowed(self) -> bool {
+        self == Access::Allowed
+    }
+}
+
+/// Only a role may do this at all (listing one's own cases, working the queue...).
+pub fn can_act_as(user: &User, role: Role) -> Access {
+    Access::allowed_if(user.role == role)
+}
+
+/// A GP with a home territory submits cases (to that territory).
+pub fn can_submit_case(user: &User) -> Access {
+    can_act_as(user, Role::Gp)
+}
+
+/// Coordinators of the territory and admins manage its on-call rota and its territory settings.
+pub fn can_manage_rota(user: &User, territory: &TerritoryCode) -> Access {
+    Access::allowed_if(match user.role {
         Role::Admin => true,
         Role::Coordinator => user.territories.contains(territory),
         Role::Gp | Role::Dermatologist => false,
-    }
+    })
 }
 
 /// Whoever manages the rota, and dermatologists (who need to see when they are on call).
-pub fn can_read_rota(user: &User, territory: &TerritoryCode) -> bool {
-    user.role == Role::Dermatologist || can_manage_rota(user, territory)
+pub fn can_read_rota(user: &User, territory: &TerritoryCode) -> Access {
+    Access::allowed_if(
+        user.role == Role::Dermatologist || can_manage_rota(user, territory).is_allowed(),
+    )
 }
 
 /// Coordinators of the territory and admins read and set its response-time targets.
-pub fn can_manage_sla(user: &User, territory: &TerritoryCode) -> bool {
+pub fn can_manage_sla(user: &User, territory: &TerritoryCode) -> Access {
     can_manage_rota(user, territory)
 }
 
+/// Territories, their fallbacks and settings: admins create and change them; every signed-in
+/// user may read them (a GP's page names its territory, a dermatologist's its rota).
+pub fn can_manage_territories(user: &User) -> Access {
+    can_act_as(user, Role::Admin)
+}
+
+/// A coordinator sees the figures, trail and cases at risk of its territories; an admin of all.
+pub fn can_see_territory(user: &User, territory: &TerritoryCode) -> Access {
+    Access::allowed_if(match user.role {
+        Role::Admin => true,
+        Role::Coordinator => user.territories.contains(territory),
+        Role::Gp | Role::Dermatologist => false,
+    })
+}
+
+/// Which lines of the audit trail a user reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditScope {
+    Everything,
+    Territories(Vec<TerritoryCode>),
+}
+
 /// Admins read the whole audit trail; coordinators the lines of their territories.
-pub fn audit_territories(user: &User) -> Option<Option<Vec<TerritoryCode>>> {
+pub fn audit_scope(user: &User) -> Result<AuditScope, Access> {
     match user.role {
-        Role::Admin => Some(None),
-        Role::Coordinator => Some(Some(user.territories.clone())),
-        Role::Gp | Role::Dermatologist => None,
+        Role::Admin => Ok(AuditScope::Everything),
+        Role::Coordinator => Ok(AuditScope::Territories(user.territories.clone())),
+        Role::Gp | Role::Dermatologist => Err(Access::Forbidden),
     }
 }
 
+/// Admins create and disable accounts, read key status and the parked notifications.
+pub fn can_administer(user: &User) -> Access {
+    can_act_as(user, Role::Admin)
+}
+
 /// Admins set anyone's webhook; every user sets its own.
-pub fn can_manage_webhook(user: &User, target: crate::domain::UserId) -> bool {
-    user.role == Role::Admin || user.id == target
+pub fn can_manage_webhook(user: &User, target: UserId) -> Access {
+    Access::allowed_if(user.role == Role::Admin || user.id == target)
 }
 
 /// What a caller does to one case.
@@ -73,17 +139,6 @@ impl CaseAction {
     }
 }
 
-/// The policy's answer about one case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CaseAccess {
-    Allowed,
-    /// The caller knows the case but may not do this (403).
-    Forbidden,
-    /// The case is none of the caller's business: it is told the case does not exist (404),
-    /// whatever its state.
-    Hidden,
-}
-
 /// What the policy needs to know of a case and of the caller's tie to it.
 #[derive(Debug, Clone)]
 pub struct CaseFacts {
@@ -102,8 +157,8 @@ pub struct CaseFacts {
 /// hidden from it whatever its state, so that no answer tells it the case exists or what state
 /// it is in. Whether the case's status allows the action is the lifecycle's business, decided
 /// after this.
-pub fn can_act_on(user: &User, case: &CaseFacts, action: CaseAction) -> CaseAccess {
-    use CaseAccess::*;
+pub fn can_act_on(user: &User, case: &CaseFacts, action: CaseAction) -> Access {
+    use Access::*;
     use CaseAction::*;
     if !action.open_to(user.role) {
         return Forbidden;
@@ -119,7 +174,7 @@ pub fn can_act_on(user: &User, case: &CaseFacts, action: CaseAction) -> CaseAcce
     if !party && !case.in_callers_queue {
         return Hidden;
     }
-    let allowed_if = |ok: bool, otherwise: CaseAccess| if ok { Allowed } else { otherwise };
+    let allowed_if = |ok: bool, otherwise: Access| if ok { Allowed } else { otherwise };
     match action {
         Read => allowed_if(party, Hidden),
         ReadPhotos => allowed_if(
@@ -137,96 +192,15 @@ pub fn can_act_on(user: &User, case: &CaseFacts, action: CaseAction) -> CaseAcce
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::{DisplayName, Email, UserId};
-    use CaseAccess::*;
-    use CaseAction::*;
-
-    fn user(role: Role) -> User {
-        User {
-            id: UserId::new(),
-            email: Email::parse("someone@example.fr").unwrap(),
-            display_name: DisplayName::parse("Someone").unwrap(),
-            role,
-            home_territory: None,
-            territories: Vec::new(),
-            rpps: None,
-            webhook_url: None,
-            disabled_at: None,
-            created_at: chrono::Utc::now(),
-        }
-    }
-
-    fn case(gp: &User, status: CaseStatus, claimed_by: Option<&User>) -> CaseFacts {
-        CaseFacts {
-            gp: gp.id.as_uuid(),
-            status,
-            claimed_by: claimed_by.map(|u| u.id.as_uuid()),
-            info_requested_by: None,
-            answered_by: None,
-            in_callers_queue: false,
-        }
-    }
-
-    #[test]
-    fn a_dermatologist_outside_the_territory_learns_nothing_whatever_the_state() {
-        let (gp, holder, stranger) = (
-            user(Role::Gp),
-            user(Role::Dermatologist),
-            user(Role::Dermatologist),
-        );
-        for (status, claimed_by) in [
-            (CaseStatus::Queued, None),
-            (CaseStatus::Claimed, Some(&holder)),
-            (CaseStatus::Answered, None),
-            (CaseStatus::Cancelled, None),
-        ] {
-            let facts = case(&gp, status, claimed_by);
-            for action in [
-                Read,
-                ReadPhotos,
-                Claim,
-                Release,
-                Answer,
-                RequestInfo,
-                RecordOutcome,
-            ] {
-                assert_eq!(can_act_on(&stranger, &facts, action), Hidden, "{action:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn a_dermatologist_of_the_territory_is_told_why_it_may_not_act() {
-        let (gp, holder, colleague) = (
-            user(Role::Gp),
-            user(Role::Dermatologist),
-            user(Role::Dermatologist),
-        );
-        let mut facts = case(&gp, CaseStatus::Claimed, Some(&holder));
-        facts.in_callers_queue = true;
-        assert_eq!(can_act_on(&colleague, &facts, Answer), Forbidden);
-        assert_eq!(
-            can_act_on(&colleague, &facts, Claim),
-            Allowed,
-            "409 from the lifecycle"
-        );
-        assert_eq!(can_act_on(&colleague, &facts, Read), Hidden);
-        assert_eq!(can_act_on(&holder, &facts, Answer), Allowed);
-        assert_eq!(can_act_on(&holder, &facts, RecordOutcome), Hidden);
-    }
-
-    #[test]
-    fn gps_know_their_own_cases_and_other_roles_are_refused_first() {
-        let (gp, other_gp) = (user(Role::Gp), user(Role::Gp));
-        let facts = case(&gp, CaseStatus::Queued, None);
-        assert_eq!(can_act_on(&gp, &facts, Reply), Allowed);
-        assert_eq!(can_act_on(&other_gp, &facts, Reply), Hidden);
-        assert_eq!(can_act_on(&gp, &facts, Answer), Forbidden);
-        for role in [Role::Coordinator, Role::Admin] {
-            assert_eq!(can_act_on(&user(role), &facts, Read), Forbidden);
-        }
-    }
+/// The whole case: clinical text, answer, exchanges, history.
+pub fn can_read_case(user: &User, case: &CaseFacts) -> Access {
+    can_act_on(user, case, CaseAction::Read)
 }
+
+/// The case's photos (also for triage, before a claim).
+pub fn can_read_photo(user: &User, case: &CaseFacts) -> Access {
+    can_act_on(user, case, CaseAction::ReadPhotos)
+}
+
+#[cfg(test)]
+mod tests;

@@ -3,13 +3,11 @@
 
 use uuid::Uuid;
 
-use super::{queue::Eligibility, read::parse};
+use super::{queue::Eligibility, read::parse, CaseError, CaseService};
 use crate::{
-    auth::policy::{can_act_on, CaseAccess, CaseAction, CaseFacts},
+    auth::policy::{can_act_on, Access, CaseAction, CaseFacts},
     db::CaseRecord,
     domain::{Role, User},
-    error::ApiError,
-    state::AppState,
 };
 
 /// A case the caller was allowed to act on, as it was when the policy looked at it. Only
@@ -33,52 +31,48 @@ impl Authorized {
     }
 }
 
-/// `Forbidden` (wrong role, before the case is looked up; or a case the caller knows but may not
-/// touch this way), `NotFound` (no such case, or none of the caller's business), or the case.
-pub async fn authorize(
-    state: &AppState,
-    user: &User,
-    case_id: Uuid,
-    action: CaseAction,
-) -> Result<Authorized, ApiError> {
-    if !action.open_to(user.role) {
-        return Err(ApiError::Forbidden);
+impl CaseService {
+    /// `Forbidden` (wrong role, before the case is looked up; or a case the caller knows but may
+    /// not touch this way), `NotFound` (no such case, or none of the caller's business), or the
+    /// case. Front doors ask it before reading a request's body.
+    pub async fn authorize(
+        &self,
+        user: &User,
+        case_id: Uuid,
+        action: CaseAction,
+    ) -> Result<Authorized, CaseError> {
+        if !action.open_to(user.role) {
+            return Err(CaseError::Forbidden);
+        }
+        let record = self.load(case_id).await?;
+        let facts = self.facts(user, &record).await?;
+        match can_act_on(user, &facts, action) {
+            Access::Allowed => Ok(Authorized { record }),
+            Access::Forbidden => Err(CaseError::Forbidden),
+            Access::Hidden => Err(CaseError::NotFound("case")),
+        }
     }
-    let record = state
-        .repo
-        .case(case_id)
-        .await?
-        .ok_or(ApiError::NotFound("case"))?;
-    let facts = facts(state, user, &record).await?;
-    match can_act_on(user, &facts, action) {
-        CaseAccess::Allowed => Ok(Authorized { record }),
-        CaseAccess::Forbidden => Err(ApiError::Forbidden),
-        CaseAccess::Hidden => Err(ApiError::NotFound("case")),
-    }
-}
 
-async fn facts(state: &AppState, user: &User, c: &CaseRecord) -> Result<CaseFacts, ApiError> {
-    // Only a dermatologist's access depends on who answered and on the rota.
-    let derm = user.role == Role::Dermatologist;
-    let answered_by = if derm {
-        state
-            .repo
-            .answer_of(c.id)
-            .await?
-            .map(|a| a.dermatologist_id)
-    } else {
-        None
-    };
-    let in_callers_queue = derm
-        && Eligibility::of(state.repo.as_ref(), user.id.as_uuid(), state.clock.now())
-            .await?
-            .may_take(c);
-    Ok(CaseFacts {
-        gp: c.gp_id,
-        status: parse(&c.status)?,
-        claimed_by: c.claimed_by,
-        info_requested_by: c.info_requested_by,
-        answered_by,
-        in_callers_queue,
-    })
+    /// What the policy needs to know of the case and the caller.
+    async fn facts(&self, user: &User, c: &CaseRecord) -> Result<CaseFacts, CaseError> {
+        // Only a dermatologist's access depends on who answered and on the rota.
+        let derm = user.role == Role::Dermatologist;
+        let answered_by = if derm {
+            self.repo.answer_of(c.id).await?.map(|a| a.dermatologist_id)
+        } else {
+            None
+        };
+        let in_callers_queue = derm
+            && Eligibility::of(self.repo.as_ref(), user.id.as_uuid(), self.now())
+                .await?
+                .may_take(c);
+        Ok(CaseFacts {
+            gp: c.gp_id,
+            status: parse(&c.status)?,
+            claimed_by: c.claimed_by,
+            info_requested_by: c.info_requested_by,
+            answered_by,
+            in_callers_queue,
+        })
+    }
 }

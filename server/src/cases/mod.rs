@@ -1,11 +1,22 @@
-//! The case service: submission (upload, photo intake, sealing, storage, one transaction),
-//! reading back, and the orphan-blob sweep.
+//! The case service: every use case of a case, for every front door, with no HTTP in it.
+//!
+//! `service` (what it holds), `access` (the policy's door: asked before anything else), `submit`
+//! (intake, sealing, storage, one transaction), `read` (opening cases and photos), `queue`
+//! (eligibility, claims, leases), `answer` (answer, request for information), `reply` (the GP's
+//! reply with new photos), `finish` (cancel, close, outcomes), `escalate` (the response-time ladder), `sweep` (orphan
+//! blobs).
 
 pub mod access;
-pub mod actions;
-pub mod intake;
+mod answer;
+mod error;
+pub mod escalate;
+mod finish;
 pub mod queue;
 pub mod read;
-pub mod submit;
+mod reply;
+mod service;
+mod submit;
 pub mod sweep;
-pub mod upload;
+
+pub use error::CaseError;
+pub use service::{CaseService, CaseSettings};

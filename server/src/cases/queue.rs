@@ -6,17 +6,15 @@ use telederm_schemas as wire;
 use uuid::Uuid;
 
 use super::{
-    access::authorize,
-    read::{clinical, data_key, full_case, parse},
+    read::{clinical, parse},
+    CaseError, CaseService,
 };
 use crate::{
     audit,
-    auth::policy::CaseAction,
-    db::{CaseRecord, ClaimOutcome, Effects, Repo},
-    domain::{Territory, User},
-    error::ApiError,
+    auth::policy::{can_act_as, Access, CaseAction},
+    db::{CaseRecord, ClaimOutcome, Effects, Notification, Repo, RepoError},
+    domain::{lifecycle::Transition, Role, Territory, User},
     notify,
-    state::AppState,
 };
 
 /// Longest queue listing.
@@ -28,7 +26,7 @@ pub async fn eligible_territories(
     repo: &dyn Repo,
     dermatologist: Uuid,
     at: DateTime<Utc>,
-) -> Result<Vec<String>, ApiError> {
+) -> Result<Vec<String>, RepoError> {
     let mut territories = repo.oncall_territories(dermatologist, at).await?;
     let fallbacks = repo
         .uncovered_territories_falling_back_to(&territories, at)
@@ -54,7 +52,7 @@ impl Eligibility {
         repo: &dyn Repo,
         dermatologist: Uuid,
         at: DateTime<Utc>,
-    ) -> Result<Eligibility, ApiError> {
+    ) -> Result<Eligibility, RepoError> {
         let territories = eligible_territories(repo, dermatologist, at).await?;
         let offered_from = repo.territories_falling_back_to(&territories).await?;
         Ok(Eligibility {
@@ -75,7 +73,7 @@ pub async fn queue_watchers(
     repo: &dyn Repo,
     territory: &Territory,
     at: DateTime<Utc>,
-) -> Result<Vec<Uuid>, ApiError> {
+) -> Result<Vec<Uuid>, RepoError> {
     let here = repo.covered(territory.code.as_str(), at).await?;
     let covering = if here {
         vec![territory.code.to_string()]
@@ -86,165 +84,176 @@ pub async fn queue_watchers(
             .map(ToString::to_string)
             .collect()
     };
-    Ok(repo.notifiable_oncall(&covering, at).await?)
+    repo.notifiable_oncall(&covering, at).await
 }
 
-/// Effects of a case entering the queue: tell whoever may take it.
-pub async fn queued_notices(
-    state: &AppState,
-    territory: &Territory,
-    case_id: Uuid,
-    at: DateTime<Utc>,
-) -> Result<Vec<crate::db::Notification>, ApiError> {
-    let watchers = queue_watchers(state.repo.as_ref(), territory, at).await?;
-    Ok(notify::about_case(
-        &watchers,
-        notify::CASE_QUEUED,
-        case_id,
-        territory.code.as_str(),
-        at,
-        &state.public_url,
-    ))
-}
-
-pub async fn list(state: &AppState, derm: &User) -> Result<Vec<wire::QueueItem>, ApiError> {
-    let at = state.clock.now();
-    let eligible = Eligibility::of(state.repo.as_ref(), derm.id.as_uuid(), at).await?;
-    let records = state
-        .repo
-        .queued_cases(&eligible.territories, &eligible.offered_from, QUEUE_LIMIT)
-        .await?;
-    let ids: Vec<Uuid> = records.iter().map(|r| r.id).collect();
-    let photos = state.repo.photos_of_cases(&ids).await?;
-    let mut items = Vec::with_capacity(records.len());
-    for r in records {
-        // A case that cannot be opened stays out of the queue (and in the log) rather than
-        // hiding every other case.
-        let text = match data_key(state, r.id).await {
-            Ok(key) => clinical(&key, &r).ok(),
-            Err(_) => None,
-        };
-        let Some(text) = text else {
-            tracing::warn!(case_id = %r.id, "queued case unreadable: left out of the queue");
-            continue;
-        };
-        items.push(wire::QueueItem {
-            id: r.id,
-            priority: parse(&r.priority)?,
-            territory: r.territory_code.clone(),
-            age: u16::try_from(r.age).map_err(anyhow::Error::from)?,
-            sex: parse(&r.sex)?,
-            body_site: text.body_site,
-            photo_kinds: photos
-                .iter()
-                .filter(|p| p.case_id == r.id)
-                .map(|p| parse(&p.kind))
-                .collect::<Result<_, _>>()?,
-            submitted_at: r.submitted_at,
-            waiting_secs: (at - r.submitted_at).num_seconds().max(0),
-            due_at: r.due_at,
-        });
+/// Only dermatologists work the queue.
+fn require_dermatologist(user: &User) -> Result<(), CaseError> {
+    match can_act_as(user, Role::Dermatologist) {
+        Access::Allowed => Ok(()),
+        _ => Err(CaseError::Forbidden),
     }
-    Ok(items)
 }
 
-/// Claim one case: exactly one of any number of concurrent claims wins.
-pub async fn claim(state: &AppState, derm: &User, case_id: Uuid) -> Result<wire::Case, ApiError> {
-    let case = authorize(state, derm, case_id, CaseAction::Claim).await?;
-    let record = case.record();
-    let at = state.clock.now();
-    let fx = Effects::audit(
-        audit::entry(
+impl CaseService {
+    /// Effects of a case entering the queue: tell whoever may take it.
+    pub(super) async fn queued_notices(
+        &self,
+        territory: &Territory,
+        case_id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Notification>, CaseError> {
+        let watchers = queue_watchers(self.repo.as_ref(), territory, at).await?;
+        Ok(self.notices(
+            &watchers,
+            notify::CASE_QUEUED,
+            case_id,
+            territory.code.as_str(),
+            at,
+        ))
+    }
+
+    /// The cases `derm` may take now, in the order it should take them (triage fields only).
+    pub async fn queue(&self, derm: &User) -> Result<Vec<wire::QueueItem>, CaseError> {
+        require_dermatologist(derm)?;
+        let at = self.now();
+        let eligible = Eligibility::of(self.repo.as_ref(), derm.id.as_uuid(), at).await?;
+        let records = self
+            .repo
+            .queued_cases(&eligible.territories, &eligible.offered_from, QUEUE_LIMIT)
+            .await?;
+        let ids: Vec<Uuid> = records.iter().map(|r| r.id).collect();
+        let photos = self.repo.photos_of_cases(&ids).await?;
+        let mut items = Vec::with_capacity(records.len());
+        for r in records {
+            // A case that cannot be opened stays out of the queue (and in the log) rather than
+            // hiding every other case.
+            let text = match self.data_key(r.id).await {
+                Ok(key) => clinical(&key, &r).ok(),
+                Err(_) => None,
+            };
+            let Some(text) = text else {
+                tracing::warn!(case_id = %r.id, "queued case unreadable: left out of the queue");
+                continue;
+            };
+            items.push(wire::QueueItem {
+                id: r.id,
+                priority: parse(&r.priority)?,
+                territory: r.territory_code.clone(),
+                age: u16::try_from(r.age).map_err(anyhow::Error::from)?,
+                sex: parse(&r.sex)?,
+                body_site: text.body_site,
+                photo_kinds: photos
+                    .iter()
+                    .filter(|p| p.case_id == r.id)
+                    .map(|p| parse(&p.kind))
+                    .collect::<Result<_, _>>()?,
+                submitted_at: r.submitted_at,
+                waiting_secs: (at - r.submitted_at).num_seconds().max(0),
+                due_at: r.due_at,
+            });
+        }
+        Ok(items)
+    }
+
+    /// Claim one case: exactly one of any number of concurrent claims wins.
+    pub async fn claim(&self, derm: &User, case_id: Uuid) -> Result<wire::Case, CaseError> {
+        let case = self.authorize(derm, case_id, CaseAction::Claim).await?;
+        let record = case.record();
+        let at = self.now();
+        let fx = Effects::audit(
+            audit::entry(
+                at,
+                Some(derm.id.as_uuid()),
+                "case.claimed",
+                "case",
+                Some(case_id.to_string()),
+            )
+            .on_case(case_id, &record.territory_code),
+        );
+        let lease_until = at + self.settings.lease;
+        match self
+            .repo
+            .claim(case_id, derm.id.as_uuid(), at, lease_until, &fx)
+            .await?
+        {
+            ClaimOutcome::Claimed => self.full_case(derm, case_id).await,
+            ClaimOutcome::NotQueued => Err(CaseError::Conflict(
+                "this case is no longer in the queue (another dermatologist may have claimed it)",
+            )),
+            ClaimOutcome::NotFound => Err(CaseError::NotFound("case")),
+        }
+    }
+
+    /// Claim the first case of the caller's queue; `None` when it is empty.
+    pub async fn claim_next(&self, derm: &User) -> Result<Option<wire::Case>, CaseError> {
+        require_dermatologist(derm)?;
+        let at = self.now();
+        let eligible = Eligibility::of(self.repo.as_ref(), derm.id.as_uuid(), at).await?;
+        // The case is filled in by the repo once it is known.
+        let fx = Effects::audit(audit::entry(
             at,
             Some(derm.id.as_uuid()),
             "case.claimed",
             "case",
-            Some(case_id.to_string()),
-        )
-        .on_case(case_id, &record.territory_code),
-    );
-    match state
-        .repo
-        .claim(case_id, derm.id.as_uuid(), at, at + state.lease, &fx)
-        .await?
-    {
-        ClaimOutcome::Claimed => full_case(state, derm, case_id).await,
-        ClaimOutcome::NotQueued => Err(ApiError::Conflict(
-            "this case is no longer in the queue (another dermatologist may have claimed it)"
-                .into(),
-        )),
-        ClaimOutcome::NotFound => Err(ApiError::NotFound("case")),
-    }
-}
-
-/// Claim the first case of the caller's queue; `None` when it is empty.
-pub async fn claim_next(state: &AppState, derm: &User) -> Result<Option<wire::Case>, ApiError> {
-    let at = state.clock.now();
-    let eligible = Eligibility::of(state.repo.as_ref(), derm.id.as_uuid(), at).await?;
-    // The case is filled in by the repo once it is known.
-    let fx = Effects::audit(audit::entry(
-        at,
-        Some(derm.id.as_uuid()),
-        "case.claimed",
-        "case",
-        None,
-    ));
-    match state
-        .repo
-        .claim_next(
-            &eligible.territories,
-            &eligible.offered_from,
-            derm.id.as_uuid(),
-            at,
-            at + state.lease,
-            &fx,
-        )
-        .await?
-    {
-        Some(case_id) => Ok(Some(full_case(state, derm, case_id).await?)),
-        None => Ok(None),
-    }
-}
-
-/// Give a claimed case back to the queue (only its claimer).
-pub async fn release(state: &AppState, derm: &User, case_id: Uuid) -> Result<(), ApiError> {
-    let case = authorize(state, derm, case_id, CaseAction::Release).await?;
-    let record = case.record();
-    let at = state.clock.now();
-    let fx = Effects::audit(
-        audit::entry(
-            at,
-            Some(derm.id.as_uuid()),
-            "case.released",
-            "case",
-            Some(case_id.to_string()),
-        )
-        .on_case(case_id, &record.territory_code),
-    );
-    if !state
-        .repo
-        .release(case_id, derm.id.as_uuid(), at, &fx)
-        .await?
-    {
-        let status: wire::CaseStatus = parse(&record.status)?;
-        return Err(ApiError::InvalidState(
-            crate::domain::lifecycle::next(status, crate::domain::lifecycle::Transition::Release)
-                .err()
-                .map(|e| e.to_string())
-                .unwrap_or_else(|| "this case cannot be released now".into()),
+            None,
         ));
+        let claimed = self
+            .repo
+            .claim_next(
+                &eligible.territories,
+                &eligible.offered_from,
+                derm.id.as_uuid(),
+                at,
+                at + self.settings.lease,
+                &fx,
+            )
+            .await?;
+        match claimed {
+            Some(case_id) => Ok(Some(self.full_case(derm, case_id).await?)),
+            None => Ok(None),
+        }
     }
-    Ok(())
-}
 
-/// Return expired claims to the queue; run periodically by the lease worker.
-pub async fn expire_leases(repo: &dyn Repo, at: DateTime<Utc>) -> Result<usize, ApiError> {
-    let expired = repo.expire_leases(at).await?;
-    if !expired.is_empty() {
-        tracing::info!(
-            count = expired.len(),
-            "claims whose lease ended returned to the queue"
+    /// Give a claimed case back to the queue (only its claimer).
+    pub async fn release(&self, derm: &User, case_id: Uuid) -> Result<(), CaseError> {
+        let case = self.authorize(derm, case_id, CaseAction::Release).await?;
+        let record = case.record();
+        let at = self.now();
+        let fx = Effects::audit(
+            audit::entry(
+                at,
+                Some(derm.id.as_uuid()),
+                "case.released",
+                "case",
+                Some(case_id.to_string()),
+            )
+            .on_case(case_id, &record.territory_code),
         );
+        if !self
+            .repo
+            .release(case_id, derm.id.as_uuid(), at, &fx)
+            .await?
+        {
+            return Err(
+                match CaseError::refused(parse(&record.status)?, Transition::Release) {
+                    CaseError::Conflict(_) => CaseError::NotNow("this case cannot be released now"),
+                    refused => refused,
+                },
+            );
+        }
+        Ok(())
     }
-    Ok(expired.len())
+
+    /// Return expired claims to the queue; run periodically by the lease worker.
+    pub async fn expire_leases(&self) -> Result<usize, CaseError> {
+        let expired = self.repo.expire_leases(self.now()).await?;
+        if !expired.is_empty() {
+            tracing::info!(
+                count = expired.len(),
+                "claims whose lease ended returned to the queue"
+            );
+        }
+        Ok(expired.len())
+    }
 }

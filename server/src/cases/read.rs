@@ -7,57 +7,29 @@ use telederm_schemas as wire;
 use uuid::Uuid;
 
 use super::{
-    access::authorize,
-    actions::{AnswerText, ANSWER, HISTOLOGY, QUESTION, REPLY},
+    answer::{AnswerText, ANSWER, QUESTION},
+    finish::HISTOLOGY,
+    reply::REPLY,
     submit::CLINICAL,
+    CaseError, CaseService,
 };
 use crate::{
     audit,
-    auth::policy::CaseAction,
+    auth::policy::{can_act_as, Access, CaseAction},
     crypto::{open, DataKey, ObjectRef},
     db::{CaseRecord, Effects, PhotoRecord},
-    domain::{Clinical, User},
-    error::ApiError,
+    domain::{Clinical, Role, User},
     photos::Format,
-    state::AppState,
     store::BlobKey,
 };
 
 /// Shown in listings in place of text that cannot be opened (its data key was destroyed).
 pub const UNREADABLE: &str = "(unreadable)";
 
-/// A case in full, for reading: the read is recorded in the audit trail before it is returned.
-pub async fn read_case(
-    state: &AppState,
-    user: &User,
-    case_id: Uuid,
-) -> Result<wire::Case, ApiError> {
-    let case = full_case(state, user, case_id).await?;
-    let entry = audit::entry(
-        state.clock.now(),
-        Some(user.id.as_uuid()),
-        "case.read",
-        "case",
-        Some(case_id.to_string()),
-    )
-    .on_case(case_id, &case.territory);
-    state.repo.record(&Effects::audit(entry)).await?;
-    Ok(case)
-}
-
 /// Most cases one listing returns, newest first.
 pub const LIST_LIMIT: i64 = 200;
 
-pub(crate) async fn data_key(state: &AppState, case_id: Uuid) -> Result<DataKey, ApiError> {
-    let record = state
-        .repo
-        .data_key(case_id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("case {case_id} has no data key"))?;
-    Ok(state.keys.unwrap(&record, case_id)?)
-}
-
-pub(crate) fn clinical(key: &DataKey, record: &CaseRecord) -> Result<Clinical, ApiError> {
+pub(crate) fn clinical(key: &DataKey, record: &CaseRecord) -> Result<Clinical, CaseError> {
     let plain = open(key, record.id, ObjectRef::Text(CLINICAL), &record.clinical)
         .map_err(|e| anyhow::anyhow!("clinical text of case {} did not open: {e}", record.id))?;
     // Opaque: a serde message could quote clinical text into the log.
@@ -65,11 +37,11 @@ pub(crate) fn clinical(key: &DataKey, record: &CaseRecord) -> Result<Clinical, A
         .map_err(|_| anyhow::anyhow!("clinical text of case {} is unreadable", record.id).into())
 }
 
-pub(crate) fn parse<T: FromStr<Err = String>>(raw: &str) -> Result<T, ApiError> {
-    T::from_str(raw).map_err(|e| ApiError::Internal(anyhow::anyhow!("corrupt row: {e}")))
+pub(crate) fn parse<T: FromStr<Err = String>>(raw: &str) -> Result<T, CaseError> {
+    T::from_str(raw).map_err(|e| CaseError::Internal(anyhow::anyhow!("corrupt row: {e}")))
 }
 
-fn photo_to_wire(p: &PhotoRecord) -> Result<wire::Photo, ApiError> {
+fn photo_to_wire(p: &PhotoRecord) -> Result<wire::Photo, CaseError> {
     Ok(wire::Photo {
         id: p.id,
         kind: parse(&p.kind)?,
@@ -83,7 +55,7 @@ fn photo_to_wire(p: &PhotoRecord) -> Result<wire::Photo, ApiError> {
     })
 }
 
-fn answer_to_wire(key: &DataKey, a: &crate::db::AnswerRecord) -> Result<wire::Answer, ApiError> {
+fn answer_to_wire(key: &DataKey, a: &crate::db::AnswerRecord) -> Result<wire::Answer, CaseError> {
     let plain = open(key, a.case_id, ObjectRef::Text(ANSWER), &a.sealed)
         .map_err(|e| anyhow::anyhow!("answer of case {} did not open: {e}", a.case_id))?;
     let text: AnswerText = serde_json::from_slice(&plain)
@@ -104,13 +76,16 @@ fn open_text(
     case_id: Uuid,
     object: ObjectRef,
     sealed: &[u8],
-) -> Result<String, ApiError> {
+) -> Result<String, CaseError> {
     let plain = open(key, case_id, object, sealed)
         .map_err(|e| anyhow::anyhow!("a message of case {case_id} did not open: {e}"))?;
     Ok(String::from_utf8(plain.to_vec()).map_err(anyhow::Error::from)?)
 }
 
-fn outcome_to_wire(key: &DataKey, o: &crate::db::OutcomeRecord) -> Result<wire::Outcome, ApiError> {
+fn outcome_to_wire(
+    key: &DataKey,
+    o: &crate::db::OutcomeRecord,
+) -> Result<wire::Outcome, CaseError> {
     Ok(wire::Outcome {
         in_person_date: o.in_person_date,
         biopsy_date: o.biopsy_date,
@@ -129,7 +104,7 @@ fn outcome_to_wire(key: &DataKey, o: &crate::db::OutcomeRecord) -> Result<wire::
 fn exchange_to_wire(
     key: &DataKey,
     r: &crate::db::InfoRequestRecord,
-) -> Result<wire::InfoExchange, ApiError> {
+) -> Result<wire::InfoExchange, CaseError> {
     Ok(wire::InfoExchange {
         dermatologist_id: r.dermatologist_id,
         asked_at: r.asked_at,
@@ -149,7 +124,7 @@ fn exchange_to_wire(
     })
 }
 
-fn event_to_wire(e: &crate::db::EventRecord) -> Result<wire::CaseEvent, ApiError> {
+fn event_to_wire(e: &crate::db::EventRecord) -> Result<wire::CaseEvent, CaseError> {
     Ok(wire::CaseEvent {
         kind: e.kind.clone(),
         at: e.at,
@@ -159,145 +134,171 @@ fn event_to_wire(e: &crate::db::EventRecord) -> Result<wire::CaseEvent, ApiError
     })
 }
 
-pub async fn full_case(
-    state: &AppState,
-    user: &User,
-    case_id: Uuid,
-) -> Result<wire::Case, ApiError> {
-    let record = authorize(state, user, case_id, CaseAction::Read)
-        .await?
-        .into_record();
-    let key = data_key(state, case_id).await?;
-    let text = clinical(&key, &record)?;
-    let photos = state.repo.photos_of_cases(&[case_id]).await?;
-    Ok(wire::Case {
-        id: record.id,
-        status: parse(&record.status)?,
-        priority: parse(&record.priority)?,
-        territory: record.territory_code.clone(),
-        gp_id: record.gp_id,
-        patient_ref: text.patient_ref,
-        age: u16::try_from(record.age).map_err(anyhow::Error::from)?,
-        sex: parse(&record.sex)?,
-        body_site: text.body_site,
-        question: text.question,
-        phototype: record.phototype.and_then(|p| u8::try_from(p).ok()),
-        duration: text.duration,
-        evolution: text.evolution,
-        history: text.history,
-        treatments: text.treatments,
-        consent_at: record.consent_at,
-        submitted_at: record.submitted_at,
-        due_at: record.due_at,
-        claimed_by: record.claimed_by,
-        photos: photos.iter().map(photo_to_wire).collect::<Result<_, _>>()?,
-        answer: state
-            .repo
-            .answer_of(case_id)
-            .await?
-            .map(|a| answer_to_wire(&key, &a))
-            .transpose()?,
-        info_requests: state
-            .repo
-            .info_requests_of(case_id)
-            .await?
-            .iter()
-            .map(|r| exchange_to_wire(&key, r))
-            .collect::<Result<_, _>>()?,
-        outcome: state
-            .repo
-            .outcome_of(case_id)
-            .await?
-            .map(|o| outcome_to_wire(&key, &o))
-            .transpose()?,
-        events: state
-            .repo
-            .events(case_id)
-            .await?
-            .iter()
-            .map(event_to_wire)
-            .collect::<Result<_, _>>()?,
-    })
-}
+impl CaseService {
+    /// A case in full, for reading: the read is recorded in the audit trail before it is returned.
+    pub async fn read_case(&self, user: &User, case_id: Uuid) -> Result<wire::Case, CaseError> {
+        let case = self.full_case(user, case_id).await?;
+        let entry = audit::entry(
+            self.now(),
+            Some(user.id.as_uuid()),
+            "case.read",
+            "case",
+            Some(case_id.to_string()),
+        )
+        .on_case(case_id, &case.territory);
+        self.repo.record(&Effects::audit(entry)).await?;
+        Ok(case)
+    }
 
-pub async fn gp_cases(state: &AppState, gp: &User) -> Result<Vec<wire::CaseSummary>, ApiError> {
-    let records = state.repo.cases_of_gp(gp.id.as_uuid(), LIST_LIMIT).await?;
-    let ids: Vec<Uuid> = records.iter().map(|r| r.id).collect();
-    let photos = state.repo.photos_of_cases(&ids).await?;
-    let mut out = Vec::with_capacity(records.len());
-    for record in records {
-        // A case whose data key was destroyed (or does not open) is listed as unreadable rather
-        // than failing the whole list.
-        let text = match data_key(state, record.id).await {
-            Ok(key) => clinical(&key, &record).ok(),
-            Err(_) => None,
-        };
-        let (patient_ref, body_site) = match text {
-            Some(t) => (t.patient_ref, t.body_site),
-            None => {
-                tracing::warn!(case_id = %record.id, "case text unreadable");
-                (UNREADABLE.to_owned(), UNREADABLE.to_owned())
-            }
-        };
-        out.push(wire::CaseSummary {
+    /// The case as its reader sees it, without recording the read (the caller just changed it).
+    pub(super) async fn full_case(
+        &self,
+        user: &User,
+        case_id: Uuid,
+    ) -> Result<wire::Case, CaseError> {
+        let record = self
+            .authorize(user, case_id, CaseAction::Read)
+            .await?
+            .into_record();
+        let key = self.data_key(case_id).await?;
+        let text = clinical(&key, &record)?;
+        let photos = self.repo.photos_of_cases(&[case_id]).await?;
+        Ok(wire::Case {
             id: record.id,
             status: parse(&record.status)?,
             priority: parse(&record.priority)?,
             territory: record.territory_code.clone(),
-            patient_ref,
-            body_site,
+            gp_id: record.gp_id,
+            patient_ref: text.patient_ref,
+            age: u16::try_from(record.age).map_err(anyhow::Error::from)?,
+            sex: parse(&record.sex)?,
+            body_site: text.body_site,
+            question: text.question,
+            phototype: record.phototype.and_then(|p| u8::try_from(p).ok()),
+            duration: text.duration,
+            evolution: text.evolution,
+            history: text.history,
+            treatments: text.treatments,
+            consent_at: record.consent_at,
             submitted_at: record.submitted_at,
             due_at: record.due_at,
-            photo_count: photos.iter().filter(|p| p.case_id == record.id).count() as u32,
-        });
+            claimed_by: record.claimed_by,
+            photos: photos.iter().map(photo_to_wire).collect::<Result<_, _>>()?,
+            answer: self
+                .repo
+                .answer_of(case_id)
+                .await?
+                .map(|a| answer_to_wire(&key, &a))
+                .transpose()?,
+            info_requests: self
+                .repo
+                .info_requests_of(case_id)
+                .await?
+                .iter()
+                .map(|r| exchange_to_wire(&key, r))
+                .collect::<Result<_, _>>()?,
+            outcome: self
+                .repo
+                .outcome_of(case_id)
+                .await?
+                .map(|o| outcome_to_wire(&key, &o))
+                .transpose()?,
+            events: self
+                .repo
+                .events(case_id)
+                .await?
+                .iter()
+                .map(event_to_wire)
+                .collect::<Result<_, _>>()?,
+        })
     }
-    Ok(out)
-}
 
-/// The stripped photo, after checking it against its recorded SHA-256; the read is recorded.
-pub async fn photo(
-    state: &AppState,
-    user: &User,
-    case_id: Uuid,
-    photo_id: Uuid,
-    request_id: &str,
-) -> Result<(Format, Vec<u8>), ApiError> {
-    let case = authorize(state, user, case_id, CaseAction::ReadPhotos)
-        .await?
-        .into_record();
-    let photo = state
-        .repo
-        .photos_of_cases(&[case_id])
-        .await?
-        .into_iter()
-        .find(|p| p.id == photo_id)
-        .ok_or(ApiError::NotFound("photo"))?;
-    let key = data_key(state, case_id).await?;
-    let blob_key = BlobKey::parse(&photo.blob_key)
-        .ok_or_else(|| anyhow::anyhow!("corrupt blob key for photo {photo_id}"))?;
-    let sealed = state
-        .store
-        .get(&blob_key)
-        .await
-        .map_err(|e| anyhow::anyhow!("photo {photo_id} unreadable: {e}"))?;
-    let plain = open(&key, case_id, ObjectRef::Photo(photo_id), &sealed)
-        .map_err(|e| anyhow::anyhow!("photo {photo_id} did not open: {e}"))?;
-    if hex::encode(Sha256::digest(&plain)) != photo.sha256 {
-        return Err(anyhow::anyhow!("photo {photo_id} does not match its recorded SHA-256").into());
+    /// The GP's own cases, newest first.
+    pub async fn gp_cases(&self, gp: &User) -> Result<Vec<wire::CaseSummary>, CaseError> {
+        if can_act_as(gp, Role::Gp) != Access::Allowed {
+            return Err(CaseError::Forbidden);
+        }
+        let records = self.repo.cases_of_gp(gp.id.as_uuid(), LIST_LIMIT).await?;
+        let ids: Vec<Uuid> = records.iter().map(|r| r.id).collect();
+        let photos = self.repo.photos_of_cases(&ids).await?;
+        let mut out = Vec::with_capacity(records.len());
+        for record in records {
+            // A case whose data key was destroyed (or does not open) is listed as unreadable rather
+            // than failing the whole list.
+            let text = match self.data_key(record.id).await {
+                Ok(key) => clinical(&key, &record).ok(),
+                Err(_) => None,
+            };
+            let (patient_ref, body_site) = match text {
+                Some(t) => (t.patient_ref, t.body_site),
+                None => {
+                    tracing::warn!(case_id = %record.id, "case text unreadable");
+                    (UNREADABLE.to_owned(), UNREADABLE.to_owned())
+                }
+            };
+            out.push(wire::CaseSummary {
+                id: record.id,
+                status: parse(&record.status)?,
+                priority: parse(&record.priority)?,
+                territory: record.territory_code.clone(),
+                patient_ref,
+                body_site,
+                submitted_at: record.submitted_at,
+                due_at: record.due_at,
+                photo_count: photos.iter().filter(|p| p.case_id == record.id).count() as u32,
+            });
+        }
+        Ok(out)
     }
-    let format = Format::parse(&photo.format)
-        .ok_or_else(|| anyhow::anyhow!("corrupt format for photo {photo_id}"))?;
-    // Recorded before the bytes leave: a download the trail cannot record does not happen.
-    let mut entry = audit::entry(
-        state.clock.now(),
-        Some(user.id.as_uuid()),
-        "photo.read",
-        "photo",
-        Some(photo_id.to_string()),
-    )
-    .on_case(case_id, &case.territory_code);
-    entry.request_id = Some(request_id.to_owned());
-    state.repo.record(&Effects::audit(entry)).await?;
-    let mut plain = plain;
-    Ok((format, std::mem::take(&mut *plain)))
+
+    /// The stripped photo, after checking it against its recorded SHA-256; the read is recorded.
+    pub async fn photo(
+        &self,
+        user: &User,
+        case_id: Uuid,
+        photo_id: Uuid,
+        request_id: &str,
+    ) -> Result<(Format, Vec<u8>), CaseError> {
+        let case = self
+            .authorize(user, case_id, CaseAction::ReadPhotos)
+            .await?
+            .into_record();
+        let photo = self
+            .repo
+            .photos_of_cases(&[case_id])
+            .await?
+            .into_iter()
+            .find(|p| p.id == photo_id)
+            .ok_or(CaseError::NotFound("photo"))?;
+        let key = self.data_key(case_id).await?;
+        let blob_key = BlobKey::parse(&photo.blob_key)
+            .ok_or_else(|| anyhow::anyhow!("corrupt blob key for photo {photo_id}"))?;
+        let sealed = self
+            .store
+            .get(&blob_key)
+            .await
+            .map_err(|e| anyhow::anyhow!("photo {photo_id} unreadable: {e}"))?;
+        let plain = open(&key, case_id, ObjectRef::Photo(photo_id), &sealed)
+            .map_err(|e| anyhow::anyhow!("photo {photo_id} did not open: {e}"))?;
+        if hex::encode(Sha256::digest(&plain)) != photo.sha256 {
+            return Err(
+                anyhow::anyhow!("photo {photo_id} does not match its recorded SHA-256").into(),
+            );
+        }
+        let format = Format::parse(&photo.format)
+            .ok_or_else(|| anyhow::anyhow!("corrupt format for photo {photo_id}"))?;
+        // Recorded before the bytes leave: a download the trail cannot record does not happen.
+        let mut entry = audit::entry(
+            self.now(),
+            Some(user.id.as_uuid()),
+            "photo.read",
+            "photo",
+            Some(photo_id.to_string()),
+        )
+        .on_case(case_id, &case.territory_code);
+        entry.request_id = Some(request_id.to_owned());
+        self.repo.record(&Effects::audit(entry)).await?;
+        let mut plain = plain;
+        Ok((format, std::mem::take(&mut *plain)))
+    }
 }

@@ -2,223 +2,190 @@
 //! photos and the clinical text under a fresh data key, write the sealed blobs, then insert the
 //! case, its photos and its wrapped data key in one transaction. Any failure leaves nothing behind.
 
-use std::sync::Arc;
+use std::{future::Future, sync::Arc};
 
 use telederm_schemas as wire;
 
-use super::{
-    intake::{self, Processed},
-    upload::{RawPhoto, Upload, RETRY_AFTER_SECS},
-};
+use super::{CaseError, CaseService};
 use crate::{
     audit,
+    auth::policy::{can_submit_case, Access},
     crypto::{seal, DataKey, ObjectRef},
-    db::{CaseRecord, DataKeyRecord, Effects, PhotoRecord},
+    db::{CaseRecord, DataKeyRecord, Effects, PhotoRecord, RepoError},
     domain::{CaseId, CaseStatus, NewCase, User},
-    error::ApiError,
-    memory::OverBudget,
+    photos::intake::{Processed, RawPhoto},
     sla::effective_policy,
-    state::AppState,
-    store::BlobKey,
+    store::{BlobKey, BlobStore},
 };
 
 /// The AAD name of the sealed clinical text of a case.
 pub const CLINICAL: &str = "clinical";
 
-pub async fn submit(
-    state: &Arc<AppState>,
-    gp: &User,
-    upload: Upload<wire::NewCase>,
-) -> Result<wire::Case, ApiError> {
-    // Cheap checks first: no photo work for a case that cannot be accepted.
-    let new = NewCase::parse(&upload.json)?;
-    let territory = gp
-        .home_territory
-        .clone()
-        .ok_or_else(|| anyhow::anyhow!("GP {} has no home territory", gp.id))?;
-
-    let mut photos = Vec::with_capacity(upload.photos.len());
-    for raw in upload.photos {
-        photos.push(process_off_thread(state, raw).await?);
+impl CaseService {
+    /// Whether `gp` may submit at all: asked before its upload is read.
+    pub fn may_submit(&self, gp: &User) -> Result<(), CaseError> {
+        match can_submit_case(gp) {
+            Access::Allowed => Ok(()),
+            _ => Err(CaseError::Forbidden),
+        }
     }
 
-    let home = state
-        .repo
-        .territory(&territory)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the GP's territory {territory} does not exist"))?;
-    let case_id = CaseId::new();
-    let at = state.clock.now();
-    // The policy as it is now: a later change of policy does not move this case's target.
-    let policy = effective_policy(state.repo.as_ref(), territory.as_str(), new.priority).await?;
-    let sla = policy.times(&home.calendar(), at);
-    let record = CaseRecord {
-        id: case_id.as_uuid(),
-        gp_id: gp.id.as_uuid(),
-        territory_code: territory.to_string(),
-        status: CaseStatus::Queued.as_str().to_owned(),
-        priority: new.priority.as_str().to_owned(),
-        age: i32::from(new.age),
-        sex: new.sex.as_str().to_owned(),
-        phototype: new.phototype.map(i32::from),
-        clinical: Vec::new(),
-        consent_at: at,
-        submitted_at: at,
-        due_at: Some(sla.due_at),
-        claimed_by: None,
-        lease_until: None,
-        info_requested_by: None,
-        sla_clock: Some(policy.clock.as_str().to_owned()),
-        sla_target_secs: Some(policy.target.num_seconds()),
-        remind_at: Some(sla.remind_at),
-        warn_at: Some(sla.warn_at),
-        paused_at: None,
-        offered_at: None,
-    };
-    let response = wire::Case {
-        id: case_id.as_uuid(),
-        status: CaseStatus::Queued,
-        priority: new.priority,
-        territory: territory.to_string(),
-        gp_id: gp.id.as_uuid(),
-        patient_ref: new.clinical.patient_ref.clone(),
-        age: new.age,
-        sex: new.sex,
-        body_site: new.clinical.body_site.clone(),
-        question: new.clinical.question.clone(),
-        phototype: new.phototype,
-        duration: new.clinical.duration.clone(),
-        evolution: new.clinical.evolution.clone(),
-        history: new.clinical.history.clone(),
-        treatments: new.clinical.treatments.clone(),
-        consent_at: at,
-        submitted_at: at,
-        due_at: Some(sla.due_at),
-        claimed_by: None,
-        photos: photos.iter().map(Processed::to_wire).collect(),
-        answer: None,
-        info_requests: Vec::new(),
-        outcome: None,
-        events: vec![wire::CaseEvent {
-            kind: "submitted".into(),
-            at,
-            actor_id: Some(gp.id.as_uuid()),
-            from: None,
-            to: Some(CaseStatus::Queued),
-        }],
-    };
-    // Clinical text in the clear: wiped as soon as it is sealed.
-    let clinical = crate::memory::to_json(&new.clinical).map_err(anyhow::Error::from)?;
-    let fx = Effects::audit(
-        audit::entry(
-            at,
-            Some(gp.id.as_uuid()),
-            "case.submitted",
-            "case",
-            Some(case_id.to_string()),
+    /// A GP's new case with its photos, queued to the GP's territory. Nothing is stored unless all
+    /// of it is.
+    pub async fn submit(
+        &self,
+        gp: &User,
+        case: &wire::NewCase,
+        photos: Vec<RawPhoto>,
+    ) -> Result<wire::Case, CaseError> {
+        self.may_submit(gp)?;
+        // Cheap checks first: no photo work for a case that cannot be accepted.
+        let new = NewCase::parse(case)?;
+        let territory = gp
+            .home_territory
+            .clone()
+            .ok_or_else(|| anyhow::anyhow!("GP {} has no home territory", gp.id))?;
+
+        let photos = self.process_photos(photos).await?;
+
+        let home = self
+            .repo
+            .territory(&territory)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the GP's territory {territory} does not exist"))?;
+        let case_id = CaseId::new();
+        let at = self.now();
+        // The policy as it is now: a later change of policy does not move this case's target.
+        let policy = effective_policy(self.repo.as_ref(), territory.as_str(), new.priority).await?;
+        let sla = policy.times(&home.calendar(), at);
+        let record = CaseRecord {
+            id: case_id.as_uuid(),
+            gp_id: gp.id.as_uuid(),
+            territory_code: territory.to_string(),
+            status: CaseStatus::Queued.as_str().to_owned(),
+            priority: new.priority.as_str().to_owned(),
+            age: i32::from(new.age),
+            sex: new.sex.as_str().to_owned(),
+            phototype: new.phototype.map(i32::from),
+            clinical: Vec::new(),
+            consent_at: at,
+            submitted_at: at,
+            due_at: Some(sla.due_at),
+            claimed_by: None,
+            lease_until: None,
+            info_requested_by: None,
+            sla_clock: Some(policy.clock.as_str().to_owned()),
+            sla_target_secs: Some(policy.target.num_seconds()),
+            remind_at: Some(sla.remind_at),
+            warn_at: Some(sla.warn_at),
+            paused_at: None,
+            offered_at: None,
+        };
+        let response = wire::Case {
+            id: case_id.as_uuid(),
+            status: CaseStatus::Queued,
+            priority: new.priority,
+            territory: territory.to_string(),
+            gp_id: gp.id.as_uuid(),
+            patient_ref: new.clinical.patient_ref.clone(),
+            age: new.age,
+            sex: new.sex,
+            body_site: new.clinical.body_site.clone(),
+            question: new.clinical.question.clone(),
+            phototype: new.phototype,
+            duration: new.clinical.duration.clone(),
+            evolution: new.clinical.evolution.clone(),
+            history: new.clinical.history.clone(),
+            treatments: new.clinical.treatments.clone(),
+            consent_at: at,
+            submitted_at: at,
+            due_at: Some(sla.due_at),
+            claimed_by: None,
+            photos: photos.iter().map(Processed::to_wire).collect(),
+            answer: None,
+            info_requests: Vec::new(),
+            outcome: None,
+            events: vec![wire::CaseEvent {
+                kind: "submitted".into(),
+                at,
+                actor_id: Some(gp.id.as_uuid()),
+                from: None,
+                to: Some(CaseStatus::Queued),
+            }],
+        };
+        // Clinical text in the clear: wiped as soon as it is sealed.
+        let clinical = crate::memory::to_json(&new.clinical).map_err(anyhow::Error::from)?;
+        let fx = Effects::audit(
+            audit::entry(
+                at,
+                Some(gp.id.as_uuid()),
+                "case.submitted",
+                "case",
+                Some(case_id.to_string()),
+            )
+            .on_case(case_id.as_uuid(), territory.as_str())
+            .detail(
+                serde_json::json!({ "photos": photos.len(), "priority": new.priority.as_str() }),
+            ),
         )
-        .on_case(case_id.as_uuid(), territory.as_str())
-        .detail(serde_json::json!({ "photos": photos.len(), "priority": new.priority.as_str() })),
-    )
-    .with(super::queue::queued_notices(state, &home, case_id.as_uuid(), at).await?);
-
-    // From here on the work must finish or undo itself even if the client goes away (which drops
-    // this future): it runs as its own task.
-    let state = Arc::clone(state);
-    tokio::spawn(async move { commit(&state, record, clinical, photos, fx).await })
-        .await
-        .map_err(anyhow::Error::from)??;
-    tracing::info!(case_id = %case_id, "case submitted");
-    Ok(response)
-}
-
-pub(crate) async fn process_off_thread(
-    state: &AppState,
-    raw: RawPhoto,
-) -> Result<Processed, ApiError> {
-    let limits = state.photo_limits;
-    let thresholds = state.quality;
-    // The header says what decoding will hold in memory: an oversized photo is refused here, and
-    // the others wait for that much room in the budget every decoding shares.
-    let inspected =
-        crate::telemetry::spawn_blocking_in_span(move || intake::inspect(raw, &limits)).await??;
-    let peak = inspected.cost().peak_bytes;
-    // Bounded: a photo waiting here keeps its upload's memory and its user's upload slot.
-    let wait = tokio::time::timeout(state.decode_wait, state.decode_memory.acquire(peak));
-    let memory = match wait.await {
-        Ok(Ok(memory)) => memory,
-        // Only when the budget is set below the per-photo cap (settings refuse that): a photo
-        // that could never fit is refused rather than decoded over the budget.
-        Ok(Err(over)) => return Err(over_decode_budget(inspected.label(), over)),
-        Err(_) => {
-            return Err(ApiError::Busy {
-                retry_after_secs: RETRY_AFTER_SECS,
-            })
-        }
-    };
-    let permit = state
-        .photo_permits
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(anyhow::Error::from)?;
-    crate::telemetry::spawn_blocking_in_span(move || {
-        // Held by the decoding itself: a client that goes away does not free them early.
-        let _held = (permit, memory);
-        intake::process(inspected, &limits, &thresholds)
-    })
-    .await?
-}
-
-fn over_decode_budget(label: &str, over: OverBudget) -> ApiError {
-    const MIB: u64 = 1024 * 1024;
-    ApiError::ImageTooLarge(format!(
-        "{label} would take {} MiB of memory to decode, more than the {} MiB this server decodes \
-         at once: send it smaller",
-        over.wanted.div_ceil(MIB),
-        over.limit / MIB
-    ))
-}
-
-async fn commit(
-    state: &AppState,
-    mut record: CaseRecord,
-    clinical: zeroize::Zeroizing<Vec<u8>>,
-    photos: Vec<Processed>,
-    fx: Effects,
-) -> Result<(), ApiError> {
-    let case_id = record.id;
-    let key = DataKey::generate();
-    let wrapped = state.keys.wrap(&key, case_id)?;
-    let at = record.submitted_at;
-    let (record, blobs, rows) = crate::telemetry::spawn_blocking_in_span(move || {
-        record.clinical = seal(&key, case_id, ObjectRef::Text(CLINICAL), &clinical);
-        let (blobs, rows) = seal_photos(&key, case_id, 1, photos, at);
-        (record, blobs, rows)
-    })
-    .await?;
-    let key_record = DataKeyRecord {
-        case_id,
-        master_key_id: wrapped.master_key_id.to_string(),
-        wrapped: wrapped.blob,
-    };
-
-    let written = put_all(state, &blobs).await?;
-    if let Err(e) = state
-        .repo
-        .create_case(&record, &rows, &key_record, &fx)
-        .await
-    {
-        if matches!(state.repo.case(case_id).await, Ok(Some(_))) {
-            // The commit did land (the error came after it, e.g. a lost connection): the blobs
-            // belong to a stored case and must stay.
-            tracing::warn!(case_id = %case_id, "submission reported an error after its commit");
-            return Ok(());
-        }
-        remove_blobs(state, &written).await;
-        return Err(e.into());
+        .with(self.queued_notices(&home, case_id.as_uuid(), at).await?);
+        self.commit(record, clinical, photos, fx).await?;
+        tracing::info!(case_id = %case_id, "case submitted");
+        Ok(response)
     }
-    Ok(())
+
+    /// Every photo through the intake pipeline, in order.
+    pub(super) async fn process_photos(
+        &self,
+        photos: Vec<RawPhoto>,
+    ) -> Result<Vec<Processed>, CaseError> {
+        let mut processed = Vec::with_capacity(photos.len());
+        for raw in photos {
+            processed.push(self.intake.process(raw).await?);
+        }
+        Ok(processed)
+    }
+
+    /// Seal the text and the photos under a fresh data key, write the blobs, insert the rows.
+    async fn commit(
+        &self,
+        mut record: CaseRecord,
+        clinical: zeroize::Zeroizing<Vec<u8>>,
+        photos: Vec<Processed>,
+        fx: Effects,
+    ) -> Result<(), CaseError> {
+        let case_id = record.id;
+        let key = DataKey::generate();
+        let wrapped = self.keys.wrap(&key, case_id)?;
+        let at = record.submitted_at;
+        let (record, blobs, rows) = crate::telemetry::spawn_blocking_in_span(move || {
+            record.clinical = seal(&key, case_id, ObjectRef::Text(CLINICAL), &clinical);
+            let (blobs, rows) = seal_photos(&key, case_id, 1, photos, at);
+            (record, blobs, rows)
+        })
+        .await?;
+        let key_record = DataKeyRecord {
+            case_id,
+            master_key_id: wrapped.master_key_id.to_string(),
+            wrapped: wrapped.blob,
+        };
+        let repo = self.repo.clone();
+        NewPhotos::new(self.store.clone(), blobs)
+            .commit_with(async move {
+                match repo.create_case(&record, &rows, &key_record, &fx).await {
+                    Ok(()) => Ok(true),
+                    // The commit did land (the error came after it, e.g. a lost connection): the
+                    // blobs belong to a stored case and must stay.
+                    Err(_) if matches!(repo.case(case_id).await, Ok(Some(_))) => {
+                        tracing::warn!(case_id = %case_id, "submission reported an error after its commit");
+                        Ok(true)
+                    }
+                    Err(e) => Err(e),
+                }
+            })
+            .await?;
+        Ok(())
+    }
 }
 
 /// Seal each photo under the case's key, with its blob key and its row.
@@ -242,26 +209,53 @@ pub(crate) fn seal_photos(
     (blobs, rows)
 }
 
-/// Write every sealed blob; on a failure remove those already written and report it.
-pub(crate) async fn put_all(
-    state: &AppState,
-    blobs: &[(BlobKey, Vec<u8>)],
-) -> Result<Vec<BlobKey>, ApiError> {
-    let mut written = Vec::with_capacity(blobs.len());
-    for (blob_key, sealed) in blobs {
-        if let Err(e) = state.store.put(blob_key, sealed).await {
-            remove_blobs(state, &written).await;
-            return Err(anyhow::anyhow!("storing a photo failed: {e}").into());
-        }
-        written.push(blob_key.clone());
-    }
-    Ok(written)
+/// Sealed blobs of a change not yet recorded.
+pub(super) struct NewPhotos {
+    store: Arc<dyn BlobStore>,
+    blobs: Vec<(BlobKey, Vec<u8>)>,
 }
 
-/// Remove blobs of a change that did not happen (the start-up sweep catches any left).
-pub(crate) async fn remove_blobs(state: &AppState, written: &[BlobKey]) {
+impl NewPhotos {
+    pub(super) fn new(store: Arc<dyn BlobStore>, blobs: Vec<(BlobKey, Vec<u8>)>) -> NewPhotos {
+        NewPhotos { store, blobs }
+    }
+
+    /// Write the blobs, then run `record` (the database change that references them), as a task
+    /// of its own: from here on the work finishes or undoes itself even if the client goes away
+    /// (which drops the caller's future). The blobs stay only if `record` says it applied.
+    pub(super) async fn commit_with<F>(self, record: F) -> Result<bool, CaseError>
+    where
+        F: Future<Output = Result<bool, RepoError>> + Send + 'static,
+    {
+        let task = tokio::spawn(async move {
+            let written = self.put_all().await?;
+            let applied = record.await;
+            if !matches!(applied, Ok(true)) {
+                remove_blobs(self.store.as_ref(), &written).await;
+            }
+            Ok::<_, CaseError>(applied?)
+        });
+        task.await.map_err(anyhow::Error::from)?
+    }
+
+    /// Write every blob; on a failure remove those already written and report it.
+    async fn put_all(&self) -> Result<Vec<BlobKey>, CaseError> {
+        let mut written = Vec::with_capacity(self.blobs.len());
+        for (blob_key, sealed) in &self.blobs {
+            if let Err(e) = self.store.put(blob_key, sealed).await {
+                remove_blobs(self.store.as_ref(), &written).await;
+                return Err(anyhow::anyhow!("storing a photo failed: {e}").into());
+            }
+            written.push(blob_key.clone());
+        }
+        Ok(written)
+    }
+}
+
+/// Remove blobs of a change that did not happen (the sweep catches any left).
+async fn remove_blobs(store: &dyn BlobStore, written: &[BlobKey]) {
     for blob_key in written {
-        if let Err(e) = state.store.delete(blob_key).await {
+        if let Err(e) = store.delete(blob_key).await {
             tracing::warn!(error = %e, "could not remove a photo blob after a failed change");
         }
     }

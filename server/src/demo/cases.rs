@@ -9,11 +9,9 @@ use telederm_schemas as wire;
 
 use crate::{
     auth::policy::CaseAction,
-    cases::{
-        access, actions, queue, submit,
-        upload::{self, Upload},
-    },
+    cases::CaseError,
     domain::{Email, OffsetClock, PhotoKind, User},
+    http::upload,
     state::AppState,
 };
 
@@ -96,7 +94,9 @@ async fn submit_demo(
     )
     .await
     .map_err(|e| anyhow::anyhow!("demo photos: {e}"))?;
-    submit::submit(state, gp, Upload { json: new, photos })
+    state
+        .cases
+        .submit(gp, &new, photos)
         .await
         .map_err(|e| anyhow::anyhow!("demo case: {e}"))
 }
@@ -119,7 +119,7 @@ pub async fn seed_cases(state: &Arc<AppState>, clock: &OffsetClock) -> anyhow::R
     clock.set_offset(Duration::zero());
     result?;
     // The ladder catches up at once rather than at the worker's first tick.
-    crate::sla::escalate_due(state).await?;
+    state.cases.escalate_due().await?;
     Ok(())
 }
 
@@ -131,7 +131,7 @@ async fn seed_in_the_past(
     let gp84 = user(state, "gp84@demo.test").await?;
     let derm1 = user(state, "derm1@demo.test").await?;
     use wire::{Priority::*, Sex::*};
-    let e = |e: crate::error::ApiError| anyhow::anyhow!("demo case: {e}");
+    let e = |e: CaseError| anyhow::anyhow!("demo case: {e}");
     let ago = |hours: i64| clock.set_offset(-Duration::hours(hours));
 
     // Routine (7 days), submitted 8 days ago and never taken: breached.
@@ -168,11 +168,13 @@ async fn seed_in_the_past(
     )
     .await?;
     ago(47);
-    queue::claim(state, &derm1, answered.id).await.map_err(e)?;
-    let held = access::authorize(state, &derm1, answered.id, CaseAction::Answer)
+    state.cases.claim(&derm1, answered.id).await.map_err(e)?;
+    let held = state
+        .cases
+        .authorize(&derm1, answered.id, CaseAction::Answer)
         .await
         .map_err(e)?;
-    actions::answer(state, &derm1, held, wire::AnswerRequest {
+    state.cases.answer(&derm1, held, wire::AnswerRequest {
         diagnosis: "Atypical naevus; melanoma cannot be excluded".into(),
         icd10: Some("D22.7".into()),
         management: wire::Management::UrgentBiopsyOrExcision,
@@ -214,21 +216,25 @@ async fn seed_in_the_past(
     )
     .await?;
     ago(20);
-    queue::claim(state, &derm1, waiting.id).await.map_err(e)?;
-    let held = access::authorize(state, &derm1, waiting.id, CaseAction::RequestInfo)
+    state.cases.claim(&derm1, waiting.id).await.map_err(e)?;
+    let held = state
+        .cases
+        .authorize(&derm1, waiting.id, CaseAction::RequestInfo)
         .await
         .map_err(e)?;
-    actions::request_info(
-        state,
-        &derm1,
-        held,
-        wire::InfoRequest {
-            message: "Could you add a dermoscopy photo taken closer, with polarised light?".into(),
-            wants_new_photos: true,
-        },
-    )
-    .await
-    .map_err(e)?;
+    state
+        .cases
+        .request_info(
+            &derm1,
+            held,
+            wire::InfoRequest {
+                message: "Could you add a dermoscopy photo taken closer, with polarised light?"
+                    .into(),
+                wants_new_photos: true,
+            },
+        )
+        .await
+        .map_err(e)?;
 
     ago(3);
     let claimed = submit_demo(
@@ -261,6 +267,6 @@ async fn seed_in_the_past(
     )
     .await?;
     clock.set_offset(Duration::zero());
-    queue::claim(state, &derm1, claimed.id).await.map_err(e)?;
+    state.cases.claim(&derm1, claimed.id).await.map_err(e)?;
     Ok(())
 }

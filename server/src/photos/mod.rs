@@ -7,6 +7,7 @@
 
 pub mod format;
 pub mod inspect;
+pub mod intake;
 pub mod quality;
 pub mod strip;
 

@@ -25,7 +25,10 @@ pub async fn list_audit(
     caller: AuthenticatedUser,
     query: web::Query<wire::AuditQuery>,
 ) -> Result<web::Json<wire::AuditPage>, ApiError> {
-    let allowed = policy::audit_territories(caller.user()).ok_or(ApiError::Forbidden)?;
+    let allowed = match policy::audit_scope(caller.user()).map_err(|_| ApiError::Forbidden)? {
+        policy::AuditScope::Everything => None,
+        policy::AuditScope::Territories(mine) => Some(mine),
+    };
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::validation("limit", format!("1 to {MAX_LIMIT}")));
@@ -71,7 +74,7 @@ pub async fn verify_audit(
     state: web::Data<AppState>,
     caller: AuthenticatedUser,
 ) -> Result<web::Json<wire::AuditVerification>, ApiError> {
-    policy::audit_territories(caller.user()).ok_or(ApiError::Forbidden)?;
+    policy::audit_scope(caller.user()).map_err(|_| ApiError::Forbidden)?;
     Ok(web::Json(
         audit::verify(state.repo.as_ref()).await?.to_wire(),
     ))

@@ -10,12 +10,16 @@ use uuid::Uuid;
 
 use crate::{
     auth::{policy::CaseAction, AuthenticatedUser},
-    cases::{access::authorize, actions, upload},
-    domain::Role,
+    error::ApiError,
+    http::upload,
     state::AppState,
 };
 
 type CaseResult = actix_web::Result<web::Json<wire::Case>>;
+
+fn done(case: Result<wire::Case, crate::cases::CaseError>) -> CaseResult {
+    Ok(web::Json(case.map_err(ApiError::from)?))
+}
 
 /// The JSON body, read now, with the same limit and problem+json errors as a `web::Json`
 /// extractor.
@@ -44,12 +48,13 @@ pub async fn answer(
     req: HttpRequest,
     payload: web::Payload,
 ) -> CaseResult {
-    caller.require(Role::Dermatologist)?;
-    let case = authorize(&state, caller.user(), *id, CaseAction::Answer).await?;
+    let case = state
+        .cases
+        .authorize(caller.user(), *id, CaseAction::Answer)
+        .await
+        .map_err(ApiError::from)?;
     let body = json_body::<wire::AnswerRequest>(&req, payload).await?;
-    Ok(web::Json(
-        actions::answer(&state, caller.user(), case, body).await?,
-    ))
+    done(state.cases.answer(caller.user(), case, body).await)
 }
 
 /// Ask the GP for more information or new photos (the dermatologist holding the claim). The
@@ -70,12 +75,13 @@ pub async fn request_info(
     req: HttpRequest,
     payload: web::Payload,
 ) -> CaseResult {
-    caller.require(Role::Dermatologist)?;
-    let case = authorize(&state, caller.user(), *id, CaseAction::RequestInfo).await?;
+    let case = state
+        .cases
+        .authorize(caller.user(), *id, CaseAction::RequestInfo)
+        .await
+        .map_err(ApiError::from)?;
     let body = json_body::<wire::InfoRequest>(&req, payload).await?;
-    Ok(web::Json(
-        actions::request_info(&state, caller.user(), case, body).await?,
-    ))
+    done(state.cases.request_info(caller.user(), case, body).await)
 }
 
 /// The GP's reply to a request for information: JSON `{"message": ...}`, or multipart with a
@@ -98,8 +104,11 @@ pub async fn reply(
     req: HttpRequest,
     payload: web::Payload,
 ) -> CaseResult {
-    caller.require(Role::Gp)?;
-    let case = actions::open_reply(&state, caller.user(), *id).await?;
+    let case = state
+        .cases
+        .open_reply(caller.user(), *id)
+        .await
+        .map_err(ApiError::from)?;
     let is_multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -113,10 +122,12 @@ pub async fn reply(
             photos: Vec::new(),
         }
     };
-    let state = state.into_inner();
-    Ok(web::Json(
-        actions::reply(&state, caller.user(), case, upload).await?,
-    ))
+    done(
+        state
+            .cases
+            .reply(caller.user(), case, &upload.json, upload.photos)
+            .await,
+    )
 }
 
 /// Cancel a case still in the queue (its GP).
@@ -132,11 +143,12 @@ pub async fn cancel(
     caller: AuthenticatedUser,
     id: web::Path<Uuid>,
 ) -> CaseResult {
-    caller.require(Role::Gp)?;
-    let case = authorize(&state, caller.user(), *id, CaseAction::Cancel).await?;
-    Ok(web::Json(
-        actions::cancel(&state, caller.user(), case).await?,
-    ))
+    let case = state
+        .cases
+        .authorize(caller.user(), *id, CaseAction::Cancel)
+        .await
+        .map_err(ApiError::from)?;
+    done(state.cases.cancel(caller.user(), case).await)
 }
 
 /// Close an answered case (its GP), with an optional usefulness rating 1-5.
@@ -155,12 +167,13 @@ pub async fn close(
     req: HttpRequest,
     payload: web::Payload,
 ) -> CaseResult {
-    caller.require(Role::Gp)?;
-    let case = authorize(&state, caller.user(), *id, CaseAction::Close).await?;
+    let case = state
+        .cases
+        .authorize(caller.user(), *id, CaseAction::Close)
+        .await
+        .map_err(ApiError::from)?;
     let body = json_body::<wire::CloseRequest>(&req, payload).await?;
-    Ok(web::Json(
-        actions::close(&state, caller.user(), case, body).await?,
-    ))
+    done(state.cases.close(caller.user(), case, body).await)
 }
 
 /// Record outcomes: in-person visit, biopsy, histology (result and date), treatment (the case's GP
@@ -180,10 +193,11 @@ pub async fn outcome(
     req: HttpRequest,
     payload: web::Payload,
 ) -> CaseResult {
-    caller.require_any(&[Role::Gp, Role::Dermatologist])?;
-    let case = authorize(&state, caller.user(), *id, CaseAction::RecordOutcome).await?;
+    let case = state
+        .cases
+        .authorize(caller.user(), *id, CaseAction::RecordOutcome)
+        .await
+        .map_err(ApiError::from)?;
     let body = json_body::<wire::OutcomeRequest>(&req, payload).await?;
-    Ok(web::Json(
-        actions::record_outcome(&state, caller.user(), case, body).await?,
-    ))
+    done(state.cases.record_outcome(caller.user(), case, body).await)
 }

@@ -3,11 +3,7 @@ use telederm_schemas::{self as wire, Problem};
 use uuid::Uuid;
 
 use crate::{
-    auth::AuthenticatedUser,
-    cases::{read, submit, upload},
-    domain::Role,
-    error::ApiError,
-    state::AppState,
+    auth::AuthenticatedUser, error::ApiError, http::upload, state::AppState,
     telemetry::current_request_id,
 };
 
@@ -34,11 +30,14 @@ pub async fn submit_case(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Role::Gp)?;
+    state.cases.may_submit(caller.user())?;
     let upload =
         upload::read::<wire::NewCase>(&req, payload, "case", 1, &state.uploads, caller.id())
             .await?;
-    let case = submit::submit(&state.into_inner(), caller.user(), upload).await?;
+    let case = state
+        .cases
+        .submit(caller.user(), &upload.json, upload.photos)
+        .await?;
     Ok(HttpResponse::Created().json(case))
 }
 
@@ -52,8 +51,7 @@ pub async fn list_cases(
     state: web::Data<AppState>,
     caller: AuthenticatedUser,
 ) -> Result<web::Json<Vec<wire::CaseSummary>>, ApiError> {
-    caller.require(Role::Gp)?;
-    Ok(web::Json(read::gp_cases(&state, caller.user()).await?))
+    Ok(web::Json(state.cases.gp_cases(caller.user()).await?))
 }
 
 /// One case, with its photos' metadata and history: for its GP and the dermatologist holding its
@@ -68,10 +66,7 @@ pub async fn get_case(
     caller: AuthenticatedUser,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<wire::Case>, ApiError> {
-    caller.require_any(&[Role::Gp, Role::Dermatologist])?;
-    Ok(web::Json(
-        read::read_case(&state, caller.user(), id.into_inner()).await?,
-    ))
+    Ok(web::Json(state.cases.read_case(caller.user(), *id).await?))
 }
 
 /// A stored (stripped) photo, checked against its SHA-256; every download is recorded.
@@ -86,16 +81,11 @@ pub async fn get_photo(
     caller: AuthenticatedUser,
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[Role::Gp, Role::Dermatologist])?;
     let (case_id, photo_id) = path.into_inner();
-    let (format, bytes) = read::photo(
-        &state,
-        caller.user(),
-        case_id,
-        photo_id,
-        &current_request_id(),
-    )
-    .await?;
+    let (format, bytes) = state
+        .cases
+        .photo(caller.user(), case_id, photo_id, &current_request_id())
+        .await?;
     Ok(HttpResponse::Ok()
         .content_type(format.mime())
         .insert_header((header::CACHE_CONTROL, "no-store"))

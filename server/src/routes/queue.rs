@@ -2,9 +2,7 @@ use actix_web::{get, post, web, HttpResponse};
 use telederm_schemas::{self as wire, Problem};
 use uuid::Uuid;
 
-use crate::{
-    auth::AuthenticatedUser, cases::queue, domain::Role, error::ApiError, state::AppState,
-};
+use crate::{auth::AuthenticatedUser, error::ApiError, state::AppState};
 
 /// The cases the calling dermatologist may take now: queued cases of the territories where it is
 /// on call, and of territories with nobody on call that fall back to one of them. Urgent first,
@@ -18,8 +16,7 @@ pub async fn list_queue(
     state: web::Data<AppState>,
     caller: AuthenticatedUser,
 ) -> Result<web::Json<Vec<wire::QueueItem>>, ApiError> {
-    caller.require(Role::Dermatologist)?;
-    Ok(web::Json(queue::list(&state, caller.user()).await?))
+    Ok(web::Json(state.cases.queue(caller.user()).await?))
 }
 
 /// Claim the first case of the caller's queue and open it; 204 when the queue is empty.
@@ -34,8 +31,7 @@ pub async fn claim_next(
     state: web::Data<AppState>,
     caller: AuthenticatedUser,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Role::Dermatologist)?;
-    Ok(match queue::claim_next(&state, caller.user()).await? {
+    Ok(match state.cases.claim_next(caller.user()).await? {
         Some(case) => HttpResponse::Ok().json(case),
         None => HttpResponse::NoContent().finish(),
     })
@@ -55,10 +51,7 @@ pub async fn claim_case(
     caller: AuthenticatedUser,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<wire::Case>, ApiError> {
-    caller.require(Role::Dermatologist)?;
-    Ok(web::Json(
-        queue::claim(&state, caller.user(), id.into_inner()).await?,
-    ))
+    Ok(web::Json(state.cases.claim(caller.user(), *id).await?))
 }
 
 /// Give a claimed case back to the queue (its claimer only).
@@ -75,7 +68,6 @@ pub async fn release_case(
     caller: AuthenticatedUser,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Role::Dermatologist)?;
-    queue::release(&state, caller.user(), id.into_inner()).await?;
+    state.cases.release(caller.user(), *id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -42,7 +42,7 @@ pub async fn list_shifts(
         );
     }
     let territory = errors.finish(territory)?;
-    if !policy::can_read_rota(caller.user(), &territory) {
+    if !policy::can_read_rota(caller.user(), &territory).is_allowed() {
         return Err(ApiError::Forbidden);
     }
     let shifts = state.repo.shifts_overlapping(&territory, from, to).await?;
@@ -69,7 +69,7 @@ pub async fn create_shift(
     caller.require_any(&[Role::Coordinator, Role::Admin])?;
     let new = NewShift::parse(&body)?;
     let shift = new.shift();
-    if !policy::can_manage_rota(caller.user(), &shift.territory) {
+    if !policy::can_manage_rota(caller.user(), &shift.territory).is_allowed() {
         return Err(ApiError::Forbidden);
     }
     let mut errors = ValidationErrors::default();
@@ -129,7 +129,7 @@ pub async fn delete_shift(
         .shift(id)
         .await?
         .ok_or(ApiError::NotFound("shift"))?;
-    if !policy::can_manage_rota(caller.user(), &shift.territory) {
+    if !policy::can_manage_rota(caller.user(), &shift.territory).is_allowed() {
         return Err(ApiError::Forbidden);
     }
     let fx = Effects::audit(

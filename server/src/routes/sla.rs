@@ -25,7 +25,7 @@ pub async fn get_sla(
     code: web::Path<String>,
 ) -> Result<web::Json<Vec<wire::SlaPolicy>>, ApiError> {
     let code = territory(&state, &code).await?;
-    if !policy::can_manage_sla(caller.user(), &code) {
+    if !policy::can_manage_sla(caller.user(), &code).is_allowed() {
         return Err(ApiError::Forbidden);
     }
     Ok(web::Json(
@@ -53,7 +53,7 @@ pub async fn set_sla(
 ) -> Result<web::Json<Vec<wire::SlaPolicy>>, ApiError> {
     let (raw, priority) = path.into_inner();
     let code = territory(&state, &raw).await?;
-    if !policy::can_manage_sla(caller.user(), &code) {
+    if !policy::can_manage_sla(caller.user(), &code).is_allowed() {
         return Err(ApiError::Forbidden);
     }
     let minutes =

@@ -1,8 +1,6 @@
-//! Response-time targets: the policy of each territory and priority, when each step of the
-//! escalation ladder falls due, and the worker that takes the steps.
+//! Response-time targets: the policy of each territory and priority, and when each step of the
+//! escalation ladder falls due (the ladder itself is a case use case: `cases::escalate`).
 
-pub mod escalate;
 pub mod policy;
 
-pub use escalate::escalate_due;
 pub use policy::{effective_policy, Policy};

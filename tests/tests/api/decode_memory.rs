@@ -30,7 +30,7 @@ async fn a_16_bit_png_too_large_once_decoded_is_refused_from_its_header() {
          than the 256 MiB allowed for one photo: send it as an ordinary 8-bit JPEG, or smaller"
     );
     // Refused before any decoding: the decode budget was never asked for anything.
-    assert_eq!(app.state.decode_memory.usage().peak, 0);
+    assert_eq!(app.state.cases.intake().decode_memory.usage().peak, 0);
     assert!(app.blob_files().is_empty());
 }
 
@@ -52,7 +52,7 @@ async fn a_progressive_jpeg_is_refused_when_its_decoding_not_its_pixels_would_pa
          the 256 MiB allowed for one photo: send it as an ordinary 8-bit JPEG, or smaller"
     );
     assert_eq!(
-        app.state.decode_memory.usage().peak,
+        app.state.cases.intake().decode_memory.usage().peak,
         0,
         "refused from its header"
     );
@@ -63,7 +63,7 @@ async fn a_progressive_jpeg_is_refused_when_its_decoding_not_its_pixels_would_pa
         .submit_case(&gp, &case_json(), &[("overview", baseline)])
         .await;
     assert_eq!(res.status(), 201);
-    let peak = app.state.decode_memory.usage().peak;
+    let peak = app.state.cases.intake().decode_memory.usage().peak;
     assert!(peak > 105_000_000 && peak <= 256 << 20, "{peak}");
 }
 
@@ -83,13 +83,13 @@ async fn a_photo_larger_than_the_whole_decode_budget_is_refused_not_decoded_over
         "photo 1 (overview) would take 55 MiB of memory to decode, more than the 32 MiB this \
          server decodes at once: send it smaller"
     );
-    assert_eq!(app.state.decode_memory.usage().peak, 0);
+    assert_eq!(app.state.cases.intake().decode_memory.usage().peak, 0);
 }
 
 #[tokio::test]
 async fn photos_that_wait_too_long_for_the_decode_budget_get_503_and_hold_nothing() {
     let app = spawn_app_with(|s| s.photos.decode_wait_ms = 200, |store| store).await;
-    let budget = &app.state.decode_memory;
+    let budget = &app.state.cases.intake().decode_memory;
     // Every byte of the decode budget is taken, as by large photos decoding elsewhere.
     let taken = budget.acquire(budget.limit()).await.unwrap();
     let gp = app.token("gp13").await;
@@ -128,7 +128,7 @@ async fn eight_concurrent_60_megapixel_photos_wait_for_the_decode_budget() {
     let app = spawn_app_with(|s| s.photos.concurrency = Some(8), |store| store).await;
     let cost = inspect::cost(Format::Jpeg, &jpeg, &inspect::PhotoLimits::default()).unwrap();
     assert_eq!(cost.pixel_bytes, 180_000_000);
-    let budget = app.state.decode_memory.limit();
+    let budget = app.state.cases.intake().decode_memory.limit();
     assert_eq!(budget, 512 * 1024 * 1024);
     assert!(
         8 * cost.peak_bytes > budget,
@@ -146,7 +146,7 @@ async fn eight_concurrent_60_megapixel_photos_wait_for_the_decode_budget() {
     let statuses = join_all(uploads).await;
     assert_eq!(statuses, [StatusCode::CREATED; 8]);
 
-    let usage = app.state.decode_memory.usage();
+    let usage = app.state.cases.intake().decode_memory.usage();
     assert_eq!(usage.in_use, 0, "every decode gave its share back");
     assert!(
         usage.peak >= cost.peak_bytes && usage.peak <= budget,

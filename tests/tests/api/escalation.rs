@@ -136,7 +136,7 @@ async fn two_instances_take_each_step_exactly_once() {
     b.clock.set(past_due);
     let (x, y) = tokio::join!(a.escalate(), b.escalate());
     let (x2, y2) = tokio::join!(a.escalate(), b.escalate());
-    let total = |f: fn(&telederm_server::sla::escalate::EscalationStats) -> usize| {
+    let total = |f: fn(&telederm_server::cases::escalate::EscalationStats) -> usize| {
         [x, y, x2, y2].iter().map(f).sum::<usize>()
     };
     assert_eq!(total(|s| s.reminded), 12);

@@ -176,24 +176,13 @@ async fn release_and_lease_expiry_return_the_case_to_the_queue() {
     assert_eq!(queue(&app, &derm1).await.len(), 1);
 
     assert_eq!(claim(&app, &derm1, case.id).await.status(), 200);
-    let repo = telederm_server::startup::open_database(&app.settings)
-        .await
-        .unwrap();
     // Nothing expires before the lease ends...
-    let moved = telederm_server::cases::queue::expire_leases(
-        repo.as_ref(),
-        Utc::now() + Duration::minutes(119),
-    )
-    .await
-    .unwrap();
+    app.advance(Duration::minutes(119));
+    let moved = app.state.cases.expire_leases().await.unwrap();
     assert_eq!(moved, 0);
     // ...and the claim returns to the queue once it has.
-    let moved = telederm_server::cases::queue::expire_leases(
-        repo.as_ref(),
-        Utc::now() + Duration::hours(3),
-    )
-    .await
-    .unwrap();
+    app.advance(Duration::minutes(61));
+    let moved = app.state.cases.expire_leases().await.unwrap();
     assert_eq!(moved, 1);
     let seen: Case = app
         .get(&format!("/api/v1/cases/{}", case.id), Some(&gp13))

@@ -135,7 +135,7 @@ async fn a_fifth_concurrent_upload_of_one_user_is_rate_limited() {
 #[tokio::test]
 async fn a_fifth_upload_is_rate_limited_while_four_wait_to_be_decoded() {
     let app = spawn_app().await;
-    let decode = &app.state.decode_memory;
+    let decode = &app.state.cases.intake().decode_memory;
     // The decode budget is all taken (as by large photos decoding elsewhere): the four uploads
     // below are received whole, then wait to be decoded.
     let taken = decode.acquire(decode.limit()).await.unwrap();
@@ -144,7 +144,7 @@ async fn a_fifth_upload_is_rate_limited_while_four_wait_to_be_decoded() {
     let (app, gp, case, photo) = (&app, &gp, &case_json(), &[("overview", bytes.clone())]);
     let four = join_all((0..4).map(|_| app.submit_case(gp, case, photo)));
     let fifth = async move {
-        let mut watch = app.state.decode_memory.watch();
+        let mut watch = app.state.cases.intake().decode_memory.watch();
         tokio::time::timeout(GUARD, watch.wait_for(|u| u.waits >= 4))
             .await
             .expect("the four photos never waited for the decode budget")

@@ -23,7 +23,7 @@ use crate::{
 };
 
 /// What a client told to come back later is told to wait: about as long as one upload takes.
-pub const RETRY_AFTER_SECS: u64 = 10;
+pub use crate::photos::intake::RETRY_AFTER_SECS;
 
 #[derive(Debug, Clone, Copy)]
 pub struct UploadLimits {
@@ -231,18 +231,6 @@ pub struct PhotoHold {
 impl PhotoHold {
     pub fn bytes(&self) -> u64 {
         self.memory.bytes()
-    }
-
-    /// A hold outside any upload (no share of a budget, no user's place): for running photos
-    /// through intake without receiving them over HTTP, as the intake benchmark does.
-    pub fn detached() -> PhotoHold {
-        PhotoHold {
-            memory: MemoryBudget::new(0).empty(),
-            _slot: Arc::new(Slot {
-                receiving: Arc::default(),
-                user: Uuid::nil(),
-            }),
-        }
     }
 }
 

@@ -14,27 +14,17 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use zeroize::Zeroizing;
 
-pub use gate::{PhotoHold, UploadGate, UploadLimits, RETRY_AFTER_SECS};
+pub use gate::{PhotoHold, UploadGate, UploadLimits};
 
 use crate::{
     domain::{PhotoKind, UserId},
     error::ApiError,
     memory::WipingBuf,
+    photos::intake::RawPhoto,
 };
 
 /// The JSON part is small: text fields only.
 const MAX_JSON_PART_BYTES: usize = 64 * 1024;
-
-/// A photo as received, before any processing. `number` counts from 1 in request order.
-pub struct RawPhoto {
-    pub number: usize,
-    pub kind: PhotoKind,
-    /// Plaintext: wiped when dropped.
-    pub bytes: Zeroizing<Vec<u8>>,
-    /// Its bytes' share of the upload memory budget and its user's upload slot, held until the
-    /// photo is sealed.
-    pub hold: PhotoHold,
-}
 
 pub struct Upload<T> {
     pub json: T,
@@ -142,7 +132,7 @@ pub async fn made_by_server(
         .map(|(i, (kind, bytes))| RawPhoto {
             number: i + 1,
             kind,
-            hold: body.keep(bytes.len()),
+            hold: Box::new(body.keep(bytes.len())),
             bytes: bytes.into(),
         })
         .collect();
@@ -203,7 +193,7 @@ impl Reader<'_> {
             photos.push(RawPhoto {
                 number,
                 kind,
-                hold: self.body.keep(bytes.len()),
+                hold: Box::new(self.body.keep(bytes.len())),
                 bytes,
             });
         }

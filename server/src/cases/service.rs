@@ -1,0 +1,134 @@
+//! `CaseService`: every use case of a case (submit, read, queue, claim, release, answer, request
+//! information, reply, cancel, close, outcomes), for every front door (the JSON API, the web
+//! pages, the demo seeding, the background workers). It knows nothing of HTTP: it takes domain
+//! values and the acting user, asks `auth::policy` who may do what, and answers `CaseError`.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
+
+use super::CaseError;
+use crate::{
+    audit,
+    crypto::DataKey,
+    db::{AuditEntry, CaseRecord, Notification, Repo},
+    domain::{Clock, User, UserId},
+    keys::KeyService,
+    notify,
+    photos::intake::PhotoIntake,
+    store::BlobStore,
+};
+
+/// What the case service needs and nothing more.
+pub struct CaseService {
+    pub(super) repo: Arc<dyn Repo>,
+    pub(super) store: Arc<dyn BlobStore>,
+    pub(super) keys: Arc<KeyService>,
+    pub(super) clock: Arc<dyn Clock>,
+    pub(super) intake: PhotoIntake,
+    pub(super) settings: CaseSettings,
+}
+
+/// The settings the case use cases read.
+#[derive(Debug, Clone)]
+pub struct CaseSettings {
+    /// How long a claim lasts.
+    pub lease: Duration,
+    /// Base of the links in notifications.
+    pub public_url: String,
+}
+
+impl CaseService {
+    pub fn new(
+        repo: Arc<dyn Repo>,
+        store: Arc<dyn BlobStore>,
+        keys: Arc<KeyService>,
+        clock: Arc<dyn Clock>,
+        intake: PhotoIntake,
+        settings: CaseSettings,
+    ) -> CaseService {
+        CaseService {
+            repo,
+            store,
+            keys,
+            clock,
+            intake,
+            settings,
+        }
+    }
+
+    /// The photo pipeline and its bounds (tests read its memory budget).
+    pub fn intake(&self) -> &PhotoIntake {
+        &self.intake
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The case as stored, or `NotFound`.
+    pub(super) async fn load(&self, case_id: Uuid) -> Result<CaseRecord, CaseError> {
+        self.repo
+            .case(case_id)
+            .await?
+            .ok_or(CaseError::NotFound("case"))
+    }
+
+    /// The case's data key, unwrapped with the master key that wrapped it.
+    pub(super) async fn data_key(&self, case_id: Uuid) -> Result<DataKey, CaseError> {
+        let record = self
+            .repo
+            .data_key(case_id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("case {case_id} has no data key"))?;
+        Ok(self.keys.unwrap(&record, case_id)?)
+    }
+
+    /// A message to one user about a case, if the user has a webhook and is enabled.
+    pub(super) async fn tell(
+        &self,
+        user: Uuid,
+        event: &str,
+        c: &CaseRecord,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Notification>, CaseError> {
+        let reachable = self
+            .repo
+            .user(UserId::from(user))
+            .await?
+            .is_some_and(|u| u.webhook_url.is_some() && !u.is_disabled());
+        let recipients = if reachable { vec![user] } else { Vec::new() };
+        Ok(self.notices(&recipients, event, c.id, &c.territory_code, at))
+    }
+
+    pub(super) fn notices(
+        &self,
+        recipients: &[Uuid],
+        event: &str,
+        case_id: Uuid,
+        territory: &str,
+        at: DateTime<Utc>,
+    ) -> Vec<Notification> {
+        notify::about_case(
+            recipients,
+            event,
+            case_id,
+            territory,
+            at,
+            &self.settings.public_url,
+        )
+    }
+}
+
+/// The audit line of an action on a case.
+pub(super) fn on_case(at: DateTime<Utc>, user: &User, action: &str, c: &CaseRecord) -> AuditEntry {
+    audit::entry(
+        at,
+        Some(user.id.as_uuid()),
+        action,
+        "case",
+        Some(c.id.to_string()),
+    )
+    .on_case(c.id, &c.territory_code)
+}
