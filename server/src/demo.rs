@@ -10,10 +10,9 @@ use chrono::{DateTime, Duration, Utc};
 use telederm_schemas as wire;
 
 use crate::{
-    accounts::Accounts,
+    accounts::AccountService,
     db::{Effects, Repo},
     domain::{Email, NewShift, NewUser, Role, Territory, TerritoryCode},
-    error::ApiError,
 };
 
 pub const PASSWORD: &str = "demo-password";
@@ -89,7 +88,7 @@ const HOLIDAYS: [&str; 11] = [
 const ROTA: [(&str, &str); 2] = [("derm1@demo.test", "13"), ("derm2@demo.test", "84")];
 
 /// `accounts` creates the users, on the same database as `repo`.
-pub async fn seed(repo: &dyn Repo, accounts: &Accounts<'_>) -> anyhow::Result<()> {
+pub async fn seed(repo: &dyn Repo, accounts: &AccountService) -> anyhow::Result<()> {
     // Each territory names the other as its fallback: create both, then link them.
     for (code, name, _) in TERRITORIES {
         let parsed = TerritoryCode::parse(code).map_err(anyhow::Error::msg)?;
@@ -126,9 +125,9 @@ pub async fn seed(repo: &dyn Repo, accounts: &Accounts<'_>) -> anyhow::Result<()
         })
         .map_err(|e| anyhow::anyhow!("demo user {email}: {:?}", e.into_fields()))?;
         accounts
-            .create_user(new, None, crate::domain::now())
+            .create_user(new, None)
             .await
-            .map_err(api_to_anyhow)?;
+            .map_err(|e| anyhow::anyhow!("demo user {email}: {e}"))?;
     }
     top_up_rota(repo, Utc::now()).await
 }
@@ -201,13 +200,6 @@ fn territory(code: &str, name: &str, fallbacks: &[&str]) -> anyhow::Result<Terri
             .collect(),
     })
     .map_err(|e| anyhow::anyhow!("demo territory {code}: {:?}", e.into_fields()))
-}
-
-fn api_to_anyhow(e: ApiError) -> anyhow::Error {
-    match e {
-        ApiError::Internal(e) => e,
-        other => anyhow::anyhow!("{other}"),
-    }
 }
 
 /// What to print at start, so that the newcomer knows how to log in.

@@ -10,8 +10,8 @@ use actix_web::{
 use telederm_schemas::{FieldError, FieldErrors, Problem};
 
 use crate::{
-    cases::CaseError, db::RepoError, domain::ValidationErrors, photos::intake::PhotoError,
-    telemetry::current_request_id,
+    accounts::AccountError, cases::CaseError, db::RepoError, domain::ValidationErrors,
+    photos::intake::PhotoError, rota::RotaError, telemetry::current_request_id,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -175,6 +175,31 @@ impl From<CaseError> for ApiError {
             CaseError::Validation(e) => e.into(),
             CaseError::Photo(e) => e.into(),
             CaseError::Internal(e) => ApiError::Internal(e),
+        }
+    }
+}
+
+impl From<RotaError> for ApiError {
+    fn from(e: RotaError) -> Self {
+        match e {
+            RotaError::NotFound(what) => ApiError::NotFound(what),
+            RotaError::Forbidden => ApiError::Forbidden,
+            RotaError::Validation(e) => e.into(),
+            RotaError::Conflict(why) => ApiError::Conflict(why),
+            RotaError::Internal(e) => ApiError::Internal(e),
+        }
+    }
+}
+
+impl From<AccountError> for ApiError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::NotFound(what) => ApiError::NotFound(what),
+            AccountError::Forbidden => ApiError::Forbidden,
+            AccountError::Validation(e) => e.into(),
+            AccountError::Conflict(why) => ApiError::Conflict(why),
+            AccountError::NotNow(why) => ApiError::InvalidState(why.to_owned()),
+            AccountError::Internal(e) => ApiError::Internal(e),
         }
     }
 }

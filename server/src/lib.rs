@@ -25,6 +25,7 @@ pub mod notify;
 pub mod openapi;
 pub mod photos;
 pub mod reports;
+pub mod rota;
 pub mod routes;
 pub mod sla;
 pub mod startup;

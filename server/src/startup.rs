@@ -11,6 +11,7 @@ use actix_web::{
 use tokio::sync::Semaphore;
 
 use crate::{
+    accounts::AccountService,
     auth::{LoginThrottle, TokenIssuer},
     cases::{sweep::sweep_orphans, CaseService, CaseSettings},
     config::{Environment, Settings},
@@ -22,6 +23,7 @@ use crate::{
     memory::MemoryBudget,
     notify::deliver::Deliverer,
     photos::{inspect::PhotoLimits, intake::PhotoIntake, quality::QualityThresholds},
+    rota::RotaService,
     routes,
     state::AppState,
     store::{BlobStore, LocalStore},
@@ -104,6 +106,13 @@ impl Application {
                     lease: chrono::Duration::seconds(i64::try_from(settings.queue.lease_secs)?),
                     public_url: settings.notifications.public_url.clone(),
                 },
+            ),
+            rota: RotaService::new(repo.clone(), clock.clone()),
+            accounts: AccountService::new(
+                repo.clone(),
+                Some(keys.clone()),
+                settings.webhook_targets(),
+                clock.clone(),
             ),
             keys,
             tokens: TokenIssuer::new(signing_key.as_bytes(), &settings.auth),

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 
 use crate::{
+    accounts::AccountService,
     auth::{LoginThrottle, TokenIssuer},
     cases::CaseService,
     db::Repo,
@@ -10,6 +11,7 @@ use crate::{
     http::{client_addr::TrustedProxies, upload::UploadGate},
     keys::KeyService,
     notify::{deliver::Deliverer, target::TargetPolicy},
+    rota::RotaService,
     store::BlobStore,
     telemetry::Metrics,
 };
@@ -21,6 +23,10 @@ pub struct AppState {
     pub keys: Arc<KeyService>,
     /// Every use case of a case.
     pub cases: CaseService,
+    /// Territories, shifts, response-time targets.
+    pub rota: RotaService,
+    /// Users and their webhooks.
+    pub accounts: AccountService,
     pub tokens: TokenIssuer,
     pub throttle: LoginThrottle,
     /// Peers whose `Forwarded` / `X-Forwarded-For` name the client (login throttling, audit).

@@ -18,7 +18,6 @@ use secrecy::SecretString;
 use serde::Serialize;
 use telederm_schemas::{Problem, TokenResponse, User};
 use telederm_server::{
-    accounts::Accounts,
     config::{Overrides, Settings},
     demo,
     domain::{Clock, ManualClock},
@@ -83,7 +82,7 @@ pub async fn spawn_app_with(
         .await
         .unwrap();
     let state = app.state();
-    demo::seed(app.repo().as_ref(), &Accounts::of(&state))
+    demo::seed(app.repo().as_ref(), &state.accounts)
         .await
         .unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());

@@ -50,6 +50,11 @@ pub fn can_manage_rota(user: &User, territory: &TerritoryCode) -> Access {
     })
 }
 
+/// Coordinators and admins manage rotas (of which territories: `can_manage_rota`).
+pub fn can_manage_any_rota(user: &User) -> Access {
+    Access::allowed_if(matches!(user.role, Role::Coordinator | Role::Admin))
+}
+
 /// Whoever manages the rota, and dermatologists (who need to see when they are on call).
 pub fn can_read_rota(user: &User, territory: &TerritoryCode) -> Access {
     Access::allowed_if(
@@ -96,6 +101,14 @@ pub fn audit_scope(user: &User) -> Result<AuditScope, Access> {
 /// Admins create and disable accounts, read key status and the parked notifications.
 pub fn can_administer(user: &User) -> Access {
     can_act_as(user, Role::Admin)
+}
+
+/// Admins list every user; coordinators list dermatologists (to put them on call).
+pub fn can_list_users(user: &User, role: Option<Role>) -> Access {
+    Access::allowed_if(matches!(
+        (user.role, role),
+        (Role::Admin, _) | (Role::Coordinator, Some(Role::Dermatologist))
+    ))
 }
 
 /// Admins set anyone's webhook; every user sets its own.

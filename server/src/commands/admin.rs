@@ -1,13 +1,12 @@
-use std::io::BufRead;
+use std::{io::BufRead, sync::Arc};
 
 use clap::Subcommand;
 use telederm_schemas as wire;
 
 use crate::{
-    accounts::Accounts,
+    accounts::{AccountError, AccountService},
     config::{Environment, Settings},
-    domain::NewUser,
-    error::ApiError,
+    domain::{NewUser, SystemClock},
     keys::KeyService,
     startup::open_database,
 };
@@ -67,24 +66,21 @@ pub async fn run(settings: Settings, cmd: &AdminCommand) -> anyhow::Result<()> {
         rpps: rpps.clone(),
         webhook_url: webhook_url.clone(),
     })
-    .map_err(|e| anyhow::anyhow!(describe(ApiError::from(e))))?;
+    .map_err(|e| anyhow::anyhow!(describe(AccountError::from(e))))?;
     let repo = open_database(&settings).await?;
     // The key file seals a webhook secret; as for `serve`, only development makes a missing
     // one. Without a webhook it is not needed (the first admin may come before `keys init`).
     let keys = match webhook_url {
-        Some(_) => Some(KeyService::open(
+        Some(_) => Some(Arc::new(KeyService::open(
             &settings.key_file(),
             settings.environment != Environment::Production,
-        )?),
+        )?)),
         None => None,
     };
     let targets = settings.webhook_targets();
-    let accounts = match &keys {
-        Some(keys) => Accounts::new(repo.as_ref(), keys, targets),
-        None => Accounts::without_keys(repo.as_ref(), targets),
-    };
+    let accounts = AccountService::new(repo, keys, targets, Arc::new(SystemClock));
     let created = accounts
-        .create_user(new, None, crate::domain::now())
+        .create_user(new, None)
         .await
         .map_err(|e| anyhow::anyhow!(describe(e)))?;
     let user = &created.user;
@@ -98,14 +94,15 @@ pub async fn run(settings: Settings, cmd: &AdminCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn describe(e: ApiError) -> String {
+fn describe(e: AccountError) -> String {
     match e {
-        ApiError::Validation(fields) => fields
+        AccountError::Validation(fields) => fields
+            .into_fields()
             .iter()
             .map(|f| format!("{}: {}", f.field, f.message))
             .collect::<Vec<_>>()
             .join("; "),
-        ApiError::Internal(e) => format!("{e:#}"),
+        AccountError::Internal(e) => format!("{e:#}"),
         other => other.to_string(),
     }
 }

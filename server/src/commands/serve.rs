@@ -1,10 +1,10 @@
 use std::sync::Arc;
 
 use crate::{
-    accounts::Accounts,
+    accounts::AccountService,
     config::{Environment, Settings},
     demo,
-    domain::OffsetClock,
+    domain::{OffsetClock, SystemClock},
     keys::KeyService,
     startup::{open_database, open_store, Application},
     telemetry,
@@ -18,8 +18,13 @@ pub async fn run(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
     let repo = open_database(&settings).await?;
     if demo_mode {
         // Demo mode is never production: the key file is made when missing.
-        let keys = KeyService::open(&settings.key_file(), true)?;
-        let accounts = Accounts::new(repo.as_ref(), &keys, settings.webhook_targets());
+        let keys = Arc::new(KeyService::open(&settings.key_file(), true)?);
+        let accounts = AccountService::new(
+            repo.clone(),
+            Some(keys),
+            settings.webhook_targets(),
+            Arc::new(SystemClock),
+        );
         demo::seed(repo.as_ref(), &accounts).await?;
     }
     let store = open_store(&settings)?;

@@ -1,19 +1,8 @@
 use actix_web::{delete, get, post, web, HttpResponse};
-use chrono::{Duration, Utc};
 use telederm_schemas::{self as wire, Problem};
 use uuid::Uuid;
 
-use crate::{
-    audit,
-    auth::{policy, AuthenticatedUser},
-    db::Effects,
-    domain::{NewShift, Role, Shift, ShiftId, TerritoryCode, ValidationErrors},
-    error::ApiError,
-    state::AppState,
-};
-
-/// The longest period one listing may span.
-const MAX_LISTING_DAYS: i64 = 92;
+use crate::{auth::AuthenticatedUser, domain::Shift, error::ApiError, state::AppState};
 
 /// On-call shifts of a territory overlapping a period (default: the coming 7 days).
 /// Coordinators of the territory, admins and dermatologists.
@@ -29,23 +18,10 @@ pub async fn list_shifts(
     caller: AuthenticatedUser,
     query: web::Query<wire::ShiftQuery>,
 ) -> Result<web::Json<Vec<wire::Shift>>, ApiError> {
-    let mut errors = ValidationErrors::default();
-    let territory = errors.check("territory", TerritoryCode::parse(&query.territory));
-    let from = query.from.unwrap_or_else(Utc::now);
-    let to = query.to.unwrap_or(from + Duration::days(7));
-    if to <= from {
-        errors.add("to", "must be after from");
-    } else if to - from > Duration::days(MAX_LISTING_DAYS) {
-        errors.add(
-            "to",
-            format!("a listing spans at most {MAX_LISTING_DAYS} days"),
-        );
-    }
-    let territory = errors.finish(territory)?;
-    if !policy::can_read_rota(caller.user(), &territory).is_allowed() {
-        return Err(ApiError::Forbidden);
-    }
-    let shifts = state.repo.shifts_overlapping(&territory, from, to).await?;
+    let shifts = state
+        .rota
+        .shifts(caller.user(), &query.territory, query.from, query.to)
+        .await?;
     Ok(web::Json(shifts.iter().map(Shift::to_wire).collect()))
 }
 
@@ -66,46 +42,7 @@ pub async fn create_shift(
     caller: AuthenticatedUser,
     body: web::Json<wire::CreateShift>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[Role::Coordinator, Role::Admin])?;
-    let new = NewShift::parse(&body)?;
-    let shift = new.shift();
-    if !policy::can_manage_rota(caller.user(), &shift.territory).is_allowed() {
-        return Err(ApiError::Forbidden);
-    }
-    let mut errors = ValidationErrors::default();
-    if state.repo.territory(&shift.territory).await?.is_none() {
-        errors.add(
-            "territory",
-            format!("territory `{}` does not exist", shift.territory),
-        );
-    }
-    match state.repo.user(shift.dermatologist).await? {
-        Some(u) if u.role == Role::Dermatologist && !u.is_disabled() => {}
-        Some(u) if u.role == Role::Dermatologist => {
-            errors.add("dermatologist_id", "this dermatologist is disabled")
-        }
-        Some(_) => errors.add("dermatologist_id", "this user is not a dermatologist"),
-        None => errors.add("dermatologist_id", "no such user"),
-    }
-    errors.finish(Some(()))?;
-    let shift = new.into_shift();
-    let fx = Effects::audit(
-        audit::entry(
-            state.clock.now(),
-            Some(caller.id().as_uuid()),
-            "shift.created",
-            "shift",
-            Some(shift.id.to_string()),
-        )
-        .in_territory(shift.territory.as_str())
-        .detail(serde_json::json!({
-            "dermatologist_id": shift.dermatologist,
-            "starts_at": shift.starts_at,
-            "ends_at": shift.ends_at,
-        })),
-    );
-    state.repo.create_shift(&shift, caller.id(), &fx).await?;
-    tracing::info!(shift_id = %shift.id, territory = %shift.territory, "shift created");
+    let shift = state.rota.create_shift(caller.user(), &body).await?;
     Ok(HttpResponse::Created().json(shift.to_wire()))
 }
 
@@ -122,29 +59,6 @@ pub async fn delete_shift(
     caller: AuthenticatedUser,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[Role::Coordinator, Role::Admin])?;
-    let id = ShiftId::from(id.into_inner());
-    let shift = state
-        .repo
-        .shift(id)
-        .await?
-        .ok_or(ApiError::NotFound("shift"))?;
-    if !policy::can_manage_rota(caller.user(), &shift.territory).is_allowed() {
-        return Err(ApiError::Forbidden);
-    }
-    let fx = Effects::audit(
-        audit::entry(
-            state.clock.now(),
-            Some(caller.id().as_uuid()),
-            "shift.deleted",
-            "shift",
-            Some(id.to_string()),
-        )
-        .in_territory(shift.territory.as_str()),
-    );
-    if !state.repo.delete_shift(id, &fx).await? {
-        return Err(ApiError::NotFound("shift"));
-    }
-    tracing::info!("shift deleted");
+    state.rota.delete_shift(caller.user(), *id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

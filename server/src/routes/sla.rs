@@ -1,15 +1,7 @@
 use actix_web::{get, put, web};
 use telederm_schemas::{self as wire, Problem};
 
-use crate::{
-    audit,
-    auth::{policy, AuthenticatedUser},
-    db::{Effects, SlaPolicyRecord},
-    domain::{Priority, TerritoryCode},
-    error::ApiError,
-    sla::policy::{clock_from_wire, parse_target, policies_of},
-    state::AppState,
-};
+use crate::{auth::AuthenticatedUser, domain::Priority, error::ApiError, state::AppState};
 
 /// The response-time targets of a territory, both priorities (coordinators of the territory,
 /// admins). A priority without a policy shows the built-in default.
@@ -24,13 +16,7 @@ pub async fn get_sla(
     caller: AuthenticatedUser,
     code: web::Path<String>,
 ) -> Result<web::Json<Vec<wire::SlaPolicy>>, ApiError> {
-    let code = territory(&state, &code).await?;
-    if !policy::can_manage_sla(caller.user(), &code).is_allowed() {
-        return Err(ApiError::Forbidden);
-    }
-    Ok(web::Json(
-        policies_of(state.repo.as_ref(), code.as_str()).await?,
-    ))
+    Ok(web::Json(state.rota.targets(caller.user(), &code).await?))
 }
 
 /// Set the target of one priority (coordinators of the territory, admins). Cases already
@@ -51,46 +37,11 @@ pub async fn set_sla(
     path: web::Path<(String, Priority)>,
     body: web::Json<wire::SetSlaPolicy>,
 ) -> Result<web::Json<Vec<wire::SlaPolicy>>, ApiError> {
-    let (raw, priority) = path.into_inner();
-    let code = territory(&state, &raw).await?;
-    if !policy::can_manage_sla(caller.user(), &code).is_allowed() {
-        return Err(ApiError::Forbidden);
-    }
-    let minutes =
-        parse_target(body.target_hours).map_err(|m| ApiError::validation("target_hours", m))?;
-    let at = state.clock.now();
-    let record = SlaPolicyRecord {
-        territory_code: code.to_string(),
-        priority: priority.as_str().to_owned(),
-        target_minutes: minutes,
-        clock: clock_from_wire(body.clock).as_str().to_owned(),
-        updated_at: at,
-        updated_by: Some(caller.id().as_uuid()),
-    };
-    let fx = Effects::audit(
-        audit::entry(
-            at,
-            Some(caller.id().as_uuid()),
-            "sla_policy.set",
-            "sla_policy",
-            Some(format!("{code}/{}", priority.as_str())),
-        )
-        .in_territory(code.as_str())
-        .detail(serde_json::json!({ "target_minutes": minutes, "clock": record.clock })),
-    );
-    state.repo.save_sla_policy(&record, &fx).await?;
-    tracing::info!(priority = priority.as_str(), minutes, "SLA policy set");
+    let (territory, priority) = path.into_inner();
     Ok(web::Json(
-        policies_of(state.repo.as_ref(), code.as_str()).await?,
+        state
+            .rota
+            .set_target(caller.user(), &territory, priority, &body)
+            .await?,
     ))
-}
-
-async fn territory(state: &AppState, raw: &str) -> Result<TerritoryCode, ApiError> {
-    let code = TerritoryCode::parse(raw).map_err(|_| ApiError::NotFound("territory"))?;
-    state
-        .repo
-        .territory(&code)
-        .await?
-        .map(|t| t.code)
-        .ok_or(ApiError::NotFound("territory"))
 }

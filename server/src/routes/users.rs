@@ -3,11 +3,8 @@ use telederm_schemas::{self as wire, Problem};
 use uuid::Uuid;
 
 use crate::{
-    accounts::Accounts,
-    audit,
     auth::AuthenticatedUser,
-    db::Effects,
-    domain::{NewUser, Role, UserId, ValidationErrors, WebhookUrl},
+    domain::{NewUser, ValidationErrors, WebhookUrl},
     error::ApiError,
     state::AppState,
 };
@@ -25,25 +22,8 @@ pub async fn list_users(
     caller: AuthenticatedUser,
     query: web::Query<wire::UserQuery>,
 ) -> Result<web::Json<Vec<wire::User>>, ApiError> {
-    match (caller.role(), query.role) {
-        (Role::Admin, _) | (Role::Coordinator, Some(Role::Dermatologist)) => {}
-        _ => return Err(ApiError::Forbidden),
-    }
-    let users = state.repo.list_users().await?;
-    Ok(web::Json(
-        users
-            .iter()
-            .filter(|u| query.role.is_none_or(|r| u.role == r))
-            .map(|u| {
-                let mut wire = u.to_wire();
-                if caller.role() != Role::Admin {
-                    // Webhook URLs often carry a secret: admins only.
-                    wire.webhook_url = None;
-                }
-                wire
-            })
-            .collect(),
-    ))
+    let users = state.accounts.users(caller.user(), query.role).await?;
+    Ok(web::Json(users.iter().map(|u| u.to_wire()).collect()))
 }
 
 /// Create a user (admins). With a webhook URL, the answer carries its signing secret, this once.
@@ -60,12 +40,9 @@ pub async fn create_user(
     caller: AuthenticatedUser,
     body: web::Json<wire::CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Role::Admin)?;
+    state.accounts.may_create(caller.user())?;
     let new = NewUser::parse(body.into_inner())?;
-    let created = Accounts::of(&state)
-        .create_user(new, Some(caller.id()), state.clock.now())
-        .await?;
-    tracing::info!(user_id = %created.user.id, role = %created.user.role, "user created");
+    let created = state.accounts.create(caller.user(), new).await?;
     Ok(shown_once(HttpResponse::Created(), created.to_wire()))
 }
 
@@ -94,13 +71,9 @@ pub async fn set_webhook(
         }
         None => None,
     };
-    let changed = Accounts::of(&state)
-        .set_webhook(
-            caller.user(),
-            id.into_inner().into(),
-            url,
-            state.clock.now(),
-        )
+    let changed = state
+        .accounts
+        .set_webhook(caller.user(), id.into_inner().into(), url)
         .await?;
     tracing::info!("webhook set");
     Ok(shown_once(HttpResponse::Ok(), changed.to_wire()))
@@ -121,8 +94,9 @@ pub async fn rotate_webhook_secret(
     caller: AuthenticatedUser,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let rotated = Accounts::of(&state)
-        .rotate_webhook_secret(caller.user(), id.into_inner().into(), state.clock.now())
+    let rotated = state
+        .accounts
+        .rotate_webhook_secret(caller.user(), id.into_inner().into())
         .await?;
     tracing::info!("webhook secret rotated");
     Ok(shown_once(HttpResponse::Ok(), rotated.to_wire()))
@@ -152,28 +126,9 @@ pub async fn disable_user(
     caller: AuthenticatedUser,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<wire::User>, ApiError> {
-    caller.require(Role::Admin)?;
-    let id = UserId::from(id.into_inner());
-    if id == caller.id() {
-        return Err(ApiError::Conflict(
-            "you cannot disable your own account".into(),
-        ));
-    }
     let user = state
-        .repo
-        .disable_user(
-            id,
-            state.clock.now(),
-            &Effects::audit(audit::entry(
-                state.clock.now(),
-                Some(caller.id().as_uuid()),
-                "user.disabled",
-                "user",
-                Some(id.to_string()),
-            )),
-        )
-        .await?
-        .ok_or(ApiError::NotFound("user"))?;
-    tracing::info!("user disabled");
+        .accounts
+        .disable(caller.user(), id.into_inner().into())
+        .await?;
     Ok(web::Json(user.to_wire()))
 }
