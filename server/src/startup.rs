@@ -9,6 +9,7 @@ use actix_web::{
 };
 
 use tokio::sync::Semaphore;
+use utoipa_actix_web::AppExt;
 
 use crate::{
     accounts::AccountService,
@@ -22,6 +23,7 @@ use crate::{
     keys::KeyService,
     memory::MemoryBudget,
     notify::deliver::Deliverer,
+    openapi,
     photos::{inspect::PhotoLimits, intake::PhotoIntake, quality::QualityThresholds},
     rota::RotaService,
     routes,
@@ -141,11 +143,13 @@ impl Application {
         let port = listener.local_addr()?.port();
         let json_limit = settings.http.max_json_bytes;
         let app_state = state.clone();
+        let document = web::Data::new(routes::OpenApiJson(openapi::document()));
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(Compress::default())
                 .wrap(from_fn(telemetry::observe))
                 .app_data(state.clone())
+                .app_data(document.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(json_limit)
@@ -153,7 +157,9 @@ impl Application {
                 )
                 .app_data(web::PathConfig::default().error_handler(error::path_error))
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
+                .into_utoipa_app()
                 .configure(routes::configure)
+                .into_app()
                 .default_service(web::to(not_found))
         })
         .listen(listener)?;

@@ -1,5 +1,6 @@
 use actix_web::{get, web};
 use telederm_schemas::{self as wire, Problem};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     audit,
@@ -10,11 +11,16 @@ use crate::{
     state::AppState,
 };
 
+/// This resource's endpoints: each one's route and OpenAPI entry come from its attributes below.
+pub(super) fn register(cfg: &mut ServiceConfig) {
+    cfg.service(list_audit).service(verify_audit);
+}
+
 const DEFAULT_LIMIT: i64 = 100;
 const MAX_LIMIT: i64 = 500;
 
 /// The audit trail, newest first (coordinators: the lines of their territories; admins: all).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(wire::AuditQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "audit", params(wire::AuditQuery), security(("bearer" = [])), responses(
     (status = 200, body = wire::AuditPage),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -65,7 +71,7 @@ pub async fn list_audit(
 }
 
 /// Walk the whole chain and report the first broken link (coordinators and admins).
-#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "audit", security(("bearer" = [])), responses(
     (status = 200, body = wire::AuditVerification),
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ))]

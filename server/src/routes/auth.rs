@@ -1,5 +1,6 @@
 use actix_web::{get, post, web, HttpRequest};
 use telederm_schemas::{LoginRequest, Problem, TokenResponse, User};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     auth::{login::login as log_in, AuthenticatedUser},
@@ -8,8 +9,13 @@ use crate::{
     state::AppState,
 };
 
+/// This resource's endpoints: each one's route and OpenAPI entry come from its attributes below.
+pub(super) fn register(cfg: &mut ServiceConfig) {
+    cfg.service(login).service(me);
+}
+
 /// Log in with email and password; returns a bearer token valid for at most one hour.
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest, responses(
+#[utoipa::path(tag = "auth", request_body = LoginRequest, responses(
     (status = 200, body = TokenResponse),
     (status = 401, description = "unknown user, wrong password or disabled user (one answer for all)", body = Problem, content_type = "application/problem+json"),
     (status = 429, description = "too many failures from this address, or from this address for this account (`Retry-After` says for how long)", body = Problem, content_type = "application/problem+json"),
@@ -26,7 +32,7 @@ pub async fn login(
 }
 
 /// The authenticated user, with its role.
-#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "auth", security(("bearer" = [])), responses(
     (status = 200, body = User),
     (status = 401, body = Problem, content_type = "application/problem+json"),
 ))]

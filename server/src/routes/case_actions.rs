@@ -6,6 +6,7 @@
 use actix_web::{http::header, post, web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 use telederm_schemas::{self as wire, Problem};
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::{
@@ -14,6 +15,16 @@ use crate::{
     http::upload,
     state::AppState,
 };
+
+/// This resource's endpoints: each one's route and OpenAPI entry come from its attributes below.
+pub(super) fn register(cfg: &mut ServiceConfig) {
+    cfg.service(answer)
+        .service(request_info)
+        .service(reply)
+        .service(cancel)
+        .service(close)
+        .service(outcome);
+}
 
 type CaseResult = actix_web::Result<web::Json<wire::Case>>;
 
@@ -32,7 +43,7 @@ async fn json_body<T: DeserializeOwned + 'static>(
 }
 
 /// Answer a claimed case (the dermatologist holding the claim). The text is sealed at rest.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/answer", tag = "queue", params(("id" = Uuid, Path)), request_body = wire::AnswerRequest, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "queue", request_body = wire::AnswerRequest, security(("bearer" = [])), responses(
     (status = 200, body = wire::Case),
     (status = 403, description = "not a dermatologist, or claimed by another dermatologist of the territory", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "no such case, or none of the caller's business (whatever its state)", body = Problem, content_type = "application/problem+json"),
@@ -59,7 +70,7 @@ pub async fn answer(
 
 /// Ask the GP for more information or new photos (the dermatologist holding the claim). The
 /// case waits on the GP; its response-time clock stops.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/request-info", tag = "queue", params(("id" = Uuid, Path)), request_body = wire::InfoRequest, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "queue", request_body = wire::InfoRequest, security(("bearer" = [])), responses(
     (status = 200, body = wire::Case),
     (status = 403, description = "not a dermatologist, or claimed by another dermatologist of the territory", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "no such case, or none of the caller's business (whatever its state)", body = Problem, content_type = "application/problem+json"),
@@ -88,7 +99,7 @@ pub async fn request_info(
 /// `reply` JSON part and photo parts named by kind (as at submission). The case returns to the
 /// dermatologist who asked if it is still on call, otherwise to the queue. Who may reply, and
 /// whether the case waits on a reply, is settled before the upload is read.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/reply", tag = "cases", params(("id" = Uuid, Path)), request_body = wire::Reply, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "cases", request_body = wire::Reply, security(("bearer" = [])), responses(
     (status = 200, body = wire::Case),
     (status = 404, body = Problem, content_type = "application/problem+json"),
     (status = 409, description = "invalid_state: no request for information is open", body = Problem, content_type = "application/problem+json"),
@@ -131,7 +142,7 @@ pub async fn reply(
 }
 
 /// Cancel a case still in the queue (its GP).
-#[utoipa::path(post, path = "/api/v1/cases/{id}/cancel", tag = "cases", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "cases", security(("bearer" = [])), responses(
     (status = 200, body = wire::Case),
     (status = 404, body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json"),
@@ -152,7 +163,7 @@ pub async fn cancel(
 }
 
 /// Close an answered case (its GP), with an optional usefulness rating 1-5.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/close", tag = "cases", params(("id" = Uuid, Path)), request_body = wire::CloseRequest, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "cases", request_body = wire::CloseRequest, security(("bearer" = [])), responses(
     (status = 200, body = wire::Case),
     (status = 404, body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json"),
@@ -178,7 +189,7 @@ pub async fn close(
 
 /// Record outcomes: in-person visit, biopsy, histology (result and date), treatment (the case's GP
 /// or the answering dermatologist, once answered). Absent fields keep their recorded value.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/outcome", tag = "cases", params(("id" = Uuid, Path)), request_body = wire::OutcomeRequest, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "cases", request_body = wire::OutcomeRequest, security(("bearer" = [])), responses(
     (status = 200, body = wire::Case),
     (status = 404, body = Problem, content_type = "application/problem+json"),
     (status = 409, description = "invalid_state: not answered yet", body = Problem, content_type = "application/problem+json"),

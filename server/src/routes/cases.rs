@@ -1,5 +1,6 @@
 use actix_web::{get, http::header, post, web, HttpRequest, HttpResponse};
 use telederm_schemas::{self as wire, Problem};
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::{
@@ -7,10 +8,18 @@ use crate::{
     telemetry::current_request_id,
 };
 
+/// This resource's endpoints: each one's route and OpenAPI entry come from its attributes below.
+pub(super) fn register(cfg: &mut ServiceConfig) {
+    cfg.service(submit_case)
+        .service(list_cases)
+        .service(get_case)
+        .service(get_photo);
+}
+
 /// Submit a case (GPs): multipart with a `case` JSON part and 1 to 10 photo parts named
 /// `overview`, `closeup` or `dermoscopy`. Photos are stripped of every piece of identifying
 /// metadata and sealed before anything is stored; the case is queued to the GP's territory.
-#[utoipa::path(post, path = "/api/v1/cases", tag = "cases",
+#[utoipa::path(tag = "cases",
     request_body(content = wire::CaseUpload, content_type = "multipart/form-data"),
     security(("bearer" = [])), responses(
     (status = 201, body = wire::Case),
@@ -42,7 +51,7 @@ pub async fn submit_case(
 }
 
 /// The calling GP's cases, newest first.
-#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "cases", security(("bearer" = [])), responses(
     (status = 200, body = Vec<wire::CaseSummary>),
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -56,7 +65,7 @@ pub async fn list_cases(
 
 /// One case, with its photos' metadata and history: for its GP and the dermatologist holding its
 /// claim.
-#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "cases", security(("bearer" = [])), responses(
     (status = 200, body = wire::Case),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -70,8 +79,7 @@ pub async fn get_case(
 }
 
 /// A stored (stripped) photo, checked against its SHA-256; every download is recorded.
-#[utoipa::path(get, path = "/api/v1/cases/{id}/photos/{photo_id}", tag = "cases",
-    params(("id" = Uuid, Path), ("photo_id" = Uuid, Path)), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "cases", security(("bearer" = [])), responses(
     (status = 200, description = "the photo, `Cache-Control: no-store`", content_type = "image/jpeg"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ))]

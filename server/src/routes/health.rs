@@ -1,16 +1,25 @@
 use actix_web::{get, web, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{error::ApiError, state::AppState};
 
+/// This resource's endpoints: each one's route and OpenAPI entry come from its attributes below
+/// (`/metrics` is for Prometheus, not in the document).
+pub(super) fn register(cfg: &mut ServiceConfig) {
+    cfg.service(healthz)
+        .service(readyz)
+        .map(|cfg| cfg.service(metrics));
+}
+
 /// The process is alive.
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "alive")))]
+#[utoipa::path(tag = "operations", responses((status = 200, description = "alive")))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok")
 }
 
 /// The database and the photo store answer.
-#[utoipa::path(get, path = "/readyz", tag = "operations", responses(
+#[utoipa::path(tag = "operations", responses(
     (status = 200, description = "ready"),
     (status = 503, description = "a dependency is unreachable", body = telederm_schemas::Problem, content_type = "application/problem+json"),
 ))]

@@ -2,6 +2,7 @@ use actix_web::{get, post, web};
 use serde::Deserialize;
 use telederm_schemas::{self as wire, Problem};
 use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::{
@@ -12,6 +13,11 @@ use crate::{
     error::ApiError,
     state::AppState,
 };
+
+/// This resource's endpoints: each one's route and OpenAPI entry come from its attributes below.
+pub(super) fn register(cfg: &mut ServiceConfig) {
+    cfg.service(list_notifications).service(retry_notification);
+}
 
 const LIMIT: i64 = 200;
 
@@ -24,7 +30,7 @@ pub struct NotificationQuery {
 }
 
 /// Webhook messages, newest first: by default those parked after their last attempt (admins).
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "administration", params(NotificationQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "administration", params(NotificationQuery), security(("bearer" = [])), responses(
     (status = 200, body = Vec<wire::Notification>),
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -48,7 +54,7 @@ pub async fn list_notifications(
 }
 
 /// Put a parked message back in line for delivery (admins).
-#[utoipa::path(post, path = "/api/v1/notifications/{id}/retry", tag = "administration", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "administration", security(("bearer" = [])), responses(
     (status = 204, description = "queued for delivery again"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "no such parked message", body = Problem, content_type = "application/problem+json"),

@@ -1,13 +1,22 @@
 use actix_web::{get, post, web, HttpResponse};
 use telederm_schemas::{self as wire, Problem};
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::{auth::AuthenticatedUser, error::ApiError, state::AppState};
 
+/// This resource's endpoints: each one's route and OpenAPI entry come from its attributes below.
+pub(super) fn register(cfg: &mut ServiceConfig) {
+    cfg.service(list_queue)
+        .service(claim_next)
+        .service(claim_case)
+        .service(release_case);
+}
+
 /// The cases the calling dermatologist may take now: queued cases of the territories where it is
 /// on call, and of territories with nobody on call that fall back to one of them. Urgent first,
 /// then earliest due, then earliest submitted. Triage fields only.
-#[utoipa::path(get, path = "/api/v1/queue", tag = "queue", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "queue", security(("bearer" = [])), responses(
     (status = 200, body = Vec<wire::QueueItem>),
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -20,7 +29,7 @@ pub async fn list_queue(
 }
 
 /// Claim the first case of the caller's queue and open it; 204 when the queue is empty.
-#[utoipa::path(post, path = "/api/v1/queue/claim-next", tag = "queue", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "queue", security(("bearer" = [])), responses(
     (status = 200, body = wire::Case),
     (status = 204, description = "the queue is empty"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -38,7 +47,7 @@ pub async fn claim_next(
 }
 
 /// Claim a case, exclusively: of concurrent claims one wins, the others get 409 `conflict`.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/claim", tag = "queue", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "queue", security(("bearer" = [])), responses(
     (status = 200, body = wire::Case),
     (status = 403, description = "not a dermatologist, or no longer on call for a case it worked on", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "no such case, or not on call for its territory (whatever its state)", body = Problem, content_type = "application/problem+json"),
@@ -55,7 +64,7 @@ pub async fn claim_case(
 }
 
 /// Give a claimed case back to the queue (its claimer only).
-#[utoipa::path(post, path = "/api/v1/cases/{id}/release", tag = "queue", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "queue", security(("bearer" = [])), responses(
     (status = 204, description = "back in the queue"),
     (status = 403, description = "not a dermatologist, or claimed by another dermatologist of the territory", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "no such case, or none of the caller's business (whatever its state)", body = Problem, content_type = "application/problem+json"),

@@ -1,5 +1,6 @@
 use actix_web::{get, http::header, web, HttpRequest, HttpResponse};
 use telederm_schemas::{self as wire, Problem};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     auth::AuthenticatedUser,
@@ -14,9 +15,14 @@ use crate::{
     state::AppState,
 };
 
+/// This resource's endpoints: each one's route and OpenAPI entry come from its attributes below.
+pub(super) fn register(cfg: &mut ServiceConfig) {
+    cfg.service(sla).service(outcomes);
+}
+
 /// Turnaround against the targets for cases submitted in `[from, to)`, by default the last 30
 /// days (coordinators for their territories, admins). `format=csv` for a spreadsheet.
-#[utoipa::path(get, path = "/api/v1/reports/sla", tag = "reports", params(wire::ReportQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "reports", params(wire::ReportQuery), security(("bearer" = [])), responses(
     (status = 200, body = wire::SlaReport),
     (status = 200, description = "with `format=csv`", content_type = "text/csv"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -40,7 +46,7 @@ pub async fn sla(
 
 /// Delay from submission to the in-person visit, biopsy and histology, per territory, for cases
 /// submitted in `[from, to)`, by default the last 30 days.
-#[utoipa::path(get, path = "/api/v1/reports/outcomes", tag = "reports", params(wire::ReportQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "reports", params(wire::ReportQuery), security(("bearer" = [])), responses(
     (status = 200, body = wire::OutcomesReport),
     (status = 200, description = "with `format=csv`", content_type = "text/csv"),
     (status = 403, body = Problem, content_type = "application/problem+json"),

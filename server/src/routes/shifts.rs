@@ -1,12 +1,20 @@
 use actix_web::{delete, get, post, web, HttpResponse};
 use telederm_schemas::{self as wire, Problem};
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::{auth::AuthenticatedUser, domain::Shift, error::ApiError, state::AppState};
 
+/// This resource's endpoints: each one's route and OpenAPI entry come from its attributes below.
+pub(super) fn register(cfg: &mut ServiceConfig) {
+    cfg.service(list_shifts)
+        .service(create_shift)
+        .service(delete_shift);
+}
+
 /// On-call shifts of a territory overlapping a period (default: the coming 7 days).
 /// Coordinators of the territory, admins and dermatologists.
-#[utoipa::path(get, path = "/api/v1/shifts", tag = "rota", params(wire::ShiftQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "rota", params(wire::ShiftQuery), security(("bearer" = [])), responses(
     (status = 200, body = Vec<wire::Shift>),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -29,7 +37,7 @@ pub async fn list_shifts(
 ///
 /// A dermatologist's shifts in one territory may not overlap (`409 conflict`); different
 /// dermatologists' may.
-#[utoipa::path(post, path = "/api/v1/shifts", tag = "rota", request_body = wire::CreateShift, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "rota", request_body = wire::CreateShift, security(("bearer" = [])), responses(
     (status = 201, body = wire::Shift),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 409, description = "the dermatologist already has a shift in that territory overlapping this one", body = Problem, content_type = "application/problem+json"),
@@ -47,7 +55,7 @@ pub async fn create_shift(
 }
 
 /// Remove a shift (coordinators of its territory, admins).
-#[utoipa::path(delete, path = "/api/v1/shifts/{id}", tag = "rota", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "rota", security(("bearer" = [])), responses(
     (status = 204, description = "deleted"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),

@@ -1,11 +1,17 @@
 use actix_web::{get, put, web};
 use telederm_schemas::{self as wire, Problem};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{auth::AuthenticatedUser, domain::Priority, error::ApiError, state::AppState};
 
+/// This resource's endpoints: each one's route and OpenAPI entry come from its attributes below.
+pub(super) fn register(cfg: &mut ServiceConfig) {
+    cfg.service(get_sla).service(set_sla);
+}
+
 /// The response-time targets of a territory, both priorities (coordinators of the territory,
 /// admins). A priority without a policy shows the built-in default.
-#[utoipa::path(get, path = "/api/v1/territories/{code}/sla", tag = "sla", params(("code" = String, Path)), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "sla", security(("bearer" = [])), responses(
     (status = 200, body = Vec<wire::SlaPolicy>),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -21,9 +27,7 @@ pub async fn get_sla(
 
 /// Set the target of one priority (coordinators of the territory, admins). Cases already
 /// submitted keep the target they were given.
-#[utoipa::path(put, path = "/api/v1/territories/{code}/sla/{priority}", tag = "sla",
-    params(("code" = String, Path), ("priority" = wire::Priority, Path)), request_body = wire::SetSlaPolicy,
-    security(("bearer" = [])), responses(
+#[utoipa::path(tag = "sla", request_body = wire::SetSlaPolicy, security(("bearer" = [])), responses(
     (status = 200, body = Vec<wire::SlaPolicy>),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),

@@ -1,10 +1,19 @@
 use actix_web::{get, patch, post, web, HttpResponse};
 use telederm_schemas::{self as wire, Problem};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{auth::AuthenticatedUser, domain::Territory, error::ApiError, state::AppState};
 
+/// This resource's endpoints: each one's route and OpenAPI entry come from its attributes below.
+pub(super) fn register(cfg: &mut ServiceConfig) {
+    cfg.service(list_territories)
+        .service(get_territory)
+        .service(create_territory)
+        .service(update_territory);
+}
+
 /// Every territory (any signed-in user: codes and names only).
-#[utoipa::path(get, path = "/api/v1/territories", tag = "administration", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "administration", security(("bearer" = [])), responses(
     (status = 200, body = Vec<wire::Territory>),
     (status = 401, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -18,7 +27,7 @@ pub async fn list_territories(
 }
 
 /// One territory.
-#[utoipa::path(get, path = "/api/v1/territories/{code}", tag = "administration", params(("code" = String, Path)), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "administration", security(("bearer" = [])), responses(
     (status = 200, body = wire::Territory),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -32,7 +41,7 @@ pub async fn get_territory(
 }
 
 /// Create a territory (admins).
-#[utoipa::path(post, path = "/api/v1/territories", tag = "administration", request_body = wire::CreateTerritory, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "administration", request_body = wire::CreateTerritory, security(("bearer" = [])), responses(
     (status = 201, body = wire::Territory),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json"),
@@ -50,7 +59,7 @@ pub async fn create_territory(
 }
 
 /// Change a territory's name, timezone or fallbacks (admins); absent fields stay.
-#[utoipa::path(patch, path = "/api/v1/territories/{code}", tag = "administration", params(("code" = String, Path)), request_body = wire::UpdateTerritory, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "administration", request_body = wire::UpdateTerritory, security(("bearer" = [])), responses(
     (status = 200, body = wire::Territory),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),

@@ -1,5 +1,6 @@
 use actix_web::{get, post, put, web, HttpResponse};
 use telederm_schemas::{self as wire, Problem};
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::{
@@ -9,8 +10,17 @@ use crate::{
     state::AppState,
 };
 
+/// This resource's endpoints: each one's route and OpenAPI entry come from its attributes below.
+pub(super) fn register(cfg: &mut ServiceConfig) {
+    cfg.service(list_users)
+        .service(create_user)
+        .service(set_webhook)
+        .service(rotate_webhook_secret)
+        .service(disable_user);
+}
+
 /// List users (admins); coordinators may list dermatologists, to build the rota.
-#[utoipa::path(get, path = "/api/v1/users", tag = "administration", params(wire::UserQuery), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "administration", params(wire::UserQuery), security(("bearer" = [])), responses(
     (status = 200, body = Vec<wire::User>),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -27,7 +37,7 @@ pub async fn list_users(
 }
 
 /// Create a user (admins). With a webhook URL, the answer carries its signing secret, this once.
-#[utoipa::path(post, path = "/api/v1/users", tag = "administration", request_body = wire::CreateUser, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "administration", request_body = wire::CreateUser, security(("bearer" = [])), responses(
     (status = 201, body = wire::UserWithSecret),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 409, description = "email already in use", body = Problem, content_type = "application/problem+json"),
@@ -49,7 +59,7 @@ pub async fn create_user(
 /// Set a user's webhook URL (admins, and a user for itself): it gets a new signing secret, in
 /// the answer this once; `null` removes both. The URL must point to a public address (https in
 /// production).
-#[utoipa::path(put, path = "/api/v1/users/{id}/webhook", tag = "administration", params(("id" = Uuid, Path)), request_body = wire::SetWebhook, security(("bearer" = [])), responses(
+#[utoipa::path(tag = "administration", request_body = wire::SetWebhook, security(("bearer" = [])), responses(
     (status = 200, body = wire::UserWithSecret),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -81,7 +91,7 @@ pub async fn set_webhook(
 
 /// A new signing secret for a user's webhook (admins, and a user for itself), in the answer this
 /// once; the old one stops working at once.
-#[utoipa::path(post, path = "/api/v1/users/{id}/webhook-secret", tag = "administration", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "administration", security(("bearer" = [])), responses(
     (status = 200, body = wire::UserWithSecret),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -113,7 +123,7 @@ fn shown_once(
 }
 
 /// Disable a user (admins): it can no longer log in and its tokens stop working at once.
-#[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "administration", params(("id" = Uuid, Path)), security(("bearer" = [])), responses(
+#[utoipa::path(tag = "administration", security(("bearer" = [])), responses(
     (status = 200, body = wire::User),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
