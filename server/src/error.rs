@@ -11,7 +11,8 @@ use telederm_schemas::{FieldError, FieldErrors, Problem};
 
 use crate::{
     accounts::AccountError, cases::CaseError, db::RepoError, domain::ValidationErrors,
-    photos::intake::PhotoError, rota::RotaError, telemetry::current_request_id,
+    photos::intake::PhotoError, reports::ReportError, rota::RotaError,
+    telemetry::current_request_id,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -200,6 +201,16 @@ impl From<AccountError> for ApiError {
             AccountError::Conflict(why) => ApiError::Conflict(why),
             AccountError::NotNow(why) => ApiError::InvalidState(why.to_owned()),
             AccountError::Internal(e) => ApiError::Internal(e),
+        }
+    }
+}
+
+impl From<ReportError> for ApiError {
+    fn from(e: ReportError) -> Self {
+        match e {
+            ReportError::Forbidden => ApiError::Forbidden,
+            ReportError::Validation(e) => e.into(),
+            ReportError::Internal(e) => ApiError::Internal(e),
         }
     }
 }

@@ -25,6 +25,7 @@ use crate::{
     notify::deliver::Deliverer,
     openapi,
     photos::{inspect::PhotoLimits, intake::PhotoIntake, quality::QualityThresholds},
+    reports::ReportService,
     rota::RotaService,
     routes,
     state::AppState,
@@ -110,6 +111,7 @@ impl Application {
                 },
             ),
             rota: RotaService::new(repo.clone(), clock.clone()),
+            reports: ReportService::new(repo.clone(), clock.clone()),
             accounts: AccountService::new(
                 repo.clone(),
                 Some(keys.clone()),

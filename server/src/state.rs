@@ -11,6 +11,7 @@ use crate::{
     http::{client_addr::TrustedProxies, upload::UploadGate},
     keys::KeyService,
     notify::{deliver::Deliverer, target::TargetPolicy},
+    reports::ReportService,
     rota::RotaService,
     store::BlobStore,
     telemetry::Metrics,
@@ -27,6 +28,8 @@ pub struct AppState {
     pub rota: RotaService,
     /// Users and their webhooks.
     pub accounts: AccountService,
+    /// Coordinators' figures and the audit trail.
+    pub reports: ReportService,
     pub tokens: TokenIssuer,
     pub throttle: LoginThrottle,
     /// Peers whose `Forwarded` / `X-Forwarded-For` name the client (login throttling, audit).

@@ -82,6 +82,11 @@ pub fn can_see_territory(user: &User, territory: &TerritoryCode) -> Access {
     })
 }
 
+/// Coordinators (for their territories: `can_see_territory`) and admins read the reports.
+pub fn can_read_reports(user: &User) -> Access {
+    Access::allowed_if(matches!(user.role, Role::Coordinator | Role::Admin))
+}
+
 /// Which lines of the audit trail a user reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuditScope {

@@ -3,9 +3,10 @@
 use chrono::{DateTime, Duration, Utc};
 use telederm_schemas as wire;
 
+use super::ReportError;
 use crate::{
+    auth::policy::{can_read_reports, can_see_territory, Access},
     domain::{Role, TerritoryCode, User, ValidationErrors},
-    error::ApiError,
 };
 
 /// The longest period one report covers.
@@ -30,7 +31,7 @@ pub struct Scope {
 
 /// The query string, read by hand: `territory` may repeat, which serde's URL-encoded form does not
 /// support.
-pub fn parse_query(query_string: &str) -> Result<wire::ReportQuery, ApiError> {
+pub fn parse_query(query_string: &str) -> Result<wire::ReportQuery, ReportError> {
     let mut e = ValidationErrors::default();
     let (mut from, mut to, mut territory, mut group_by, mut format) =
         (None, None, Vec::new(), None, None);
@@ -62,9 +63,13 @@ pub fn parse_query(query_string: &str) -> Result<wire::ReportQuery, ApiError> {
 
 /// Coordinators report on their territories (all of them by default), admins on any. The period
 /// defaults to the last [`DEFAULT_PERIOD_DAYS`] days before `now`.
-pub fn scope(caller: &User, q: &wire::ReportQuery, now: DateTime<Utc>) -> Result<Scope, ApiError> {
-    if !matches!(caller.role, Role::Coordinator | Role::Admin) {
-        return Err(ApiError::Forbidden);
+pub fn scope(
+    caller: &User,
+    q: &wire::ReportQuery,
+    now: DateTime<Utc>,
+) -> Result<Scope, ReportError> {
+    if can_read_reports(caller) != Access::Allowed {
+        return Err(ReportError::Forbidden);
     }
     let to = q.to.unwrap_or(now);
     let from = q.from.unwrap_or(to - Duration::days(DEFAULT_PERIOD_DAYS));
@@ -99,8 +104,11 @@ pub fn scope(caller: &User, q: &wire::ReportQuery, now: DateTime<Utc>) -> Result
         Role::Admin => Some(named),
         _ if named.is_empty() => Some(caller.territories.clone()),
         _ => {
-            if named.iter().any(|t| !caller.territories.contains(t)) {
-                return Err(ApiError::Forbidden);
+            if named
+                .iter()
+                .any(|t| can_see_territory(caller, t) != Access::Allowed)
+            {
+                return Err(ReportError::Forbidden);
             }
             Some(named)
         }

@@ -9,7 +9,8 @@ use super::{
     scope::Scope,
     stats::{nearest_rank, share},
 };
-use crate::{db::ReportRow, error::ApiError, state::AppState};
+use super::{ReportError, ReportService};
+use crate::db::ReportRow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupBy {
@@ -19,12 +20,12 @@ pub enum GroupBy {
 }
 
 impl GroupBy {
-    pub fn parse(raw: Option<&str>) -> Result<GroupBy, ApiError> {
+    pub fn parse(raw: Option<&str>) -> Result<GroupBy, ReportError> {
         match raw {
             None | Some("territory") => Ok(GroupBy::Territory),
             Some("dermatologist") => Ok(GroupBy::Dermatologist),
             Some("priority") => Ok(GroupBy::Priority),
-            Some(_) => Err(ApiError::validation(
+            Some(_) => Err(ReportError::invalid(
                 "group_by",
                 "`territory`, `dermatologist` or `priority`",
             )),
@@ -43,66 +44,68 @@ impl GroupBy {
 /// Before the first response, a case has no dermatologist to be counted against.
 pub const UNASSIGNED: &str = "unassigned";
 
-pub async fn sla_report(
-    state: &AppState,
-    scope: &Scope,
-    by: GroupBy,
-) -> Result<wire::SlaReport, ApiError> {
-    let now = state.clock.now();
-    let rows = state
-        .repo
-        .report_rows(scope.territories.as_deref(), scope.from, scope.to)
-        .await?;
-    let labels: BTreeMap<String, String> = match by {
-        GroupBy::Territory => state
+impl ReportService {
+    pub(super) async fn sla_report(
+        &self,
+        scope: &Scope,
+        by: GroupBy,
+    ) -> Result<wire::SlaReport, ReportError> {
+        let now = self.clock.now();
+        let rows = self
             .repo
-            .list_territories()
-            .await?
-            .into_iter()
-            .map(|t| (t.code.to_string(), t.name.as_str().to_owned()))
-            .collect(),
-        GroupBy::Dermatologist => state
-            .repo
-            .list_users()
-            .await?
-            .into_iter()
-            .map(|u| (u.id.to_string(), u.display_name.as_str().to_owned()))
-            .collect(),
-        GroupBy::Priority => BTreeMap::new(),
-    };
-    let mut groups: BTreeMap<String, Vec<&ReportRow>> = BTreeMap::new();
-    for r in &rows {
-        let key = match by {
-            GroupBy::Territory => r.territory_code.clone(),
-            GroupBy::Dermatologist => r
-                .first_responder
-                .map_or_else(|| UNASSIGNED.to_owned(), |d| d.to_string()),
-            GroupBy::Priority => r.priority.clone(),
+            .report_rows(scope.territories.as_deref(), scope.from, scope.to)
+            .await?;
+        let labels: BTreeMap<String, String> = match by {
+            GroupBy::Territory => self
+                .repo
+                .list_territories()
+                .await?
+                .into_iter()
+                .map(|t| (t.code.to_string(), t.name.as_str().to_owned()))
+                .collect(),
+            GroupBy::Dermatologist => self
+                .repo
+                .list_users()
+                .await?
+                .into_iter()
+                .map(|u| (u.id.to_string(), u.display_name.as_str().to_owned()))
+                .collect(),
+            GroupBy::Priority => BTreeMap::new(),
         };
-        groups.entry(key).or_default().push(r);
-    }
-    let all: Vec<&ReportRow> = rows.iter().collect();
-    let territories = match &scope.territories {
-        Some(ts) => ts.clone(),
-        None => {
-            let mut ts: Vec<String> = rows.iter().map(|r| r.territory_code.clone()).collect();
-            ts.sort();
-            ts.dedup();
-            ts
+        let mut groups: BTreeMap<String, Vec<&ReportRow>> = BTreeMap::new();
+        for r in &rows {
+            let key = match by {
+                GroupBy::Territory => r.territory_code.clone(),
+                GroupBy::Dermatologist => r
+                    .first_responder
+                    .map_or_else(|| UNASSIGNED.to_owned(), |d| d.to_string()),
+                GroupBy::Priority => r.priority.clone(),
+            };
+            groups.entry(key).or_default().push(r);
         }
-    };
-    Ok(wire::SlaReport {
-        from: scope.from,
-        to: scope.to,
-        generated_at: now,
-        group_by: by.as_str().to_owned(),
-        territories,
-        groups: groups
-            .iter()
-            .map(|(key, rows)| summarize(key, labels.get(key).cloned(), rows, now))
-            .collect(),
-        total: summarize("total", None, &all, now),
-    })
+        let all: Vec<&ReportRow> = rows.iter().collect();
+        let territories = match &scope.territories {
+            Some(ts) => ts.clone(),
+            None => {
+                let mut ts: Vec<String> = rows.iter().map(|r| r.territory_code.clone()).collect();
+                ts.sort();
+                ts.dedup();
+                ts
+            }
+        };
+        Ok(wire::SlaReport {
+            from: scope.from,
+            to: scope.to,
+            generated_at: now,
+            group_by: by.as_str().to_owned(),
+            territories,
+            groups: groups
+                .iter()
+                .map(|(key, rows)| summarize(key, labels.get(key).cloned(), rows, now))
+                .collect(),
+            total: summarize("total", None, &all, now),
+        })
+    }
 }
 
 /// Recorded by the ladder, or not yet recorded (answered late, or overdue, before the worker's

@@ -5,13 +5,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::{
     auth::AuthenticatedUser,
     error::ApiError,
-    reports::{
-        outcomes::outcomes_report,
-        outcomes_csv,
-        scope::{parse_query, scope, Format},
-        sla::{sla_report, GroupBy},
-        sla_csv,
-    },
+    reports::{outcomes_csv, parse_query, sla_csv, Format},
     state::AppState,
 };
 
@@ -35,10 +29,8 @@ pub async fn sla(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let query = parse_query(req.query_string())?;
-    let scope = scope(caller.user(), &query, state.clock.now())?;
-    let by = GroupBy::parse(query.group_by.as_deref())?;
-    let report = sla_report(&state, &scope, by).await?;
-    match scope.format {
+    let (report, format) = state.reports.sla(caller.user(), &query).await?;
+    match format {
         Format::Json => Ok(HttpResponse::Ok().json(report)),
         Format::Csv => csv_response(sla_csv(&report), "sla"),
     }
@@ -59,15 +51,8 @@ pub async fn outcomes(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let query = parse_query(req.query_string())?;
-    let scope = scope(caller.user(), &query, state.clock.now())?;
-    if query.group_by.as_deref().is_some_and(|g| g != "territory") {
-        return Err(ApiError::validation(
-            "group_by",
-            "outcomes are grouped by territory",
-        ));
-    }
-    let report = outcomes_report(&state, &scope).await?;
-    match scope.format {
+    let (report, format) = state.reports.outcomes(caller.user(), &query).await?;
+    match format {
         Format::Json => Ok(HttpResponse::Ok().json(report)),
         Format::Csv => csv_response(outcomes_csv(&report), "outcomes"),
     }

@@ -1,0 +1,70 @@
+//! The audit trail as coordinators and admins read it: filtered, paginated, and verified.
+
+use telederm_schemas as wire;
+
+use super::{ReportError, ReportService};
+use crate::{
+    audit,
+    auth::policy::{audit_scope, can_see_territory, Access, AuditScope},
+    db::AuditFilter,
+    domain::{TerritoryCode, User},
+};
+
+const DEFAULT_LIMIT: i64 = 100;
+const MAX_LIMIT: i64 = 500;
+
+impl ReportService {
+    /// The trail, newest first: coordinators the lines of their territories, admins all.
+    pub async fn audit_trail(
+        &self,
+        caller: &User,
+        query: &wire::AuditQuery,
+    ) -> Result<wire::AuditPage, ReportError> {
+        let scope = audit_scope(caller).map_err(|_| ReportError::Forbidden)?;
+        let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(ReportError::invalid("limit", format!("1 to {MAX_LIMIT}")));
+        }
+        let territories = match (&query.territory, scope) {
+            (Some(raw), _) => {
+                let code =
+                    TerritoryCode::parse(raw).map_err(|m| ReportError::invalid("territory", m))?;
+                if can_see_territory(caller, &code) != Access::Allowed {
+                    return Err(ReportError::Forbidden);
+                }
+                Some(vec![code.to_string()])
+            }
+            (None, AuditScope::Everything) => None,
+            (None, AuditScope::Territories(mine)) => {
+                Some(mine.iter().map(ToString::to_string).collect())
+            }
+        };
+        let filter = AuditFilter {
+            case_id: query.case,
+            actor_id: query.actor,
+            action: query.action.clone(),
+            from: query.from,
+            to: query.to,
+            territories,
+            before_seq: query.before,
+            limit,
+        };
+        let entries = audit::list(self.repo.as_ref(), &filter).await?;
+        let next_before = (entries.len() as i64 == limit)
+            .then(|| entries.last().map(|e| e.seq))
+            .flatten();
+        Ok(wire::AuditPage {
+            entries,
+            next_before,
+        })
+    }
+
+    /// Walk the whole chain; the head hash is what to record elsewhere.
+    pub async fn verify_audit(
+        &self,
+        caller: &User,
+    ) -> Result<wire::AuditVerification, ReportError> {
+        audit_scope(caller).map_err(|_| ReportError::Forbidden)?;
+        Ok(audit::verify(self.repo.as_ref()).await?.to_wire())
+    }
+}
