@@ -2,12 +2,16 @@
 //! run uses (SQLite by default, PostgreSQL when `TELEDERM_TEST_DATABASE_URL` is set).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod actions;
 mod cases;
 mod claims;
 mod database;
 mod oncall;
+mod outcomes;
 mod queue;
+mod reports;
 mod setup;
 mod shifts;
+mod sla;
 mod territories;
 mod users;
