@@ -3,10 +3,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod actions;
+mod audit;
 mod cases;
 mod claims;
 mod database;
 mod oncall;
+mod outbox;
 mod outcomes;
 mod queue;
 mod reports;
@@ -15,3 +17,4 @@ mod shifts;
 mod sla;
 mod territories;
 mod users;
+mod webhooks;

@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use secrecy::SecretString;
 use telederm_schemas as wire;
 use telederm_server::{
-    db::{self, AuditEntry, CaseRecord, DataKeyRecord, Effects, PhotoRecord, Repo},
+    db::{self, AuditEntry, CaseRecord, DataKeyRecord, Effects, Notification, PhotoRecord, Repo},
     domain::{
         CaseStatus, DisplayName, Email, PhotoKind, Priority, Role, Sex, Territory, TerritoryCode,
         User, UserId,
@@ -327,6 +327,23 @@ pub fn entry(action: &str, at: DateTime<Utc>) -> AuditEntry {
 /// Effects of one audit line.
 pub fn audited(action: &str) -> Effects {
     Effects::audit(entry(action, t0()))
+}
+
+/// A webhook message to `recipient`, due when created.
+pub fn notice(
+    recipient: Uuid,
+    event: &str,
+    case_id: Option<Uuid>,
+    at: DateTime<Utc>,
+) -> Notification {
+    Notification {
+        id: Uuid::new_v4(),
+        recipient_id: recipient,
+        event: event.into(),
+        case_id,
+        payload: format!(r#"{{"event":"{event}"}}"#),
+        created_at: at,
+    }
 }
 
 /// Every audit action, in chain order.
