@@ -1,0 +1,135 @@
+//! `SlaRepo::report_rows`: each case submitted in a period, as the coordinators' reports see it.
+
+use chrono::NaiveDate;
+use telederm_server::{
+    db::{Effects, OutcomeRecord, ReplyRoute, ReportRow, SlaStep},
+    domain::{CaseStatus, Priority},
+};
+use uuid::Uuid;
+
+use crate::{
+    actions::{answer, info_request},
+    setup::{as_enum, codes, mins, World},
+};
+
+fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 5, d).unwrap()
+}
+
+/// Asked about by derm1 at 20, replied to the queue at 30, breached at 35, answered by derm2 at
+/// 40, with its outcome dates.
+async fn eventful(w: &World) -> Uuid {
+    let repo = &w.repo;
+    let fx = Effects::default();
+    let id = w.queued("13", Priority::Urgent, 0, Some(100)).await;
+    w.claim(id, w.derm1).await;
+    assert!(repo
+        .request_info(&info_request(id, w.derm1, 20), &fx)
+        .await
+        .unwrap());
+    let replied = repo.reply(
+        id,
+        w.gp13,
+        mins(30),
+        b"reply",
+        &[],
+        ReplyRoute::Queue,
+        None,
+        &fx,
+    );
+    assert!(replied.await.unwrap());
+    repo.claim(id, w.derm2, mins(31), mins(60), &fx)
+        .await
+        .unwrap();
+    assert!(repo
+        .take_sla_step(id, SlaStep::Breach, mins(35), &fx)
+        .await
+        .unwrap());
+    assert!(repo.answer(&answer(id, w.derm2, 40), &fx).await.unwrap());
+    let outcome = OutcomeRecord {
+        case_id: id,
+        in_person_date: Some(day(1)),
+        biopsy_date: Some(day(2)),
+        histology_date: Some(day(3)),
+        histology_sealed: None,
+        treatment_date: Some(day(4)),
+        updated_at: mins(50),
+        updated_by: w.gp13,
+    };
+    repo.merge_outcome(&outcome, CaseStatus::Answered.as_str(), &fx)
+        .await
+        .unwrap();
+    id
+}
+
+fn ids(rows: &[ReportRow]) -> Vec<Uuid> {
+    rows.iter().map(|r| r.id).collect()
+}
+
+#[tokio::test]
+async fn report_rows_carry_each_case_of_the_period_and_territories() {
+    let w = World::new().await;
+    let repo = &w.repo;
+    let busy = eventful(&w).await;
+    let quiet = w.queued("84", Priority::Routine, 10, None).await;
+    let too_late = w.queued("13", Priority::Routine, 60, None).await;
+    w.queued("13", Priority::Routine, -1, None).await;
+
+    let rows = repo.report_rows(None, mins(0), mins(60)).await.unwrap();
+    assert_eq!(ids(&rows), [busy, quiet]);
+    let b = &rows[0];
+    assert_eq!(b.territory_code, "13");
+    assert_eq!(as_enum::<Priority>(&b.priority), Priority::Urgent);
+    assert_eq!(as_enum::<CaseStatus>(&b.status), CaseStatus::Answered);
+    assert_eq!(b.submitted_at, mins(0));
+    // The first response is the request for information, by its asker.
+    assert_eq!(
+        (b.first_response_at, b.first_responder),
+        (Some(mins(20)), Some(w.derm1))
+    );
+    assert_eq!(
+        (b.warn_at, b.due_at, b.answered_at),
+        (Some(mins(80)), Some(mins(100)), Some(mins(40)))
+    );
+    assert_eq!(
+        (b.breached, b.info_requested, b.new_photos_requested),
+        (true, true, true)
+    );
+    assert_eq!(
+        (b.in_person_date, b.biopsy_date, b.histology_date),
+        (Some(day(1)), Some(day(2)), Some(day(3)))
+    );
+
+    let q = &rows[1];
+    assert_eq!(
+        (q.territory_code.as_str(), as_enum::<CaseStatus>(&q.status)),
+        ("84", CaseStatus::Queued)
+    );
+    assert_eq!(
+        (q.first_response_at, q.first_responder, q.answered_at),
+        (None, None, None)
+    );
+    assert_eq!((q.warn_at, q.due_at), (None, None));
+    assert_eq!(
+        (q.breached, q.info_requested, q.new_photos_requested),
+        (false, false, false)
+    );
+    assert_eq!(
+        (q.in_person_date, q.biopsy_date, q.histology_date),
+        (None, None, None)
+    );
+
+    let only = |list: &'static [&'static str]| async move {
+        ids(&repo
+            .report_rows(Some(codes(list).as_slice()), mins(0), mins(60))
+            .await
+            .unwrap())
+    };
+    assert_eq!(only(&["84"]).await, [quiet]);
+    assert_eq!(only(&["13", "84"]).await, [busy, quiet]);
+    assert!(only(&["04"]).await.is_empty());
+    assert!(only(&[]).await.is_empty());
+    // Half-open: a case submitted at the end of the period belongs to the next.
+    let next = repo.report_rows(None, mins(60), mins(61)).await.unwrap();
+    assert_eq!(ids(&next), [too_late]);
+}
