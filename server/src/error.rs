@@ -10,8 +10,8 @@ use actix_web::{
 use telederm_schemas::{FieldError, FieldErrors, Problem};
 
 use crate::{
-    accounts::AccountError, cases::CaseError, db::RepoError, domain::ValidationErrors,
-    photos::intake::PhotoError, reports::ReportError, rota::RotaError,
+    accounts::AccountError, admin::AdminError, cases::CaseError, db::RepoError,
+    domain::ValidationErrors, photos::intake::PhotoError, reports::ReportError, rota::RotaError,
     telemetry::current_request_id,
 };
 
@@ -211,6 +211,16 @@ impl From<ReportError> for ApiError {
             ReportError::Forbidden => ApiError::Forbidden,
             ReportError::Validation(e) => e.into(),
             ReportError::Internal(e) => ApiError::Internal(e),
+        }
+    }
+}
+
+impl From<AdminError> for ApiError {
+    fn from(e: AdminError) -> Self {
+        match e {
+            AdminError::NotFound(what) => ApiError::NotFound(what),
+            AdminError::Forbidden => ApiError::Forbidden,
+            AdminError::Internal(e) => ApiError::Internal(e),
         }
     }
 }

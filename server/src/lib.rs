@@ -8,6 +8,7 @@
 //! `reports` (coordinators' turnaround figures), `http` (the client's address behind our proxies).
 
 pub mod accounts;
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod cases;

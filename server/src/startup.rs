@@ -13,6 +13,7 @@ use utoipa_actix_web::AppExt;
 
 use crate::{
     accounts::AccountService,
+    admin::AdminService,
     auth::{LoginThrottle, TokenIssuer},
     cases::{sweep::sweep_orphans, CaseService, CaseSettings},
     config::{Environment, Settings},
@@ -112,6 +113,7 @@ impl Application {
             ),
             rota: RotaService::new(repo.clone(), clock.clone()),
             reports: ReportService::new(repo.clone(), clock.clone()),
+            admin: AdminService::new(repo.clone(), keys.clone(), clock.clone()),
             accounts: AccountService::new(
                 repo.clone(),
                 Some(keys.clone()),

@@ -4,6 +4,7 @@ use tokio::sync::Semaphore;
 
 use crate::{
     accounts::AccountService,
+    admin::AdminService,
     auth::{LoginThrottle, TokenIssuer},
     cases::CaseService,
     db::Repo,
@@ -30,6 +31,8 @@ pub struct AppState {
     pub accounts: AccountService,
     /// Coordinators' figures and the audit trail.
     pub reports: ReportService,
+    /// Parked notifications, key status.
+    pub admin: AdminService,
     pub tokens: TokenIssuer,
     pub throttle: LoginThrottle,
     /// Peers whose `Forwarded` / `X-Forwarded-For` name the client (login throttling, audit).

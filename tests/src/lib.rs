@@ -82,9 +82,15 @@ pub async fn spawn_app_with(
         .await
         .unwrap();
     let state = app.state();
-    demo::seed(app.repo().as_ref(), &state.accounts)
-        .await
-        .unwrap();
+    // The demo users are made as `serve --demo` makes them: at the real time, before the server's
+    // (manual) clock starts.
+    let accounts = telederm_server::accounts::AccountService::new(
+        app.repo(),
+        Some(state.keys.clone()),
+        state.webhook_targets,
+        Arc::new(telederm_server::domain::SystemClock),
+    );
+    demo::seed(app.repo().as_ref(), &accounts).await.unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     TestApp {

@@ -4,12 +4,13 @@ use std::pin::Pin;
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 
 use crate::{
-    domain::{Role, User, UserId},
+    domain::{User, UserId},
     error::ApiError,
     state::AppState,
 };
 
-/// The caller, authenticated by a bearer token and still enabled in the database.
+/// The caller, authenticated by a bearer token and still enabled in the database. What it may
+/// do is the services' question to `auth::policy`, never the handler's.
 ///
 /// The user is read afresh on every request, so disabling a user or changing its role takes
 /// effect at once, whatever tokens it still holds.
@@ -23,23 +24,6 @@ impl AuthenticatedUser {
 
     pub fn id(&self) -> UserId {
         self.0.id
-    }
-
-    pub fn role(&self) -> Role {
-        self.0.role
-    }
-
-    /// `Forbidden` unless the caller has this role.
-    pub fn require(&self, role: Role) -> Result<(), ApiError> {
-        self.require_any(&[role])
-    }
-
-    pub fn require_any(&self, roles: &[Role]) -> Result<(), ApiError> {
-        if roles.contains(&self.0.role) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden)
-        }
     }
 }
 

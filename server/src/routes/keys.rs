@@ -2,7 +2,7 @@ use actix_web::{get, web};
 use telederm_schemas::{self as wire, Problem};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{auth::AuthenticatedUser, domain::Role, error::ApiError, keys, state::AppState};
+use crate::{auth::AuthenticatedUser, error::ApiError, state::AppState};
 
 /// This resource's endpoints: each one's route and OpenAPI entry come from its attributes below.
 pub(super) fn register(cfg: &mut ServiceConfig) {
@@ -19,16 +19,5 @@ pub async fn key_status(
     state: web::Data<AppState>,
     caller: AuthenticatedUser,
 ) -> Result<web::Json<wire::KeyStatus>, ApiError> {
-    caller.require(Role::Admin)?;
-    let status = keys::status(state.repo.as_ref(), state.keys.path()).await?;
-    let count = |k: &keys::KeyUse| wire::MasterKeyCount {
-        id: k.id.clone(),
-        data_keys: k.data_keys,
-        webhook_secrets: k.webhook_secrets,
-    };
-    Ok(web::Json(wire::KeyStatus {
-        active: status.active,
-        keys: status.keys.iter().map(count).collect(),
-        missing: status.unknown.iter().map(count).collect(),
-    }))
+    Ok(web::Json(state.admin.key_status(caller.user()).await?))
 }
