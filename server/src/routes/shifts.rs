@@ -1,5 +1,5 @@
 use actix_web::{delete, get, post, web, HttpResponse};
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use telederm_schemas::{self as wire, Problem};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -39,7 +39,7 @@ pub async fn list_shifts(
 ) -> Result<web::Json<Vec<wire::Shift>>, ApiError> {
     let mut errors = ValidationErrors::default();
     let territory = errors.check("territory", TerritoryCode::parse(&query.territory));
-    let from = query.from.unwrap_or_else(Utc::now);
+    let from = query.from.unwrap_or_else(|| state.clock.now());
     let to = query.to.unwrap_or(from + Duration::days(7));
     if to <= from {
         errors.add("to", "must be after from");
