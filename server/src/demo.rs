@@ -87,8 +87,12 @@ const HOLIDAYS: [&str; 11] = [
 /// Who is on call where: (dermatologist, territory).
 const ROTA: [(&str, &str); 2] = [("derm1@demo.test", "13"), ("derm2@demo.test", "84")];
 
-/// `accounts` creates the users, on the same database as `repo`.
-pub async fn seed(repo: &dyn Repo, accounts: &AccountService) -> anyhow::Result<()> {
+/// `accounts` creates the users, on the same database as `repo`; the rota starts `now`.
+pub async fn seed(
+    repo: &dyn Repo,
+    accounts: &AccountService,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
     // Each territory names the other as its fallback: create both, then link them.
     for (code, name, _) in TERRITORIES {
         let parsed = TerritoryCode::parse(code).map_err(anyhow::Error::msg)?;
@@ -129,7 +133,7 @@ pub async fn seed(repo: &dyn Repo, accounts: &AccountService) -> anyhow::Result<
             .await
             .map_err(|e| anyhow::anyhow!("demo user {email}: {e}"))?;
     }
-    top_up_rota(repo, Utc::now()).await
+    top_up_rota(repo, now).await
 }
 
 /// Make sure each demo dermatologist is on call from `now` until at least 7 days ahead. A

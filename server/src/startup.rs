@@ -82,6 +82,7 @@ impl Application {
         let keys = Arc::new(KeyService::open(
             &settings.key_file(),
             settings.environment != Environment::Production,
+            clock.now(),
         )?);
         let orphan_grace = std::time::Duration::from_secs(settings.storage.orphan_grace_secs);
         sweep_orphans(repo.as_ref(), store.as_ref(), clock.now(), orphan_grace).await?;

@@ -90,7 +90,13 @@ pub async fn spawn_app_with(
         state.webhook_targets,
         Arc::new(telederm_server::domain::SystemClock),
     );
-    demo::seed(app.repo().as_ref(), &accounts).await.unwrap();
+    demo::seed(
+        app.repo().as_ref(),
+        &accounts,
+        telederm_server::domain::now(),
+    )
+    .await
+    .unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     TestApp {

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::{
     config::AuthSettings,
-    domain::{Role, UserId},
+    domain::{Clock, Role, SystemClock, UserId},
 };
 
 const ALGORITHM: Algorithm = Algorithm::HS256;
@@ -62,7 +62,9 @@ impl TokenIssuer {
 
     /// A token for the user, and when it expires.
     pub fn issue(&self, user: UserId, role: Role) -> anyhow::Result<(String, DateTime<Utc>)> {
-        let now = Utc::now().timestamp();
+        // Real time, not the application's clock (which tests and the demo move): jsonwebtoken
+        // checks `exp` and `nbf` against the system time.
+        let now = SystemClock.now().timestamp();
         let exp = now + self.ttl.num_seconds();
         let claims = Claims {
             sub: user.as_uuid(),

@@ -74,6 +74,7 @@ pub async fn run(settings: Settings, cmd: &AdminCommand) -> anyhow::Result<()> {
         Some(_) => Some(Arc::new(KeyService::open(
             &settings.key_file(),
             settings.environment != Environment::Production,
+            crate::domain::now(),
         )?)),
         None => None,
     };

@@ -41,7 +41,7 @@ pub async fn run(settings: Settings, cmd: &KeysCommand) -> anyhow::Result<()> {
             eprintln!("created {} (mode 0600)", path.display());
         }
         KeysCommand::Init => {
-            let ring = Keyring::create(&key_file)?;
+            let ring = Keyring::create(&key_file, crate::domain::now())?;
             eprintln!(
                 "created {} with master key {}",
                 key_file.display(),

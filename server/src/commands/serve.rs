@@ -4,7 +4,7 @@ use crate::{
     accounts::AccountService,
     config::{Environment, Settings},
     demo,
-    domain::{OffsetClock, SystemClock},
+    domain::{Clock, OffsetClock},
     keys::KeyService,
     startup::{open_database, open_store, Application},
     telemetry,
@@ -16,19 +16,19 @@ pub async fn run(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
         anyhow::bail!("demo mode is refused in production");
     }
     let repo = open_database(&settings).await?;
+    let clock = Arc::new(OffsetClock::default());
     if demo_mode {
         // Demo mode is never production: the key file is made when missing.
-        let keys = Arc::new(KeyService::open(&settings.key_file(), true)?);
+        let keys = Arc::new(KeyService::open(&settings.key_file(), true, clock.now())?);
         let accounts = AccountService::new(
             repo.clone(),
             Some(keys),
             settings.webhook_targets(),
-            Arc::new(SystemClock),
+            clock.clone(),
         );
-        demo::seed(repo.as_ref(), &accounts).await?;
+        demo::seed(repo.as_ref(), &accounts, clock.now()).await?;
     }
     let store = open_store(&settings)?;
-    let clock = Arc::new(OffsetClock::default());
     let app = Application::build_with_clock(&settings, repo, store, clock.clone()).await?;
     if demo_mode {
         demo::seed_cases(&app.state(), &clock).await?;

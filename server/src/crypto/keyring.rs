@@ -99,10 +99,11 @@ impl Keyring {
         Ok(Keyring { keys, active })
     }
 
-    /// Creates a key file holding one fresh active key; refuses to replace an existing file.
-    pub fn create(path: impl AsRef<Path>) -> Result<Keyring, CryptoError> {
+    /// Creates a key file holding one fresh active key, made `now`; refuses to replace an existing
+    /// file.
+    pub fn create(path: impl AsRef<Path>, now: DateTime<Utc>) -> Result<Keyring, CryptoError> {
         let path = path.as_ref();
-        Keyring::try_create(path).map_err(|e| match e {
+        Keyring::try_create(path, now).map_err(|e| match e {
             CreateError::Exists => CryptoError::KeyFile(format!(
                 "key file {} already exists; refusing to overwrite it",
                 path.display()
@@ -113,21 +114,24 @@ impl Keyring {
 
     /// Loads the key file, creating it first when missing (demo and development mode). Safe against
     /// a concurrent creator: the loser of the race loads the winner's file.
-    pub fn load_or_create(path: impl AsRef<Path>) -> Result<Keyring, CryptoError> {
+    pub fn load_or_create(
+        path: impl AsRef<Path>,
+        now: DateTime<Utc>,
+    ) -> Result<Keyring, CryptoError> {
         let path = path.as_ref();
         if path.exists() {
             return Keyring::load(path);
         }
-        match Keyring::try_create(path) {
+        match Keyring::try_create(path, now) {
             Err(CreateError::Exists) => Keyring::load(path),
             Err(CreateError::Other(e)) => Err(e),
             Ok(keyring) => Ok(keyring),
         }
     }
 
-    fn try_create(path: &Path) -> Result<Keyring, CreateError> {
+    fn try_create(path: &Path, now: DateTime<Utc>) -> Result<Keyring, CreateError> {
         let keyring = Keyring {
-            keys: vec![fresh_key(&[])],
+            keys: vec![fresh_key(&[], now)],
             active: 0,
         };
         keyfile::write(
@@ -145,11 +149,16 @@ impl Keyring {
         Ok(keyring)
     }
 
-    /// Adds a fresh master key, makes it active and saves the key file at `path` atomically. Old keys
-    /// stay so that data keys wrapped before still open. If saving fails the keyring is unchanged.
-    pub fn rotate(&mut self, path: impl AsRef<Path>) -> Result<MasterKeyId, CryptoError> {
+    /// Adds a fresh master key made `now`, makes it active and saves the key file at `path`
+    /// atomically. Old keys stay so that data keys wrapped before still open. If saving fails the
+    /// keyring is unchanged.
+    pub fn rotate(
+        &mut self,
+        path: impl AsRef<Path>,
+        now: DateTime<Utc>,
+    ) -> Result<MasterKeyId, CryptoError> {
         let previous = self.active;
-        self.keys.push(fresh_key(&self.keys));
+        self.keys.push(fresh_key(&self.keys, now));
         self.active = self.keys.len() - 1;
         if let Err(e) = keyfile::write(
             path.as_ref(),
@@ -282,8 +291,7 @@ enum CreateError {
 }
 
 /// A new random master key whose id is not already in `existing`.
-fn fresh_key(existing: &[MasterKey]) -> MasterKey {
-    let now = Utc::now();
+fn fresh_key(existing: &[MasterKey], now: DateTime<Utc>) -> MasterKey {
     let id = loop {
         let id = MasterKeyId::generate(now);
         if existing.iter().all(|k| k.id != id) {

@@ -14,6 +14,7 @@ use std::{
     sync::RwLock,
 };
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
@@ -35,10 +36,15 @@ fn modified(path: &Path) -> Option<std::time::SystemTime> {
 }
 
 impl KeyService {
-    /// Load the key file; with `create_if_missing` (development and demo) make a new one.
-    pub fn open(path: &Path, create_if_missing: bool) -> anyhow::Result<KeyService> {
+    /// Load the key file; with `create_if_missing` (development and demo) make a new one, dated
+    /// `now`.
+    pub fn open(
+        path: &Path,
+        create_if_missing: bool,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<KeyService> {
         let ring = if create_if_missing {
-            Keyring::load_or_create(path)?
+            Keyring::load_or_create(path, now)?
         } else if path.exists() {
             Keyring::load(path)?
         } else {

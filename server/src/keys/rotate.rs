@@ -26,18 +26,13 @@ pub async fn rotate(repo: &dyn Repo, key_file: &Path) -> anyhow::Result<Rotation
     // One rotation at a time: two runs that both loaded the old file would each write back a
     // file without the other's new key, and lose it (with the data keys wrapped under it).
     let _lock = lock_for(key_file)?;
+    let at = now();
     let mut ring = Keyring::load(key_file)?;
-    let new_id = ring.rotate(key_file)?;
+    let new_id = ring.rotate(key_file, at)?;
     let rewrapped = rewrap_all(repo, &ring).await?;
     let resealed = reseal_webhook_secrets(repo, &ring).await?;
-    let entry = crate::audit::entry(
-        now(),
-        None,
-        "keys.rotated",
-        "keys",
-        Some(new_id.to_string()),
-    )
-    .detail(serde_json::json!({ "rewrapped": rewrapped, "resealed": resealed }));
+    let entry = crate::audit::entry(at, None, "keys.rotated", "keys", Some(new_id.to_string()))
+        .detail(serde_json::json!({ "rewrapped": rewrapped, "resealed": resealed }));
     repo.record(&crate::db::Effects::audit(entry)).await?;
     Ok(RotationReport {
         new_key_id: new_id.to_string(),

@@ -289,3 +289,27 @@ async fn the_demo_rota_tops_up_without_overlapping_itself() {
     assert_eq!(mine[1].starts_at, mine[0].ends_at);
     assert!(mine[1].ends_at >= later + Duration::days(7));
 }
+
+#[tokio::test]
+async fn the_default_listing_starts_at_the_server_clock() {
+    let app = spawn_app().await;
+    let coord = app.token("coord").await;
+    let derm2 = app.user("derm2").await;
+    // Far past the demo rota, so only this shift can be in the default window.
+    let server_now = Utc::now() + Duration::days(60);
+    app.clock.set(server_now);
+    let start = server_now + Duration::days(2);
+    let res = app
+        .post(
+            "/api/v1/shifts",
+            Some(&coord),
+            &body(&derm2, "13", start, 12),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let shift: Shift = res.json().await.unwrap();
+    assert_eq!(
+        list(&app, &coord, "territory=13").await,
+        std::slice::from_ref(&shift)
+    );
+}

@@ -1,11 +1,17 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use chrono::TimeZone;
+
 use super::*;
 use crate::crypto::{open, seal, ObjectRef};
 
 const CASE: Uuid = Uuid::from_u128(0xCA5E);
 const OTHER_CASE: Uuid = Uuid::from_u128(0xCA5F);
+
+fn now() -> DateTime<Utc> {
+    crate::domain::now()
+}
 
 fn key_path(dir: &tempfile::TempDir) -> PathBuf {
     dir.path().join("keys.json")
@@ -41,16 +47,31 @@ fn master_key_id_validation() {
     for bad in ["", "MK-1", "mk_1", "mk 1", "mk/1", "é", &"a".repeat(65)] {
         assert!(MasterKeyId::parse(bad).is_none(), "{bad:?}");
     }
-    let id = MasterKeyId::generate(Utc::now());
+    let id = MasterKeyId::generate(now());
     assert!(MasterKeyId::parse(id.as_str()).is_some());
     assert!(id.as_str().starts_with("mk-") && id.as_str().len() == "mk-20261124-7f3a9c".len());
+}
+
+#[test]
+fn a_new_key_is_dated_by_the_instant_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = key_path(&dir);
+    let at = Utc.with_ymd_and_hms(2031, 2, 3, 4, 5, 6).unwrap();
+    let mut keyring = Keyring::create(&path, at).unwrap();
+    assert!(keyring.active_id().as_str().starts_with("mk-20310203-"));
+    assert_eq!(keyring.created_at(keyring.active_id()), Some(at));
+    let later = at + chrono::Duration::days(400);
+    let rotated = keyring.rotate(&path, later).unwrap();
+    assert!(rotated.as_str().starts_with("mk-20320309-"), "{rotated}");
+    let loaded = Keyring::load(&path).unwrap();
+    assert_eq!(loaded.created_at(&rotated), Some(later));
 }
 
 #[test]
 fn create_then_load_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let path = key_path(&dir);
-    let created = Keyring::create(&path).unwrap();
+    let created = Keyring::create(&path, now()).unwrap();
     let wrapped = created.wrap(&DataKey::generate(), CASE);
 
     let loaded = Keyring::load(&path).unwrap();
@@ -83,10 +104,10 @@ fn key_file_is_0600_and_a_0644_file_is_refused() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let path = key_path(&dir);
-    let mut keyring = Keyring::create(&path).unwrap();
+    let mut keyring = Keyring::create(&path, now()).unwrap();
     let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&path), 0o600);
-    keyring.rotate(&path).unwrap();
+    keyring.rotate(&path, now()).unwrap();
     assert_eq!(mode(&path), 0o600, "rotation keeps the mode");
 
     fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
@@ -103,8 +124,8 @@ fn key_file_is_0600_and_a_0644_file_is_refused() {
 fn create_refuses_an_existing_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = key_path(&dir);
-    let first = Keyring::create(&path).unwrap();
-    let msg = key_file_error(Keyring::create(&path));
+    let first = Keyring::create(&path, now()).unwrap();
+    let msg = key_file_error(Keyring::create(&path, now()));
     assert!(msg.contains("already exists"), "{msg}");
     // The first file is intact.
     assert_eq!(Keyring::load(&path).unwrap().active_id(), first.active_id());
@@ -114,8 +135,8 @@ fn create_refuses_an_existing_file() {
 fn load_or_create_creates_once_then_loads() {
     let dir = tempfile::tempdir().unwrap();
     let path = key_path(&dir);
-    let created = Keyring::load_or_create(&path).unwrap();
-    let loaded = Keyring::load_or_create(&path).unwrap();
+    let created = Keyring::load_or_create(&path, now()).unwrap();
+    let loaded = Keyring::load_or_create(&path, now()).unwrap();
     assert_eq!(created.active_id(), loaded.active_id());
 }
 
@@ -133,13 +154,13 @@ fn load_of_a_missing_file_names_it() {
 fn rotate_keeps_old_keys_and_old_wraps_still_open() {
     let dir = tempfile::tempdir().unwrap();
     let path = key_path(&dir);
-    let mut keyring = Keyring::create(&path).unwrap();
+    let mut keyring = Keyring::create(&path, now()).unwrap();
     let old_id = keyring.active_id().clone();
     let data_key = DataKey::generate();
     let wrapped = keyring.wrap(&data_key, CASE);
     assert_eq!(wrapped.master_key_id, old_id);
 
-    let new_id = keyring.rotate(&path).unwrap();
+    let new_id = keyring.rotate(&path, now()).unwrap();
     assert_ne!(new_id, old_id);
     assert_eq!(keyring.active_id(), &new_id);
     assert_eq!(
@@ -160,17 +181,17 @@ fn rotate_keeps_old_keys_and_old_wraps_still_open() {
 fn failed_rotation_leaves_the_keyring_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let path = key_path(&dir);
-    let mut keyring = Keyring::create(&path).unwrap();
+    let mut keyring = Keyring::create(&path, now()).unwrap();
     let before = keyring.active_id().clone();
     let unwritable = dir.path().join("missing-dir").join("keys.json");
     assert!(matches!(
-        keyring.rotate(&unwritable),
+        keyring.rotate(&unwritable, now()),
         Err(CryptoError::Io(_))
     ));
     assert_eq!(keyring.active_id(), &before);
     assert_eq!(keyring.ids().count(), 1);
     // And a successful rotation leaves no temp file behind.
-    keyring.rotate(&path).unwrap();
+    keyring.rotate(&path, now()).unwrap();
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
 }
 
@@ -178,10 +199,10 @@ fn failed_rotation_leaves_the_keyring_unchanged() {
 fn rewrap_moves_a_key_to_the_active_master_key() {
     let dir = tempfile::tempdir().unwrap();
     let path = key_path(&dir);
-    let mut keyring = Keyring::create(&path).unwrap();
+    let mut keyring = Keyring::create(&path, now()).unwrap();
     let data_key = DataKey::generate();
     let old = keyring.wrap(&data_key, CASE);
-    let new_id = keyring.rotate(&path).unwrap();
+    let new_id = keyring.rotate(&path, now()).unwrap();
 
     let moved = keyring.rewrap(&old, CASE).unwrap();
     assert_eq!(moved.master_key_id, new_id);
@@ -201,7 +222,7 @@ fn rewrap_moves_a_key_to_the_active_master_key() {
 fn wrapped_key_bound_to_its_case_and_master_key_id() {
     let dir = tempfile::tempdir().unwrap();
     let path = key_path(&dir);
-    let mut keyring = Keyring::create(&path).unwrap();
+    let mut keyring = Keyring::create(&path, now()).unwrap();
     let wrapped = keyring.wrap(&DataKey::generate(), CASE);
     assert_eq!(wrapped.blob.len(), 61);
     assert!(matches!(
@@ -210,7 +231,7 @@ fn wrapped_key_bound_to_its_case_and_master_key_id() {
     ));
 
     // Relabelled with another (existing) master key id: fails too.
-    let new_id = keyring.rotate(&path).unwrap();
+    let new_id = keyring.rotate(&path, now()).unwrap();
     let relabelled = WrappedKey {
         master_key_id: new_id,
         blob: wrapped.blob.clone(),
@@ -236,7 +257,7 @@ fn wrapped_key_bound_to_its_case_and_master_key_id() {
 #[test]
 fn unknown_master_key_id_fails() {
     let dir = tempfile::tempdir().unwrap();
-    let keyring = Keyring::create(key_path(&dir)).unwrap();
+    let keyring = Keyring::create(key_path(&dir), now()).unwrap();
     let mut wrapped = keyring.wrap(&DataKey::generate(), CASE);
     wrapped.master_key_id = MasterKeyId::parse("mk-19700101-000000").unwrap();
     match keyring.unwrap(&wrapped, CASE) {
@@ -249,7 +270,7 @@ fn unknown_master_key_id_fails() {
 fn corrupted_key_files_give_clear_messages_without_key_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let path = key_path(&dir);
-    let keyring = Keyring::create(&path).unwrap();
+    let keyring = Keyring::create(&path, now()).unwrap();
     let good = fs::read_to_string(&path).unwrap();
     let secret = base64_keys_in(&path).remove(0);
     let id = keyring.active_id().as_str().to_owned();
@@ -307,7 +328,7 @@ fn corrupted_key_files_give_clear_messages_without_key_bytes() {
 fn debug_shows_ids_only() {
     let dir = tempfile::tempdir().unwrap();
     let path = key_path(&dir);
-    let keyring = Keyring::create(&path).unwrap();
+    let keyring = Keyring::create(&path, now()).unwrap();
     let debug = format!("{keyring:?}");
     assert!(debug.contains(keyring.active_id().as_str()), "{debug}");
     let secret = base64_keys_in(&path).remove(0);
@@ -319,7 +340,7 @@ fn debug_shows_ids_only() {
 fn a_sealed_secret_opens_only_for_its_owner_and_purpose_and_survives_rotation() {
     let dir = tempfile::tempdir().unwrap();
     let path = key_path(&dir);
-    let mut keyring = Keyring::create(&path).unwrap();
+    let mut keyring = Keyring::create(&path, now()).unwrap();
     let (owner, other) = (Uuid::from_u128(1), Uuid::from_u128(2));
     let sealed = keyring.seal_secret(owner, "webhook", b"whsec_abc");
     assert_eq!(
@@ -340,7 +361,7 @@ fn a_sealed_secret_opens_only_for_its_owner_and_purpose_and_survives_rotation() 
     assert!(keyring.open_secret(&data_key, owner, "webhook").is_err());
 
     let old_id = keyring.active_id().clone();
-    keyring.rotate(&path).unwrap();
+    keyring.rotate(&path, now()).unwrap();
     let moved = keyring.reseal_secret(&sealed, owner, "webhook").unwrap();
     assert_ne!(moved.master_key_id, old_id);
     assert_eq!(
