@@ -2,6 +2,9 @@
 //! (last wins), then command-line flags.
 
 mod key_paths;
+mod proxies;
+
+pub use proxies::TrustedProxies;
 
 use std::path::{Path, PathBuf};
 
@@ -135,7 +138,7 @@ pub struct HttpSettings {
     /// Our reverse proxies (CIDR blocks or addresses): only a peer among them may name the
     /// client in `Forwarded` / `X-Forwarded-For`. Empty by default: the headers are ignored.
     #[serde(default)]
-    pub trusted_proxies: crate::http::client_addr::TrustedProxies,
+    pub trusted_proxies: TrustedProxies,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -240,7 +243,7 @@ impl Settings {
             if self.auth.signing_key_file.is_some() {
                 bail!("set auth.signing_key or auth.signing_key_file, not both");
             }
-            crate::auth::SigningKey::decode(key.expose_secret(), "auth.signing_key")?;
+            crate::crypto::SigningKey::decode(key.expose_secret(), "auth.signing_key")?;
         }
         if self.environment == Environment::Production {
             key_paths::refuse_keys_inside_data_dir(self)?;
@@ -277,14 +280,6 @@ impl Settings {
             bail!("photos: body_deadline_secs must be at least body_idle_timeout_secs");
         }
         Ok(())
-    }
-
-    /// Where webhooks may point: https only in production.
-    pub fn webhook_targets(&self) -> crate::notify::target::TargetPolicy {
-        crate::notify::target::TargetPolicy {
-            allow_private: self.notifications.allow_private_targets,
-            require_https: self.environment == Environment::Production,
-        }
     }
 
     pub fn key_file(&self) -> PathBuf {

@@ -200,6 +200,10 @@ impl From<AccountError> for ApiError {
             AccountError::Validation(e) => e.into(),
             AccountError::Conflict(why) => ApiError::Conflict(why),
             AccountError::NotNow(why) => ApiError::InvalidState(why.to_owned()),
+            AccountError::BadCredentials => ApiError::BadCredentials,
+            AccountError::RateLimited { retry_after_secs } => {
+                ApiError::RateLimited { retry_after_secs }
+            }
             AccountError::Internal(e) => ApiError::Internal(e),
         }
     }

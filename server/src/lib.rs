@@ -30,6 +30,5 @@ pub mod rota;
 pub mod routes;
 pub mod sla;
 pub mod startup;
-pub mod state;
 pub mod store;
 pub mod telemetry;

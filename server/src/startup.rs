@@ -20,16 +20,18 @@ use crate::{
     db::{self, Repo},
     domain::{Clock, SystemClock},
     error::{self, ApiError},
-    http::upload::{UploadGate, UploadLimits},
+    http::{
+        upload::{UploadGate, UploadLimits},
+        AppState,
+    },
     keys::KeyService,
     memory::MemoryBudget,
-    notify::deliver::Deliverer,
+    notify::{deliver::Deliverer, target::TargetPolicy},
     openapi,
     photos::{inspect::PhotoLimits, intake::PhotoIntake, quality::QualityThresholds},
     reports::ReportService,
     rota::RotaService,
     routes,
-    state::AppState,
     store::{BlobStore, LocalStore},
     telemetry::{self, Metrics},
 };
@@ -118,15 +120,14 @@ impl Application {
             accounts: AccountService::new(
                 repo.clone(),
                 Some(keys.clone()),
-                settings.webhook_targets(),
+                TargetPolicy::from_settings(settings),
                 clock.clone(),
+                LoginThrottle::new(&settings.auth),
             ),
             keys,
             tokens: TokenIssuer::new(signing_key.as_bytes(), &settings.auth),
-            throttle: LoginThrottle::new(&settings.auth),
             trusted_proxies: settings.http.trusted_proxies.clone(),
             metrics: Metrics::new()?,
-            password_permits: Arc::new(Semaphore::new(cores)),
             uploads: UploadGate::new(UploadLimits {
                 max_photo_bytes: photos.max_photo_bytes,
                 max_request_bytes: photos.max_request_bytes,
@@ -139,8 +140,11 @@ impl Application {
             }),
             clock,
             public_url: settings.notifications.public_url.clone(),
-            deliverer: Deliverer::new(&settings.notifications, settings.webhook_targets())?,
-            webhook_targets: settings.webhook_targets(),
+            deliverer: Deliverer::new(
+                &settings.notifications,
+                TargetPolicy::from_settings(settings),
+            )?,
+            webhook_targets: TargetPolicy::from_settings(settings),
         });
         let every = |secs: u64| (secs > 0).then(|| std::time::Duration::from_secs(secs));
         let lease_check = std::time::Duration::from_secs(settings.queue.lease_check_secs);
@@ -149,12 +153,14 @@ impl Application {
         let json_limit = settings.http.max_json_bytes;
         let app_state = state.clone();
         let document = web::Data::new(routes::OpenApiJson(openapi::document()));
+        let metrics = web::Data::new(state.metrics.clone());
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(Compress::default())
                 .wrap(from_fn(telemetry::observe))
                 .app_data(state.clone())
                 .app_data(document.clone())
+                .app_data(metrics.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(json_limit)

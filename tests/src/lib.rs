@@ -21,8 +21,8 @@ use telederm_server::{
     config::{Overrides, Settings},
     demo,
     domain::{Clock, ManualClock},
+    http::AppState,
     startup::{open_database, open_store, Application},
-    state::AppState,
     store::BlobStore,
 };
 
@@ -89,6 +89,7 @@ pub async fn spawn_app_with(
         Some(state.keys.clone()),
         state.webhook_targets,
         Arc::new(telederm_server::domain::SystemClock),
+        telederm_server::auth::LoginThrottle::new(&settings.auth),
     );
     demo::seed(
         app.repo().as_ref(),

@@ -15,6 +15,10 @@ pub enum AccountError {
     /// The account is not in a state that allows it (e.g. no webhook URL to rotate a secret of).
     #[error("{0}")]
     NotNow(&'static str),
+    #[error("invalid email or password")]
+    BadCredentials,
+    #[error("too many failed attempts; retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }

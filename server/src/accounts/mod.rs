@@ -1,15 +1,17 @@
-//! The accounts service: users (one path for the API, the `admin create-user` command and the
-//! demo), and webhook settings (`webhooks`): the URL, checked against internal networks, and its
+//! The accounts service: sign-in (`login`), users (one path for the API, the `admin create-user`
+//! command and the demo), and webhook settings (`webhooks`): the URL, checked against internal networks, and its
 //! signing secret, made anew whenever the URL is set or the secret rotated, sealed, and shown
 //! this once.
 
 mod error;
+mod login;
 mod webhooks;
 
 use std::sync::Arc;
 
 use secrecy::{ExposeSecret, SecretString};
 use telederm_schemas as wire;
+use tokio::sync::Semaphore;
 
 pub use error::AccountError;
 
@@ -18,6 +20,7 @@ use crate::{
     auth::{
         password::hash_password,
         policy::{can_administer, can_list_users, Access},
+        LoginThrottle,
     },
     db::{Effects, Repo},
     domain::{Clock, NewUser, Role, User, UserId, ValidationErrors},
@@ -25,10 +28,14 @@ use crate::{
     notify::target::TargetPolicy,
 };
 
-/// What account changes need: the database, the keys that seal webhook secrets, where webhooks
-/// may point, and the clock.
+/// What accounts need: the database, the keys that seal webhook secrets, where webhooks may point,
+/// the clock, and the sign-in throttle.
 pub struct AccountService {
     repo: Arc<dyn Repo>,
+    /// Failed sign-ins per account and address.
+    throttle: LoginThrottle,
+    /// Bounds how many password checks run at once (argon2: CPU and memory).
+    password_permits: Arc<Semaphore>,
     /// `None`: an operator's command creating a user without a webhook, which needs no key
     /// file (the first admin may be created before `keys init`).
     keys: Option<Arc<KeyService>>,
@@ -60,9 +67,13 @@ impl AccountService {
         keys: Option<Arc<KeyService>>,
         targets: TargetPolicy,
         clock: Arc<dyn Clock>,
+        throttle: LoginThrottle,
     ) -> AccountService {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         AccountService {
             repo,
+            throttle,
+            password_permits: Arc::new(Semaphore::new(cores)),
             keys,
             targets,
             clock,

@@ -9,7 +9,7 @@ use crate::{
     auth::policy::can_manage_webhook,
     db::{Effects, WebhookSecretRecord},
     domain::{User, UserId, ValidationErrors, WebhookUrl},
-    notify::secret,
+    keys::webhook_secret as secret,
 };
 
 impl AccountService {

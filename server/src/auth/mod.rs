@@ -1,16 +1,13 @@
-//! Who the caller is and what it may do: passwords, tokens, the `AuthenticatedUser` extractor,
-//! login throttling, and the access policy in one place.
+//! Who the caller is and what it may do: passwords, tokens, login throttling, and the access
+//! policy in one place. (The HTTP extractor of the caller is `http::AuthenticatedUser`.)
 
-mod extractor;
 pub mod hs256;
 pub mod jwt;
-pub mod login;
 pub mod password;
 pub mod policy;
 pub mod signing_key;
 mod throttle;
 
-pub use extractor::AuthenticatedUser;
 pub use jwt::{Claims, TokenIssuer};
 pub use signing_key::SigningKey;
 pub use throttle::LoginThrottle;

@@ -5,9 +5,11 @@ use telederm_schemas as wire;
 
 use crate::{
     accounts::{AccountError, AccountService},
+    auth::LoginThrottle,
     config::{Environment, Settings},
     domain::{NewUser, SystemClock},
     keys::KeyService,
+    notify::target::TargetPolicy,
     startup::open_database,
 };
 
@@ -78,8 +80,14 @@ pub async fn run(settings: Settings, cmd: &AdminCommand) -> anyhow::Result<()> {
         )?)),
         None => None,
     };
-    let targets = settings.webhook_targets();
-    let accounts = AccountService::new(repo, keys, targets, Arc::new(SystemClock));
+    let targets = TargetPolicy::from_settings(&settings);
+    let accounts = AccountService::new(
+        repo,
+        keys,
+        targets,
+        Arc::new(SystemClock),
+        LoginThrottle::new(&settings.auth),
+    );
     let created = accounts
         .create_user(new, None)
         .await

@@ -2,10 +2,12 @@ use std::sync::Arc;
 
 use crate::{
     accounts::AccountService,
+    auth::LoginThrottle,
     config::{Environment, Settings},
     demo,
     domain::{Clock, OffsetClock},
     keys::KeyService,
+    notify::target::TargetPolicy,
     startup::{open_database, open_store, Application},
     telemetry,
 };
@@ -23,8 +25,9 @@ pub async fn run(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
         let accounts = AccountService::new(
             repo.clone(),
             Some(keys),
-            settings.webhook_targets(),
+            TargetPolicy::from_settings(&settings),
             clock.clone(),
+            LoginThrottle::new(&settings.auth),
         );
         demo::seed(repo.as_ref(), &accounts, clock.now()).await?;
     }

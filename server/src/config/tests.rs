@@ -50,10 +50,10 @@ fn production_keeps_the_keys_out_of_the_data_folder() {
 fn webhooks_need_https_in_production_and_stay_off_private_networks_by_default() {
     let mut s = defaults();
     assert!(!s.notifications.allow_private_targets);
-    assert!(!s.webhook_targets().require_https);
+    assert!(!crate::notify::target::TargetPolicy::from_settings(&s).require_https);
     s.environment = Environment::Production;
-    assert!(s.webhook_targets().require_https);
-    assert!(!s.webhook_targets().allow_private);
+    assert!(crate::notify::target::TargetPolicy::from_settings(&s).require_https);
+    assert!(!crate::notify::target::TargetPolicy::from_settings(&s).allow_private);
 }
 
 #[test]

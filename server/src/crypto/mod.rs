@@ -22,9 +22,11 @@ pub mod envelope;
 mod keyfile;
 pub mod keyring;
 pub(crate) mod private_file;
+mod signing_key;
 
 pub use envelope::{open, seal, DataKey, ObjectRef, FORMAT_VERSION, SEAL_OVERHEAD};
 pub use keyring::{Keyring, MasterKeyId, WrappedKey};
+pub use signing_key::{SigningKey, MIN_KEY_BYTES};
 
 /// What can go wrong in `crypto`. Deliberately small: a caller needs to tell "this does not open"
 /// from "the key file needs an operator", nothing finer.

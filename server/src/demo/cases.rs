@@ -11,8 +11,7 @@ use crate::{
     auth::policy::CaseAction,
     cases::CaseError,
     domain::{Email, OffsetClock, PhotoKind, User},
-    http::upload,
-    state::AppState,
+    http::{upload, AppState},
 };
 
 /// A synthetic skin-toned photo with a dark irregular lesion (never a real patient).

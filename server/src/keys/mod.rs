@@ -6,6 +6,7 @@
 //! not loaded yet re-reads the key file once and tries again.
 
 mod rotate;
+pub mod webhook_secret;
 
 pub use rotate::{rotate, status, KeyStatus, KeyUse};
 

@@ -92,7 +92,7 @@ async fn reseal_webhook_secrets(repo: &dyn Repo, ring: &Keyring) -> anyhow::Resu
             return Ok(done);
         }
         for old in page {
-            let new = crate::notify::secret::reseal(ring, &old)?;
+            let new = super::webhook_secret::reseal(ring, &old)?;
             // Conditional on the old sealing: a secret rotated meanwhile stays as it is.
             if repo.reseal_webhook_secret(&old, &new, now()).await? {
                 done += 1;

@@ -13,7 +13,6 @@ use chrono::{DateTime, Duration, Utc};
 use telederm_schemas::DeliveryFailure;
 
 use super::{
-    secret,
     sign::{self, DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER},
     target::{GuardedResolver, Refused, TargetPolicy},
 };
@@ -21,7 +20,7 @@ use crate::{
     config::NotificationSettings,
     db::{PendingNotification, Repo, RepoError, WebhookSecretRecord},
     domain::Clock,
-    keys::KeyService,
+    keys::{webhook_secret as secret, KeyService},
 };
 
 /// Messages taken per pass.

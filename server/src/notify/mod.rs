@@ -5,7 +5,6 @@
 
 pub mod address;
 pub mod deliver;
-pub mod secret;
 pub mod sign;
 pub mod target;
 

@@ -12,6 +12,7 @@ use std::{net::IpAddr, time::Duration};
 use url::{Host, Url};
 
 use super::address::{classify, Reach};
+use crate::config::{Environment, Settings};
 
 /// Names of cloud metadata services: refused whatever the settings.
 const METADATA_NAMES: [&str; 5] = [
@@ -47,6 +48,14 @@ pub struct TargetPolicy {
 }
 
 impl TargetPolicy {
+    /// Where webhooks may point under these settings: https only in production.
+    pub fn from_settings(settings: &Settings) -> TargetPolicy {
+        TargetPolicy {
+            allow_private: settings.notifications.allow_private_targets,
+            require_https: settings.environment == Environment::Production,
+        }
+    }
+
     /// The checks that need no DNS: scheme, host name, literal address.
     pub fn check_url(&self, url: &Url) -> Result<(), Refused> {
         match url.scheme() {

@@ -2,11 +2,11 @@ use actix_web::{get, post, web, HttpRequest};
 use telederm_schemas::{LoginRequest, Problem, TokenResponse, User};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use secrecy::SecretString;
+
 use crate::{
-    auth::{login::login as log_in, AuthenticatedUser},
     error::ApiError,
-    http::client_addr::client_addr,
-    state::AppState,
+    http::{client_addr::client_addr, AppState, AuthenticatedUser},
 };
 
 /// This resource's endpoints: each one's route and OpenAPI entry come from its attributes below.
@@ -28,7 +28,17 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let address = client_addr(&req, &state.trusted_proxies);
-    Ok(web::Json(log_in(&state, body.into_inner(), address).await?))
+    let LoginRequest { email, password } = body.into_inner();
+    let user = state
+        .accounts
+        .authenticate(&email, SecretString::from(password), address)
+        .await?;
+    let (access_token, expires_at) = state.tokens.issue(user.id, user.role)?;
+    Ok(web::Json(TokenResponse {
+        access_token,
+        token_type: "Bearer".into(),
+        expires_at,
+    }))
 }
 
 /// The authenticated user, with its role.

@@ -10,10 +10,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::{
-    auth::{policy::CaseAction, AuthenticatedUser},
-    error::ApiError,
-    http::upload,
-    state::AppState,
+    auth::policy::CaseAction, error::ApiError, http::upload, http::AppState,
+    http::AuthenticatedUser,
 };
 
 /// This resource's endpoints: each one's route and OpenAPI entry come from its attributes below.

@@ -4,7 +4,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::{
-    auth::AuthenticatedUser, error::ApiError, http::upload, state::AppState,
+    error::ApiError, http::upload, http::AppState, http::AuthenticatedUser,
     telemetry::current_request_id,
 };
 

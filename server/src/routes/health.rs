@@ -1,7 +1,7 @@
 use actix_web::{get, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{error::ApiError, state::AppState};
+use crate::{error::ApiError, http::AppState};
 
 /// This resource's endpoints: each one's route and OpenAPI entry come from its attributes below
 /// (`/metrics` is for Prometheus, not in the document).

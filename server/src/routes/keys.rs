@@ -2,7 +2,10 @@ use actix_web::{get, web};
 use telederm_schemas::{self as wire, Problem};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{auth::AuthenticatedUser, error::ApiError, state::AppState};
+use crate::{
+    error::ApiError,
+    http::{AppState, AuthenticatedUser},
+};
 
 /// This resource's endpoints: each one's route and OpenAPI entry come from its attributes below.
 pub(super) fn register(cfg: &mut ServiceConfig) {

@@ -3,10 +3,9 @@ use telederm_schemas::{self as wire, Problem};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    auth::AuthenticatedUser,
     error::ApiError,
+    http::{AppState, AuthenticatedUser},
     reports::{outcomes_csv, parse_query, sla_csv, Format},
-    state::AppState,
 };
 
 /// This resource's endpoints: each one's route and OpenAPI entry come from its attributes below.

@@ -3,7 +3,11 @@ use telederm_schemas::{self as wire, Problem};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::{auth::AuthenticatedUser, domain::Shift, error::ApiError, state::AppState};
+use crate::{
+    domain::Shift,
+    error::ApiError,
+    http::{AppState, AuthenticatedUser},
+};
 
 /// This resource's endpoints: each one's route and OpenAPI entry come from its attributes below.
 pub(super) fn register(cfg: &mut ServiceConfig) {

@@ -4,10 +4,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::{
-    auth::AuthenticatedUser,
     domain::{NewUser, ValidationErrors, WebhookUrl},
     error::ApiError,
-    state::AppState,
+    http::{AppState, AuthenticatedUser},
 };
 
 /// This resource's endpoints: each one's route and OpenAPI entry come from its attributes below.

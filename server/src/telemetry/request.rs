@@ -13,7 +13,7 @@ use actix_web::{
 use tracing::Instrument;
 use uuid::Uuid;
 
-use crate::state::AppState;
+use super::Metrics;
 
 tokio::task_local! {
     static REQUEST_ID: String;
@@ -37,9 +37,7 @@ pub async fn observe(
         _ => "other",
     }
     .to_owned();
-    let metrics = req
-        .app_data::<web::Data<AppState>>()
-        .map(|s| s.metrics.clone());
+    let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let span = tracing::info_span!(
         "http_request",
         request_id = %request_id,

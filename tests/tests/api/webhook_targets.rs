@@ -7,7 +7,7 @@ use telederm_schemas::{DeliveryFailure, Notification};
 use telederm_server::{
     db::Effects,
     domain::{UserId, WebhookUrl},
-    notify::secret,
+    keys::webhook_secret as secret,
 };
 use telederm_tests::{assert_problem, fields, spawn_app_with, webhook::Receiver, TestApp};
 

@@ -6,7 +6,7 @@ use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 use crate::{
     domain::{User, UserId},
     error::ApiError,
-    state::AppState,
+    http::AppState,
 };
 
 /// The caller, authenticated by a bearer token and still enabled in the database. What it may

@@ -1,15 +1,14 @@
 use std::sync::Arc;
 
-use tokio::sync::Semaphore;
-
 use crate::{
     accounts::AccountService,
     admin::AdminService,
-    auth::{LoginThrottle, TokenIssuer},
+    auth::TokenIssuer,
     cases::CaseService,
+    config::TrustedProxies,
     db::Repo,
     domain::Clock,
-    http::{client_addr::TrustedProxies, upload::UploadGate},
+    http::upload::UploadGate,
     keys::KeyService,
     notify::{deliver::Deliverer, target::TargetPolicy},
     reports::ReportService,
@@ -34,12 +33,9 @@ pub struct AppState {
     /// Parked notifications, key status.
     pub admin: AdminService,
     pub tokens: TokenIssuer,
-    pub throttle: LoginThrottle,
     /// Peers whose `Forwarded` / `X-Forwarded-For` name the client (login throttling, audit).
     pub trusted_proxies: TrustedProxies,
     pub metrics: Metrics,
-    /// Bounds how many password checks run at once (argon2: CPU and memory).
-    pub password_permits: Arc<Semaphore>,
     /// Uploads per user, the memory their bodies hold, their idle timeout and deadline.
     pub uploads: UploadGate,
     /// Every service asks it the time (tests move it forward).
