@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use super::{queue::Eligibility, read::parse};
+use super::queue::Eligibility;
 use crate::{
     auth::policy::{can_act_on, CaseAccess, CaseAction, CaseFacts},
     db::CaseRecord,
@@ -75,7 +75,7 @@ async fn facts(state: &AppState, user: &User, c: &CaseRecord) -> Result<CaseFact
             .may_take(c);
     Ok(CaseFacts {
         gp: c.gp_id,
-        status: parse(&c.status)?,
+        status: c.status,
         claimed_by: c.claimed_by,
         info_requested_by: c.info_requested_by,
         answered_by,

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use super::{
     access::{authorize, Authorized},
     queue::eligible_territories,
-    read::{data_key, full_case, parse},
+    read::{data_key, full_case},
     submit::{process_off_thread, put_all, remove_blobs, seal_photos},
     upload::Upload,
 };
@@ -114,8 +114,7 @@ async fn load(state: &AppState, case_id: Uuid) -> Result<CaseRecord, ApiError> {
 
 /// Why a transition did not apply to a case in this status.
 fn refused(record: &CaseRecord, transition: Transition) -> Result<ApiError, ApiError> {
-    let status: CaseStatus = parse(&record.status)?;
-    Ok(match next(status, transition) {
+    Ok(match next(record.status, transition) {
         Err(e) => ApiError::InvalidState(e.to_string()),
         // The status allowed it: someone changed the case at the same moment.
         Ok(_) => ApiError::Conflict("the case changed meanwhile; reload it".into()),
@@ -125,8 +124,7 @@ fn refused(record: &CaseRecord, transition: Transition) -> Result<ApiError, ApiE
 /// Refuse at once a transition the case's status does not allow (the conditional update checks
 /// it again, against the case as it is then).
 fn require_status(record: &CaseRecord, transition: Transition) -> Result<(), ApiError> {
-    let status: CaseStatus = parse(&record.status)?;
-    next(status, transition)
+    next(record.status, transition)
         .map(drop)
         .map_err(|e| ApiError::InvalidState(e.to_string()))
 }
@@ -182,7 +180,7 @@ pub async fn answer(
         case_id,
         dermatologist_id: derm.id.as_uuid(),
         answered_at: at,
-        management: req.management.as_str().to_owned(),
+        management: req.management,
         delay_days: req.delay_days.map(i32::from),
         sealed: seal(&key, case_id, ObjectRef::Text(ANSWER), &sealed_text),
     };
@@ -398,10 +396,7 @@ pub async fn record_outcome(
 ) -> Result<wire::Case, ApiError> {
     let (case_id, record) = (case.id(), case.record());
     // Answered and closed cases have an answer; no other has.
-    if !matches!(
-        parse(&record.status)?,
-        CaseStatus::Answered | CaseStatus::Closed
-    ) {
+    if !matches!(record.status, CaseStatus::Answered | CaseStatus::Closed) {
         return Err(ApiError::InvalidState(
             "outcomes are recorded once the case is answered".into(),
         ));
@@ -444,7 +439,7 @@ pub async fn record_outcome(
     ));
     state
         .repo
-        .merge_outcome(&outcome, &record.status, &fx)
+        .merge_outcome(&outcome, record.status, &fx)
         .await?;
     full_case(state, user, case_id).await
 }

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{
     access::authorize,
-    read::{clinical, data_key, full_case, parse},
+    read::{clinical, data_key, full_case},
 };
 use crate::{
     audit,
@@ -130,16 +130,16 @@ pub async fn list(state: &AppState, derm: &User) -> Result<Vec<wire::QueueItem>,
         };
         items.push(wire::QueueItem {
             id: r.id,
-            priority: parse(&r.priority)?,
+            priority: r.priority,
             territory: r.territory_code.clone(),
             age: u16::try_from(r.age).map_err(anyhow::Error::from)?,
-            sex: parse(&r.sex)?,
+            sex: r.sex,
             body_site: text.body_site,
             photo_kinds: photos
                 .iter()
                 .filter(|p| p.case_id == r.id)
-                .map(|p| parse(&p.kind))
-                .collect::<Result<_, _>>()?,
+                .map(|p| p.kind)
+                .collect(),
             submitted_at: r.submitted_at,
             waiting_secs: (at - r.submitted_at).num_seconds().max(0),
             due_at: r.due_at,
@@ -226,7 +226,7 @@ pub async fn release(state: &AppState, derm: &User, case_id: Uuid) -> Result<(),
         .release(case_id, derm.id.as_uuid(), at, &fx)
         .await?
     {
-        let status: wire::CaseStatus = parse(&record.status)?;
+        let status = record.status;
         return Err(ApiError::InvalidState(
             crate::domain::lifecycle::next(status, crate::domain::lifecycle::Transition::Release)
                 .err()

@@ -5,7 +5,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::{Effects, RepoError};
+use super::{sql::Name, Effects, RepoError};
+use crate::domain::{CaseStatus, Priority};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SlaPolicyRecord {
@@ -30,7 +31,8 @@ pub struct SlaTimes {
 pub struct SlaCandidate {
     pub id: Uuid,
     pub territory_code: String,
-    pub status: String,
+    #[sqlx(try_from = "Name")]
+    pub status: CaseStatus,
     pub remind_at: DateTime<Utc>,
     pub warn_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
@@ -73,8 +75,10 @@ impl SlaStep {
 pub struct ReportRow {
     pub id: Uuid,
     pub territory_code: String,
-    pub priority: String,
-    pub status: String,
+    #[sqlx(try_from = "Name")]
+    pub priority: Priority,
+    #[sqlx(try_from = "Name")]
+    pub status: CaseStatus,
     pub submitted_at: DateTime<Utc>,
     pub first_response_at: Option<DateTime<Utc>>,
     pub first_responder: Option<Uuid>,

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::{
     audit,
     db::{Effects, Repo, RepoError, SlaCandidate, SlaStep},
-    domain::{Territory, TerritoryCode},
+    domain::{CaseStatus, Territory, TerritoryCode},
     notify,
     state::AppState,
 };
@@ -43,7 +43,7 @@ pub async fn escalate_due(state: &AppState) -> Result<EscalationStats, RepoError
             .and_then(Option::as_ref)
             .map(|t| t.fallbacks.iter().map(ToString::to_string).collect())
             .unwrap_or_default();
-        if c.status == "queued"
+        if c.status == CaseStatus::Queued
             && !c.reminded
             && take(state, &c, SlaStep::Remind, &fallbacks).await?
         {
@@ -80,7 +80,7 @@ async fn take(
             notes = notify::about_case(&derms, notify::SLA_REMINDER, c.id, territory, at, url);
         }
         SlaStep::Offer => {
-            if c.status == "queued" {
+            if c.status == CaseStatus::Queued {
                 let derms: Vec<Uuid> = repo.notifiable_oncall(fallbacks, at).await?;
                 notes = notify::about_case(&derms, notify::SLA_OFFERED, c.id, territory, at, url);
             }

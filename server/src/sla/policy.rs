@@ -131,7 +131,7 @@ pub fn resumed(
     territory: &Territory,
     resumed_at: DateTime<Utc>,
 ) -> Option<SlaTimes> {
-    let clock = SlaClock::parse(case.sla_clock.as_deref()?).ok()?;
+    let clock = case.sla_clock?;
     let paused_at = case.paused_at?;
     let cal = territory.calendar();
     let shift = |t: DateTime<Utc>| {

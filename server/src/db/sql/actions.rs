@@ -15,6 +15,7 @@ use crate::db::{
     ActionRepo, AnswerRecord, Effects, InfoRequestRecord, OutcomeRecord, PhotoRecord, ReplyRoute,
     RepoError, SlaTimes,
 };
+use crate::domain::CaseStatus;
 
 #[async_trait]
 impl<B: Backend> ActionRepo for SqlRepo<B> {
@@ -55,8 +56,8 @@ impl<B: Backend> ActionRepo for SqlRepo<B> {
             a.answered_at,
             Some(a.dermatologist_id),
             "answered",
-            Some("claimed"),
-            "answered",
+            Some(CaseStatus::Claimed),
+            CaseStatus::Answered,
         )
         .await?;
         effects_in(&mut tx, fx).await?;
@@ -102,8 +103,8 @@ impl<B: Backend> ActionRepo for SqlRepo<B> {
             r.asked_at,
             Some(r.dermatologist_id),
             "info_requested",
-            Some("claimed"),
-            "info_requested",
+            Some(CaseStatus::Claimed),
+            CaseStatus::InfoRequested,
         )
         .await?;
         effects_in(&mut tx, fx).await?;
@@ -126,8 +127,8 @@ impl<B: Backend> ActionRepo for SqlRepo<B> {
             ReplyRoute::BackTo {
                 dermatologist,
                 lease_until,
-            } => ("claimed", Some(dermatologist), Some(lease_until)),
-            ReplyRoute::Queue => ("queued", None, None),
+            } => (CaseStatus::Claimed, Some(dermatologist), Some(lease_until)),
+            ReplyRoute::Queue => (CaseStatus::Queued, None, None),
         };
         let mut tx = self.db.begin().await?;
         let moved = tx
@@ -169,7 +170,7 @@ impl<B: Backend> ActionRepo for SqlRepo<B> {
             at,
             Some(gp),
             "replied",
-            Some("info_requested"),
+            Some(CaseStatus::InfoRequested),
             status,
         )
         .await?;
@@ -205,8 +206,8 @@ impl<B: Backend> ActionRepo for SqlRepo<B> {
             at,
             Some(gp),
             "cancelled",
-            Some("queued"),
-            "cancelled",
+            Some(CaseStatus::Queued),
+            CaseStatus::Cancelled,
         )
         .await?;
         effects_in(&mut tx, fx).await?;
@@ -243,8 +244,8 @@ impl<B: Backend> ActionRepo for SqlRepo<B> {
             at,
             Some(gp),
             "closed",
-            Some("answered"),
-            "closed",
+            Some(CaseStatus::Answered),
+            CaseStatus::Closed,
         )
         .await?;
         effects_in(&mut tx, fx).await?;
@@ -255,7 +256,7 @@ impl<B: Backend> ActionRepo for SqlRepo<B> {
     async fn merge_outcome(
         &self,
         o: &OutcomeRecord,
-        status: &str,
+        status: CaseStatus,
         fx: &Effects,
     ) -> Result<(), RepoError> {
         let mut tx = self.db.begin().await?;

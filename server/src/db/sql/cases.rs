@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::{effects::effects_in, Backend, Query, SqlRepo, Tx};
 use crate::db::{CaseRecord, CaseRepo, DataKeyRecord, Effects, PhotoRecord, RepoError};
+use crate::domain::CaseStatus;
 
 pub(super) const CASE_COLUMNS: &str = "id, gp_id, territory_code, status, priority, age, sex, \
      phototype, clinical, consent_at, submitted_at, due_at, claimed_by, lease_until, \
@@ -23,8 +24,8 @@ pub(super) async fn event_in(
     at: DateTime<Utc>,
     actor: Option<Uuid>,
     kind: &str,
-    from: Option<&str>,
-    to: &str,
+    from: Option<CaseStatus>,
+    to: CaseStatus,
 ) -> Result<(), RepoError> {
     tx.execute(
         Query::new(
@@ -53,7 +54,7 @@ pub(super) async fn photos_in(tx: &mut impl Tx, photos: &[PhotoRecord]) -> Resul
             .bind(p.id)
             .bind(p.case_id)
             .bind(p.position)
-            .bind(p.kind.as_str())
+            .bind(p.kind)
             .bind(p.format.as_str())
             .bind(p.width)
             .bind(p.height)
@@ -89,16 +90,16 @@ impl<B: Backend> CaseRepo for SqlRepo<B> {
             .bind(c.id)
             .bind(c.gp_id)
             .bind(c.territory_code.as_str())
-            .bind(c.status.as_str())
-            .bind(c.priority.as_str())
+            .bind(c.status)
+            .bind(c.priority)
             .bind(c.age)
-            .bind(c.sex.as_str())
+            .bind(c.sex)
             .bind(c.phototype)
             .bind(c.clinical.as_slice())
             .bind(c.consent_at)
             .bind(c.submitted_at)
             .bind(c.due_at)
-            .bind(c.sla_clock.as_deref())
+            .bind(c.sla_clock)
             .bind(c.sla_target_secs)
             .bind(c.remind_at)
             .bind(c.warn_at),
@@ -122,7 +123,7 @@ impl<B: Backend> CaseRepo for SqlRepo<B> {
             Some(c.gp_id),
             "submitted",
             None,
-            &c.status,
+            c.status,
         )
         .await?;
         photos_in(&mut tx, photos).await?;

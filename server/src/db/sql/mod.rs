@@ -6,6 +6,7 @@ mod audit;
 mod backend;
 mod cases;
 mod effects;
+mod enums;
 mod outbox;
 mod query;
 mod queue;
@@ -18,6 +19,7 @@ mod webhooks;
 use async_trait::async_trait;
 
 pub use backend::{Backend, Row, Tx};
+pub use enums::{Name, OptName};
 pub use query::{placeholders, Arg, Query, ToArg};
 
 use super::{Repo, RepoError};

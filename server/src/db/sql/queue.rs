@@ -10,6 +10,7 @@ use super::{
     placeholders, Backend, Query, SqlRepo, Tx,
 };
 use crate::db::{AuditEntry, CaseRecord, ClaimOutcome, Effects, EventRecord, QueueRepo, RepoError};
+use crate::domain::CaseStatus;
 
 /// The condition for a queued case one may take: of `n` territories from `$first`, or offered
 /// to the fallbacks by one of `m` territories after them.
@@ -155,8 +156,8 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
             at,
             Some(dermatologist),
             "claimed",
-            Some("queued"),
-            "claimed",
+            Some(CaseStatus::Queued),
+            CaseStatus::Claimed,
         )
         .await?;
         effects_in(&mut tx, fx).await?;
@@ -199,8 +200,8 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
             at,
             Some(dermatologist),
             "claimed",
-            Some("queued"),
-            "claimed",
+            Some(CaseStatus::Queued),
+            CaseStatus::Claimed,
         )
         .await?;
         effects_in(&mut tx, &fx.for_case(case_id, &territory)).await?;
@@ -236,8 +237,8 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
             at,
             Some(dermatologist),
             "released",
-            Some("claimed"),
-            "queued",
+            Some(CaseStatus::Claimed),
+            CaseStatus::Queued,
         )
         .await?;
         effects_in(&mut tx, fx).await?;
@@ -278,8 +279,8 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
                 at,
                 None,
                 "lease_expired",
-                Some("claimed"),
-                "queued",
+                Some(CaseStatus::Claimed),
+                CaseStatus::Queued,
             )
             .await?;
         }

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::{cases::event_in, effects::effects_in, placeholders, Backend, Query, SqlRepo, Tx};
 use crate::db::{Effects, RepoError, ReportRow, SlaCandidate, SlaPolicyRecord, SlaRepo, SlaStep};
+use crate::domain::CaseStatus;
 
 #[async_trait]
 impl<B: Backend> SlaRepo for SqlRepo<B> {
@@ -95,7 +96,7 @@ impl<B: Backend> SlaRepo for SqlRepo<B> {
             )
             .bind(case_id),
         };
-        let Some((status,)) = tx.fetch_optional::<(String,)>(guard).await? else {
+        let Some(StatusRow { status }) = tx.fetch_optional(guard).await? else {
             return Ok(false);
         };
         let taken = tx
@@ -118,8 +119,8 @@ impl<B: Backend> SlaRepo for SqlRepo<B> {
             at,
             None,
             step.event(),
-            Some(&status),
-            &status,
+            Some(status),
+            status,
         )
         .await?;
         effects_in(&mut tx, fx).await?;
@@ -195,4 +196,11 @@ impl<B: Backend> SlaRepo for SqlRepo<B> {
             .bind_all(territories.into_iter().flatten());
         Ok(self.db.fetch_all(q).await?)
     }
+}
+
+/// The status a guard statement returns.
+#[derive(sqlx::FromRow)]
+struct StatusRow {
+    #[sqlx(try_from = "super::Name")]
+    status: CaseStatus,
 }
