@@ -6,14 +6,16 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::{sql::Name, Effects, RepoError};
-use crate::domain::{CaseStatus, Priority};
+use crate::domain::{calendar::SlaClock, CaseStatus, Priority};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SlaPolicyRecord {
     pub territory_code: String,
-    pub priority: String,
+    #[sqlx(try_from = "Name")]
+    pub priority: Priority,
     pub target_minutes: i64,
-    pub clock: String,
+    #[sqlx(try_from = "Name")]
+    pub clock: SlaClock,
     pub updated_at: DateTime<Utc>,
     pub updated_by: Option<Uuid>,
 }

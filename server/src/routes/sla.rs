@@ -61,9 +61,9 @@ pub async fn set_sla(
     let at = state.clock.now();
     let record = SlaPolicyRecord {
         territory_code: code.to_string(),
-        priority: priority.as_str().to_owned(),
+        priority,
         target_minutes: minutes,
-        clock: clock_from_wire(body.clock).as_str().to_owned(),
+        clock: clock_from_wire(body.clock),
         updated_at: at,
         updated_by: Some(caller.id().as_uuid()),
     };
@@ -76,7 +76,7 @@ pub async fn set_sla(
             Some(format!("{code}/{}", priority.as_str())),
         )
         .in_territory(code.as_str())
-        .detail(serde_json::json!({ "target_minutes": minutes, "clock": record.clock })),
+        .detail(serde_json::json!({ "target_minutes": minutes, "clock": record.clock.as_str() })),
     );
     state.repo.save_sla_policy(&record, &fx).await?;
     tracing::info!(priority = priority.as_str(), minutes, "SLA policy set");

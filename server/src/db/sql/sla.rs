@@ -31,9 +31,9 @@ impl<B: Backend> SlaRepo for SqlRepo<B> {
                  target_minutes = $3, clock = $4, updated_at = $5, updated_by = $6",
             )
             .bind(p.territory_code.as_str())
-            .bind(p.priority.as_str())
+            .bind(p.priority)
             .bind(p.target_minutes as i32)
-            .bind(p.clock.as_str())
+            .bind(p.clock)
             .bind(p.updated_at)
             .bind(p.updated_by),
         )
