@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use super::{queue::Eligibility, read::parse, CaseError, CaseService};
+use super::{queue::Eligibility, CaseError, CaseService};
 use crate::{
     auth::policy::{can_act_on, Access, CaseAction, CaseFacts},
     db::CaseRecord,
@@ -68,7 +68,7 @@ impl CaseService {
                 .may_take(c);
         Ok(CaseFacts {
             gp: c.gp_id,
-            status: parse(&c.status)?,
+            status: c.status,
             claimed_by: c.claimed_by,
             info_requested_by: c.info_requested_by,
             answered_by,

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use telederm_schemas as wire;
 use uuid::Uuid;
 
-use super::{access::Authorized, read::parse, service::on_case, CaseError, CaseService};
+use super::{access::Authorized, service::on_case, CaseError, CaseService};
 use crate::{
     crypto::{seal, ObjectRef},
     db::{AnswerRecord, Effects, InfoRequestRecord},
@@ -35,7 +35,7 @@ impl CaseService {
         transition: Transition,
     ) -> Result<CaseError, CaseError> {
         let record = self.load(case_id).await?;
-        Ok(CaseError::refused(parse(&record.status)?, transition))
+        Ok(CaseError::refused(record.status, transition))
     }
 }
 
@@ -104,7 +104,7 @@ impl CaseService {
         let (diagnosis, report) = e.finish(diagnosis.zip(report))?;
 
         let record = case.record();
-        require_status(&parse(&record.status)?, Transition::Answer)?;
+        require_status(&record.status, Transition::Answer)?;
         let key = self.data_key(case_id).await?;
         let sealed_text = serde_json::to_vec(&AnswerText {
             diagnosis,
@@ -121,7 +121,7 @@ impl CaseService {
             case_id,
             dermatologist_id: derm.id.as_uuid(),
             answered_at: at,
-            management: req.management.as_str().to_owned(),
+            management: req.management,
             delay_days: req.delay_days.map(i32::from),
             sealed: seal(&key, case_id, ObjectRef::Text(ANSWER), &sealed_text),
         };
@@ -143,7 +143,7 @@ impl CaseService {
         let message = text(&mut e, "message", &req.message);
         let message = e.finish(message)?;
         let record = case.record();
-        require_status(&parse(&record.status)?, Transition::RequestInfo)?;
+        require_status(&record.status, Transition::RequestInfo)?;
         let key = self.data_key(case_id).await?;
         let id = Uuid::new_v4();
         let at = self.now();

@@ -11,7 +11,7 @@ use super::{CaseError, CaseService};
 use crate::{
     audit,
     db::{Effects, Repo, SlaCandidate, SlaStep},
-    domain::{Territory, TerritoryCode},
+    domain::{CaseStatus, Territory, TerritoryCode},
     notify,
 };
 
@@ -45,7 +45,7 @@ impl CaseService {
                 .and_then(Option::as_ref)
                 .map(|t| t.fallbacks.iter().map(ToString::to_string).collect())
                 .unwrap_or_default();
-            if c.status == "queued"
+            if c.status == CaseStatus::Queued
                 && !c.reminded
                 && self.take_step(&c, SlaStep::Remind, &fallbacks).await?
             {
@@ -88,7 +88,7 @@ impl CaseService {
                 notes = notify::about_case(&derms, notify::SLA_REMINDER, c.id, territory, at, url);
             }
             SlaStep::Offer => {
-                if c.status == "queued" {
+                if c.status == CaseStatus::Queued {
                     let derms: Vec<Uuid> = repo.notifiable_oncall(fallbacks, at).await?;
                     notes =
                         notify::about_case(&derms, notify::SLA_OFFERED, c.id, territory, at, url);

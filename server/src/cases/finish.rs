@@ -3,9 +3,7 @@
 
 use telederm_schemas as wire;
 
-use super::{
-    access::Authorized, answer::text, read::parse, service::on_case, CaseError, CaseService,
-};
+use super::{access::Authorized, answer::text, service::on_case, CaseError, CaseService};
 use crate::{
     crypto::{seal, ObjectRef},
     db::{Effects, OutcomeRecord},
@@ -63,10 +61,7 @@ impl CaseService {
     ) -> Result<wire::Case, CaseError> {
         let (case_id, record) = (case.id(), case.record());
         // Answered and closed cases have an answer; no other has.
-        if !matches!(
-            parse(&record.status)?,
-            CaseStatus::Answered | CaseStatus::Closed
-        ) {
+        if !matches!(record.status, CaseStatus::Answered | CaseStatus::Closed) {
             return Err(CaseError::NotNow(
                 "outcomes are recorded once the case is answered",
             ));
@@ -108,7 +103,7 @@ impl CaseService {
             record,
         ));
         self.repo
-            .merge_outcome(&outcome, &record.status, &fx)
+            .merge_outcome(&outcome, record.status, &fx)
             .await?;
         self.full_case(user, case_id).await
     }

@@ -5,10 +5,7 @@ use chrono::{DateTime, Utc};
 use telederm_schemas as wire;
 use uuid::Uuid;
 
-use super::{
-    read::{clinical, parse},
-    CaseError, CaseService,
-};
+use super::{read::clinical, CaseError, CaseService};
 use crate::{
     audit,
     auth::policy::{can_act_as, Access, CaseAction},
@@ -138,16 +135,16 @@ impl CaseService {
             };
             items.push(wire::QueueItem {
                 id: r.id,
-                priority: parse(&r.priority)?,
+                priority: r.priority,
                 territory: r.territory_code.clone(),
                 age: u16::try_from(r.age).map_err(anyhow::Error::from)?,
-                sex: parse(&r.sex)?,
+                sex: r.sex,
                 body_site: text.body_site,
                 photo_kinds: photos
                     .iter()
                     .filter(|p| p.case_id == r.id)
-                    .map(|p| parse(&p.kind))
-                    .collect::<Result<_, _>>()?,
+                    .map(|p| p.kind)
+                    .collect(),
                 submitted_at: r.submitted_at,
                 waiting_secs: (at - r.submitted_at).num_seconds().max(0),
                 due_at: r.due_at,
@@ -236,7 +233,7 @@ impl CaseService {
             .await?
         {
             return Err(
-                match CaseError::refused(parse(&record.status)?, Transition::Release) {
+                match CaseError::refused(record.status, Transition::Release) {
                     CaseError::Conflict(_) => CaseError::NotNow("this case cannot be released now"),
                     refused => refused,
                 },

@@ -1,7 +1,5 @@
 //! Reading cases back: unwrap the case's data key, open the sealed text or photo, check it.
 
-use std::str::FromStr;
-
 use sha2::{Digest, Sha256};
 use telederm_schemas as wire;
 use uuid::Uuid;
@@ -37,14 +35,10 @@ pub(crate) fn clinical(key: &DataKey, record: &CaseRecord) -> Result<Clinical, C
         .map_err(|_| anyhow::anyhow!("clinical text of case {} is unreadable", record.id).into())
 }
 
-pub(crate) fn parse<T: FromStr<Err = String>>(raw: &str) -> Result<T, CaseError> {
-    T::from_str(raw).map_err(|e| CaseError::Internal(anyhow::anyhow!("corrupt row: {e}")))
-}
-
 fn photo_to_wire(p: &PhotoRecord) -> Result<wire::Photo, CaseError> {
     Ok(wire::Photo {
         id: p.id,
-        kind: parse(&p.kind)?,
+        kind: p.kind,
         format: p.format.clone(),
         width: p.width as u32,
         height: p.height as u32,
@@ -65,7 +59,7 @@ fn answer_to_wire(key: &DataKey, a: &crate::db::AnswerRecord) -> Result<wire::An
         answered_at: a.answered_at,
         diagnosis: text.diagnosis,
         icd10: text.icd10,
-        management: parse(&a.management)?,
+        management: a.management,
         delay_days: a.delay_days.and_then(|d| u16::try_from(d).ok()),
         report: text.report,
     })
@@ -129,8 +123,8 @@ fn event_to_wire(e: &crate::db::EventRecord) -> Result<wire::CaseEvent, CaseErro
         kind: e.kind.clone(),
         at: e.at,
         actor_id: e.actor_id,
-        from: e.from_status.as_deref().map(parse).transpose()?,
-        to: e.to_status.as_deref().map(parse).transpose()?,
+        from: e.from_status,
+        to: e.to_status,
     })
 }
 
@@ -165,13 +159,13 @@ impl CaseService {
         let photos = self.repo.photos_of_cases(&[case_id]).await?;
         Ok(wire::Case {
             id: record.id,
-            status: parse(&record.status)?,
-            priority: parse(&record.priority)?,
+            status: record.status,
+            priority: record.priority,
             territory: record.territory_code.clone(),
             gp_id: record.gp_id,
             patient_ref: text.patient_ref,
             age: u16::try_from(record.age).map_err(anyhow::Error::from)?,
-            sex: parse(&record.sex)?,
+            sex: record.sex,
             body_site: text.body_site,
             question: text.question,
             phototype: record.phototype.and_then(|p| u8::try_from(p).ok()),
@@ -238,8 +232,8 @@ impl CaseService {
             };
             out.push(wire::CaseSummary {
                 id: record.id,
-                status: parse(&record.status)?,
-                priority: parse(&record.priority)?,
+                status: record.status,
+                priority: record.priority,
                 territory: record.territory_code.clone(),
                 patient_ref,
                 body_site,

@@ -7,7 +7,6 @@ use super::{
     access::Authorized,
     answer::{require_status, text},
     queue::eligible_territories,
-    read::parse,
     service::on_case,
     submit::{seal_photos, NewPhotos},
     CaseError, CaseService,
@@ -33,7 +32,7 @@ impl CaseService {
     /// read, so that a refused reply costs no upload.
     pub async fn open_reply(&self, gp: &User, case_id: Uuid) -> Result<Authorized, CaseError> {
         let case = self.authorize(gp, case_id, CaseAction::Reply).await?;
-        require_status(&parse(&case.record().status)?, REPLY_TRANSITION)?;
+        require_status(&case.record().status, REPLY_TRANSITION)?;
         Ok(case)
     }
 
@@ -62,7 +61,7 @@ impl CaseService {
             .into_iter()
             .find(|r| r.replied_at.is_none());
         let (Some(request), Some(asker)) = (open_request, record.info_requested_by) else {
-            return Err(CaseError::refused(parse(&record.status)?, REPLY_TRANSITION));
+            return Err(CaseError::refused(record.status, REPLY_TRANSITION));
         };
         let photos = self.process_photos(photos).await?;
         let at = self.now();

@@ -6,14 +6,16 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Effects, RepoError, SlaTimes};
+use super::{sql::Name, Effects, RepoError, SlaTimes};
+use crate::domain::{CaseStatus, Management};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AnswerRecord {
     pub case_id: Uuid,
     pub dermatologist_id: Uuid,
     pub answered_at: DateTime<Utc>,
-    pub management: String,
+    #[sqlx(try_from = "Name")]
+    pub management: Management,
     pub delay_days: Option<i32>,
     /// Sealed JSON: diagnosis, icd10, report.
     pub sealed: Vec<u8>,
@@ -101,7 +103,7 @@ pub trait ActionRepo {
     async fn merge_outcome(
         &self,
         outcome: &OutcomeRecord,
-        status: &str,
+        status: CaseStatus,
         fx: &Effects,
     ) -> Result<(), RepoError>;
     async fn outcome_of(&self, case_id: Uuid) -> Result<Option<OutcomeRecord>, RepoError>;

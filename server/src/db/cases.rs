@@ -5,17 +5,24 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Effects, RepoError};
+use super::{
+    sql::{Name, OptName},
+    Effects, RepoError,
+};
+use crate::domain::{calendar::SlaClock, CaseStatus, PhotoKind, Priority, Sex};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CaseRecord {
     pub id: Uuid,
     pub gp_id: Uuid,
     pub territory_code: String,
-    pub status: String,
-    pub priority: String,
+    #[sqlx(try_from = "Name")]
+    pub status: CaseStatus,
+    #[sqlx(try_from = "Name")]
+    pub priority: Priority,
     pub age: i32,
-    pub sex: String,
+    #[sqlx(try_from = "Name")]
+    pub sex: Sex,
     pub phototype: Option<i32>,
     /// Sealed JSON of the clinical free text.
     pub clinical: Vec<u8>,
@@ -26,8 +33,9 @@ pub struct CaseRecord {
     pub lease_until: Option<DateTime<Utc>>,
     /// The dermatologist who asked for information, while the case waits on the GP.
     pub info_requested_by: Option<Uuid>,
-    /// The SLA policy at submission: `calendar` or `business`, and its target.
-    pub sla_clock: Option<String>,
+    /// The SLA policy at submission: its clock and its target.
+    #[sqlx(try_from = "OptName")]
+    pub sla_clock: Option<SlaClock>,
     pub sla_target_secs: Option<i64>,
     /// 50 % and 80 % of the target (`due_at` is 100 %).
     pub remind_at: Option<DateTime<Utc>>,
@@ -43,7 +51,8 @@ pub struct PhotoRecord {
     pub id: Uuid,
     pub case_id: Uuid,
     pub position: i32,
-    pub kind: String,
+    #[sqlx(try_from = "Name")]
+    pub kind: PhotoKind,
     pub format: String,
     pub width: i32,
     pub height: i32,

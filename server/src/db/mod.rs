@@ -1,44 +1,50 @@
-//! Persistence: one `Repo` trait, split by concern, with a SQLite and a PostgreSQL backend.
+//! Persistence: one `Repo` trait, split by concern, and one SQL implementation over two backends.
 //!
-//! Where both dialects accept the same SQL (sqlx-sqlite reads `$1` placeholders too), the
-//! implementation is written once in `common` and expanded for each backend; what differs
-//! (connection set-up, migrations, locking) lives in the backend's own module.
+//! Where things are:
+//! - the traits and the records they exchange, one file per concern: `users`, `territories`,
+//!   `shifts`, `cases` (cases, photos, data keys), `queue` (on call, queue, claims, history),
+//!   `actions` (answer, request info, reply, cancel, close, outcomes), `sla` (policies, ladder,
+//!   report rows), `audit` (the trail), `outbox` (webhook messages), `webhooks` (URLs and
+//!   secrets), `effects` (the audit lines and notifications a change writes with itself);
+//! - `sql/`: `SqlRepo<B>`, the SQL of every trait method written once (both dialects read `$1`
+//!   placeholders), one file per trait; `sql/query.rs` the `Query` value it builds and
+//!   `sql/backend.rs` the `Backend` trait that runs it;
+//! - `sqlite.rs`, `postgres.rs`: the two backends (connection set-up, migrations, binding,
+//!   the row-locking clause).
 
 mod actions;
+mod audit;
 mod cases;
-mod common;
-mod common_actions;
-mod common_cases;
-mod common_effects;
-mod common_queue;
-mod common_shifts;
-mod common_sla;
-mod common_webhooks;
 mod effects;
+mod outbox;
 pub mod postgres;
 mod queue;
-mod rows;
+mod shifts;
 mod sla;
+pub mod sql;
 pub mod sqlite;
+mod territories;
+mod users;
 mod webhooks;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
 pub use actions::{ActionRepo, AnswerRecord, InfoRequestRecord, OutcomeRecord, ReplyRoute};
+pub use audit::{AuditEntry, AuditFilter, AuditRecord, AuditRepo};
 pub use cases::{CaseRecord, CaseRepo, DataKeyRecord, PhotoRecord};
-pub use effects::{
-    AuditEntry, AuditFilter, AuditRecord, AuditRepo, Effects, Notification, NotificationRecord,
-    OutboxRepo, PendingNotification,
-};
+pub use effects::{Effects, Notification};
+pub use outbox::{NotificationRecord, OutboxRepo, PendingNotification};
 pub use queue::{ClaimOutcome, EventRecord, QueueRepo};
+pub use shifts::ShiftRepo;
 pub use sla::{ReportRow, SlaCandidate, SlaPolicyRecord, SlaRepo, SlaStep, SlaTimes};
+pub use territories::TerritoryRepo;
+pub use users::UserRepo;
 pub use webhooks::{WebhookRepo, WebhookSecretRecord};
 
-use crate::domain::{Email, Shift, ShiftId, Territory, TerritoryCode, User, UserId};
+use sql::SqlRepo;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {
@@ -61,66 +67,6 @@ pub(crate) fn conflict_on_unique(e: sqlx::Error, what: &str) -> RepoError {
         Some(d) if d.is_unique_violation() => RepoError::Conflict(what.to_owned()),
         _ => e.into(),
     }
-}
-
-#[async_trait]
-pub trait UserRepo {
-    /// Fails with `Conflict` when the email is taken. `webhook_secret`: the sealed secret of its
-    /// webhook URL, stored with it.
-    async fn create_user(
-        &self,
-        user: &User,
-        password_hash: &str,
-        webhook_secret: Option<&WebhookSecretRecord>,
-        fx: &Effects,
-    ) -> Result<(), RepoError>;
-    async fn user(&self, id: UserId) -> Result<Option<User>, RepoError>;
-    /// The user and its password hash, for login.
-    async fn user_credentials(&self, email: &Email) -> Result<Option<(User, String)>, RepoError>;
-    async fn list_users(&self) -> Result<Vec<User>, RepoError>;
-    /// Returns the user as it now is, or `None` when it does not exist.
-    async fn disable_user(
-        &self,
-        id: UserId,
-        at: DateTime<Utc>,
-        fx: &Effects,
-    ) -> Result<Option<User>, RepoError>;
-}
-
-#[async_trait]
-pub trait TerritoryRepo {
-    /// Fails with `Conflict` when the code is taken.
-    async fn create_territory(&self, territory: &Territory, fx: &Effects) -> Result<(), RepoError>;
-    async fn territory(&self, code: &TerritoryCode) -> Result<Option<Territory>, RepoError>;
-    async fn list_territories(&self) -> Result<Vec<Territory>, RepoError>;
-    /// Replaces name, timezone, fallbacks, hours and holidays; `false` when it does not exist.
-    async fn update_territory(
-        &self,
-        territory: &Territory,
-        fx: &Effects,
-    ) -> Result<bool, RepoError>;
-}
-
-#[async_trait]
-pub trait ShiftRepo {
-    /// Fails with `Conflict` when the dermatologist already has a shift in that territory that
-    /// overlaps this one.
-    async fn create_shift(
-        &self,
-        shift: &Shift,
-        created_by: UserId,
-        fx: &Effects,
-    ) -> Result<(), RepoError>;
-    async fn shift(&self, id: ShiftId) -> Result<Option<Shift>, RepoError>;
-    /// Shifts of the territory that overlap `[from, to)`, earliest first.
-    async fn shifts_overlapping(
-        &self,
-        territory: &TerritoryCode,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<Shift>, RepoError>;
-    /// `false` when there was no such shift.
-    async fn delete_shift(&self, id: ShiftId, fx: &Effects) -> Result<bool, RepoError>;
 }
 
 #[async_trait]
@@ -149,20 +95,13 @@ pub trait Repo:
 pub async fn connect(url: &SecretString, max_connections: u32) -> anyhow::Result<Arc<dyn Repo>> {
     let raw = url.expose_secret();
     if raw.starts_with("sqlite:") {
-        Ok(Arc::new(
-            sqlite::SqliteRepo::connect(raw, max_connections).await?,
-        ))
+        let db = sqlite::Sqlite::connect(raw, max_connections).await?;
+        Ok(Arc::new(SqlRepo::new(db)))
     } else if raw.starts_with("postgres:") || raw.starts_with("postgresql:") {
-        Ok(Arc::new(
-            postgres::PgRepo::connect(raw, max_connections).await?,
-        ))
+        let db = postgres::Postgres::connect(raw, max_connections).await?;
+        Ok(Arc::new(SqlRepo::new(db)))
     } else {
         // The URL may carry a password: do not echo it.
         anyhow::bail!("database.url must start with sqlite: or postgres:")
     }
-}
-
-/// The sqlx database type of a backend (for helpers shared through the repo macros).
-pub(crate) trait Backend {
-    type Db: sqlx::Database;
 }

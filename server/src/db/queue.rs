@@ -4,7 +4,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{CaseRecord, Effects, RepoError};
+use super::{sql::OptName, CaseRecord, Effects, RepoError};
+use crate::domain::CaseStatus;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventRecord {
@@ -13,8 +14,10 @@ pub struct EventRecord {
     pub at: DateTime<Utc>,
     pub actor_id: Option<Uuid>,
     pub kind: String,
-    pub from_status: Option<String>,
-    pub to_status: Option<String>,
+    #[sqlx(try_from = "OptName")]
+    pub from_status: Option<CaseStatus>,
+    #[sqlx(try_from = "OptName")]
+    pub to_status: Option<CaseStatus>,
 }
 
 /// A claim attempt's outcome.

@@ -5,14 +5,17 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::{Effects, RepoError};
+use super::{sql::Name, Effects, RepoError};
+use crate::domain::{calendar::SlaClock, CaseStatus, Priority};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SlaPolicyRecord {
     pub territory_code: String,
-    pub priority: String,
+    #[sqlx(try_from = "Name")]
+    pub priority: Priority,
     pub target_minutes: i64,
-    pub clock: String,
+    #[sqlx(try_from = "Name")]
+    pub clock: SlaClock,
     pub updated_at: DateTime<Utc>,
     pub updated_by: Option<Uuid>,
 }
@@ -30,7 +33,8 @@ pub struct SlaTimes {
 pub struct SlaCandidate {
     pub id: Uuid,
     pub territory_code: String,
-    pub status: String,
+    #[sqlx(try_from = "Name")]
+    pub status: CaseStatus,
     pub remind_at: DateTime<Utc>,
     pub warn_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
@@ -73,8 +77,10 @@ impl SlaStep {
 pub struct ReportRow {
     pub id: Uuid,
     pub territory_code: String,
-    pub priority: String,
-    pub status: String,
+    #[sqlx(try_from = "Name")]
+    pub priority: Priority,
+    #[sqlx(try_from = "Name")]
+    pub status: CaseStatus,
     pub submitted_at: DateTime<Utc>,
     pub first_response_at: Option<DateTime<Utc>>,
     pub first_responder: Option<Uuid>,

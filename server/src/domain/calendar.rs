@@ -107,6 +107,20 @@ impl SlaClock {
     }
 }
 
+impl std::fmt::Display for SlaClock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for SlaClock {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<SlaClock, String> {
+        SlaClock::parse(s)
+    }
+}
+
 impl Calendar {
     /// The instant at which `work` of working time has elapsed counting from `start`.
     ///

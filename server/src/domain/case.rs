@@ -4,7 +4,7 @@ use telederm_schemas as wire;
 
 use super::{ids::CaseId, TerritoryCode, UserId, ValidationErrors};
 
-pub use wire::{CaseStatus, PhotoKind, Priority, Sex};
+pub use wire::{CaseStatus, Management, PhotoKind, Priority, Sex};
 
 /// Longest free-text field (a question, a history): a page of text.
 pub const MAX_TEXT_CHARS: usize = 4000;

@@ -14,7 +14,9 @@ mod text;
 mod user;
 mod validation;
 
-pub use case::{Case, CaseStatus, Clinical, NewCase, PhotoKind, Priority, Sex, MAX_TEXT_CHARS};
+pub use case::{
+    Case, CaseStatus, Clinical, Management, NewCase, PhotoKind, Priority, Sex, MAX_TEXT_CHARS,
+};
 pub use clock::{now, to_micros, Clock, ManualClock, OffsetClock, SystemClock};
 pub use email::Email;
 pub use ids::{CaseId, PhotoId, ShiftId, UserId};

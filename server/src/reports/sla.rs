@@ -10,7 +10,7 @@ use super::{
     stats::{nearest_rank, share},
 };
 use super::{ReportError, ReportService};
-use crate::db::ReportRow;
+use crate::{db::ReportRow, domain::CaseStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupBy {
@@ -79,7 +79,7 @@ impl ReportService {
                 GroupBy::Dermatologist => r
                     .first_responder
                     .map_or_else(|| UNASSIGNED.to_owned(), |d| d.to_string()),
-                GroupBy::Priority => r.priority.clone(),
+                GroupBy::Priority => r.priority.as_str().to_owned(),
             };
             groups.entry(key).or_default().push(r);
         }
@@ -116,7 +116,7 @@ fn breached(r: &ReportRow, now: DateTime<Utc>) -> bool {
     };
     r.breached
         || r.answered_at.is_some_and(|a| a > due)
-        || (matches!(r.status.as_str(), "queued" | "claimed") && due <= now)
+        || (matches!(r.status, CaseStatus::Queued | CaseStatus::Claimed) && due <= now)
 }
 
 fn summarize(
@@ -136,7 +136,12 @@ fn summarize(
         .collect();
     first.sort_unstable();
     let breaches = count(&|r| breached(r, now));
-    let open = |r: &ReportRow| matches!(r.status.as_str(), "queued" | "claimed" | "info_requested");
+    let open = |r: &ReportRow| {
+        matches!(
+            r.status,
+            CaseStatus::Queued | CaseStatus::Claimed | CaseStatus::InfoRequested
+        )
+    };
     wire::SlaGroup {
         key: key.to_owned(),
         label,
@@ -154,7 +159,8 @@ fn summarize(
         open: count(&open),
         // The clock stands still while the case waits on the GP: not at risk then.
         at_risk: count(&|r| {
-            matches!(r.status.as_str(), "queued" | "claimed") && r.warn_at.is_some_and(|w| w <= now)
+            matches!(r.status, CaseStatus::Queued | CaseStatus::Claimed)
+                && r.warn_at.is_some_and(|w| w <= now)
         }),
         info_request_share: share(count(&|r| r.info_requested), cases),
         new_photos_share: share(count(&|r| r.new_photos_requested), cases),
@@ -167,13 +173,13 @@ mod tests {
 
     use super::*;
 
-    fn row(status: &str, answered_after_h: Option<i64>) -> ReportRow {
+    fn row(status: CaseStatus, answered_after_h: Option<i64>) -> ReportRow {
         let t0 = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
         ReportRow {
             id: uuid::Uuid::new_v4(),
             territory_code: "13".into(),
-            priority: "urgent".into(),
-            status: status.into(),
+            priority: crate::domain::Priority::Urgent,
+            status,
             submitted_at: t0,
             first_response_at: None,
             first_responder: None,
@@ -192,13 +198,19 @@ mod tests {
     #[test]
     fn a_breach_counts_before_the_worker_records_it() {
         let now = Utc.with_ymd_and_hms(2026, 11, 10, 0, 0, 0).unwrap();
-        assert!(breached(&row("answered", Some(50)), now), "answered late");
-        assert!(!breached(&row("answered", Some(47)), now));
-        assert!(breached(&row("queued", None), now), "overdue and open");
         assert!(
-            !breached(&row("info_requested", None), now),
+            breached(&row(CaseStatus::Answered, Some(50)), now),
+            "answered late"
+        );
+        assert!(!breached(&row(CaseStatus::Answered, Some(47)), now));
+        assert!(
+            breached(&row(CaseStatus::Queued, None), now),
+            "overdue and open"
+        );
+        assert!(
+            !breached(&row(CaseStatus::InfoRequested, None), now),
             "the clock is stopped"
         );
-        assert!(!breached(&row("cancelled", None), now));
+        assert!(!breached(&row(CaseStatus::Cancelled, None), now));
     }
 }

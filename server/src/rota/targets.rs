@@ -37,9 +37,9 @@ impl RotaService {
         let at = self.clock.now();
         let record = SlaPolicyRecord {
             territory_code: code.to_string(),
-            priority: priority.as_str().to_owned(),
+            priority,
             target_minutes: minutes,
-            clock: clock_from_wire(req.clock).as_str().to_owned(),
+            clock: clock_from_wire(req.clock),
             updated_at: at,
             updated_by: Some(user.id.as_uuid()),
         };
@@ -52,7 +52,9 @@ impl RotaService {
                 format!("{code}/{}", priority.as_str()),
             )
             .in_territory(code.as_str())
-            .detail(serde_json::json!({ "target_minutes": minutes, "clock": record.clock })),
+            .detail(
+                serde_json::json!({ "target_minutes": minutes, "clock": record.clock.as_str() }),
+            ),
         );
         self.repo.save_sla_policy(&record, &fx).await?;
         tracing::info!(priority = priority.as_str(), minutes, "SLA policy set");

@@ -56,7 +56,7 @@ pub async fn effective_policy(
     let set = repo.sla_policies(territory).await?;
     Ok(set
         .iter()
-        .find(|p| p.priority == priority.as_str())
+        .find(|p| p.priority == priority)
         .and_then(from_record)
         .unwrap_or_else(|| Policy::default_for(priority)))
 }
@@ -64,7 +64,7 @@ pub async fn effective_policy(
 fn from_record(p: &SlaPolicyRecord) -> Option<Policy> {
     Some(Policy {
         target: Duration::minutes(p.target_minutes),
-        clock: SlaClock::parse(&p.clock).ok()?,
+        clock: p.clock,
         default: false,
     })
 }
@@ -78,7 +78,7 @@ pub async fn policies_of(
     Ok([Priority::Urgent, Priority::Routine]
         .into_iter()
         .map(|priority| {
-            let record = set.iter().find(|p| p.priority == priority.as_str());
+            let record = set.iter().find(|p| p.priority == priority);
             let policy = record
                 .and_then(from_record)
                 .unwrap_or_else(|| Policy::default_for(priority));
@@ -131,7 +131,7 @@ pub fn resumed(
     territory: &Territory,
     resumed_at: DateTime<Utc>,
 ) -> Option<SlaTimes> {
-    let clock = SlaClock::parse(case.sla_clock.as_deref()?).ok()?;
+    let clock = case.sla_clock?;
     let paused_at = case.paused_at?;
     let cal = territory.calendar();
     let shift = |t: DateTime<Utc>| {

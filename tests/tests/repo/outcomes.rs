@@ -209,7 +209,7 @@ fn outcome(case_id: Uuid, by: Uuid, at_min: i64) -> OutcomeRecord {
 }
 
 async fn merge(w: &World, o: &OutcomeRecord) {
-    let status = CaseStatus::Answered.as_str();
+    let status = CaseStatus::Answered;
     w.repo
         .merge_outcome(o, status, &Effects::default())
         .await
@@ -274,7 +274,7 @@ async fn concurrent_writers_of_different_outcome_fields_both_keep_theirs() {
         .map(|o| {
             let repo = w.repo.clone();
             tokio::spawn(async move {
-                let status = CaseStatus::Answered.as_str();
+                let status = CaseStatus::Answered;
                 repo.merge_outcome(&o, status, &Effects::default())
                     .await
                     .unwrap();

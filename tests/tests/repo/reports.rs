@@ -56,7 +56,7 @@ async fn eventful(w: &World) -> Uuid {
         updated_at: mins(50),
         updated_by: w.gp13,
     };
-    repo.merge_outcome(&outcome, CaseStatus::Answered.as_str(), &fx)
+    repo.merge_outcome(&outcome, CaseStatus::Answered, &fx)
         .await
         .unwrap();
     id

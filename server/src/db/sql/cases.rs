@@ -1,0 +1,232 @@
+//! `CaseRepo`: cases with their photos and data keys; and the rows every change of a case writes
+//! (`event_in`, its history line; `photos_in`, photos of a submission or a reply).
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{effects::effects_in, Backend, Query, SqlRepo, Tx};
+use crate::db::{CaseRecord, CaseRepo, DataKeyRecord, Effects, PhotoRecord, RepoError};
+use crate::domain::CaseStatus;
+
+pub(super) const CASE_COLUMNS: &str = "id, gp_id, territory_code, status, priority, age, sex, \
+     phototype, clinical, consent_at, submitted_at, due_at, claimed_by, lease_until, \
+     info_requested_by, sla_clock, CAST(sla_target_secs AS BIGINT) AS sla_target_secs, \
+     remind_at, warn_at, paused_at, offered_at";
+const PHOTO_COLUMNS: &str = "id, case_id, position, kind, format, width, height, \
+     bytes, sha256, blob_key, metadata_removed, quality_warnings, created_at";
+
+/// One line of a case's history.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn event_in(
+    tx: &mut impl Tx,
+    case_id: Uuid,
+    at: DateTime<Utc>,
+    actor: Option<Uuid>,
+    kind: &str,
+    from: Option<CaseStatus>,
+    to: CaseStatus,
+) -> Result<(), RepoError> {
+    tx.execute(
+        Query::new(
+            "INSERT INTO case_events (case_id, at, actor_id, kind, from_status, to_status) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(case_id)
+        .bind(at)
+        .bind(actor)
+        .bind(kind)
+        .bind(from)
+        .bind(to),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Photo rows of a submission or of a reply.
+pub(super) async fn photos_in(tx: &mut impl Tx, photos: &[PhotoRecord]) -> Result<(), RepoError> {
+    for p in photos {
+        tx.execute(
+            Query::new(format!(
+                "INSERT INTO photos ({PHOTO_COLUMNS}) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+            ))
+            .bind(p.id)
+            .bind(p.case_id)
+            .bind(p.position)
+            .bind(p.kind)
+            .bind(p.format.as_str())
+            .bind(p.width)
+            .bind(p.height)
+            .bind(p.bytes)
+            .bind(p.sha256.as_str())
+            .bind(p.blob_key.as_str())
+            .bind(p.metadata_removed.as_str())
+            .bind(p.quality_warnings.as_str())
+            .bind(p.created_at),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl<B: Backend> CaseRepo for SqlRepo<B> {
+    async fn create_case(
+        &self,
+        c: &CaseRecord,
+        photos: &[PhotoRecord],
+        key: &DataKeyRecord,
+        fx: &Effects,
+    ) -> Result<(), RepoError> {
+        let mut tx = self.db.begin().await?;
+        tx.execute(
+            Query::new(
+                "INSERT INTO cases (id, gp_id, territory_code, status, priority, age, sex, \
+                 phototype, clinical, consent_at, submitted_at, due_at, sla_clock, \
+                 sla_target_secs, remind_at, warn_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+            )
+            .bind(c.id)
+            .bind(c.gp_id)
+            .bind(c.territory_code.as_str())
+            .bind(c.status)
+            .bind(c.priority)
+            .bind(c.age)
+            .bind(c.sex)
+            .bind(c.phototype)
+            .bind(c.clinical.as_slice())
+            .bind(c.consent_at)
+            .bind(c.submitted_at)
+            .bind(c.due_at)
+            .bind(c.sla_clock)
+            .bind(c.sla_target_secs)
+            .bind(c.remind_at)
+            .bind(c.warn_at),
+        )
+        .await?;
+        tx.execute(
+            Query::new(
+                "INSERT INTO data_keys (case_id, master_key_id, wrapped, created_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(key.case_id)
+            .bind(key.master_key_id.as_str())
+            .bind(key.wrapped.as_slice())
+            .bind(c.submitted_at),
+        )
+        .await?;
+        event_in(
+            &mut tx,
+            c.id,
+            c.submitted_at,
+            Some(c.gp_id),
+            "submitted",
+            None,
+            c.status,
+        )
+        .await?;
+        photos_in(&mut tx, photos).await?;
+        effects_in(&mut tx, fx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn case(&self, id: Uuid) -> Result<Option<CaseRecord>, RepoError> {
+        let q = Query::new(format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1")).bind(id);
+        Ok(self.db.fetch_optional(q).await?)
+    }
+
+    async fn cases_of_gp(&self, gp_id: Uuid, limit: i64) -> Result<Vec<CaseRecord>, RepoError> {
+        let q = Query::new(format!(
+            "SELECT {CASE_COLUMNS} FROM cases WHERE gp_id = $1 \
+             ORDER BY submitted_at DESC, id LIMIT $2"
+        ))
+        .bind(gp_id)
+        .bind(limit);
+        Ok(self.db.fetch_all(q).await?)
+    }
+
+    async fn photos_of_cases(&self, case_ids: &[Uuid]) -> Result<Vec<PhotoRecord>, RepoError> {
+        let mut all = Vec::new();
+        for id in case_ids {
+            let q = Query::new(format!(
+                "SELECT {PHOTO_COLUMNS} FROM photos WHERE case_id = $1 ORDER BY position"
+            ))
+            .bind(*id);
+            all.extend(self.db.fetch_all::<PhotoRecord>(q).await?);
+        }
+        Ok(all)
+    }
+
+    async fn data_key(&self, case_id: Uuid) -> Result<Option<DataKeyRecord>, RepoError> {
+        let q =
+            Query::new("SELECT case_id, master_key_id, wrapped FROM data_keys WHERE case_id = $1")
+                .bind(case_id);
+        Ok(self.db.fetch_optional(q).await?)
+    }
+
+    async fn data_keys_not_under(
+        &self,
+        master_key_id: &str,
+        limit: i64,
+    ) -> Result<Vec<DataKeyRecord>, RepoError> {
+        let q = Query::new(
+            "SELECT case_id, master_key_id, wrapped FROM data_keys \
+             WHERE master_key_id <> $1 ORDER BY case_id LIMIT $2",
+        )
+        .bind(master_key_id)
+        .bind(limit);
+        Ok(self.db.fetch_all(q).await?)
+    }
+
+    async fn rewrap_data_key(
+        &self,
+        expected_master: &str,
+        key: &DataKeyRecord,
+        at: DateTime<Utc>,
+    ) -> Result<bool, RepoError> {
+        let done = self
+            .db
+            .execute(
+                Query::new(
+                    "UPDATE data_keys SET master_key_id = $1, wrapped = $2, rewrapped_at = $3 \
+                     WHERE case_id = $4 AND master_key_id = $5",
+                )
+                .bind(key.master_key_id.as_str())
+                .bind(key.wrapped.as_slice())
+                .bind(at)
+                .bind(key.case_id)
+                .bind(expected_master),
+            )
+            .await?;
+        Ok(done == 1)
+    }
+
+    async fn data_key_counts(&self) -> Result<Vec<(String, i64)>, RepoError> {
+        Ok(self
+            .db
+            .fetch_all(Query::new(
+                "SELECT master_key_id, COUNT(*) FROM data_keys \
+                 GROUP BY master_key_id ORDER BY master_key_id",
+            ))
+            .await?)
+    }
+
+    async fn referenced_blob_keys(&self) -> Result<Vec<String>, RepoError> {
+        let rows: Vec<(String,)> = self
+            .db
+            .fetch_all(Query::new("SELECT blob_key FROM photos"))
+            .await?;
+        Ok(rows.into_iter().map(|(k,)| k).collect())
+    }
+
+    async fn photo_read_count(&self, photo_id: Uuid) -> Result<i64, RepoError> {
+        let q = Query::new(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'photo.read' AND target_id = $1",
+        )
+        .bind(photo_id.to_string());
+        let (n,): (i64,) = self.db.fetch_one(q).await?;
+        Ok(n)
+    }
+}

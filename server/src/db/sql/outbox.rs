@@ -1,0 +1,131 @@
+//! `OutboxRepo`: webhook messages written with the change that caused them, then taken, sent,
+//! retried or parked by the delivery worker.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{effects::effects_in, placeholders, Backend, Query, SqlRepo, Tx};
+use crate::db::{Effects, NotificationRecord, OutboxRepo, PendingNotification, RepoError};
+
+#[async_trait]
+impl<B: Backend> OutboxRepo for SqlRepo<B> {
+    async fn take_due_notifications(
+        &self,
+        now: DateTime<Utc>,
+        lock_until: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<PendingNotification>, RepoError> {
+        let take = Query::new(format!(
+            "UPDATE outbox SET locked_until = $2 WHERE id IN (SELECT id FROM outbox \
+             WHERE delivered_at IS NULL AND parked_at IS NULL AND next_attempt_at <= $1 \
+             AND (locked_until IS NULL OR locked_until <= $1) \
+             ORDER BY next_attempt_at LIMIT $3 {}) RETURNING id",
+            B::SKIP_LOCKED
+        ))
+        .bind(now)
+        .bind(lock_until)
+        .bind(limit);
+        let ids: Vec<(Uuid,)> = self.db.fetch_all(take).await?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let read = Query::new(format!(
+            "SELECT o.id, o.recipient_id, o.event, o.case_id, o.payload, o.attempts, \
+             CASE WHEN u.disabled_at IS NULL THEN u.webhook_url END AS webhook_url, \
+             s.master_key_id AS secret_key_id, s.sealed AS secret_sealed \
+             FROM outbox o JOIN users u ON u.id = o.recipient_id \
+             LEFT JOIN webhook_secrets s ON s.user_id = o.recipient_id \
+             WHERE o.id IN ({}) ORDER BY o.next_attempt_at, o.id",
+            placeholders(1, ids.len())
+        ))
+        .bind_all(ids.iter().map(|(id,)| *id));
+        Ok(self.db.fetch_all(read).await?)
+    }
+
+    async fn notification_delivered(&self, id: Uuid, at: DateTime<Utc>) -> Result<(), RepoError> {
+        self.db
+            .execute(
+                Query::new(
+                    "UPDATE outbox SET attempts = attempts + 1, delivered_at = $2, \
+                     locked_until = NULL, last_error = NULL WHERE id = $1",
+                )
+                .bind(id)
+                .bind(at),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn notification_failed(
+        &self,
+        id: Uuid,
+        at: DateTime<Utc>,
+        retry_at: Option<DateTime<Utc>>,
+        error: &str,
+    ) -> Result<(), RepoError> {
+        let q = match retry_at {
+            Some(next) => Query::new(
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $2, \
+                 locked_until = NULL, last_error = $3 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(next),
+            None => Query::new(
+                "UPDATE outbox SET attempts = attempts + 1, parked_at = $2, \
+                 locked_until = NULL, last_error = $3 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(at),
+        };
+        self.db.execute(q.bind(error)).await?;
+        Ok(())
+    }
+
+    async fn notifications(
+        &self,
+        parked_only: bool,
+        case_id: Option<Uuid>,
+        limit: i64,
+    ) -> Result<Vec<NotificationRecord>, RepoError> {
+        let q = Query::new(format!(
+            "SELECT id, recipient_id, event, case_id, created_at, attempts, \
+             next_attempt_at, delivered_at, parked_at, last_error FROM outbox \
+             WHERE ($1 IS NULL OR case_id = $1) {} \
+             ORDER BY created_at DESC, id LIMIT $2",
+            if parked_only {
+                "AND parked_at IS NOT NULL"
+            } else {
+                ""
+            }
+        ))
+        .bind(case_id)
+        .bind(limit);
+        Ok(self.db.fetch_all(q).await?)
+    }
+
+    async fn retry_notification(
+        &self,
+        id: Uuid,
+        at: DateTime<Utc>,
+        fx: &Effects,
+    ) -> Result<bool, RepoError> {
+        let mut tx = self.db.begin().await?;
+        let moved = tx
+            .execute(
+                Query::new(
+                    "UPDATE outbox SET parked_at = NULL, next_attempt_at = $2, attempts = 0 \
+                     WHERE id = $1 AND parked_at IS NOT NULL",
+                )
+                .bind(id)
+                .bind(at),
+            )
+            .await?;
+        if moved != 1 {
+            return Ok(false);
+        }
+        effects_in(&mut tx, fx).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,206 @@
+//! `SlaRepo`: response-time policies, the escalation ladder's steps (each taken once), who to
+//! notify, and the rows the coordinators' reports are computed from.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{cases::event_in, effects::effects_in, placeholders, Backend, Query, SqlRepo, Tx};
+use crate::db::{Effects, RepoError, ReportRow, SlaCandidate, SlaPolicyRecord, SlaRepo, SlaStep};
+use crate::domain::CaseStatus;
+
+#[async_trait]
+impl<B: Backend> SlaRepo for SqlRepo<B> {
+    async fn sla_policies(&self, territory: &str) -> Result<Vec<SlaPolicyRecord>, RepoError> {
+        let q = Query::new(
+            "SELECT territory_code, priority, CAST(target_minutes AS BIGINT) AS \
+             target_minutes, clock, updated_at, updated_by FROM sla_policies \
+             WHERE territory_code = $1 ORDER BY priority DESC",
+        )
+        .bind(territory);
+        Ok(self.db.fetch_all(q).await?)
+    }
+
+    async fn save_sla_policy(&self, p: &SlaPolicyRecord, fx: &Effects) -> Result<(), RepoError> {
+        let mut tx = self.db.begin().await?;
+        tx.execute(
+            Query::new(
+                "INSERT INTO sla_policies (territory_code, priority, target_minutes, clock, \
+                 updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (territory_code, priority) DO UPDATE SET \
+                 target_minutes = $3, clock = $4, updated_at = $5, updated_by = $6",
+            )
+            .bind(p.territory_code.as_str())
+            .bind(p.priority)
+            .bind(p.target_minutes as i32)
+            .bind(p.clock)
+            .bind(p.updated_at)
+            .bind(p.updated_by),
+        )
+        .await?;
+        effects_in(&mut tx, fx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn sla_candidates(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<SlaCandidate>, RepoError> {
+        let q = Query::new(
+            "SELECT * FROM (SELECT c.id, c.territory_code, c.status, c.remind_at, \
+             c.warn_at, c.due_at, \
+             EXISTS (SELECT 1 FROM sla_steps s WHERE s.case_id = c.id AND s.step = 'remind') \
+                AS reminded, \
+             EXISTS (SELECT 1 FROM sla_steps s WHERE s.case_id = c.id AND s.step = 'offer') \
+                AS offered, \
+             EXISTS (SELECT 1 FROM sla_steps s WHERE s.case_id = c.id AND s.step = 'breach') \
+                AS breached \
+             FROM cases c WHERE c.status IN ('queued', 'claimed') \
+             AND c.due_at IS NOT NULL AND c.remind_at <= $1) AS d \
+             WHERE (d.status = 'queued' AND NOT d.reminded) \
+                OR (d.warn_at <= $1 AND NOT d.offered) \
+                OR (d.due_at <= $1 AND NOT d.breached) \
+             ORDER BY d.due_at, d.id LIMIT $2",
+        )
+        .bind(now)
+        .bind(limit);
+        Ok(self.db.fetch_all(q).await?)
+    }
+
+    async fn take_sla_step(
+        &self,
+        case_id: Uuid,
+        step: SlaStep,
+        at: DateTime<Utc>,
+        fx: &Effects,
+    ) -> Result<bool, RepoError> {
+        let mut tx = self.db.begin().await?;
+        // Locks the case row first: an answer racing this step waits, or wins.
+        let guard = match step {
+            SlaStep::Remind => Query::new(
+                "UPDATE cases SET status = status WHERE id = $1 AND status = 'queued' \
+                 RETURNING status",
+            )
+            .bind(case_id),
+            SlaStep::Offer => Query::new(
+                "UPDATE cases SET offered_at = COALESCE(offered_at, $2) WHERE id = $1 \
+                 AND status IN ('queued', 'claimed') RETURNING status",
+            )
+            .bind(case_id)
+            .bind(at),
+            SlaStep::Breach => Query::new(
+                "UPDATE cases SET status = status WHERE id = $1 \
+                 AND status IN ('queued', 'claimed') RETURNING status",
+            )
+            .bind(case_id),
+        };
+        let Some(StatusRow { status }) = tx.fetch_optional(guard).await? else {
+            return Ok(false);
+        };
+        let taken = tx
+            .execute(
+                Query::new(
+                    "INSERT INTO sla_steps (case_id, step, at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (case_id, step) DO NOTHING",
+                )
+                .bind(case_id)
+                .bind(step.as_str())
+                .bind(at),
+            )
+            .await?;
+        if taken != 1 {
+            return Ok(false);
+        }
+        event_in(
+            &mut tx,
+            case_id,
+            at,
+            None,
+            step.event(),
+            Some(status),
+            status,
+        )
+        .await?;
+        effects_in(&mut tx, fx).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn notifiable_oncall(
+        &self,
+        territories: &[String],
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Uuid>, RepoError> {
+        if territories.is_empty() {
+            return Ok(Vec::new());
+        }
+        let q = Query::new(format!(
+            "SELECT DISTINCT u.id FROM oncall_shifts s JOIN users u \
+             ON u.id = s.dermatologist_id WHERE s.territory_code IN ({}) \
+             AND s.starts_at <= $1 AND s.ends_at > $1 AND u.disabled_at IS NULL \
+             AND u.webhook_url IS NOT NULL ORDER BY u.id",
+            placeholders(2, territories.len())
+        ))
+        .bind(at)
+        .bind_all(territories);
+        let rows: Vec<(Uuid,)> = self.db.fetch_all(q).await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    async fn notifiable_coordinators(&self, territory: &str) -> Result<Vec<Uuid>, RepoError> {
+        let q = Query::new(
+            "SELECT u.id FROM coordinator_territories c JOIN users u ON u.id = c.user_id \
+             WHERE c.territory_code = $1 AND u.disabled_at IS NULL \
+             AND u.webhook_url IS NOT NULL ORDER BY u.id",
+        )
+        .bind(territory);
+        let rows: Vec<(Uuid,)> = self.db.fetch_all(q).await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    async fn report_rows(
+        &self,
+        territories: Option<&[String]>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<ReportRow>, RepoError> {
+        let mut sql = String::from(
+            "SELECT c.id, c.territory_code, c.priority, c.status, c.submitted_at, \
+             c.first_response_at, c.first_responder, c.warn_at, c.due_at, a.answered_at, \
+             EXISTS (SELECT 1 FROM sla_steps s WHERE s.case_id = c.id \
+                AND s.step = 'breach') AS breached, \
+             EXISTS (SELECT 1 FROM info_requests i WHERE i.case_id = c.id) \
+                AS info_requested, \
+             EXISTS (SELECT 1 FROM info_requests i WHERE i.case_id = c.id \
+                AND i.wants_new_photos) AS new_photos_requested, \
+             o.in_person_date, o.biopsy_date, o.histology_date \
+             FROM cases c LEFT JOIN answers a ON a.case_id = c.id \
+             LEFT JOIN outcomes o ON o.case_id = c.id \
+             WHERE c.submitted_at >= $1 AND c.submitted_at < $2",
+        );
+        if let Some(ts) = territories {
+            if ts.is_empty() {
+                return Ok(Vec::new());
+            }
+            sql.push_str(&format!(
+                " AND c.territory_code IN ({})",
+                placeholders(3, ts.len())
+            ));
+        }
+        sql.push_str(" ORDER BY c.submitted_at, c.id");
+        let q = Query::new(sql)
+            .bind(from)
+            .bind(to)
+            .bind_all(territories.into_iter().flatten());
+        Ok(self.db.fetch_all(q).await?)
+    }
+}
+
+/// The status a guard statement returns.
+#[derive(sqlx::FromRow)]
+struct StatusRow {
+    #[sqlx(try_from = "super::Name")]
+    status: CaseStatus,
+}

@@ -1,0 +1,213 @@
+//! `UserRepo`: accounts, their coordinator territories, and the rows they are read from.
+
+use anyhow::anyhow;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{effects::effects_in, webhooks::webhook_secret_in, Backend, Query, SqlRepo, Tx};
+use crate::db::{conflict_on_unique, Effects, RepoError, UserRepo, WebhookSecretRecord};
+use crate::domain::{DisplayName, Email, Role, Rpps, TerritoryCode, User, UserId, WebhookUrl};
+
+const USER_COLUMNS: &str =
+    "id, email, display_name, role, home_territory, rpps, webhook_url, disabled_at, created_at";
+
+#[async_trait]
+impl<B: Backend> UserRepo for SqlRepo<B> {
+    async fn create_user(
+        &self,
+        user: &User,
+        password_hash: &str,
+        webhook_secret: Option<&WebhookSecretRecord>,
+        fx: &Effects,
+    ) -> Result<(), RepoError> {
+        let mut tx = self.db.begin().await?;
+        tx.execute(
+            Query::new(
+                "INSERT INTO users (id, email, display_name, role, password_hash, \
+                 home_territory, rpps, webhook_url, disabled_at, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(user.id.as_uuid())
+            .bind(user.email.as_str())
+            .bind(user.display_name.as_str())
+            .bind(user.role.as_str())
+            .bind(password_hash)
+            .bind(user.home_territory.as_ref().map(|t| t.as_str()))
+            .bind(user.rpps.as_ref().map(|r| r.as_str()))
+            .bind(user.webhook_url.as_ref().map(|u| u.as_str()))
+            .bind(user.disabled_at)
+            .bind(user.created_at),
+        )
+        .await
+        .map_err(|e| conflict_on_unique(e, "a user with this email already exists"))?;
+        for territory in &user.territories {
+            tx.execute(
+                Query::new(
+                    "INSERT INTO coordinator_territories (user_id, territory_code) \
+                     VALUES ($1, $2)",
+                )
+                .bind(user.id.as_uuid())
+                .bind(territory.as_str()),
+            )
+            .await?;
+        }
+        if let Some(secret) = webhook_secret {
+            webhook_secret_in(&mut tx, secret, user.created_at).await?;
+        }
+        effects_in(&mut tx, fx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<User>, RepoError> {
+        let q = Query::new(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            .bind(id.as_uuid());
+        let Some(row) = self.db.fetch_optional::<UserRow>(q).await? else {
+            return Ok(None);
+        };
+        let territories = self.coordinator_territories(Some(id.as_uuid())).await?;
+        Ok(Some(row.into_user(&territories)?))
+    }
+
+    async fn user_credentials(&self, email: &Email) -> Result<Option<(User, String)>, RepoError> {
+        let q = Query::new(format!(
+            "SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1"
+        ))
+        .bind(email.as_str());
+        let Some(row) = self.db.fetch_optional::<UserCredentialsRow>(q).await? else {
+            return Ok(None);
+        };
+        let territories = self.coordinator_territories(Some(row.user.id)).await?;
+        Ok(Some((row.user.into_user(&territories)?, row.password_hash)))
+    }
+
+    async fn list_users(&self) -> Result<Vec<User>, RepoError> {
+        let q = Query::new(format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY created_at, email"
+        ));
+        let rows = self.db.fetch_all::<UserRow>(q).await?;
+        let territories = self.coordinator_territories(None).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| r.into_user(&territories))
+            .collect::<anyhow::Result<_>>()?)
+    }
+
+    async fn disable_user(
+        &self,
+        id: UserId,
+        at: DateTime<Utc>,
+        fx: &Effects,
+    ) -> Result<Option<User>, RepoError> {
+        let mut tx = self.db.begin().await?;
+        // Disabling twice keeps the first time.
+        let found = tx
+            .execute(
+                Query::new(
+                    "UPDATE users SET disabled_at = COALESCE(disabled_at, $2) WHERE id = $1",
+                )
+                .bind(id.as_uuid())
+                .bind(at),
+            )
+            .await?;
+        if found == 1 {
+            effects_in(&mut tx, fx).await?;
+        }
+        tx.commit().await?;
+        self.user(id).await
+    }
+}
+
+impl<B: Backend> SqlRepo<B> {
+    /// The coordinator territories of one user, or of everyone (`None`).
+    async fn coordinator_territories(
+        &self,
+        user: Option<Uuid>,
+    ) -> Result<Vec<CoordinatorTerritoryRow>, RepoError> {
+        let q = match user {
+            Some(id) => Query::new(
+                "SELECT user_id, territory_code FROM coordinator_territories \
+                 WHERE user_id = $1 ORDER BY territory_code",
+            )
+            .bind(id),
+            None => Query::new(
+                "SELECT user_id, territory_code FROM coordinator_territories \
+                 ORDER BY territory_code",
+            ),
+        };
+        Ok(self.db.fetch_all(q).await?)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: Uuid,
+    email: String,
+    display_name: String,
+    role: String,
+    home_territory: Option<String>,
+    rpps: Option<String>,
+    webhook_url: Option<String>,
+    disabled_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct UserCredentialsRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    password_hash: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct CoordinatorTerritoryRow {
+    user_id: Uuid,
+    territory_code: String,
+}
+
+/// Stored values were validated on the way in; one that no longer parses is a corrupt row.
+pub(super) fn corrupt(what: &str) -> impl FnOnce(String) -> anyhow::Error + '_ {
+    move |e| anyhow!("corrupt {what} in the database: {e}")
+}
+
+pub(super) fn territory_code(raw: &str) -> anyhow::Result<TerritoryCode> {
+    TerritoryCode::parse(raw).map_err(corrupt("territory code"))
+}
+
+impl UserRow {
+    /// `territories`: the coordinator territories of this user (all rows; others are ignored).
+    fn into_user(self, territories: &[CoordinatorTerritoryRow]) -> anyhow::Result<User> {
+        let territories = territories
+            .iter()
+            .filter(|t| t.user_id == self.id)
+            .map(|t| territory_code(&t.territory_code))
+            .collect::<anyhow::Result<_>>()?;
+        Ok(User {
+            id: self.id.into(),
+            email: Email::parse(&self.email).map_err(corrupt("email"))?,
+            display_name: DisplayName::parse(&self.display_name).map_err(corrupt("name"))?,
+            role: self.role.parse::<Role>().map_err(corrupt("role"))?,
+            home_territory: self
+                .home_territory
+                .as_deref()
+                .map(territory_code)
+                .transpose()?,
+            territories,
+            rpps: self
+                .rpps
+                .as_deref()
+                .map(Rpps::parse)
+                .transpose()
+                .map_err(corrupt("rpps"))?,
+            webhook_url: self
+                .webhook_url
+                .as_deref()
+                .map(WebhookUrl::parse)
+                .transpose()
+                .map_err(corrupt("webhook url"))?,
+            disabled_at: self.disabled_at,
+            created_at: self.created_at,
+        })
+    }
+}

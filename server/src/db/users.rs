@@ -1,0 +1,31 @@
+//! User accounts.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::{Effects, RepoError, WebhookSecretRecord};
+use crate::domain::{Email, User, UserId};
+
+#[async_trait]
+pub trait UserRepo {
+    /// Fails with `Conflict` when the email is taken. `webhook_secret`: the sealed secret of its
+    /// webhook URL, stored with it.
+    async fn create_user(
+        &self,
+        user: &User,
+        password_hash: &str,
+        webhook_secret: Option<&WebhookSecretRecord>,
+        fx: &Effects,
+    ) -> Result<(), RepoError>;
+    async fn user(&self, id: UserId) -> Result<Option<User>, RepoError>;
+    /// The user and its password hash, for login.
+    async fn user_credentials(&self, email: &Email) -> Result<Option<(User, String)>, RepoError>;
+    async fn list_users(&self) -> Result<Vec<User>, RepoError>;
+    /// Returns the user as it now is, or `None` when it does not exist.
+    async fn disable_user(
+        &self,
+        id: UserId,
+        at: DateTime<Utc>,
+        fx: &Effects,
+    ) -> Result<Option<User>, RepoError>;
+}
