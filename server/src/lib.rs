@@ -1,11 +1,24 @@
 //! telederm server: store-and-forward dermatology tele-expertise.
 //!
-//! Rooms: `config` (settings), `startup` (the HTTP application), `telemetry` (logs, request ids,
-//! metrics), `error` (problem+json), `auth` (passwords, tokens, who may do what), `domain` (validated
-//! types), `db` (the `Repo` trait and its SQLite and PostgreSQL backends), `routes` (one file per
-//! resource), `demo` (seed data), `openapi` (the API description), `sla` (response-time targets and
-//! the escalation ladder), `notify` (the webhook outbox), `audit` (the hash-chained trail),
-//! `reports` (coordinators' turnaround figures), `http` (the client's address behind our proxies).
+//! Rooms, from the front doors down (a room imports only rooms below it; `ops/structure.py`
+//! checks there is no cycle):
+//!
+//! - Front doors: `startup` (builds the application, runs the workers), `routes` (the JSON API,
+//!   one file per resource: each endpoint and its OpenAPI entry declared once), `openapi` (the
+//!   document), `http` (shared state, the caller extractor, client address, multipart uploads),
+//!   `error` (problem+json, and the one mapping of every service error to a status and code),
+//!   `commands` (the binary's subcommands), `demo` (seed data through the services).
+//! - Services, which know nothing of HTTP and each answer their own error enum: `cases` (every
+//!   use case of a case, the escalation ladder, leases, the orphan sweep), `rota` (territories,
+//!   shifts, response-time targets), `accounts` (sign-in, users, webhooks), `reports` (turnaround,
+//!   outcomes, the audit trail), `admin` (parked notifications, key status), `notify` (the
+//!   webhook outbox and its delivery), `keys` (master keys, rotation, webhook secrets).
+//! - Rules and records: `auth` (the access policy, passwords, tokens, login throttling), `sla`
+//!   (targets and when each step falls due), `audit` (the hash-chained trail), `db` (the `Repo`
+//!   traits and the generic SQL repository on SQLite and PostgreSQL), `photos` (the intake
+//!   pipeline), `store` (sealed blobs), `crypto` (envelope encryption, keyring, signing key),
+//!   `memory` (budgets, wiping plaintext), `domain` (validated types, the case lifecycle, the
+//!   clock), `config` (settings), `telemetry` (logs, request ids, metrics).
 
 pub mod accounts;
 pub mod admin;

@@ -239,9 +239,7 @@ impl Application {
         if let Some(period) = self.orphan_sweep {
             let grace = self.orphan_grace;
             workers.push(every(period, state.clone(), move |s| async move {
-                sweep_orphans(s.repo.as_ref(), s.store.as_ref(), s.clock.now(), grace)
-                    .await
-                    .map(drop)
+                s.cases.sweep_orphans(grace).await.map(drop)
             }));
         }
         if let Some(period) = self.notification_poll {

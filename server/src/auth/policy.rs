@@ -73,32 +73,37 @@ pub fn can_manage_territories(user: &User) -> Access {
     can_act_as(user, Role::Admin)
 }
 
-/// A coordinator sees the figures, trail and cases at risk of its territories; an admin of all.
-pub fn can_see_territory(user: &User, territory: &TerritoryCode) -> Access {
-    Access::allowed_if(match user.role {
-        Role::Admin => true,
-        Role::Coordinator => user.territories.contains(territory),
-        Role::Gp | Role::Dermatologist => false,
-    })
-}
-
-/// Coordinators (for their territories: `can_see_territory`) and admins read the reports.
-pub fn can_read_reports(user: &User) -> Access {
-    Access::allowed_if(matches!(user.role, Role::Coordinator | Role::Admin))
-}
-
-/// Which lines of the audit trail a user reads.
+/// Which territories' figures, audit lines and cases at risk a user sees.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AuditScope {
+pub enum TerritoryScope {
     Everything,
     Territories(Vec<TerritoryCode>),
 }
 
-/// Admins read the whole audit trail; coordinators the lines of their territories.
-pub fn audit_scope(user: &User) -> Result<AuditScope, Access> {
+impl TerritoryScope {
+    /// The territories a request names, if the user may see them all (`Forbidden` otherwise);
+    /// none named: everything the user sees.
+    pub fn narrowed_to(self, named: Vec<TerritoryCode>) -> Result<TerritoryScope, Access> {
+        match self {
+            _ if named.is_empty() => Ok(self),
+            TerritoryScope::Everything => Ok(TerritoryScope::Territories(named)),
+            TerritoryScope::Territories(mine) => {
+                if named.iter().all(|t| mine.contains(t)) {
+                    Ok(TerritoryScope::Territories(named))
+                } else {
+                    Err(Access::Forbidden)
+                }
+            }
+        }
+    }
+}
+
+/// Admins see every territory's reports and audit lines; coordinators those of their
+/// territories; nobody else any.
+pub fn territory_scope(user: &User) -> Result<TerritoryScope, Access> {
     match user.role {
-        Role::Admin => Ok(AuditScope::Everything),
-        Role::Coordinator => Ok(AuditScope::Territories(user.territories.clone())),
+        Role::Admin => Ok(TerritoryScope::Everything),
+        Role::Coordinator => Ok(TerritoryScope::Territories(user.territories.clone())),
         Role::Gp | Role::Dermatologist => Err(Access::Forbidden),
     }
 }
@@ -208,16 +213,6 @@ pub fn can_act_on(user: &User, case: &CaseFacts, action: CaseAction) -> Access {
         RecordOutcome => allowed_if(answered, Hidden),
         Reply | Cancel | Close => Forbidden,
     }
-}
-
-/// The whole case: clinical text, answer, exchanges, history.
-pub fn can_read_case(user: &User, case: &CaseFacts) -> Access {
-    can_act_on(user, case, CaseAction::Read)
-}
-
-/// The case's photos (also for triage, before a claim).
-pub fn can_read_photo(user: &User, case: &CaseFacts) -> Access {
-    can_act_on(user, case, CaseAction::ReadPhotos)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::{collections::HashSet, time::Duration};
 
 use chrono::{DateTime, Utc};
 
+use super::CaseService;
 use crate::{db::Repo, store::BlobStore};
 
 /// What one sweep removed.
@@ -14,6 +15,13 @@ pub struct Swept {
     pub orphan_blobs: usize,
     pub temp_files: usize,
     pub folders: usize,
+}
+
+impl CaseService {
+    /// One sweep of the store at the server's time; run at start-up and by a worker.
+    pub async fn sweep_orphans(&self, grace: Duration) -> anyhow::Result<Swept> {
+        sweep_orphans(self.repo.as_ref(), self.store.as_ref(), self.now(), grace).await
+    }
 }
 
 /// Remove leftovers untouched for `grace` at `now` (the server's clock). Younger ones are spared:

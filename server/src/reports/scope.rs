@@ -5,8 +5,8 @@ use telederm_schemas as wire;
 
 use super::ReportError;
 use crate::{
-    auth::policy::{can_read_reports, can_see_territory, Access},
-    domain::{Role, TerritoryCode, User, ValidationErrors},
+    auth::policy::{territory_scope, TerritoryScope},
+    domain::{TerritoryCode, User, ValidationErrors},
 };
 
 /// The longest period one report covers.
@@ -68,9 +68,7 @@ pub fn scope(
     q: &wire::ReportQuery,
     now: DateTime<Utc>,
 ) -> Result<Scope, ReportError> {
-    if can_read_reports(caller) != Access::Allowed {
-        return Err(ReportError::Forbidden);
-    }
+    let scope = territory_scope(caller).map_err(|_| ReportError::Forbidden)?;
     let to = q.to.unwrap_or(now);
     let from = q.from.unwrap_or(to - Duration::days(DEFAULT_PERIOD_DAYS));
     let mut e = ValidationErrors::default();
@@ -99,19 +97,12 @@ pub fn scope(
         }
     };
     let format = e.finish(format)?;
-    let territories = match caller.role {
-        Role::Admin if named.is_empty() => None,
-        Role::Admin => Some(named),
-        _ if named.is_empty() => Some(caller.territories.clone()),
-        _ => {
-            if named
-                .iter()
-                .any(|t| can_see_territory(caller, t) != Access::Allowed)
-            {
-                return Err(ReportError::Forbidden);
-            }
-            Some(named)
-        }
+    let territories = match scope
+        .narrowed_to(named)
+        .map_err(|_| ReportError::Forbidden)?
+    {
+        TerritoryScope::Everything => None,
+        TerritoryScope::Territories(ts) => Some(ts),
     };
     Ok(Scope {
         from,

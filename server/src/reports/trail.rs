@@ -5,7 +5,7 @@ use telederm_schemas as wire;
 use super::{ReportError, ReportService};
 use crate::{
     audit,
-    auth::policy::{audit_scope, can_see_territory, Access, AuditScope},
+    auth::policy::{territory_scope, TerritoryScope},
     db::AuditFilter,
     domain::{TerritoryCode, User},
 };
@@ -20,24 +20,23 @@ impl ReportService {
         caller: &User,
         query: &wire::AuditQuery,
     ) -> Result<wire::AuditPage, ReportError> {
-        let scope = audit_scope(caller).map_err(|_| ReportError::Forbidden)?;
+        let scope = territory_scope(caller).map_err(|_| ReportError::Forbidden)?;
         let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
             return Err(ReportError::invalid("limit", format!("1 to {MAX_LIMIT}")));
         }
-        let territories = match (&query.territory, scope) {
-            (Some(raw), _) => {
-                let code =
-                    TerritoryCode::parse(raw).map_err(|m| ReportError::invalid("territory", m))?;
-                if can_see_territory(caller, &code) != Access::Allowed {
-                    return Err(ReportError::Forbidden);
-                }
-                Some(vec![code.to_string()])
+        let named = match &query.territory {
+            Some(raw) => {
+                vec![TerritoryCode::parse(raw).map_err(|m| ReportError::invalid("territory", m))?]
             }
-            (None, AuditScope::Everything) => None,
-            (None, AuditScope::Territories(mine)) => {
-                Some(mine.iter().map(ToString::to_string).collect())
-            }
+            None => Vec::new(),
+        };
+        let territories = match scope
+            .narrowed_to(named)
+            .map_err(|_| ReportError::Forbidden)?
+        {
+            TerritoryScope::Everything => None,
+            TerritoryScope::Territories(ts) => Some(ts.iter().map(ToString::to_string).collect()),
         };
         let filter = AuditFilter {
             case_id: query.case,
@@ -64,7 +63,7 @@ impl ReportService {
         &self,
         caller: &User,
     ) -> Result<wire::AuditVerification, ReportError> {
-        audit_scope(caller).map_err(|_| ReportError::Forbidden)?;
+        territory_scope(caller).map_err(|_| ReportError::Forbidden)?;
         Ok(audit::verify(self.repo.as_ref()).await?.to_wire())
     }
 }

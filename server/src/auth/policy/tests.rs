@@ -5,6 +5,8 @@ use crate::domain::{DisplayName, Email, UserId};
 use Access::*;
 use CaseAction::*;
 
+mod matrix;
+
 fn user(role: Role) -> User {
     User {
         id: UserId::new(),
