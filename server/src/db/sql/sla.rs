@@ -5,9 +5,15 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{cases::event_in, effects::effects_in, placeholders, Backend, Query, SqlRepo, Tx};
+use super::{
+    effects::effects_in, placeholders, transitions::event_in, Backend, Query, SqlRepo, Tx,
+};
 use crate::db::{Effects, RepoError, ReportRow, SlaCandidate, SlaPolicyRecord, SlaRepo, SlaStep};
 use crate::domain::CaseStatus;
+
+/// The statuses in which the SLA clock runs and the ladder applies (queued first: a reminder
+/// goes only to unclaimed cases).
+const CLOCK_RUNS: [CaseStatus; 2] = [CaseStatus::Queued, CaseStatus::Claimed];
 
 #[async_trait]
 impl<B: Backend> SlaRepo for SqlRepo<B> {
@@ -57,15 +63,16 @@ impl<B: Backend> SlaRepo for SqlRepo<B> {
                 AS offered, \
              EXISTS (SELECT 1 FROM sla_steps s WHERE s.case_id = c.id AND s.step = 'breach') \
                 AS breached \
-             FROM cases c WHERE c.status IN ('queued', 'claimed') \
+             FROM cases c WHERE c.status IN ($3, $4) \
              AND c.due_at IS NOT NULL AND c.remind_at <= $1) AS d \
-             WHERE (d.status = 'queued' AND NOT d.reminded) \
+             WHERE (d.status = $3 AND NOT d.reminded) \
                 OR (d.warn_at <= $1 AND NOT d.offered) \
                 OR (d.due_at <= $1 AND NOT d.breached) \
              ORDER BY d.due_at, d.id LIMIT $2",
         )
         .bind(now)
-        .bind(limit);
+        .bind(limit)
+        .bind_all(CLOCK_RUNS);
         Ok(self.db.fetch_all(q).await?)
     }
 
@@ -80,21 +87,24 @@ impl<B: Backend> SlaRepo for SqlRepo<B> {
         // Locks the case row first: an answer racing this step waits, or wins.
         let guard = match step {
             SlaStep::Remind => Query::new(
-                "UPDATE cases SET status = status WHERE id = $1 AND status = 'queued' \
+                "UPDATE cases SET status = status WHERE id = $1 AND status = $2 \
                  RETURNING status",
             )
-            .bind(case_id),
+            .bind(case_id)
+            .bind(CaseStatus::Queued),
             SlaStep::Offer => Query::new(
                 "UPDATE cases SET offered_at = COALESCE(offered_at, $2) WHERE id = $1 \
-                 AND status IN ('queued', 'claimed') RETURNING status",
+                 AND status IN ($3, $4) RETURNING status",
             )
             .bind(case_id)
-            .bind(at),
+            .bind(at)
+            .bind_all(CLOCK_RUNS),
             SlaStep::Breach => Query::new(
                 "UPDATE cases SET status = status WHERE id = $1 \
-                 AND status IN ('queued', 'claimed') RETURNING status",
+                 AND status IN ($2, $3) RETURNING status",
             )
-            .bind(case_id),
+            .bind(case_id)
+            .bind_all(CLOCK_RUNS),
         };
         let Some(StatusRow { status }) = tx.fetch_optional(guard).await? else {
             return Ok(false);
