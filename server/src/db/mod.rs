@@ -32,8 +32,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 
+pub use crate::domain::audit::AuditEntry;
 pub use actions::{ActionRepo, AnswerRecord, InfoRequestRecord, OutcomeRecord, ReplyRoute};
-pub use audit::{AuditEntry, AuditFilter, AuditRecord, AuditRepo};
+pub use audit::{AuditFilter, AuditRecord, AuditRepo};
 pub use cases::{CaseRecord, CaseRepo, DataKeyRecord, PhotoRecord};
 pub use effects::{Effects, Notification};
 pub use outbox::{NotificationRecord, OutboxRepo, PendingNotification};
