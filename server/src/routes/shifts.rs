@@ -89,9 +89,10 @@ pub async fn create_shift(
     }
     errors.finish(Some(()))?;
     let shift = new.into_shift();
+    let at = state.clock.now();
     let fx = Effects::audit(
         audit::entry(
-            state.clock.now(),
+            at,
             Some(caller.id().as_uuid()),
             "shift.created",
             "shift",
@@ -104,7 +105,10 @@ pub async fn create_shift(
             "ends_at": shift.ends_at,
         })),
     );
-    state.repo.create_shift(&shift, caller.id(), &fx).await?;
+    state
+        .repo
+        .create_shift(&shift, caller.id(), at, &fx)
+        .await?;
     tracing::info!(shift_id = %shift.id, territory = %shift.territory, "shift created");
     Ok(HttpResponse::Created().json(shift.to_wire()))
 }

@@ -66,7 +66,7 @@ pub async fn create_territory(
         )
         .in_territory(territory.code.as_str()),
     );
-    state.repo.create_territory(&territory, &fx).await?;
+    state.repo.create_territory(&territory, at, &fx).await?;
     tracing::info!(territory = %territory.code, "territory created");
     Ok(HttpResponse::Created().json(territory.to_wire()))
 }

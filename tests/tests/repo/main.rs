@@ -80,17 +80,17 @@ async fn migrations_are_idempotent_and_the_database_answers() {
 async fn territories_round_trip_with_ordered_fallbacks() {
     let (repo, _dir) = fresh_repo().await;
     for c in ["13", "84", "04"] {
-        repo.create_territory(&territory(c, &[]), &Effects::default())
+        repo.create_territory(&territory(c, &[]), now(), &Effects::default())
             .await
             .unwrap();
     }
     let mut t = territory("83", &["84", "13", "04"]);
-    repo.create_territory(&t, &Effects::default())
+    repo.create_territory(&t, now(), &Effects::default())
         .await
         .unwrap();
     assert_eq!(repo.territory(&code("83")).await.unwrap(), Some(t.clone()));
     assert!(matches!(
-        repo.create_territory(&territory("83", &[]), &Effects::default())
+        repo.create_territory(&territory("83", &[]), now(), &Effects::default())
             .await,
         Err(RepoError::Conflict(_))
     ));
@@ -122,7 +122,7 @@ async fn territories_round_trip_with_ordered_fallbacks() {
 async fn users_round_trip_and_emails_are_unique() {
     let (repo, _dir) = fresh_repo().await;
     for c in ["13", "84"] {
-        repo.create_territory(&territory(c, &[]), &Effects::default())
+        repo.create_territory(&territory(c, &[]), now(), &Effects::default())
             .await
             .unwrap();
     }
@@ -174,7 +174,7 @@ async fn users_round_trip_and_emails_are_unique() {
 #[tokio::test]
 async fn shifts_overlap_a_period_half_open() {
     let (repo, _dir) = fresh_repo().await;
-    repo.create_territory(&territory("13", &[]), &Effects::default())
+    repo.create_territory(&territory("13", &[]), now(), &Effects::default())
         .await
         .unwrap();
     let derm = user("derm@x.fr", Role::Dermatologist, None, &[]);
@@ -192,10 +192,10 @@ async fn shifts_overlap_a_period_half_open() {
     };
     let morning = shift(0, 4);
     let evening = shift(10, 4);
-    repo.create_shift(&morning, derm.id, &Effects::default())
+    repo.create_shift(&morning, derm.id, now(), &Effects::default())
         .await
         .unwrap();
-    repo.create_shift(&evening, derm.id, &Effects::default())
+    repo.create_shift(&evening, derm.id, now(), &Effects::default())
         .await
         .unwrap();
 
