@@ -12,7 +12,7 @@ use super::{
     Backend, Query, SqlRepo, Tx,
 };
 use crate::db::{AuditEntry, CaseRecord, ClaimOutcome, Effects, EventRecord, QueueRepo, RepoError};
-use crate::domain::{lifecycle::Transition, CaseStatus};
+use crate::domain::{lifecycle::Transition, CaseStatus, Priority};
 
 /// The condition for a queued case one may take: of `n` territories from `$first`, or offered
 /// to the fallbacks by one of `m` territories after them.
@@ -30,9 +30,14 @@ fn takeable(first: usize, n: usize, m: usize) -> String {
     format!("({})", parts.join(" OR "))
 }
 
-/// Queue order: urgent first, then earliest due (unknown due last), then earliest submitted.
-const QUEUE_ORDER: &str = "CASE priority WHEN 'urgent' THEN 0 ELSE 1 END, \
-     CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, submitted_at, id";
+/// Queue order: urgent first (`$urgent` is bound to `Priority::Urgent`), then earliest due
+/// (unknown due last), then earliest submitted.
+fn queue_order(urgent: usize) -> String {
+    format!(
+        "CASE WHEN priority = ${urgent} THEN 0 ELSE 1 END, \
+         CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, submitted_at, id"
+    )
+}
 
 #[async_trait]
 impl<B: Backend> QueueRepo for SqlRepo<B> {
@@ -113,11 +118,13 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
         }
         let q = Query::new(format!(
             "SELECT {CASE_COLUMNS} FROM cases WHERE status = $2 AND {} \
-             ORDER BY {QUEUE_ORDER} LIMIT $1",
-            takeable(3, territories.len(), offered_from.len()),
+             ORDER BY {} LIMIT $1",
+            takeable(4, territories.len(), offered_from.len()),
+            queue_order(3),
         ))
         .bind(limit)
         .bind(CaseStatus::Queued)
+        .bind(Priority::Urgent)
         .bind_all(territories.iter().chain(offered_from));
         Ok(self.db.fetch_all(q).await?)
     }
@@ -170,8 +177,9 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
         // The first case of the queue, skipping those another claimer is taking (PostgreSQL).
         let first = format!(
             "id = (SELECT id FROM cases WHERE status = $3 AND {} \
-             ORDER BY {QUEUE_ORDER} LIMIT 1 {})",
-            takeable(4, territories.len(), offered_from.len()),
+             ORDER BY {} LIMIT 1 {})",
+            takeable(5, territories.len(), offered_from.len()),
+            queue_order(4),
             B::SKIP_LOCKED,
         );
         let change = StatusChange::of(Transition::Claim, first)
@@ -179,6 +187,7 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
             .bind(dermatologist)
             .bind(lease_until)
             .bind(CaseStatus::Queued)
+            .bind(Priority::Urgent)
             .bind_all(territories.iter().chain(offered_from));
         let mut tx = self.db.begin().await?;
         let claimed: Vec<(Uuid, String)> = change

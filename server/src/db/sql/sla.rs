@@ -57,11 +57,11 @@ impl<B: Backend> SlaRepo for SqlRepo<B> {
         let q = Query::new(
             "SELECT * FROM (SELECT c.id, c.territory_code, c.status, c.remind_at, \
              c.warn_at, c.due_at, \
-             EXISTS (SELECT 1 FROM sla_steps s WHERE s.case_id = c.id AND s.step = 'remind') \
+             EXISTS (SELECT 1 FROM sla_steps s WHERE s.case_id = c.id AND s.step = $5) \
                 AS reminded, \
-             EXISTS (SELECT 1 FROM sla_steps s WHERE s.case_id = c.id AND s.step = 'offer') \
+             EXISTS (SELECT 1 FROM sla_steps s WHERE s.case_id = c.id AND s.step = $6) \
                 AS offered, \
-             EXISTS (SELECT 1 FROM sla_steps s WHERE s.case_id = c.id AND s.step = 'breach') \
+             EXISTS (SELECT 1 FROM sla_steps s WHERE s.case_id = c.id AND s.step = $7) \
                 AS breached \
              FROM cases c WHERE c.status IN ($3, $4) \
              AND c.due_at IS NOT NULL AND c.remind_at <= $1) AS d \
@@ -72,7 +72,8 @@ impl<B: Backend> SlaRepo for SqlRepo<B> {
         )
         .bind(now)
         .bind(limit)
-        .bind_all(CLOCK_RUNS);
+        .bind_all(CLOCK_RUNS)
+        .bind_all([SlaStep::Remind, SlaStep::Offer, SlaStep::Breach].map(|s| s.as_str()));
         Ok(self.db.fetch_all(q).await?)
     }
 
@@ -180,7 +181,7 @@ impl<B: Backend> SlaRepo for SqlRepo<B> {
             "SELECT c.id, c.territory_code, c.priority, c.status, c.submitted_at, \
              c.first_response_at, c.first_responder, c.warn_at, c.due_at, a.answered_at, \
              EXISTS (SELECT 1 FROM sla_steps s WHERE s.case_id = c.id \
-                AND s.step = 'breach') AS breached, \
+                AND s.step = $3) AS breached, \
              EXISTS (SELECT 1 FROM info_requests i WHERE i.case_id = c.id) \
                 AS info_requested, \
              EXISTS (SELECT 1 FROM info_requests i WHERE i.case_id = c.id \
@@ -196,13 +197,14 @@ impl<B: Backend> SlaRepo for SqlRepo<B> {
             }
             sql.push_str(&format!(
                 " AND c.territory_code IN ({})",
-                placeholders(3, ts.len())
+                placeholders(4, ts.len())
             ));
         }
         sql.push_str(" ORDER BY c.submitted_at, c.id");
         let q = Query::new(sql)
             .bind(from)
             .bind(to)
+            .bind(SlaStep::Breach.as_str())
             .bind_all(territories.into_iter().flatten());
         Ok(self.db.fetch_all(q).await?)
     }
