@@ -97,8 +97,12 @@ pub async fn seed(
     for (code, name, _) in TERRITORIES {
         let parsed = TerritoryCode::parse(code).map_err(anyhow::Error::msg)?;
         if repo.territory(&parsed).await?.is_none() {
-            repo.create_territory(&territory(code, name, &[])?, &Effects::default())
-                .await?;
+            repo.create_territory(
+                &territory(code, name, &[])?,
+                crate::domain::now(),
+                &Effects::default(),
+            )
+            .await?;
         }
     }
     for (code, _, fallback) in TERRITORIES {
@@ -177,7 +181,7 @@ pub async fn top_up_rota(repo: &dyn Repo, now: DateTime<Utc>) -> anyhow::Result<
             ends_at: end,
         })
         .map_err(|e| anyhow::anyhow!("demo shift: {:?}", e.into_fields()))?;
-        repo.create_shift(shift.shift(), admin.id, &Effects::default())
+        repo.create_shift(shift.shift(), admin.id, now, &Effects::default())
             .await?;
     }
     Ok(())

@@ -1,31 +1,11 @@
-//! The audit trail's hash chain: each line's hash covers its content, its position and the
-//! previous line's hash, so altering, inserting or deleting a line breaks every later link.
+//! Verifying the audit trail's hash chain (`domain::audit::link_hash`): each line's hash covers its
+//! content, its position and the previous line's hash, so altering, inserting or deleting a line
+//! breaks every later link.
 
-use sha2::{Digest, Sha256};
-
-use crate::db::{AuditEntry, AuditRecord};
-
-/// The `prev_hash` of the first line.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// SHA-256 (hex) over a JSON array of the line's fields: unambiguous, and stable across backends
-/// because every value is rendered here, not by the database.
-pub fn link_hash(prev_hash: &str, seq: i64, e: &AuditEntry) -> String {
-    let canonical = serde_json::json!([
-        seq,
-        e.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        e.actor_id.map(|u| u.to_string()),
-        e.action,
-        e.target_type,
-        e.target_id,
-        e.case_id.map(|u| u.to_string()),
-        e.territory,
-        e.request_id,
-        e.detail,
-        prev_hash,
-    ]);
-    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
-}
+use crate::{
+    db::AuditRecord,
+    domain::audit::{link_hash, GENESIS},
+};
 
 /// The first line that does not follow from the one before it.
 #[derive(Debug, Clone, PartialEq, Eq)]

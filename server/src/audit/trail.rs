@@ -33,25 +33,6 @@ pub fn entry(
     }
 }
 
-impl AuditEntry {
-    pub fn on_case(mut self, case_id: Uuid, territory: &str) -> AuditEntry {
-        self.case_id = Some(case_id);
-        self.territory = Some(territory.to_owned());
-        self
-    }
-
-    pub fn in_territory(mut self, territory: &str) -> AuditEntry {
-        self.territory = Some(territory.to_owned());
-        self
-    }
-
-    /// Ids, counts and codes only: never clinical text.
-    pub fn detail(mut self, detail: serde_json::Value) -> AuditEntry {
-        self.detail = Some(detail.to_string());
-        self
-    }
-}
-
 pub async fn list(
     repo: &dyn Repo,
     filter: &AuditFilter,

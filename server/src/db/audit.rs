@@ -5,25 +5,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{Effects, RepoError};
-
-/// One line of the audit trail before it is chained (the repo gives it its `seq` and hashes).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEntry {
-    pub at: DateTime<Utc>,
-    /// `None`: the system (a worker, or an operator's command).
-    pub actor_id: Option<Uuid>,
-    /// e.g. `case.read`, `case.claimed`, `auth.login_failed`, `shift.created`.
-    pub action: String,
-    /// `case`, `photo`, `user`, `territory`, `shift`, `sla_policy`, `keys`, `notification`.
-    pub target_type: String,
-    pub target_id: Option<String>,
-    pub case_id: Option<Uuid>,
-    /// Whose coordinators may read the entry.
-    pub territory: Option<String>,
-    pub request_id: Option<String>,
-    /// Small JSON object; never clinical text.
-    pub detail: Option<String>,
-}
+use crate::domain::audit::AuditEntry;
 
 /// A chained audit line as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -4,25 +4,30 @@
 //! - the traits and the records they exchange, one file per concern: `users`, `territories`,
 //!   `shifts`, `cases` (cases, photos, data keys), `queue` (on call, queue, claims, history),
 //!   `actions` (answer, request info, reply, cancel, close, outcomes), `sla` (policies, ladder,
-//!   report rows), `audit` (the trail), `outbox` (webhook messages), `webhooks` (URLs and
-//!   secrets), `effects` (the audit lines and notifications a change writes with itself);
-//! - `sql/`: `SqlRepo<B>`, the SQL of every trait method written once (both dialects read `$1`
-//!   placeholders), one file per trait; `sql/query.rs` the `Query` value it builds and
-//!   `sql/backend.rs` the `Backend` trait that runs it;
-//! - `sqlite.rs`, `postgres.rs`: the two backends (connection set-up, migrations, binding,
-//!   the row-locking clause).
+//!   report rows), `audit` (reading the trail), `outbox` (webhook messages), `webhooks` (URLs and
+//!   secrets), `effects` (the audit lines and notifications a change writes with itself).
+//!   Records hold domain types (`CaseStatus`, `Priority`, ...), parsed at the row boundary.
+//! - `sql/`: `SqlRepo<B>`, the SQL of every trait method, written once for both dialects (both
+//!   read `$1` placeholders), in the file named like the trait's; besides them:
+//!   `sql/transitions.rs`, the one conditional update that changes a case's status, generated
+//!   from `domain::lifecycle`, and the case history line; `sql/effects.rs`, the outbox rows and
+//!   the audit chain a change appends; `sql/enums.rs`, how domain enums are stored;
+//!   `sql/query.rs`, the `Query` value (SQL and typed parameters) every method builds;
+//!   `sql/backend.rs`, the `Backend` trait that runs it.
+//! - `sqlite.rs`, `postgres.rs`: the two backends (connection set-up, migrations, binding, the
+//!   row-locking clause). `connect` picks one by the URL's scheme.
 
 mod actions;
 mod audit;
 mod cases;
 mod effects;
 mod outbox;
-pub mod postgres;
+mod postgres;
 mod queue;
 mod shifts;
 mod sla;
-pub mod sql;
-pub mod sqlite;
+mod sql;
+mod sqlite;
 mod territories;
 mod users;
 mod webhooks;
@@ -32,8 +37,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 
+pub use crate::domain::audit::AuditEntry;
 pub use actions::{ActionRepo, AnswerRecord, InfoRequestRecord, OutcomeRecord, ReplyRoute};
-pub use audit::{AuditEntry, AuditFilter, AuditRecord, AuditRepo};
+pub use audit::{AuditFilter, AuditRecord, AuditRepo};
 pub use cases::{CaseRecord, CaseRepo, DataKeyRecord, PhotoRecord};
 pub use effects::{Effects, Notification};
 pub use outbox::{NotificationRecord, OutboxRepo, PendingNotification};

@@ -9,11 +9,12 @@ use crate::domain::{Shift, ShiftId, TerritoryCode, UserId};
 #[async_trait]
 pub trait ShiftRepo {
     /// Fails with `Conflict` when the dermatologist already has a shift in that territory that
-    /// overlaps this one.
+    /// overlaps this one. `at`: its creation time.
     async fn create_shift(
         &self,
         shift: &Shift,
         created_by: UserId,
+        at: DateTime<Utc>,
         fx: &Effects,
     ) -> Result<(), RepoError>;
     async fn shift(&self, id: ShiftId) -> Result<Option<Shift>, RepoError>;

@@ -66,41 +66,63 @@ impl std::fmt::Display for InvalidTransition {
     }
 }
 
-/// The status after `transition` from `from`.
-pub fn next(from: CaseStatus, transition: Transition) -> Result<CaseStatus, InvalidTransition> {
+/// The lifecycle, declared once: each transition, the statuses it starts from, and where it goes.
+/// `next`, `sources` and `target` read this table; the repository's conditional updates are
+/// generated from it (`UPDATE cases SET status = <target> ... WHERE status IN (<sources>)`).
+const TABLE: [(Transition, &[CaseStatus], CaseStatus); 9] = {
     use CaseStatus::*;
-    use Transition::*;
-    let to = match (from, transition) {
-        (Queued, Claim) => Claimed,
-        (Claimed, Release | LeaseExpiry) => Queued,
-        (Claimed, Answer) => Answered,
-        (Claimed, RequestInfo) => InfoRequested,
+    [
+        (Transition::Claim, &[Queued], Claimed),
+        (Transition::Release, &[Claimed], Queued),
+        (Transition::LeaseExpiry, &[Claimed], Queued),
+        (Transition::Answer, &[Claimed], Answered),
+        (Transition::RequestInfo, &[Claimed], InfoRequested),
         (
-            InfoRequested,
-            Reply {
+            Transition::Reply {
                 back_to_asker: true,
             },
-        ) => Claimed,
+            &[InfoRequested],
+            Claimed,
+        ),
         (
-            InfoRequested,
-            Reply {
+            Transition::Reply {
                 back_to_asker: false,
             },
-        ) => Queued,
-        (Queued, Cancel) => Cancelled,
-        (Answered, Close) => Closed,
-        _ => return Err(InvalidTransition { from, transition }),
-    };
-    Ok(to)
+            &[InfoRequested],
+            Queued,
+        ),
+        (Transition::Cancel, &[Queued], Cancelled),
+        (Transition::Close, &[Answered], Closed),
+    ]
+};
+
+fn entry(transition: Transition) -> (&'static [CaseStatus], CaseStatus) {
+    TABLE
+        .iter()
+        .find(|(t, _, _)| *t == transition)
+        .map(|(_, from, to)| (*from, *to))
+        // Every variant has its row (the table test checks it).
+        .unwrap_or((&[], CaseStatus::Queued))
+}
+
+/// The status after `transition` from `from`.
+pub fn next(from: CaseStatus, transition: Transition) -> Result<CaseStatus, InvalidTransition> {
+    let (sources, to) = entry(transition);
+    if sources.contains(&from) {
+        Ok(to)
+    } else {
+        Err(InvalidTransition { from, transition })
+    }
 }
 
 /// Statuses a transition may start from (for conditional updates: `WHERE status IN (...)`).
 pub fn sources(transition: Transition) -> Vec<CaseStatus> {
-    use CaseStatus::*;
-    [Queued, Claimed, InfoRequested, Answered, Closed, Cancelled]
-        .into_iter()
-        .filter(|s| next(*s, transition).is_ok())
-        .collect()
+    entry(transition).0.to_vec()
+}
+
+/// The status a transition leads to, whichever status it starts from.
+pub fn target(transition: Transition) -> CaseStatus {
+    entry(transition).1
 }
 
 #[cfg(test)]
@@ -156,6 +178,37 @@ mod tests {
             assert!(next(Cancelled, t).is_err());
         }
         assert_eq!(ALL.len(), 6);
+    }
+
+    #[test]
+    fn every_transition_has_its_row_and_one_source() {
+        for t in [
+            Transition::Claim,
+            Transition::Release,
+            Transition::LeaseExpiry,
+            Transition::Answer,
+            Transition::RequestInfo,
+            Transition::Reply {
+                back_to_asker: true,
+            },
+            Transition::Reply {
+                back_to_asker: false,
+            },
+            Transition::Cancel,
+            Transition::Close,
+        ] {
+            assert!(TABLE.iter().any(|(row, _, _)| *row == t), "{t:?}");
+            // A history line names the status it left: one source per transition.
+            assert_eq!(sources(t).len(), 1, "{t:?}");
+            assert_eq!(next(sources(t)[0], t), Ok(target(t)));
+        }
+        assert_eq!(target(Transition::Claim), Claimed);
+        assert_eq!(
+            target(Transition::Reply {
+                back_to_asker: false
+            }),
+            Queued
+        );
     }
 
     #[test]

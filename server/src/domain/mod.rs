@@ -1,6 +1,7 @@
 //! Validated domain types. Each has a private field and one constructor that checks it, so a value
 //! of the type is valid wherever it is seen.
 
+pub mod audit;
 pub mod calendar;
 mod case;
 mod clock;

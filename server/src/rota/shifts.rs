@@ -68,22 +68,17 @@ impl RotaService {
         }
         errors.finish(Some(()))?;
         let shift = new.into_shift();
+        let at = self.clock.now();
         let fx = Effects::audit(
-            entry(
-                self.clock.now(),
-                user,
-                "shift.created",
-                "shift",
-                shift.id.to_string(),
-            )
-            .in_territory(shift.territory.as_str())
-            .detail(serde_json::json!({
-                "dermatologist_id": shift.dermatologist,
-                "starts_at": shift.starts_at,
-                "ends_at": shift.ends_at,
-            })),
+            entry(at, user, "shift.created", "shift", shift.id.to_string())
+                .in_territory(shift.territory.as_str())
+                .detail(serde_json::json!({
+                    "dermatologist_id": shift.dermatologist,
+                    "starts_at": shift.starts_at,
+                    "ends_at": shift.ends_at,
+                })),
         );
-        self.repo.create_shift(&shift, user.id, &fx).await?;
+        self.repo.create_shift(&shift, user.id, at, &fx).await?;
         tracing::info!(shift_id = %shift.id, territory = %shift.territory, "shift created");
         Ok(shift)
     }

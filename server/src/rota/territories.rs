@@ -31,9 +31,10 @@ impl RotaService {
         require(can_manage_territories(admin))?;
         let territory = Territory::parse(req)?;
         self.check_fallbacks_exist(&territory).await?;
+        let at = self.clock.now();
         let fx = Effects::audit(
             entry(
-                self.clock.now(),
+                at,
                 admin,
                 "territory.created",
                 "territory",
@@ -41,7 +42,7 @@ impl RotaService {
             )
             .in_territory(territory.code.as_str()),
         );
-        self.repo.create_territory(&territory, &fx).await?;
+        self.repo.create_territory(&territory, at, &fx).await?;
         tracing::info!(territory = %territory.code, "territory created");
         Ok(territory)
     }

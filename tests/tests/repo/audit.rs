@@ -4,9 +4,11 @@
 use std::sync::Arc;
 
 use telederm_server::{
-    audit::chain::{link_hash, GENESIS},
     db::{AuditEntry, AuditFilter, AuditRecord, ClaimOutcome, Effects, Repo},
-    domain::{CaseStatus, Priority},
+    domain::{
+        audit::{link_hash, GENESIS},
+        CaseStatus, Priority,
+    },
 };
 use uuid::Uuid;
 
@@ -210,7 +212,7 @@ async fn a_change_commits_with_its_audit_lines_and_notifications_or_not_at_all()
     assert_eq!(repo.claimed_by(id).await.unwrap(), None);
     assert_eq!(history(repo, id).await, ["submitted >queued"]);
     assert!(repo
-        .create_territory(&territory("05", &[]), &broken)
+        .create_territory(&territory("05", &[]), crate::setup::t0(), &broken)
         .await
         .is_err());
     assert_eq!(repo.territory(&code("05")).await.unwrap(), None);

@@ -1,6 +1,6 @@
 //! `Repo` itself: which backend, migrations, readiness.
 
-use telederm_server::audit::chain::GENESIS;
+use telederm_server::domain::audit::GENESIS;
 use telederm_tests::db::backend;
 
 use crate::setup::unmigrated_repo;

@@ -19,7 +19,12 @@ async fn on_call(w: &World, derm: Uuid, territory: &str, from: DateTime<Utc>, to
         ends_at: to,
     };
     w.repo
-        .create_shift(&shift, UserId::from(w.coord13), &Effects::default())
+        .create_shift(
+            &shift,
+            UserId::from(w.coord13),
+            crate::setup::t0(),
+            &Effects::default(),
+        )
         .await
         .unwrap();
 }

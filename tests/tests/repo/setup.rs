@@ -140,7 +140,7 @@ impl World {
             ("13", &["84"][..]),
             ("04", &["13", "84"][..]),
         ] {
-            repo.create_territory(&territory(c, fallbacks), &Effects::default())
+            repo.create_territory(&territory(c, fallbacks), t0(), &Effects::default())
                 .await
                 .unwrap();
         }

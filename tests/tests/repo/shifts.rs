@@ -23,9 +23,13 @@ fn shift(derm: UserId, territory: &str, start_hour: i64, hours: i64) -> Shift {
 #[tokio::test]
 async fn shifts_overlap_a_period_half_open() {
     let (repo, _dir) = fresh_repo().await;
-    repo.create_territory(&territory("13", &[]), &Effects::default())
-        .await
-        .unwrap();
+    repo.create_territory(
+        &territory("13", &[]),
+        crate::setup::t0(),
+        &Effects::default(),
+    )
+    .await
+    .unwrap();
     let derm = user("derm@x.fr", Role::Dermatologist, None, &[]);
     repo.create_user(&derm, "h", None, &Effects::default())
         .await
@@ -33,12 +37,22 @@ async fn shifts_overlap_a_period_half_open() {
     let morning = shift(derm.id, "13", 0, 4);
     let evening = shift(derm.id, "13", 10, 4);
     let t0 = morning.starts_at - Duration::microseconds(250);
-    repo.create_shift(&morning, derm.id, &audited("shift.created"))
-        .await
-        .unwrap();
-    repo.create_shift(&evening, derm.id, &audited("shift.created"))
-        .await
-        .unwrap();
+    repo.create_shift(
+        &morning,
+        derm.id,
+        crate::setup::t0(),
+        &audited("shift.created"),
+    )
+    .await
+    .unwrap();
+    repo.create_shift(
+        &evening,
+        derm.id,
+        crate::setup::t0(),
+        &audited("shift.created"),
+    )
+    .await
+    .unwrap();
 
     assert_eq!(repo.shift(morning.id).await.unwrap(), Some(morning.clone()));
     assert_eq!(repo.shift(ShiftId::new()).await.unwrap(), None);
@@ -88,7 +102,7 @@ async fn shifts_overlap_a_period_half_open() {
 async fn a_dermatologist_cannot_be_on_call_twice_in_a_territory_at_once() {
     let (repo, _dir) = fresh_repo().await;
     for c in ["13", "84"] {
-        repo.create_territory(&territory(c, &[]), &Effects::default())
+        repo.create_territory(&territory(c, &[]), crate::setup::t0(), &Effects::default())
             .await
             .unwrap();
     }
@@ -100,13 +114,18 @@ async fn a_dermatologist_cannot_be_on_call_twice_in_a_territory_at_once() {
             .unwrap();
     }
     let day = shift(derm.id, "13", 0, 8);
-    repo.create_shift(&day, derm.id, &Effects::default())
+    repo.create_shift(&day, derm.id, crate::setup::t0(), &Effects::default())
         .await
         .unwrap();
 
     let overlapping = shift(derm.id, "13", 7, 4);
     match repo
-        .create_shift(&overlapping, derm.id, &audited("shift.overlapping"))
+        .create_shift(
+            &overlapping,
+            derm.id,
+            crate::setup::t0(),
+            &audited("shift.overlapping"),
+        )
         .await
     {
         Err(RepoError::Conflict(message)) => assert!(message.contains(&day.id.to_string())),
@@ -123,7 +142,7 @@ async fn a_dermatologist_cannot_be_on_call_twice_in_a_territory_at_once() {
         shift(other.id, "13", 2, 4),
         after,
     ] {
-        repo.create_shift(&s, derm.id, &Effects::default())
+        repo.create_shift(&s, derm.id, crate::setup::t0(), &Effects::default())
             .await
             .unwrap();
         assert_eq!(repo.shift(s.id).await.unwrap(), Some(s));

@@ -34,20 +34,24 @@ fn var() -> Territory {
 async fn territories_round_trip_with_ordered_fallbacks_hours_and_holidays() {
     let (repo, _dir) = fresh_repo().await;
     for c in ["13", "84", "04"] {
-        repo.create_territory(&territory(c, &[]), &Effects::default())
+        repo.create_territory(&territory(c, &[]), crate::setup::t0(), &Effects::default())
             .await
             .unwrap();
     }
     let mut t = var();
-    repo.create_territory(&t, &audited("territory.created"))
+    repo.create_territory(&t, crate::setup::t0(), &audited("territory.created"))
         .await
         .unwrap();
     assert_eq!(repo.territory(&code("83")).await.unwrap(), Some(t.clone()));
 
     // A taken code is a conflict, and nothing of the attempt is written.
     assert!(matches!(
-        repo.create_territory(&territory("83", &[]), &audited("territory.again"))
-            .await,
+        repo.create_territory(
+            &territory("83", &[]),
+            crate::setup::t0(),
+            &audited("territory.again")
+        )
+        .await,
         Err(RepoError::Conflict(_))
     ));
     assert_eq!(repo.territory(&code("83")).await.unwrap(), Some(t.clone()));

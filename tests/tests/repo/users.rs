@@ -25,7 +25,7 @@ fn same_user(a: &User, b: &User) {
 async fn users_round_trip_and_emails_are_unique() {
     let (repo, _dir) = fresh_repo().await;
     for c in ["13", "84"] {
-        repo.create_territory(&territory(c, &[]), &Effects::default())
+        repo.create_territory(&territory(c, &[]), crate::setup::t0(), &Effects::default())
             .await
             .unwrap();
     }

@@ -7,34 +7,33 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{
-    cases::{event_in, photos_in},
+    cases::photos_in,
     effects::effects_in,
+    transitions::{event_in, transition_event_in, StatusChange},
     Backend, Query, SqlRepo, Tx,
 };
 use crate::db::{
     ActionRepo, AnswerRecord, Effects, InfoRequestRecord, OutcomeRecord, PhotoRecord, ReplyRoute,
     RepoError, SlaTimes,
 };
-use crate::domain::CaseStatus;
+use crate::domain::{lifecycle::Transition, CaseStatus};
 
 #[async_trait]
 impl<B: Backend> ActionRepo for SqlRepo<B> {
     async fn answer(&self, a: &AnswerRecord, fx: &Effects) -> Result<bool, RepoError> {
         let mut tx = self.db.begin().await?;
-        let moved = tx
-            .execute(
-                Query::new(
-                    "UPDATE cases SET status = 'answered', claimed_by = NULL, lease_until = NULL, \
-                     first_response_at = COALESCE(first_response_at, $3), \
-                     first_responder = COALESCE(first_responder, $2) \
-                     WHERE id = $1 AND status = 'claimed' AND claimed_by = $2",
-                )
-                .bind(a.case_id)
-                .bind(a.dermatologist_id)
-                .bind(a.answered_at),
+        let moved = StatusChange::of(Transition::Answer, "id = $1 AND claimed_by = $2")
+            .set(
+                "claimed_by = NULL, lease_until = NULL, \
+                 first_response_at = COALESCE(first_response_at, $3), \
+                 first_responder = COALESCE(first_responder, $2)",
             )
+            .bind(a.case_id)
+            .bind(a.dermatologist_id)
+            .bind(a.answered_at)
+            .apply(&mut tx)
             .await?;
-        if moved != 1 {
+        if !moved {
             return Ok(false);
         }
         tx.execute(
@@ -50,14 +49,12 @@ impl<B: Backend> ActionRepo for SqlRepo<B> {
             .bind(a.sealed.as_slice()),
         )
         .await?;
-        event_in(
+        transition_event_in(
             &mut tx,
             a.case_id,
             a.answered_at,
             Some(a.dermatologist_id),
-            "answered",
-            Some(CaseStatus::Claimed),
-            CaseStatus::Answered,
+            Transition::Answer,
         )
         .await?;
         effects_in(&mut tx, fx).await?;
@@ -67,21 +64,18 @@ impl<B: Backend> ActionRepo for SqlRepo<B> {
 
     async fn request_info(&self, r: &InfoRequestRecord, fx: &Effects) -> Result<bool, RepoError> {
         let mut tx = self.db.begin().await?;
-        let moved = tx
-            .execute(
-                Query::new(
-                    "UPDATE cases SET status = 'info_requested', info_requested_by = $2, \
-                     claimed_by = NULL, lease_until = NULL, paused_at = $3, \
-                     first_response_at = COALESCE(first_response_at, $3), \
-                     first_responder = COALESCE(first_responder, $2) \
-                     WHERE id = $1 AND status = 'claimed' AND claimed_by = $2",
-                )
-                .bind(r.case_id)
-                .bind(r.dermatologist_id)
-                .bind(r.asked_at),
+        let moved = StatusChange::of(Transition::RequestInfo, "id = $1 AND claimed_by = $2")
+            .set(
+                "info_requested_by = $2, claimed_by = NULL, lease_until = NULL, paused_at = $3, \
+                 first_response_at = COALESCE(first_response_at, $3), \
+                 first_responder = COALESCE(first_responder, $2)",
             )
+            .bind(r.case_id)
+            .bind(r.dermatologist_id)
+            .bind(r.asked_at)
+            .apply(&mut tx)
             .await?;
-        if moved != 1 {
+        if !moved {
             return Ok(false);
         }
         tx.execute(
@@ -97,14 +91,12 @@ impl<B: Backend> ActionRepo for SqlRepo<B> {
             .bind(r.sealed.as_slice()),
         )
         .await?;
-        event_in(
+        transition_event_in(
             &mut tx,
             r.case_id,
             r.asked_at,
             Some(r.dermatologist_id),
-            "info_requested",
-            Some(CaseStatus::Claimed),
-            CaseStatus::InfoRequested,
+            Transition::RequestInfo,
         )
         .await?;
         effects_in(&mut tx, fx).await?;
@@ -123,34 +115,33 @@ impl<B: Backend> ActionRepo for SqlRepo<B> {
         sla: Option<SlaTimes>,
         fx: &Effects,
     ) -> Result<bool, RepoError> {
-        let (status, claimed_by, lease_until) = match route {
+        let (claimed_by, lease_until) = match route {
             ReplyRoute::BackTo {
                 dermatologist,
                 lease_until,
-            } => (CaseStatus::Claimed, Some(dermatologist), Some(lease_until)),
-            ReplyRoute::Queue => (CaseStatus::Queued, None, None),
+            } => (Some(dermatologist), Some(lease_until)),
+            ReplyRoute::Queue => (None, None),
+        };
+        let transition = Transition::Reply {
+            back_to_asker: matches!(route, ReplyRoute::BackTo { .. }),
         };
         let mut tx = self.db.begin().await?;
-        let moved = tx
-            .execute(
-                Query::new(
-                    "UPDATE cases SET status = $3, claimed_by = $4, lease_until = $5, \
-                     info_requested_by = NULL, paused_at = NULL, \
-                     remind_at = COALESCE($6, remind_at), warn_at = COALESCE($7, warn_at), \
-                     due_at = COALESCE($8, due_at) \
-                     WHERE id = $1 AND gp_id = $2 AND status = 'info_requested'",
-                )
-                .bind(case_id)
-                .bind(gp)
-                .bind(status)
-                .bind(claimed_by)
-                .bind(lease_until)
-                .bind(sla.map(|t| t.remind_at))
-                .bind(sla.map(|t| t.warn_at))
-                .bind(sla.map(|t| t.due_at)),
+        let moved = StatusChange::of(transition, "id = $1 AND gp_id = $2")
+            .set(
+                "claimed_by = $3, lease_until = $4, info_requested_by = NULL, paused_at = NULL, \
+                 remind_at = COALESCE($5, remind_at), warn_at = COALESCE($6, warn_at), \
+                 due_at = COALESCE($7, due_at)",
             )
+            .bind(case_id)
+            .bind(gp)
+            .bind(claimed_by)
+            .bind(lease_until)
+            .bind(sla.map(|t| t.remind_at))
+            .bind(sla.map(|t| t.warn_at))
+            .bind(sla.map(|t| t.due_at))
+            .apply(&mut tx)
             .await?;
-        if moved != 1 {
+        if !moved {
             return Ok(false);
         }
         tx.execute(
@@ -164,16 +155,7 @@ impl<B: Backend> ActionRepo for SqlRepo<B> {
         )
         .await?;
         photos_in(&mut tx, photos).await?;
-        event_in(
-            &mut tx,
-            case_id,
-            at,
-            Some(gp),
-            "replied",
-            Some(CaseStatus::InfoRequested),
-            status,
-        )
-        .await?;
+        transition_event_in(&mut tx, case_id, at, Some(gp), transition).await?;
         effects_in(&mut tx, fx).await?;
         tx.commit().await?;
         Ok(true)
@@ -187,29 +169,15 @@ impl<B: Backend> ActionRepo for SqlRepo<B> {
         fx: &Effects,
     ) -> Result<bool, RepoError> {
         let mut tx = self.db.begin().await?;
-        let moved = tx
-            .execute(
-                Query::new(
-                    "UPDATE cases SET status = 'cancelled' \
-                     WHERE id = $1 AND gp_id = $2 AND status = 'queued'",
-                )
-                .bind(case_id)
-                .bind(gp),
-            )
+        let moved = StatusChange::of(Transition::Cancel, "id = $1 AND gp_id = $2")
+            .bind(case_id)
+            .bind(gp)
+            .apply(&mut tx)
             .await?;
-        if moved != 1 {
+        if !moved {
             return Ok(false);
         }
-        event_in(
-            &mut tx,
-            case_id,
-            at,
-            Some(gp),
-            "cancelled",
-            Some(CaseStatus::Queued),
-            CaseStatus::Cancelled,
-        )
-        .await?;
+        transition_event_in(&mut tx, case_id, at, Some(gp), Transition::Cancel).await?;
         effects_in(&mut tx, fx).await?;
         tx.commit().await?;
         Ok(true)
@@ -224,30 +192,17 @@ impl<B: Backend> ActionRepo for SqlRepo<B> {
         fx: &Effects,
     ) -> Result<bool, RepoError> {
         let mut tx = self.db.begin().await?;
-        let moved = tx
-            .execute(
-                Query::new(
-                    "UPDATE cases SET status = 'closed', usefulness = $3 \
-                     WHERE id = $1 AND gp_id = $2 AND status = 'answered'",
-                )
-                .bind(case_id)
-                .bind(gp)
-                .bind(rating),
-            )
+        let moved = StatusChange::of(Transition::Close, "id = $1 AND gp_id = $2")
+            .set("usefulness = $3")
+            .bind(case_id)
+            .bind(gp)
+            .bind(rating)
+            .apply(&mut tx)
             .await?;
-        if moved != 1 {
+        if !moved {
             return Ok(false);
         }
-        event_in(
-            &mut tx,
-            case_id,
-            at,
-            Some(gp),
-            "closed",
-            Some(CaseStatus::Answered),
-            CaseStatus::Closed,
-        )
-        .await?;
+        transition_event_in(&mut tx, case_id, at, Some(gp), Transition::Close).await?;
         effects_in(&mut tx, fx).await?;
         tx.commit().await?;
         Ok(true)

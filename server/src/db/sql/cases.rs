@@ -1,13 +1,12 @@
-//! `CaseRepo`: cases with their photos and data keys; and the rows every change of a case writes
-//! (`event_in`, its history line; `photos_in`, photos of a submission or a reply).
+//! `CaseRepo`: cases with their photos and data keys (`photos_in` writes the photos of a
+//! submission or a reply).
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{effects::effects_in, Backend, Query, SqlRepo, Tx};
+use super::{effects::effects_in, transitions::event_in, Backend, Query, SqlRepo, Tx};
 use crate::db::{CaseRecord, CaseRepo, DataKeyRecord, Effects, PhotoRecord, RepoError};
-use crate::domain::CaseStatus;
 
 pub(super) const CASE_COLUMNS: &str = "id, gp_id, territory_code, status, priority, age, sex, \
      phototype, clinical, consent_at, submitted_at, due_at, claimed_by, lease_until, \
@@ -15,33 +14,6 @@ pub(super) const CASE_COLUMNS: &str = "id, gp_id, territory_code, status, priori
      remind_at, warn_at, paused_at, offered_at";
 const PHOTO_COLUMNS: &str = "id, case_id, position, kind, format, width, height, \
      bytes, sha256, blob_key, metadata_removed, quality_warnings, created_at";
-
-/// One line of a case's history.
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn event_in(
-    tx: &mut impl Tx,
-    case_id: Uuid,
-    at: DateTime<Utc>,
-    actor: Option<Uuid>,
-    kind: &str,
-    from: Option<CaseStatus>,
-    to: CaseStatus,
-) -> Result<(), RepoError> {
-    tx.execute(
-        Query::new(
-            "INSERT INTO case_events (case_id, at, actor_id, kind, from_status, to_status) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(case_id)
-        .bind(at)
-        .bind(actor)
-        .bind(kind)
-        .bind(from)
-        .bind(to),
-    )
-    .await?;
-    Ok(())
-}
 
 /// Photo rows of a submission or of a reply.
 pub(super) async fn photos_in(tx: &mut impl Tx, photos: &[PhotoRecord]) -> Result<(), RepoError> {

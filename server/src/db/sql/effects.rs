@@ -7,8 +7,8 @@
 //! transaction appends last, after its case rows, so the lock order never crosses.
 
 use super::{audit::AUDIT_COLUMNS, Query, Tx};
-use crate::audit::chain::link_hash;
-use crate::db::{AuditEntry, Effects, Notification, RepoError};
+use crate::db::{Effects, Notification, RepoError};
+use crate::domain::audit::{link_hash, AuditEntry};
 
 pub(super) async fn effects_in(tx: &mut impl Tx, fx: &Effects) -> Result<(), RepoError> {
     for n in &fx.notify {

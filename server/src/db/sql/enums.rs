@@ -139,7 +139,7 @@ mod tests {
     #[test]
     fn stored_names_round_trip() {
         assert_eq!(
-            CaseStatus::try_from(Name("info_requested".into())),
+            CaseStatus::try_from(Name(CaseStatus::InfoRequested.as_str().into())),
             Ok(CaseStatus::InfoRequested)
         );
         assert_eq!(Option::<CaseStatus>::try_from(OptName(None)), Ok(None));
@@ -149,7 +149,7 @@ mod tests {
         );
         assert_eq!(
             CaseStatus::Claimed.to_arg(),
-            Arg::Text(Some("claimed".into()))
+            Arg::Text(Some(CaseStatus::Claimed.as_str().into()))
         );
         assert_eq!(None::<Priority>.to_arg(), Arg::Text(None));
     }

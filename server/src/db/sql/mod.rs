@@ -13,6 +13,7 @@ mod queue;
 mod shifts;
 mod sla;
 mod territories;
+mod transitions;
 mod users;
 mod webhooks;
 

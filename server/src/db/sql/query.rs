@@ -161,15 +161,6 @@ impl ToArg for &[u8] {
     }
 }
 
-impl ToArg for &Vec<u8> {
-    fn to_arg(self) -> Arg {
-        self.as_slice().to_arg()
-    }
-    fn null() -> Arg {
-        Arg::Bytes(None)
-    }
-}
-
 /// Placeholders `$first, $first+1, ...` for an `IN` list of `n` values.
 pub fn placeholders(first: usize, n: usize) -> String {
     (first..first + n)

@@ -5,12 +5,14 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{
-    cases::{event_in, CASE_COLUMNS},
+    cases::CASE_COLUMNS,
     effects::effects_in,
-    placeholders, Backend, Query, SqlRepo, Tx,
+    placeholders,
+    transitions::{transition_event_in, StatusChange},
+    Backend, Query, SqlRepo, Tx,
 };
 use crate::db::{AuditEntry, CaseRecord, ClaimOutcome, Effects, EventRecord, QueueRepo, RepoError};
-use crate::domain::CaseStatus;
+use crate::domain::{lifecycle::Transition, CaseStatus, Priority};
 
 /// The condition for a queued case one may take: of `n` territories from `$first`, or offered
 /// to the fallbacks by one of `m` territories after them.
@@ -28,9 +30,14 @@ fn takeable(first: usize, n: usize, m: usize) -> String {
     format!("({})", parts.join(" OR "))
 }
 
-/// Queue order: urgent first, then earliest due (unknown due last), then earliest submitted.
-const QUEUE_ORDER: &str = "CASE priority WHEN 'urgent' THEN 0 ELSE 1 END, \
-     CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, submitted_at, id";
+/// Queue order: urgent first (`$urgent` is bound to `Priority::Urgent`), then earliest due
+/// (unknown due last), then earliest submitted.
+fn queue_order(urgent: usize) -> String {
+    format!(
+        "CASE WHEN priority = ${urgent} THEN 0 ELSE 1 END, \
+         CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, submitted_at, id"
+    )
+}
 
 #[async_trait]
 impl<B: Backend> QueueRepo for SqlRepo<B> {
@@ -110,11 +117,14 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
             return Ok(Vec::new());
         }
         let q = Query::new(format!(
-            "SELECT {CASE_COLUMNS} FROM cases WHERE status = 'queued' AND {} \
-             ORDER BY {QUEUE_ORDER} LIMIT $1",
-            takeable(2, territories.len(), offered_from.len()),
+            "SELECT {CASE_COLUMNS} FROM cases WHERE status = $2 AND {} \
+             ORDER BY {} LIMIT $1",
+            takeable(4, territories.len(), offered_from.len()),
+            queue_order(3),
         ))
         .bind(limit)
+        .bind(CaseStatus::Queued)
+        .bind(Priority::Urgent)
         .bind_all(territories.iter().chain(offered_from));
         Ok(self.db.fetch_all(q).await?)
     }
@@ -128,18 +138,14 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
         fx: &Effects,
     ) -> Result<ClaimOutcome, RepoError> {
         let mut tx = self.db.begin().await?;
-        let claimed: Option<(Uuid,)> = tx
-            .fetch_optional(
-                Query::new(
-                    "UPDATE cases SET status = 'claimed', claimed_by = $1, lease_until = $2 \
-                     WHERE id = $3 AND status = 'queued' RETURNING id",
-                )
-                .bind(dermatologist)
-                .bind(lease_until)
-                .bind(case_id),
-            )
+        let claimed = StatusChange::of(Transition::Claim, "id = $3")
+            .set("claimed_by = $1, lease_until = $2")
+            .bind(dermatologist)
+            .bind(lease_until)
+            .bind(case_id)
+            .apply(&mut tx)
             .await?;
-        if claimed.is_none() {
+        if !claimed {
             tx.rollback().await?;
             let exists: Option<(String,)> = self
                 .db
@@ -150,16 +156,7 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
                 None => ClaimOutcome::NotFound,
             });
         }
-        event_in(
-            &mut tx,
-            case_id,
-            at,
-            Some(dermatologist),
-            "claimed",
-            Some(CaseStatus::Queued),
-            CaseStatus::Claimed,
-        )
-        .await?;
+        transition_event_in(&mut tx, case_id, at, Some(dermatologist), Transition::Claim).await?;
         effects_in(&mut tx, fx).await?;
         tx.commit().await?;
         Ok(ClaimOutcome::Claimed)
@@ -177,33 +174,30 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
         if territories.is_empty() && offered_from.is_empty() {
             return Ok(None);
         }
-        let q = Query::new(format!(
-            "UPDATE cases SET status = 'claimed', claimed_by = $1, lease_until = $2 \
-             WHERE id = (SELECT id FROM cases \
-                WHERE status = 'queued' AND {} \
-                ORDER BY {QUEUE_ORDER} LIMIT 1 {}) \
-             AND status = 'queued' RETURNING id, territory_code",
-            takeable(3, territories.len(), offered_from.len()),
+        // The first case of the queue, skipping those another claimer is taking (PostgreSQL).
+        let first = format!(
+            "id = (SELECT id FROM cases WHERE status = $3 AND {} \
+             ORDER BY {} LIMIT 1 {})",
+            takeable(5, territories.len(), offered_from.len()),
+            queue_order(4),
             B::SKIP_LOCKED,
-        ))
-        .bind(dermatologist)
-        .bind(lease_until)
-        .bind_all(territories.iter().chain(offered_from));
+        );
+        let change = StatusChange::of(Transition::Claim, first)
+            .set("claimed_by = $1, lease_until = $2")
+            .bind(dermatologist)
+            .bind(lease_until)
+            .bind(CaseStatus::Queued)
+            .bind(Priority::Urgent)
+            .bind_all(territories.iter().chain(offered_from));
         let mut tx = self.db.begin().await?;
-        let Some((case_id, territory)) = tx.fetch_optional::<(Uuid, String)>(q).await? else {
+        let claimed: Vec<(Uuid, String)> = change
+            .apply_returning(&mut tx, "id, territory_code")
+            .await?;
+        let Some((case_id, territory)) = claimed.into_iter().next() else {
             tx.rollback().await?;
             return Ok(None);
         };
-        event_in(
-            &mut tx,
-            case_id,
-            at,
-            Some(dermatologist),
-            "claimed",
-            Some(CaseStatus::Queued),
-            CaseStatus::Claimed,
-        )
-        .await?;
+        transition_event_in(&mut tx, case_id, at, Some(dermatologist), Transition::Claim).await?;
         effects_in(&mut tx, &fx.for_case(case_id, &territory)).await?;
         tx.commit().await?;
         Ok(Some(case_id))
@@ -217,28 +211,22 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
         fx: &Effects,
     ) -> Result<bool, RepoError> {
         let mut tx = self.db.begin().await?;
-        let released = tx
-            .execute(
-                Query::new(
-                    "UPDATE cases SET status = 'queued', claimed_by = NULL, lease_until = NULL \
-                     WHERE id = $1 AND status = 'claimed' AND claimed_by = $2",
-                )
-                .bind(case_id)
-                .bind(dermatologist),
-            )
+        let released = StatusChange::of(Transition::Release, "id = $1 AND claimed_by = $2")
+            .set("claimed_by = NULL, lease_until = NULL")
+            .bind(case_id)
+            .bind(dermatologist)
+            .apply(&mut tx)
             .await?;
-        if released != 1 {
+        if !released {
             tx.rollback().await?;
             return Ok(false);
         }
-        event_in(
+        transition_event_in(
             &mut tx,
             case_id,
             at,
             Some(dermatologist),
-            "released",
-            Some(CaseStatus::Claimed),
-            CaseStatus::Queued,
+            Transition::Release,
         )
         .await?;
         effects_in(&mut tx, fx).await?;
@@ -248,18 +236,18 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
 
     async fn expire_leases(&self, at: DateTime<Utc>) -> Result<Vec<Uuid>, RepoError> {
         let mut tx = self.db.begin().await?;
-        let expired: Vec<(Uuid, String, Option<Uuid>)> = tx
-            .fetch_all(
-                Query::new(
-                    "UPDATE cases SET status = 'queued', claimed_by = NULL, lease_until = NULL \
-                     WHERE status = 'claimed' AND lease_until < $1 \
-                     RETURNING id, territory_code, (SELECT e.actor_id FROM case_events e \
-                        WHERE e.case_id = cases.id AND e.kind = 'claimed' \
-                        ORDER BY e.seq DESC LIMIT 1)",
+        // Who held each claim: the actor of the case's last claim event.
+        let expired: Vec<(Uuid, String, Option<Uuid>)> =
+            StatusChange::of(Transition::LeaseExpiry, "lease_until < $1")
+                .set("claimed_by = NULL, lease_until = NULL")
+                .bind(at)
+                .bind(Transition::Claim.name())
+                .apply_returning(
+                    &mut tx,
+                    "id, territory_code, (SELECT e.actor_id FROM case_events e \
+                     WHERE e.case_id = cases.id AND e.kind = $2 ORDER BY e.seq DESC LIMIT 1)",
                 )
-                .bind(at),
-            )
-            .await?;
+                .await?;
         let mut fx = Effects::default();
         for (case_id, territory, holder) in &expired {
             fx.audit.push(AuditEntry {
@@ -273,16 +261,7 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
                 request_id: None,
                 detail: holder.map(|h| serde_json::json!({ "held_by": h }).to_string()),
             });
-            event_in(
-                &mut tx,
-                *case_id,
-                at,
-                None,
-                "lease_expired",
-                Some(CaseStatus::Claimed),
-                CaseStatus::Queued,
-            )
-            .await?;
+            transition_event_in(&mut tx, *case_id, at, None, Transition::LeaseExpiry).await?;
         }
         effects_in(&mut tx, &fx).await?;
         tx.commit().await?;
@@ -299,8 +278,9 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
     }
 
     async fn claimed_by(&self, case_id: Uuid) -> Result<Option<Uuid>, RepoError> {
-        let q = Query::new("SELECT claimed_by FROM cases WHERE id = $1 AND status = 'claimed'")
-            .bind(case_id);
+        let q = Query::new("SELECT claimed_by FROM cases WHERE id = $1 AND status = $2")
+            .bind(case_id)
+            .bind(CaseStatus::Claimed);
         let row: Option<(Option<Uuid>,)> = self.db.fetch_optional(q).await?;
         Ok(row.and_then(|(c,)| c))
     }

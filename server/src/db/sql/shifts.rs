@@ -16,6 +16,7 @@ impl<B: Backend> ShiftRepo for SqlRepo<B> {
         &self,
         s: &Shift,
         created_by: UserId,
+        at: DateTime<Utc>,
         fx: &Effects,
     ) -> Result<(), RepoError> {
         let mut tx = self.db.begin().await?;
@@ -60,7 +61,7 @@ impl<B: Backend> ShiftRepo for SqlRepo<B> {
             .bind(s.starts_at)
             .bind(s.ends_at)
             .bind(created_by.as_uuid())
-            .bind(Utc::now()),
+            .bind(at),
         )
         .await?;
         effects_in(&mut tx, fx).await?;

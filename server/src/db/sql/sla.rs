@@ -5,9 +5,15 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{cases::event_in, effects::effects_in, placeholders, Backend, Query, SqlRepo, Tx};
+use super::{
+    effects::effects_in, placeholders, transitions::event_in, Backend, Query, SqlRepo, Tx,
+};
 use crate::db::{Effects, RepoError, ReportRow, SlaCandidate, SlaPolicyRecord, SlaRepo, SlaStep};
 use crate::domain::CaseStatus;
+
+/// The statuses in which the SLA clock runs and the ladder applies (queued first: a reminder
+/// goes only to unclaimed cases).
+const CLOCK_RUNS: [CaseStatus; 2] = [CaseStatus::Queued, CaseStatus::Claimed];
 
 #[async_trait]
 impl<B: Backend> SlaRepo for SqlRepo<B> {
@@ -51,21 +57,23 @@ impl<B: Backend> SlaRepo for SqlRepo<B> {
         let q = Query::new(
             "SELECT * FROM (SELECT c.id, c.territory_code, c.status, c.remind_at, \
              c.warn_at, c.due_at, \
-             EXISTS (SELECT 1 FROM sla_steps s WHERE s.case_id = c.id AND s.step = 'remind') \
+             EXISTS (SELECT 1 FROM sla_steps s WHERE s.case_id = c.id AND s.step = $5) \
                 AS reminded, \
-             EXISTS (SELECT 1 FROM sla_steps s WHERE s.case_id = c.id AND s.step = 'offer') \
+             EXISTS (SELECT 1 FROM sla_steps s WHERE s.case_id = c.id AND s.step = $6) \
                 AS offered, \
-             EXISTS (SELECT 1 FROM sla_steps s WHERE s.case_id = c.id AND s.step = 'breach') \
+             EXISTS (SELECT 1 FROM sla_steps s WHERE s.case_id = c.id AND s.step = $7) \
                 AS breached \
-             FROM cases c WHERE c.status IN ('queued', 'claimed') \
+             FROM cases c WHERE c.status IN ($3, $4) \
              AND c.due_at IS NOT NULL AND c.remind_at <= $1) AS d \
-             WHERE (d.status = 'queued' AND NOT d.reminded) \
+             WHERE (d.status = $3 AND NOT d.reminded) \
                 OR (d.warn_at <= $1 AND NOT d.offered) \
                 OR (d.due_at <= $1 AND NOT d.breached) \
              ORDER BY d.due_at, d.id LIMIT $2",
         )
         .bind(now)
-        .bind(limit);
+        .bind(limit)
+        .bind_all(CLOCK_RUNS)
+        .bind_all([SlaStep::Remind, SlaStep::Offer, SlaStep::Breach].map(|s| s.as_str()));
         Ok(self.db.fetch_all(q).await?)
     }
 
@@ -80,21 +88,24 @@ impl<B: Backend> SlaRepo for SqlRepo<B> {
         // Locks the case row first: an answer racing this step waits, or wins.
         let guard = match step {
             SlaStep::Remind => Query::new(
-                "UPDATE cases SET status = status WHERE id = $1 AND status = 'queued' \
+                "UPDATE cases SET status = status WHERE id = $1 AND status = $2 \
                  RETURNING status",
             )
-            .bind(case_id),
+            .bind(case_id)
+            .bind(CaseStatus::Queued),
             SlaStep::Offer => Query::new(
                 "UPDATE cases SET offered_at = COALESCE(offered_at, $2) WHERE id = $1 \
-                 AND status IN ('queued', 'claimed') RETURNING status",
+                 AND status IN ($3, $4) RETURNING status",
             )
             .bind(case_id)
-            .bind(at),
+            .bind(at)
+            .bind_all(CLOCK_RUNS),
             SlaStep::Breach => Query::new(
                 "UPDATE cases SET status = status WHERE id = $1 \
-                 AND status IN ('queued', 'claimed') RETURNING status",
+                 AND status IN ($2, $3) RETURNING status",
             )
-            .bind(case_id),
+            .bind(case_id)
+            .bind_all(CLOCK_RUNS),
         };
         let Some(StatusRow { status }) = tx.fetch_optional(guard).await? else {
             return Ok(false);
@@ -170,7 +181,7 @@ impl<B: Backend> SlaRepo for SqlRepo<B> {
             "SELECT c.id, c.territory_code, c.priority, c.status, c.submitted_at, \
              c.first_response_at, c.first_responder, c.warn_at, c.due_at, a.answered_at, \
              EXISTS (SELECT 1 FROM sla_steps s WHERE s.case_id = c.id \
-                AND s.step = 'breach') AS breached, \
+                AND s.step = $3) AS breached, \
              EXISTS (SELECT 1 FROM info_requests i WHERE i.case_id = c.id) \
                 AS info_requested, \
              EXISTS (SELECT 1 FROM info_requests i WHERE i.case_id = c.id \
@@ -186,13 +197,14 @@ impl<B: Backend> SlaRepo for SqlRepo<B> {
             }
             sql.push_str(&format!(
                 " AND c.territory_code IN ({})",
-                placeholders(3, ts.len())
+                placeholders(4, ts.len())
             ));
         }
         sql.push_str(" ORDER BY c.submitted_at, c.id");
         let q = Query::new(sql)
             .bind(from)
             .bind(to)
+            .bind(SlaStep::Breach.as_str())
             .bind_all(territories.into_iter().flatten());
         Ok(self.db.fetch_all(q).await?)
     }

@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use async_trait::async_trait;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{
     effects::effects_in,
@@ -19,7 +19,12 @@ const TERRITORY_COLUMNS: &str = "code, name, timezone, working_days, day_starts,
 
 #[async_trait]
 impl<B: Backend> TerritoryRepo for SqlRepo<B> {
-    async fn create_territory(&self, t: &Territory, fx: &Effects) -> Result<(), RepoError> {
+    async fn create_territory(
+        &self,
+        t: &Territory,
+        at: DateTime<Utc>,
+        fx: &Effects,
+    ) -> Result<(), RepoError> {
         let mut tx = self.db.begin().await?;
         tx.execute(
             Query::new(
@@ -29,7 +34,7 @@ impl<B: Backend> TerritoryRepo for SqlRepo<B> {
             .bind(t.code.as_str())
             .bind(t.name.as_str())
             .bind(t.timezone.name())
-            .bind(chrono::Utc::now())
+            .bind(at)
             .bind(working_days(&t.hours))
             .bind(t.hours.start.format("%H:%M").to_string())
             .bind(t.hours.end.format("%H:%M").to_string()),
