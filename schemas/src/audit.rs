@@ -3,6 +3,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::Person;
+
 /// One line of the audit trail.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AuditEntry {
@@ -11,6 +13,8 @@ pub struct AuditEntry {
     pub at: DateTime<Utc>,
     /// Absent: the system (a worker, or an operator's command).
     pub actor_id: Option<Uuid>,
+    /// The actor (`actor_id`), named; absent for the system.
+    pub actor: Option<Person>,
     #[schema(example = "case.read")]
     pub action: String,
     #[schema(example = "case")]

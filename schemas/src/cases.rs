@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::{fields::JsonObject, read_fields};
+use crate::{fields::JsonObject, read_fields, Person};
 
 /// `urgent`: suspected melanoma or carcinoma, rapid change, bleeding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -151,6 +151,8 @@ pub struct Case {
     pub priority: Priority,
     pub territory: String,
     pub gp_id: Uuid,
+    /// The GP who submitted the case (`gp_id`), named.
+    pub gp: Person,
     pub patient_ref: String,
     pub age: u16,
     pub sex: Sex,
@@ -167,6 +169,8 @@ pub struct Case {
     pub due_at: Option<DateTime<Utc>>,
     /// The dermatologist holding the claim, while the case is claimed.
     pub claimed_by: Option<Uuid>,
+    /// The dermatologist holding the claim (`claimed_by`), named.
+    pub claimed_by_person: Option<Person>,
     pub photos: Vec<Photo>,
     /// The dermatologist's answer, once given.
     pub answer: Option<Answer>,
@@ -231,6 +235,8 @@ pub struct CaseEvent {
     pub at: DateTime<Utc>,
     /// `None` for the system (e.g. an expired lease).
     pub actor_id: Option<Uuid>,
+    /// Who made the transition (`actor_id`), named; null for the system.
+    pub actor: Option<Person>,
     pub from: Option<CaseStatus>,
     pub to: Option<CaseStatus>,
 }
@@ -278,6 +284,8 @@ read_fields!(AnswerRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Answer {
     pub dermatologist_id: Uuid,
+    /// The dermatologist who answered (`dermatologist_id`), named.
+    pub dermatologist: Person,
     pub answered_at: DateTime<Utc>,
     pub diagnosis: String,
     pub icd10: Option<String>,
@@ -310,6 +318,8 @@ read_fields!(Reply { message });
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct InfoExchange {
     pub dermatologist_id: Uuid,
+    /// The dermatologist who asked (`dermatologist_id`), named.
+    pub dermatologist: Person,
     pub asked_at: DateTime<Utc>,
     pub message: String,
     pub wants_new_photos: bool,
@@ -363,4 +373,6 @@ pub struct Outcome {
     pub treatment_date: Option<chrono::NaiveDate>,
     pub updated_at: DateTime<Utc>,
     pub updated_by: Uuid,
+    /// Who recorded the outcome last (`updated_by`), named.
+    pub updated_by_person: Person,
 }

@@ -33,4 +33,4 @@ pub use reports::{
 pub use shifts::{CreateShift, Shift, ShiftQuery};
 pub use sla::{SetSlaPolicy, SlaClock, SlaPolicy};
 pub use territories::{CreateTerritory, Territory, UpdateTerritory, WorkingHours};
-pub use users::{CreateUser, Role, SetWebhook, User, UserQuery, UserWithSecret};
+pub use users::{CreateUser, Person, Role, SetWebhook, User, UserQuery, UserWithSecret};

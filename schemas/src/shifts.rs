@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::{fields::JsonObject, read_fields};
+use crate::{fields::JsonObject, read_fields, Person};
 
 /// An on-call shift: the dermatologist is on call for the territory from `starts_at` (inclusive)
 /// to `ends_at` (exclusive).
@@ -11,6 +11,8 @@ use crate::{fields::JsonObject, read_fields};
 pub struct Shift {
     pub id: Uuid,
     pub dermatologist_id: Uuid,
+    /// The dermatologist on call (`dermatologist_id`), named.
+    pub dermatologist: Person,
     pub territory: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,

@@ -48,6 +48,16 @@ impl std::str::FromStr for Role {
     }
 }
 
+/// A person named beside its id, so that no client has to show an id to a person. `name` is the
+/// user's display name (a disabled user keeps it); `unknown` only if no user has the id, which
+/// the server logs as an error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Person {
+    pub id: Uuid,
+    #[schema(example = "Dr Anne Martin")]
+    pub name: String,
+}
+
 /// A user as the API shows it (never its password hash).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct User {

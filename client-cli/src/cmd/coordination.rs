@@ -8,7 +8,7 @@ use telederm_schemas::{
 };
 use uuid::Uuid;
 
-use super::{args, cases::name, Context};
+use super::{args, cases::name, show::SYSTEM, Context};
 use crate::output::{self, time};
 
 #[derive(Debug, Subcommand)]
@@ -258,9 +258,9 @@ pub async fn audit(ctx: &Context, cmd: AuditCommand) -> anyhow::Result<()> {
                     vec![
                         e.seq.to_string(),
                         time(e.at),
-                        e.actor_id
-                            .map(|a| a.to_string())
-                            .unwrap_or_else(|| "system".into()),
+                        e.actor
+                            .as_ref()
+                            .map_or_else(|| SYSTEM.to_owned(), |p| p.name.clone()),
                         e.action.clone(),
                         e.target_id.clone().unwrap_or_default(),
                         e.territory.clone().unwrap_or_default(),

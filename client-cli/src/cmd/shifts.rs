@@ -77,7 +77,7 @@ pub async fn run(ctx: &Context, cmd: ShiftsCommand) -> anyhow::Result<()> {
             vec![
                 s.id.to_string(),
                 s.territory.clone(),
-                s.dermatologist_id.to_string(),
+                s.dermatologist.name.clone(),
                 time(s.starts_at),
                 time(s.ends_at),
             ]

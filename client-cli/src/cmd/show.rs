@@ -1,7 +1,7 @@
 //! A whole case as people read it: the record, its photos, the answer, the exchanges with the GP
-//! and the history.
+//! and the history. People are shown by name, never by id.
 
-use telederm_schemas::{Case, Photo};
+use telederm_schemas::{Case, Person, Photo};
 
 use super::cases::name;
 use crate::cli::OutputFormat;
@@ -21,6 +21,7 @@ pub fn render_case(c: &Case) -> String {
         ("status", name(&c.status)),
         ("priority", name(&c.priority)),
         ("territory", c.territory.clone()),
+        ("gp", c.gp.name.clone()),
         ("patient_ref", c.patient_ref.clone()),
         ("patient", format!("{}, {}", c.age, name(&c.sex))),
         ("body_site", c.body_site.clone()),
@@ -35,10 +36,7 @@ pub fn render_case(c: &Case) -> String {
         ("treatments", opt(&c.treatments)),
         ("submitted_at", time(c.submitted_at)),
         ("due_at", c.due_at.map(time).unwrap_or_default()),
-        (
-            "claimed_by",
-            c.claimed_by.map(|u| u.to_string()).unwrap_or_default(),
-        ),
+        ("claimed_by", who(c.claimed_by_person.as_ref())),
     ]);
     out.push_str("\nphotos:\n");
     for (n, p) in c.photos.iter().enumerate() {
@@ -47,7 +45,7 @@ pub fn render_case(c: &Case) -> String {
     if let Some(a) = &c.answer {
         out.push_str("\nanswer:\n");
         out.push_str(&indent(&render_key_values(&[
-            ("by", a.dermatologist_id.to_string()),
+            ("by", a.dermatologist.name.clone()),
             ("at", time(a.answered_at)),
             ("diagnosis", a.diagnosis.clone()),
             ("icd10", opt(&a.icd10)),
@@ -65,6 +63,7 @@ pub fn render_case(c: &Case) -> String {
             time(r.asked_at)
         ));
         out.push_str(&indent(&render_key_values(&[
+            ("by", r.dermatologist.name.clone()),
             ("question", r.message.clone()),
             (
                 "new_photos",
@@ -83,12 +82,14 @@ pub fn render_case(c: &Case) -> String {
             ("histology", date(o.histology_date)),
             ("histology_result", opt(&o.histology_result)),
             ("treatment", date(o.treatment_date)),
+            ("recorded_by", o.updated_by_person.name.clone()),
         ])));
     }
     out.push_str("\nhistory:\n");
     for e in &c.events {
         let to = e.to.as_ref().map(name).unwrap_or_default();
-        let line = format!("  {}  {:<16} {}", time(e.at), e.kind, to);
+        let actor = e.actor.as_ref().map_or(SYSTEM, |p| p.name.as_str());
+        let line = format!("  {}  {:<16} {:<15} {}", time(e.at), e.kind, to, actor);
         out.push_str(line.trim_end());
         out.push('\n');
     }
@@ -113,6 +114,14 @@ pub fn photo_line(p: &Photo) -> String {
         line.push_str(&format!("; warnings: {}", codes.join(", ")));
     }
     line
+}
+
+/// Who acted when no person did (an expired lease, an escalation).
+pub const SYSTEM: &str = "system";
+
+/// A person's name, or nothing.
+fn who(p: Option<&Person>) -> String {
+    p.map(|p| p.name.clone()).unwrap_or_default()
 }
 
 fn indent(text: &str) -> String {

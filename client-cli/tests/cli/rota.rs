@@ -46,10 +46,11 @@ async fn a_coordinator_puts_a_dermatologist_on_call_by_email_in_local_time() {
             "table",
         ])
         .await;
+    // The table names the dermatologist (the JSON above keeps its id).
     let row = format!(
         "{}  13         {}  2030-01-07 08:00 +01:00  2030-01-07 20:00 +01:00\n",
         shift[0]["id"].as_str().unwrap(),
-        derm2.id
+        derm2.display_name.as_str()
     );
     assert!(listed.ends_with(&row), "{listed}");
 

@@ -251,6 +251,22 @@ async fn a_case_from_submission_to_biopsy_through_the_cli() {
         ])
         .await;
     golden("report.csv", &csv);
+    // The trail names its actors.
+    golden(
+        "audit-list.txt",
+        &coord
+            .ok(&[
+                "audit",
+                "list",
+                "--case",
+                &id,
+                "--action",
+                "case.answered",
+                "--output",
+                "table",
+            ])
+            .await,
+    );
     golden(
         "audit-verify.txt",
         &coord.ok(&["audit", "verify", "--output", "table"]).await,

@@ -1,10 +1,11 @@
 //! The accounts service: sign-in (`login`), users (one path for the API, the `admin create-user`
 //! command and the demo), and webhook settings (`webhooks`): the URL, checked against internal networks, and its
 //! signing secret, made anew whenever the URL is set or the secret rotated, sealed, and shown
-//! this once.
+//! this once. `people`: the names other services show beside the ids of users.
 
 mod error;
 mod login;
+pub mod people;
 mod webhooks;
 
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use telederm_schemas as wire;
 use tokio::sync::Semaphore;
 
 pub use error::AccountError;
+pub use people::People;
 
 use crate::{
     audit,

@@ -5,4 +5,4 @@
 pub mod chain;
 mod trail;
 
-pub use trail::{entry, list, verify, VerifyOutcome};
+pub use trail::{entry, to_wire, verify, VerifyOutcome};

@@ -4,7 +4,7 @@ use uuid::Uuid;
 
 use super::chain::{BrokenLink, Verifier};
 use crate::{
-    db::{AuditEntry, AuditFilter, AuditRecord, Repo, RepoError},
+    db::{AuditEntry, AuditRecord, Repo, RepoError},
     telemetry::current_request_id,
 };
 
@@ -33,23 +33,15 @@ pub fn entry(
     }
 }
 
-pub async fn list(
-    repo: &dyn Repo,
-    filter: &AuditFilter,
-) -> Result<Vec<wire::AuditEntry>, RepoError> {
-    Ok(repo
-        .audit_entries(filter)
-        .await?
-        .into_iter()
-        .map(to_wire)
-        .collect())
-}
-
-fn to_wire(r: AuditRecord) -> wire::AuditEntry {
+/// A line as the API shows it, with its actor named (`actor`: the caller looks up the names of a
+/// page in one batch).
+pub fn to_wire(r: AuditRecord, actor: Option<wire::Person>) -> wire::AuditEntry {
+    debug_assert_eq!(actor.as_ref().map(|p| p.id), r.actor_id);
     wire::AuditEntry {
         seq: r.seq,
         at: r.at,
         actor_id: r.actor_id,
+        actor,
         action: r.action,
         target_type: r.target_type,
         target_id: r.target_id,

@@ -12,6 +12,7 @@ use super::{
     CaseError, CaseService,
 };
 use crate::{
+    accounts::People,
     audit,
     auth::policy::{can_act_as, Access, CaseAction},
     crypto::{open, DataKey, ObjectRef},
@@ -49,13 +50,18 @@ fn photo_to_wire(p: &PhotoRecord) -> Result<wire::Photo, CaseError> {
     })
 }
 
-fn answer_to_wire(key: &DataKey, a: &crate::db::AnswerRecord) -> Result<wire::Answer, CaseError> {
+fn answer_to_wire(
+    key: &DataKey,
+    a: &crate::db::AnswerRecord,
+    people: &People,
+) -> Result<wire::Answer, CaseError> {
     let plain = open(key, a.case_id, ObjectRef::Text(ANSWER), &a.sealed)
         .map_err(|e| anyhow::anyhow!("answer of case {} did not open: {e}", a.case_id))?;
     let text: AnswerText = serde_json::from_slice(&plain)
         .map_err(|_| anyhow::anyhow!("answer of case {} is unreadable", a.case_id))?;
     Ok(wire::Answer {
         dermatologist_id: a.dermatologist_id,
+        dermatologist: people.person(a.dermatologist_id),
         answered_at: a.answered_at,
         diagnosis: text.diagnosis,
         icd10: text.icd10,
@@ -79,6 +85,7 @@ fn open_text(
 fn outcome_to_wire(
     key: &DataKey,
     o: &crate::db::OutcomeRecord,
+    people: &People,
 ) -> Result<wire::Outcome, CaseError> {
     Ok(wire::Outcome {
         in_person_date: o.in_person_date,
@@ -92,15 +99,18 @@ fn outcome_to_wire(
         treatment_date: o.treatment_date,
         updated_at: o.updated_at,
         updated_by: o.updated_by,
+        updated_by_person: people.person(o.updated_by),
     })
 }
 
 fn exchange_to_wire(
     key: &DataKey,
     r: &crate::db::InfoRequestRecord,
+    people: &People,
 ) -> Result<wire::InfoExchange, CaseError> {
     Ok(wire::InfoExchange {
         dermatologist_id: r.dermatologist_id,
+        dermatologist: people.person(r.dermatologist_id),
         asked_at: r.asked_at,
         message: open_text(
             key,
@@ -118,14 +128,15 @@ fn exchange_to_wire(
     })
 }
 
-fn event_to_wire(e: &crate::db::EventRecord) -> Result<wire::CaseEvent, CaseError> {
-    Ok(wire::CaseEvent {
+fn event_to_wire(e: &crate::db::EventRecord, people: &People) -> wire::CaseEvent {
+    wire::CaseEvent {
         kind: e.kind.clone(),
         at: e.at,
         actor_id: e.actor_id,
+        actor: e.actor_id.map(|id| people.person(id)),
         from: e.from_status,
         to: e.to_status,
-    })
+    }
 }
 
 impl CaseService {
@@ -157,12 +168,25 @@ impl CaseService {
         let key = self.data_key(case_id).await?;
         let text = clinical(&key, &record)?;
         let photos = self.repo.photos_of_cases(&[case_id]).await?;
+        let answer = self.repo.answer_of(case_id).await?;
+        let exchanges = self.repo.info_requests_of(case_id).await?;
+        let outcome = self.repo.outcome_of(case_id).await?;
+        let events = self.repo.events(case_id).await?;
+        let mentioned = [Some(record.gp_id), record.claimed_by]
+            .into_iter()
+            .flatten()
+            .chain(answer.iter().map(|a| a.dermatologist_id))
+            .chain(exchanges.iter().map(|r| r.dermatologist_id))
+            .chain(outcome.iter().map(|o| o.updated_by))
+            .chain(events.iter().filter_map(|e| e.actor_id));
+        let people = People::of(self.repo.as_ref(), mentioned).await?;
         Ok(wire::Case {
             id: record.id,
             status: record.status,
             priority: record.priority,
             territory: record.territory_code.clone(),
             gp_id: record.gp_id,
+            gp: people.person(record.gp_id),
             patient_ref: text.patient_ref,
             age: u16::try_from(record.age).map_err(anyhow::Error::from)?,
             sex: record.sex,
@@ -177,33 +201,19 @@ impl CaseService {
             submitted_at: record.submitted_at,
             due_at: record.due_at,
             claimed_by: record.claimed_by,
+            claimed_by_person: record.claimed_by.map(|id| people.person(id)),
             photos: photos.iter().map(photo_to_wire).collect::<Result<_, _>>()?,
-            answer: self
-                .repo
-                .answer_of(case_id)
-                .await?
-                .map(|a| answer_to_wire(&key, &a))
+            answer: answer
+                .map(|a| answer_to_wire(&key, &a, &people))
                 .transpose()?,
-            info_requests: self
-                .repo
-                .info_requests_of(case_id)
-                .await?
+            info_requests: exchanges
                 .iter()
-                .map(|r| exchange_to_wire(&key, r))
+                .map(|r| exchange_to_wire(&key, r, &people))
                 .collect::<Result<_, _>>()?,
-            outcome: self
-                .repo
-                .outcome_of(case_id)
-                .await?
-                .map(|o| outcome_to_wire(&key, &o))
+            outcome: outcome
+                .map(|o| outcome_to_wire(&key, &o, &people))
                 .transpose()?,
-            events: self
-                .repo
-                .events(case_id)
-                .await?
-                .iter()
-                .map(event_to_wire)
-                .collect::<Result<_, _>>()?,
+            events: events.iter().map(|e| event_to_wire(e, &people)).collect(),
         })
     }
 

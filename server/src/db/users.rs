@@ -1,7 +1,10 @@
 //! User accounts.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 use super::{Effects, RepoError, WebhookSecretRecord};
 use crate::domain::{Email, User, UserId};
@@ -21,6 +24,9 @@ pub trait UserRepo {
     /// The user and its password hash, for login.
     async fn user_credentials(&self, email: &Email) -> Result<Option<(User, String)>, RepoError>;
     async fn list_users(&self) -> Result<Vec<User>, RepoError>;
+    /// The display names of the users among `ids`, in one batch (disabled users keep theirs);
+    /// an id with no user is absent from the map.
+    async fn display_names(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, RepoError>;
     /// Returns the user as it now is, or `None` when it does not exist.
     async fn disable_user(
         &self,

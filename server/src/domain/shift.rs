@@ -21,10 +21,13 @@ impl Shift {
         self.starts_at <= t && t < self.ends_at
     }
 
-    pub fn to_wire(&self) -> wire::Shift {
+    /// `dermatologist`: this shift's dermatologist, named.
+    pub fn to_wire(&self, dermatologist: wire::Person) -> wire::Shift {
+        debug_assert_eq!(dermatologist.id, self.dermatologist.as_uuid());
         wire::Shift {
             id: self.id.as_uuid(),
             dermatologist_id: self.dermatologist.as_uuid(),
+            dermatologist,
             territory: self.territory.to_string(),
             starts_at: self.starts_at,
             ends_at: self.ends_at,

@@ -26,6 +26,14 @@ impl User {
         self.disabled_at.is_some()
     }
 
+    /// The user named beside its id, as responses show the people they mention.
+    pub fn to_person(&self) -> wire::Person {
+        wire::Person {
+            id: self.id.as_uuid(),
+            name: self.display_name.as_str().to_owned(),
+        }
+    }
+
     pub fn to_wire(&self) -> wire::User {
         wire::User {
             id: self.id.as_uuid(),

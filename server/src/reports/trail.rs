@@ -4,6 +4,7 @@ use telederm_schemas as wire;
 
 use super::{ReportError, ReportService};
 use crate::{
+    accounts::People,
     audit,
     auth::policy::{territory_scope, TerritoryScope},
     db::AuditFilter,
@@ -48,7 +49,19 @@ impl ReportService {
             before_seq: query.before,
             limit,
         };
-        let entries = audit::list(self.repo.as_ref(), &filter).await?;
+        let records = self.repo.audit_entries(&filter).await?;
+        let people = People::of(
+            self.repo.as_ref(),
+            records.iter().filter_map(|r| r.actor_id),
+        )
+        .await?;
+        let entries: Vec<wire::AuditEntry> = records
+            .into_iter()
+            .map(|r| {
+                let actor = r.actor_id.map(|id| people.person(id));
+                audit::to_wire(r, actor)
+            })
+            .collect();
         let next_before = (entries.len() as i64 == limit)
             .then(|| entries.last().map(|e| e.seq))
             .flatten();

@@ -6,23 +6,25 @@ use uuid::Uuid;
 
 use super::{entry, require, RotaError, RotaService};
 use crate::{
+    accounts::People,
     auth::policy::{can_manage_any_rota, can_manage_rota, can_read_rota},
     db::Effects,
-    domain::{NewShift, Role, Shift, ShiftId, TerritoryCode, User, ValidationErrors},
+    domain::{NewShift, Role, ShiftId, TerritoryCode, User, ValidationErrors},
 };
 
 /// The longest period one listing may span.
 const MAX_LISTING_DAYS: i64 = 92;
 
 impl RotaService {
-    /// Shifts of a territory overlapping `[from, to)` (default: the coming 7 days).
+    /// Shifts of a territory overlapping `[from, to)` (default: the coming 7 days), each with its
+    /// dermatologist named.
     pub async fn shifts(
         &self,
         user: &User,
         territory: &str,
         from: Option<DateTime<Utc>>,
         to: Option<DateTime<Utc>>,
-    ) -> Result<Vec<Shift>, RotaError> {
+    ) -> Result<Vec<wire::Shift>, RotaError> {
         let mut errors = ValidationErrors::default();
         let territory = errors.check("territory", TerritoryCode::parse(territory));
         let from = from.unwrap_or_else(|| self.clock.now());
@@ -37,7 +39,16 @@ impl RotaService {
         }
         let territory = errors.finish(territory)?;
         require(can_read_rota(user, &territory))?;
-        Ok(self.repo.shifts_overlapping(&territory, from, to).await?)
+        let shifts = self.repo.shifts_overlapping(&territory, from, to).await?;
+        let people = People::of(
+            self.repo.as_ref(),
+            shifts.iter().map(|s| s.dermatologist.as_uuid()),
+        )
+        .await?;
+        Ok(shifts
+            .iter()
+            .map(|s| s.to_wire(people.person(s.dermatologist.as_uuid())))
+            .collect())
     }
 
     /// Put a dermatologist on call for a territory. A dermatologist's shifts in one territory
@@ -46,7 +57,7 @@ impl RotaService {
         &self,
         user: &User,
         req: &wire::CreateShift,
-    ) -> Result<Shift, RotaError> {
+    ) -> Result<wire::Shift, RotaError> {
         require(can_manage_any_rota(user))?;
         let new = NewShift::parse(req)?;
         require(can_manage_rota(user, &new.shift().territory))?;
@@ -58,7 +69,8 @@ impl RotaService {
                 format!("territory `{}` does not exist", candidate.territory),
             );
         }
-        match self.repo.user(candidate.dermatologist).await? {
+        let dermatologist = self.repo.user(candidate.dermatologist).await?;
+        match &dermatologist {
             Some(u) if u.role == Role::Dermatologist && !u.is_disabled() => {}
             Some(u) if u.role == Role::Dermatologist => {
                 errors.add("dermatologist_id", "this dermatologist is disabled")
@@ -66,7 +78,7 @@ impl RotaService {
             Some(_) => errors.add("dermatologist_id", "this user is not a dermatologist"),
             None => errors.add("dermatologist_id", "no such user"),
         }
-        errors.finish(Some(()))?;
+        let dermatologist = errors.finish(dermatologist)?;
         let shift = new.into_shift();
         let at = self.clock.now();
         let fx = Effects::audit(
@@ -80,7 +92,7 @@ impl RotaService {
         );
         self.repo.create_shift(&shift, user.id, at, &fx).await?;
         tracing::info!(shift_id = %shift.id, territory = %shift.territory, "shift created");
-        Ok(shift)
+        Ok(shift.to_wire(dermatologist.to_person()))
     }
 
     pub async fn delete_shift(&self, user: &User, id: Uuid) -> Result<(), RotaError> {

@@ -4,7 +4,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::{
-    domain::Shift,
     error::ApiError,
     http::{AppState, AuthenticatedUser},
 };
@@ -34,7 +33,7 @@ pub async fn list_shifts(
         .rota
         .shifts(caller.user(), &query.territory, query.from, query.to)
         .await?;
-    Ok(web::Json(shifts.iter().map(Shift::to_wire).collect()))
+    Ok(web::Json(shifts))
 }
 
 /// Put a dermatologist on call for a territory (coordinators of that territory, admins).
@@ -55,7 +54,7 @@ pub async fn create_shift(
     body: web::Json<wire::CreateShift>,
 ) -> Result<HttpResponse, ApiError> {
     let shift = state.rota.create_shift(caller.user(), &body).await?;
-    Ok(HttpResponse::Created().json(shift.to_wire()))
+    Ok(HttpResponse::Created().json(shift))
 }
 
 /// Remove a shift (coordinators of its territory, admins).

@@ -16,6 +16,7 @@ mod escalation;
 mod fixtures;
 mod keys;
 mod login_throttle;
+mod names;
 mod notifications;
 mod operations;
 mod outcomes;

@@ -1,10 +1,13 @@
 //! `UserRepo`: accounts, credentials, disabling.
 
+use std::collections::HashMap;
+
 use chrono::Duration;
 use telederm_server::{
     db::{Effects, RepoError, WebhookSecretRecord},
-    domain::{Role, User, UserId},
+    domain::{DisplayName, Role, User, UserId},
 };
+use uuid::Uuid;
 
 use crate::setup::{audit_actions, audited, fresh_repo, t0, territory, user};
 
@@ -135,5 +138,53 @@ async fn disabling_keeps_the_first_time_and_is_audited_only_when_it_finds_the_us
     assert_eq!(
         audit_actions(&repo).await,
         ["user.disabled", "user.disabled"]
+    );
+}
+
+#[tokio::test]
+async fn display_names_come_in_one_batch_disabled_users_included_unknown_ids_absent() {
+    let (repo, _dir) = fresh_repo().await;
+    repo.create_territory(
+        &territory("13", &[]),
+        crate::setup::t0(),
+        &Effects::default(),
+    )
+    .await
+    .unwrap();
+    let mut gp = user("gp@x.fr", Role::Gp, Some("13"), &[]);
+    gp.display_name = DisplayName::parse("Dr Anne Martin").unwrap();
+    let mut derm = user("derm@x.fr", Role::Dermatologist, None, &[]);
+    derm.display_name = DisplayName::parse("Dr Élise Roux").unwrap();
+    let other = user("other@x.fr", Role::Admin, None, &[]);
+    for u in [&gp, &derm, &other] {
+        repo.create_user(u, "h", None, &Effects::default())
+            .await
+            .unwrap();
+    }
+    repo.disable_user(derm.id, t0(), &Effects::default())
+        .await
+        .unwrap();
+
+    let unknown = Uuid::new_v4();
+    let names = repo
+        .display_names(&[gp.id.as_uuid(), derm.id.as_uuid(), unknown])
+        .await
+        .unwrap();
+    assert_eq!(
+        names,
+        HashMap::from([
+            (gp.id.as_uuid(), "Dr Anne Martin".to_owned()),
+            (derm.id.as_uuid(), "Dr Élise Roux".to_owned()),
+        ])
+    );
+    assert!(repo.display_names(&[]).await.unwrap().is_empty());
+
+    // More ids than one `IN` list holds: every batch is read.
+    let mut many: Vec<Uuid> = (0..1200).map(|_| Uuid::new_v4()).collect();
+    many.push(other.id.as_uuid());
+    let names = repo.display_names(&many).await.unwrap();
+    assert_eq!(
+        names,
+        HashMap::from([(other.id.as_uuid(), "Someone".to_owned())])
     );
 }

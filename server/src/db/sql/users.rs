@@ -1,13 +1,20 @@
 //! `UserRepo`: accounts, their coordinator territories, and the rows they are read from.
 
+use std::collections::HashMap;
+
 use anyhow::anyhow;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{effects::effects_in, webhooks::webhook_secret_in, Backend, Query, SqlRepo, Tx};
+use super::{
+    effects::effects_in, placeholders, webhooks::webhook_secret_in, Backend, Query, SqlRepo, Tx,
+};
 use crate::db::{conflict_on_unique, Effects, RepoError, UserRepo, WebhookSecretRecord};
 use crate::domain::{DisplayName, Email, Role, Rpps, TerritoryCode, User, UserId, WebhookUrl};
+
+/// Ids per `IN` list when names are looked up: far below either backend's parameter limit.
+const NAMES_PER_QUERY: usize = 500;
 
 const USER_COLUMNS: &str =
     "id, email, display_name, role, home_territory, rpps, webhook_url, disabled_at, created_at";
@@ -92,6 +99,19 @@ impl<B: Backend> UserRepo for SqlRepo<B> {
             .into_iter()
             .map(|r| r.into_user(&territories))
             .collect::<anyhow::Result<_>>()?)
+    }
+
+    async fn display_names(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, RepoError> {
+        let mut names = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(NAMES_PER_QUERY) {
+            let q = Query::new(format!(
+                "SELECT id, display_name FROM users WHERE id IN ({})",
+                placeholders(1, chunk.len())
+            ))
+            .bind_all(chunk.iter().copied());
+            names.extend(self.db.fetch_all::<(Uuid, String)>(q).await?);
+        }
+        Ok(names)
     }
 
     async fn disable_user(
