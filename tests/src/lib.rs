@@ -238,6 +238,21 @@ impl TestApp {
             .unwrap()
     }
 
+    /// `POST /api/v1/photos/check` with one photo part named `kind`.
+    pub async fn check_photo(&self, token: &str, kind: &str, bytes: Vec<u8>) -> Response {
+        let form = reqwest::multipart::Form::new().part(
+            kind.to_owned(),
+            reqwest::multipart::Part::bytes(bytes).file_name("photo.jpg"),
+        );
+        self.client
+            .post(self.url("/api/v1/photos/check"))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// `POST /api/v1/cases/{id}/reply` as multipart: the `reply` JSON part and photo parts.
     pub async fn reply_with_photos(
         &self,
