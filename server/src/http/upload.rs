@@ -1,9 +1,8 @@
 //! Reading a multipart upload: a submission (one JSON part and photo parts named by kind) or one
-//! photo to check. Limits are
-//! enforced while the body streams in, through the upload gate (per-user uploads, the shared
-//! memory budget, the idle timeout and the body deadline); photos stay in memory (never on disk,
-//! where they would be plaintext), in buffers wiped when dropped, until they are stripped and
-//! sealed.
+//! photo to check. Limits are enforced while the body streams in, through the upload gate
+//! (per-user uploads, the shared memory budget, the idle timeout and the body deadline); photos
+//! stay in memory (never on disk, where they would be plaintext), in buffers wiped when dropped,
+//! until they are stripped and sealed (or, for a check, assessed and dropped).
 
 mod gate;
 
