@@ -4,7 +4,8 @@
 //! checks there is no cycle):
 //!
 //! - Front doors: `startup` (builds the application, runs the workers), `routes` (the JSON API,
-//!   one file per resource: each endpoint and its OpenAPI entry declared once), `openapi` (the
+//!   one file per resource: each endpoint and its OpenAPI entry declared once), `web` (the
+//!   pages: sessions, CSRF, French and English, embedded assets, security headers), `openapi` (the
 //!   document), `http` (shared state, the caller extractor, client address, multipart uploads),
 //!   `error` (problem+json, and the one mapping of every service error to a status and code),
 //!   `commands` (the binary's subcommands), `demo` (seed data through the services).
@@ -45,3 +46,4 @@ pub mod sla;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod web;

@@ -140,6 +140,7 @@ impl Application {
             }),
             clock,
             public_url: settings.notifications.public_url.clone(),
+            production: settings.environment == Environment::Production,
             deliverer: Deliverer::new(
                 &settings.notifications,
                 TargetPolicy::from_settings(settings),
@@ -156,8 +157,10 @@ impl Application {
         let metrics = web::Data::new(state.metrics.clone());
         let mut server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(crate::web::errors::error_pages))
                 .wrap(Compress::default())
                 .wrap(from_fn(telemetry::observe))
+                .wrap(from_fn(crate::web::headers::security_headers))
                 .app_data(state.clone())
                 .app_data(document.clone())
                 .app_data(metrics.clone())
@@ -171,6 +174,7 @@ impl Application {
                 .into_utoipa_app()
                 .configure(routes::configure)
                 .into_app()
+                .configure(crate::web::configure)
                 .default_service(web::to(not_found))
         })
         .listen(listener)?;
@@ -302,13 +306,19 @@ fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
     builder.create(dir)
 }
 
-async fn not_found(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+async fn not_found(
+    req: actix_web::HttpRequest,
+) -> Result<actix_web::HttpResponse, actix_web::Error> {
+    if !req.path().starts_with("/api/") && req.match_pattern().is_none() {
+        return Err(crate::web::WebError::NotFound.into());
+    }
     // A known path with another method is a 405, not a 404.
     Err(if req.match_pattern().is_some() {
         ApiError::MethodNotAllowed
     } else {
         ApiError::NotFound("route")
-    })
+    }
+    .into())
 }
 
 #[cfg(test)]

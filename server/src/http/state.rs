@@ -40,8 +40,10 @@ pub struct AppState {
     pub uploads: UploadGate,
     /// Every service asks it the time (tests move it forward).
     pub clock: Arc<dyn Clock>,
-    /// Base of the links in notifications.
+    /// Base of the links in notifications; the pages' own origin.
     pub public_url: String,
+    /// Production: cookies are `Secure`.
+    pub production: bool,
     pub deliverer: Deliverer,
     /// Where webhook URLs may point (checked when one is saved).
     pub webhook_targets: TargetPolicy,

@@ -31,5 +31,7 @@ mod territories;
 mod tokens;
 mod upload_memory;
 mod users;
+mod web_browser;
+mod web_pages;
 mod webhook_secrets;
 mod webhook_targets;

@@ -1,0 +1,130 @@
+//! Every failure of a page, mapped to what the person sees in one place: a redirect to sign-in
+//! when there is no session, else an error page in the request's language. A `WebError` makes a
+//! bare response that names its page; `error_pages`, a middleware that knows the request, writes
+//! that page (an error is built where the language is not known).
+
+use actix_web::{
+    body::{BoxBody, MessageBody},
+    dev::{ServiceRequest, ServiceResponse},
+    http::{header, StatusCode},
+    middleware::Next,
+    Error, HttpResponse, ResponseError,
+};
+use askama::Template;
+
+use super::{
+    i18n::{self, Lang},
+    layout::Ctx,
+};
+use crate::accounts::AccountError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// No live session: back to sign-in (`expired`: it was one, and the page says so).
+    #[error("sign-in required")]
+    SignInRequired { expired: bool },
+    /// A change without its CSRF token, or from another origin.
+    #[error("cross-site request refused")]
+    Csrf,
+    #[error("page not found")]
+    NotFound,
+    #[error("form too large")]
+    TooLarge,
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+/// The page an error response asks `error_pages` to write.
+#[derive(Debug, Clone, Copy)]
+struct ErrorPage {
+    message: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    ctx: Ctx,
+    message: String,
+}
+
+impl ResponseError for WebError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            WebError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let message = match self {
+            WebError::SignInRequired { expired } => return to_sign_in(*expired),
+            WebError::Csrf => "error-csrf",
+            WebError::NotFound => "error-not-found",
+            WebError::TooLarge => "error-too-large",
+            WebError::Internal(cause) => {
+                tracing::error!(error = ?cause, "internal error");
+                "error-internal"
+            }
+        };
+        let mut res = HttpResponse::build(self.status_code()).finish();
+        res.extensions_mut().insert(ErrorPage { message });
+        res
+    }
+}
+
+/// 303 to the sign-in page (a stale cookie left behind opens nothing). A script's request (htmx)
+/// is told where to go instead of being handed the sign-in page to swap into its target.
+fn to_sign_in(expired: bool) -> HttpResponse {
+    let target = if expired { "/?session=expired" } else { "/" };
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, target))
+        .insert_header(("HX-Redirect", target))
+        .finish()
+}
+
+impl From<AccountError> for WebError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::NotFound(_) | AccountError::Forbidden => WebError::NotFound,
+            AccountError::Internal(e) => WebError::Internal(e),
+            other => WebError::Internal(anyhow::anyhow!("unexpected: {other}")),
+        }
+    }
+}
+
+/// Writes the page of an error response (a `WebError`'s, made anywhere below) in the request's
+/// language.
+pub async fn error_pages(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let res = next.call(req).await?.map_into_boxed_body();
+    let Some(page) = res.response().extensions().get::<ErrorPage>().copied() else {
+        return Ok(res);
+    };
+    let lang = i18n::negotiate(res.request(), None);
+    Ok(res.map_body(|head, body| match error_page(lang, page) {
+        Ok(html) => {
+            head.headers_mut().insert(
+                header::CONTENT_TYPE,
+                header::HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            BoxBody::new(html)
+        }
+        Err(e) => {
+            tracing::error!(error = ?e, "error page not rendered");
+            body
+        }
+    }))
+}
+
+fn error_page(lang: Lang, page: ErrorPage) -> askama::Result<String> {
+    ErrorTemplate {
+        message: lang.t(page.message),
+        ctx: Ctx::anonymous(lang),
+    }
+    .render()
+}

@@ -1,0 +1,29 @@
+//! The web front door: server-rendered pages over the same services as the JSON API, served by
+//! the same binary. One file per page group (`sign_in`, and the role's pages to come), and the
+//! plumbing every page shares:
+//!
+//! - `csrf`: the sign-in form's token (double submit);
+//! - `i18n`, `dates`: French first, English too, from the Fluent files under `server/locales`;
+//!   times in the territory's zone;
+//! - `layout`: the base layout's context (`templates/base.html`) and rendering;
+//! - `assets`: `server/static/`, embedded, served under content-hashed names;
+//! - `headers`: the security headers of every response, pages and API alike;
+//! - `errors`: every failure mapped to a page, in one place.
+
+pub mod assets;
+pub mod csrf;
+pub mod dates;
+pub mod errors;
+pub mod headers;
+pub mod i18n;
+pub mod layout;
+mod sign_in;
+
+pub use errors::WebError;
+
+use actix_web::web::ServiceConfig;
+
+/// Every page route (the API's are `routes::configure`).
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.configure(assets::register).configure(sign_in::register);
+}
