@@ -168,6 +168,7 @@ impl Application {
         let metrics = web::Data::new(state.metrics.clone());
         let mut server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(crate::web::csrf::guard))
                 .wrap(from_fn(crate::web::errors::error_pages))
                 .wrap(Compress::default())
                 .wrap(from_fn(telemetry::observe))

@@ -8,7 +8,7 @@ use std::{future::Future, pin::Pin};
 use actix_web::{
     cookie::{time, Cookie, SameSite},
     dev::Payload,
-    web, FromRequest, HttpRequest,
+    web, FromRequest, HttpMessage, HttpRequest,
 };
 
 use super::{
@@ -56,6 +56,10 @@ pub async fn resolve(state: &AppState, req: &HttpRequest) -> Result<Resolved, We
     }
 }
 
+/// Put by the CSRF guard when it resolved this request's session already.
+#[derive(Clone)]
+pub(super) struct AlreadyResolved(pub Resolved);
+
 /// Someone signed in, through a live session, with the language of their pages.
 pub struct SignedIn {
     session: Session,
@@ -95,11 +99,17 @@ impl FromRequest for SignedIn {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .cloned()
-                .ok_or_else(|| anyhow::anyhow!("application state missing"))?;
-            let resolved = resolve(&state, &req).await?;
+            let known = req.extensions().get::<AlreadyResolved>().cloned();
+            let resolved = match known {
+                Some(AlreadyResolved(resolved)) => resolved,
+                None => {
+                    let state = req
+                        .app_data::<web::Data<AppState>>()
+                        .cloned()
+                        .ok_or_else(|| anyhow::anyhow!("application state missing"))?;
+                    resolve(&state, &req).await?
+                }
+            };
             match resolved {
                 Resolved::Active(session) => Ok(SignedIn {
                     lang: i18n::negotiate(&req, session.language.as_deref()),
