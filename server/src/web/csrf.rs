@@ -5,8 +5,6 @@ use actix_web::{
     cookie::{Cookie, SameSite},
     HttpRequest,
 };
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use rand::{rngs::OsRng, RngCore};
 
 /// The form field that carries the token.
 pub const FIELD: &str = "csrf";
@@ -18,7 +16,7 @@ pub const PRE_SESSION_COOKIE: &str = "telederm_csrf";
 pub fn pre_session_token(req: &HttpRequest) -> (String, bool) {
     match req.cookie(PRE_SESSION_COOKIE) {
         Some(c) if c.value().len() == 43 => (c.value().to_owned(), false),
-        _ => (new_token(), true),
+        _ => (crate::accounts::sessions::random_token(), true),
     }
 }
 
@@ -29,11 +27,4 @@ pub fn pre_session_cookie(token: &str, secure: bool) -> Cookie<'static> {
         .same_site(SameSite::Strict)
         .secure(secure)
         .finish()
-}
-
-/// 256 random bits, URL-safe (43 characters).
-fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
 }

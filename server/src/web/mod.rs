@@ -2,6 +2,8 @@
 //! the same binary. One file per page group (`sign_in`, and the role's pages to come), and the
 //! plumbing every page shares:
 //!
+//! - `session`: the session cookie and `SignedIn`, the extractor of a page that needs someone
+//!   signed in (cookie only: a bearer token opens no page);
 //! - `csrf`: the sign-in form's token (double submit);
 //! - `i18n`, `dates`: French first, English too, from the Fluent files under `server/locales`;
 //!   times in the territory's zone;
@@ -17,9 +19,11 @@ pub mod errors;
 pub mod headers;
 pub mod i18n;
 pub mod layout;
+pub mod session;
 mod sign_in;
 
 pub use errors::WebError;
+pub use session::SignedIn;
 
 use actix_web::web::ServiceConfig;
 
