@@ -34,7 +34,22 @@
 # `telederm-pg` (created with `useradd --system --no-create-home`). The tests
 # themselves still run as the invoking user and connect over TCP.
 #
+# Browser tests (the `web` test binary of telederm-tests) drive Debian's Chromium
+# through chromedriver, and scan pages with axe-core, in both phases. Before
+# phase 1 this script:
+#   - installs the `chromium` and `chromium-driver` packages with apt-get when
+#     `chromium` or `chromedriver` is missing and it runs as root (CI does);
+#   - installs axe-core 4 from npm into target/npm (outside the sources, kept
+#     between runs) when it is not there yet, and passes its path to the tests
+#     as TELEDERM_AXE_JS.
+# What is still missing then makes the browser tests skip with a message, or
+# fail when TELEDERM_REQUIRE_BROWSER=1 (or CI is set: the tests read both).
+# Screenshots go to target/ui-screenshots/.
+#
 # Environment:
+#   TELEDERM_REQUIRE_BROWSER=1   Chromium, chromedriver and axe-core must be
+#                                there (installed by this script if need be),
+#                                or the run fails. (.ci/run sets it.)
 #   TELEDERM_REQUIRE_POSTGRES=1  the PostgreSQL phase must run: if no server
 #                                binaries are found and we are root with
 #                                apt-get, install the `postgresql` package and
@@ -147,6 +162,54 @@ install_postgres() {
     apt-get update -qq 3>&- \
         && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql </dev/null 3>&-
 }
+
+# ---------------------------------------------------------------- browser
+
+AXE_PREFIX="$REPO_ROOT/target/npm"
+AXE_JS="$AXE_PREFIX/node_modules/axe-core/axe.min.js"
+AXE_VERSION=4
+
+has_browser() {
+    command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1
+}
+
+install_browser() {
+    log "ops/test.sh: chromium or chromedriver missing; installing the 'chromium' and" \
+        "'chromium-driver' packages with apt-get"
+    apt-get update -qq 3>&- \
+        && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver \
+            </dev/null 3>&-
+}
+
+install_axe() {
+    log "ops/test.sh: installing axe-core@$AXE_VERSION from npm into target/npm"
+    mkdir -p "$AXE_PREFIX"
+    npm install --prefix "$AXE_PREFIX" --no-audit --no-fund --silent \
+        "axe-core@$AXE_VERSION" </dev/null 3>&-
+}
+
+# browser_missing WHAT: fail when the browser tests are required, else say they will skip.
+browser_missing() {
+    if [ "${TELEDERM_REQUIRE_BROWSER:-0}" = 1 ]; then
+        die "TELEDERM_REQUIRE_BROWSER=1 but $1"
+    fi
+    log "ops/test.sh: $1: the browser tests that need it will SKIP"
+}
+
+if ! has_browser && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    install_browser || log "ops/test.sh: apt-get install chromium chromium-driver failed"
+fi
+if ! has_browser; then
+    browser_missing "chromium or chromedriver is missing (install Debian's chromium and chromium-driver)"
+fi
+if [ ! -f "$AXE_JS" ] && command -v npm >/dev/null 2>&1; then
+    install_axe || log "ops/test.sh: npm install axe-core@$AXE_VERSION failed"
+fi
+if [ -f "$AXE_JS" ]; then
+    export TELEDERM_AXE_JS="$AXE_JS"
+else
+    browser_missing "axe-core is missing ($AXE_JS; npm install --prefix target/npm axe-core@$AXE_VERSION)"
+fi
 
 # ---------------------------------------------------------------- phase 1
 

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod fields;
 pub mod keys;
 pub mod notifications;
+pub mod photos;
 pub mod problem;
 pub mod reports;
 pub mod shifts;
@@ -26,6 +27,7 @@ pub use cases::{
 pub use fields::{FieldErrors, JsonObject};
 pub use keys::{KeyStatus, MasterKeyCount};
 pub use notifications::{DeliveryFailure, Notification, WebhookPayload};
+pub use photos::{PhotoCheck, PhotoCheckUpload};
 pub use problem::{FieldError, Problem};
 pub use reports::{
     DayStats, DurationStats, OutcomeGroup, OutcomesReport, ReportQuery, SlaGroup, SlaReport,

@@ -70,3 +70,39 @@ pub async fn execute(
     };
     result.map_err(|e| e.to_string())
 }
+
+/// The number of rows of every table of the app's database, by table name: what a test compares
+/// before and after a request that must store nothing.
+pub async fn row_counts(settings: &telederm_server::config::Settings) -> Vec<(String, i64)> {
+    use secrecy::ExposeSecret;
+    let url = settings.database_url();
+    let url = url.expose_secret();
+    let mut counts = Vec::new();
+    if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        let tables: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                .fetch_all(&mut conn)
+                .await
+                .unwrap();
+        for table in tables {
+            let sql = format!(r#"SELECT COUNT(*) FROM "{table}""#);
+            let n: i64 = sqlx::query_scalar(&sql).fetch_one(&mut conn).await.unwrap();
+            counts.push((table, n));
+        }
+    } else {
+        let mut conn = PgConnection::connect(url).await.unwrap();
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+        for table in tables {
+            let sql = format!(r#"SELECT COUNT(*) FROM "{table}""#);
+            let n: i64 = sqlx::query_scalar(&sql).fetch_one(&mut conn).await.unwrap();
+            counts.push((table, n));
+        }
+    }
+    counts
+}

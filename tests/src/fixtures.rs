@@ -209,6 +209,12 @@ impl GenericImageView for Flat {
     }
 }
 
+/// The lesion picture (1200 x 1000, large enough to draw no `too_small`) out of focus: a
+/// Gaussian blur of sigma 4, which the quality check calls blurred. Not committed: tests make it.
+pub fn blurred_jpeg() -> Vec<u8> {
+    jpeg(&image::imageops::blur(&lesion(1200, 1000), 4.0))
+}
+
 /// A baseline JPEG of one skin colour: 60 megapixels (9600 x 6250) take 180 MB decoded and about
 /// 1 MB here. Not committed: tests make it when they need it.
 pub fn flat_jpeg(width: u32, height: u32) -> Vec<u8> {

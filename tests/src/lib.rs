@@ -1,10 +1,13 @@
 //! Test support: `spawn_app()` runs the real server on port 0 with a fresh database of its own
 //! (a temporary SQLite file, or a fresh PostgreSQL database when `TELEDERM_TEST_DATABASE_URL`
-//! names a server), seeded with the demo territories, users and rota.
+//! names a server), seeded with the demo territories, users and rota. `browser` and `pages`
+//! drive the server's pages in headless Chromium.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod browser;
 pub mod db;
 pub mod fixtures;
+pub mod pages;
 pub mod stall;
 pub mod store;
 mod story;
@@ -231,6 +234,21 @@ impl TestApp {
         }
         self.client
             .post(self.url("/api/v1/cases"))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// `POST /api/v1/photos/check` with one photo part named `kind`.
+    pub async fn check_photo(&self, token: &str, kind: &str, bytes: Vec<u8>) -> Response {
+        let form = reqwest::multipart::Form::new().part(
+            kind.to_owned(),
+            reqwest::multipart::Part::bytes(bytes).file_name("photo.jpg"),
+        );
+        self.client
+            .post(self.url("/api/v1/photos/check"))
             .bearer_auth(token)
             .multipart(form)
             .send()

@@ -41,6 +41,11 @@ pub fn can_submit_case(user: &User) -> Access {
     can_act_as(user, Role::Gp)
 }
 
+/// Checking a photo before sending it is part of submitting: whoever may submit a case.
+pub fn can_check_photo(user: &User) -> Access {
+    can_submit_case(user)
+}
+
 /// Coordinators of the territory and admins manage its on-call rota and its territory settings.
 pub fn can_manage_rota(user: &User, territory: &TerritoryCode) -> Access {
     Access::allowed_if(match user.role {

@@ -1,8 +1,8 @@
-//! Reading a multipart submission: one JSON part and photo parts named by kind. Limits are
-//! enforced while the body streams in, through the upload gate (per-user uploads, the shared
-//! memory budget, the idle timeout and the body deadline); photos stay in memory (never on disk,
-//! where they would be plaintext), in buffers wiped when dropped, until they are stripped and
-//! sealed.
+//! Reading a multipart upload: a submission (one JSON part and photo parts named by kind) or one
+//! photo to check. Limits are enforced while the body streams in, through the upload gate
+//! (per-user uploads, the shared memory budget, the idle timeout and the body deadline); photos
+//! stay in memory (never on disk, where they would be plaintext), in buffers wiped when dropped,
+//! until they are stripped and sealed (or, for a check, assessed and dropped).
 
 mod gate;
 
@@ -41,6 +41,85 @@ pub async fn read<T: DeserializeOwned>(
     gate: &UploadGate,
     uploader: UserId,
 ) -> Result<Upload<T>, ApiError> {
+    let max_photos = gate.limits().max_photos;
+    let wanted = Wanted {
+        json_part: Some(json_part),
+        max_photos,
+    };
+    let (json, photos) = receive(req, payload, wanted, gate, uploader).await?;
+    let json: T = match json {
+        Some(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+            if e.is_data() {
+                ApiError::invalid_json(json_part, &e)
+            } else {
+                ApiError::BadRequest(format!("the `{json_part}` part is not valid JSON: {e}"))
+            }
+        })?,
+        None => {
+            return Err(ApiError::validation(
+                json_part,
+                format!("a `{json_part}` JSON part is required"),
+            ))
+        }
+    };
+    if photos.len() < min_photos {
+        return Err(ApiError::validation(
+            "photos",
+            format!("at least {min_photos} photo is required (parts named overview, closeup or dermoscopy)"),
+        ));
+    }
+    Ok(Upload { json, photos })
+}
+
+/// Read the one photo part of `uploader`'s request (a photo to check), through `gate`, with the
+/// same limits as a submission.
+pub async fn read_photo(
+    req: &HttpRequest,
+    payload: web::Payload,
+    gate: &UploadGate,
+    uploader: UserId,
+) -> Result<RawPhoto, ApiError> {
+    let wanted = Wanted {
+        json_part: None,
+        max_photos: 1,
+    };
+    let (_, photos) = receive(req, payload, wanted, gate, uploader).await?;
+    photos.into_iter().next().ok_or_else(|| {
+        ApiError::validation(
+            "photo",
+            "one photo part is required, named overview, closeup or dermoscopy",
+        )
+    })
+}
+
+/// The parts a request may hold: an optional JSON part and up to `max_photos` photo parts.
+#[derive(Clone, Copy)]
+struct Wanted<'a> {
+    json_part: Option<&'a str>,
+    max_photos: usize,
+}
+
+impl Wanted<'_> {
+    /// What the client is told to send.
+    fn parts(&self) -> String {
+        match self.json_part {
+            Some(json) => format!(
+                "a `{json}` JSON part and photo parts named overview, closeup or dermoscopy"
+            ),
+            None => "one photo part named overview, closeup or dermoscopy".to_owned(),
+        }
+    }
+}
+
+/// Read the parts of `uploader`'s multipart request through `gate`: the JSON part's bytes (if
+/// any was sent) and the photos.
+async fn receive(
+    req: &HttpRequest,
+    payload: web::Payload,
+    wanted: Wanted<'_>,
+    gate: &UploadGate,
+    uploader: UserId,
+) -> Result<(Option<Zeroizing<Vec<u8>>>, Vec<RawPhoto>), ApiError> {
     let limits = gate.limits();
     let is_multipart = req
         .headers()
@@ -49,8 +128,8 @@ pub async fn read<T: DeserializeOwned>(
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
     if !is_multipart {
         return Err(ApiError::UnsupportedMediaType(format!(
-            "send multipart/form-data: a `{json_part}` JSON part and photo parts named \
-             overview, closeup or dermoscopy"
+            "send multipart/form-data: {}",
+            wanted.parts()
         )));
     }
     let declared = req
@@ -75,40 +154,18 @@ pub async fn read<T: DeserializeOwned>(
         total: 0,
         body: &body,
     };
-    let result = reader.read_parts(json_part).await;
+    let result = reader.read_parts(wanted).await;
     if let Err(ApiError::PayloadTooLarge(_)) = &result {
         // Read (and drop) the rest, bounded, so the client receives the answer instead of a reset.
         body.drain();
         reader.drain().await;
     }
-    let (json, photos) = match (result, body.stopped(limits)) {
+    match (result, body.stopped(limits)) {
         // Cut by the gate (idle, too slow, or no room in the budget): the parser only saw the body
         // end.
-        (Err(_), Some(stopped)) => return Err(stopped),
-        (result, _) => result?,
-    };
-    let json: T = match json {
-        Some(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-            if e.is_data() {
-                ApiError::invalid_json(json_part, &e)
-            } else {
-                ApiError::BadRequest(format!("the `{json_part}` part is not valid JSON: {e}"))
-            }
-        })?,
-        None => {
-            return Err(ApiError::validation(
-                json_part,
-                format!("a `{json_part}` JSON part is required"),
-            ))
-        }
-    };
-    if photos.len() < min_photos {
-        return Err(ApiError::validation(
-            "photos",
-            format!("at least {min_photos} photo is required (parts named overview, closeup or dermoscopy)"),
-        ));
+        (Err(_), Some(stopped)) => Err(stopped),
+        (result, _) => result,
     }
-    Ok(Upload { json, photos })
 }
 
 /// Photos the server made itself (the demo's), held like an upload of `user`'s: in the upload
@@ -156,14 +213,14 @@ struct Reader<'a> {
 impl Reader<'_> {
     async fn read_parts(
         &mut self,
-        json_part: &str,
+        wanted: Wanted<'_>,
     ) -> Result<(Option<Zeroizing<Vec<u8>>>, Vec<RawPhoto>), ApiError> {
         let mut json = None;
         let mut photos = Vec::new();
         while let Some(field) = self.multipart.next().await {
             let mut field = field.map_err(malformed)?;
             let name = field.name().unwrap_or_default().to_owned();
-            if name == json_part {
+            if let Some(json_part) = wanted.json_part.filter(|j| *j == name) {
                 if json.is_some() {
                     return Err(ApiError::validation(json_part, "sent twice"));
                 }
@@ -176,13 +233,16 @@ impl Reader<'_> {
             let Ok(kind) = PhotoKind::from_str(&name) else {
                 return Err(ApiError::validation(
                     &name,
-                    format!("unknown part: expected `{json_part}`, `overview`, `closeup` or `dermoscopy`"),
+                    format!("unknown part: send {}", wanted.parts()),
                 ));
             };
-            if photos.len() == self.limits.max_photos {
+            if photos.len() == wanted.max_photos {
                 return Err(ApiError::validation(
                     "photos",
-                    format!("at most {} photos", self.limits.max_photos),
+                    match wanted.max_photos {
+                        1 => "one photo at a time".to_owned(),
+                        n => format!("at most {n} photos"),
+                    },
                 ));
             }
             let number = photos.len() + 1;

@@ -8,6 +8,7 @@ mod cases;
 mod health;
 mod keys;
 mod notifications;
+mod photos;
 mod queue;
 mod reports;
 mod shifts;
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(territories::register)
             .configure(shifts::register)
             .configure(cases::register)
+            .configure(photos::register)
             .configure(queue::register)
             .configure(case_actions::register)
             .configure(sla::register)

@@ -12,8 +12,8 @@
 //   </div>
 //   <template id="photo-slot-template"> one empty slot </template>
 //   <button type="button" data-add-photo> add a photo </button>
-// The slot's form carries the CSRF token in `input[name=csrf]`. Without this module the form
-// still works: the photos are checked when the case is sent.
+// The form carries the page's CSRF token in `data-csrf`, sent as `X-CSRF-Token`. Without this
+// module the form still works: the photos are checked when the case is sent.
 
 const slots = document.querySelector("[data-photo-slots]");
 
@@ -21,7 +21,7 @@ if (slots) {
   const checkUrl = slots.dataset.checkUrl;
   const form = slots.closest("form");
 
-  const csrf = () => form?.querySelector("input[name=csrf]")?.value ?? "";
+  const csrf = () => form?.dataset.csrf ?? "";
 
   const kindOf = (slot) => {
     const select = slot.querySelector("select[name=kind]");
@@ -41,12 +41,12 @@ if (slots) {
       preview.hidden = false;
     }
     const body = new FormData();
-    body.append("csrf", csrf());
     body.append("kind", kindOf(slot));
     body.append("photo", file);
     const request = new XMLHttpRequest();
     request.open("POST", checkUrl);
     request.responseType = "text";
+    request.setRequestHeader("X-CSRF-Token", csrf());
     if (progress) {
       progress.hidden = false;
       progress.value = 0;

@@ -20,6 +20,7 @@ mod names;
 mod notifications;
 mod operations;
 mod outcomes;
+mod photo_check;
 mod queue;
 mod rejections;
 mod reports;

@@ -92,3 +92,11 @@ fn gps_know_their_own_cases_and_other_roles_are_refused_first() {
         assert_eq!(can_act_on(&user(role), &facts, Read), Forbidden);
     }
 }
+
+#[test]
+fn only_gps_check_photos() {
+    assert_eq!(can_check_photo(&user(Role::Gp)), Allowed);
+    for role in [Role::Dermatologist, Role::Coordinator, Role::Admin] {
+        assert_eq!(can_check_photo(&user(role)), Forbidden, "{role:?}");
+    }
+}

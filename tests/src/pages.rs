@@ -1,0 +1,6 @@
+//! Page objects for the browser tests: one struct per page, which knows how to open the page,
+//! what a person reads on it and what they do there, so that the tests read as a person's steps
+//! and say nothing of markup. A page's action that leads to another page returns that page's
+//! object.
+
+pub mod document;

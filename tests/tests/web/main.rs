@@ -1,0 +1,6 @@
+//! The browser suite: the real server's pages in headless Chromium through WebDriver, on SQLite,
+//! or on PostgreSQL when `TELEDERM_TEST_DATABASE_URL` is set (`ops/test.sh` runs both, and
+//! installs Chromium, chromedriver and axe-core). Screenshots go to `target/ui-screenshots/`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod harness;
