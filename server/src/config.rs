@@ -37,6 +37,16 @@ pub struct Settings {
     pub queue: QueueSettings,
     pub sla: SlaSettings,
     pub notifications: NotificationSettings,
+    pub web: WebSettings,
+}
+
+/// The browser front door.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WebSettings {
+    /// A session unused this long is over (sign in again).
+    pub session_idle_secs: u64,
+    /// A session is over this long after sign-in, however busy.
+    pub session_max_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -210,7 +220,9 @@ impl Settings {
             .set_default("notifications.max_attempts", 8)?
             .set_default("notifications.backoff_secs", 30)?
             .set_default("notifications.max_backoff_secs", 3600)?
-            .set_default("notifications.timeout_secs", 10)?;
+            .set_default("notifications.timeout_secs", 10)?
+            .set_default("web.session_idle_secs", 30 * 60)?
+            .set_default("web.session_max_secs", 12 * 3600)?;
         if let Some(file) = file {
             builder = builder.add_source(config::File::from(file).required(true));
         }
@@ -278,6 +290,10 @@ impl Settings {
         }
         if p.body_deadline_secs < p.body_idle_timeout_secs {
             bail!("photos: body_deadline_secs must be at least body_idle_timeout_secs");
+        }
+        let w = &self.web;
+        if w.session_idle_secs == 0 || w.session_max_secs < w.session_idle_secs {
+            bail!("web: session_idle_secs must be positive and session_max_secs at least session_idle_secs");
         }
         Ok(())
     }

@@ -12,7 +12,7 @@ use tokio::sync::Semaphore;
 use utoipa_actix_web::AppExt;
 
 use crate::{
-    accounts::AccountService,
+    accounts::{AccountService, SessionService, SessionSettings},
     admin::AdminService,
     auth::{LoginThrottle, TokenIssuer},
     cases::{sweep::sweep_orphans, CaseService, CaseSettings},
@@ -90,6 +90,22 @@ impl Application {
         sweep_orphans(repo.as_ref(), store.as_ref(), clock.now(), orphan_grace).await?;
         let photos = &settings.photos;
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let accounts = Arc::new(AccountService::new(
+            repo.clone(),
+            Some(keys.clone()),
+            TargetPolicy::from_settings(settings),
+            clock.clone(),
+            LoginThrottle::new(&settings.auth),
+        ));
+        let sessions = SessionService::new(
+            repo.clone(),
+            accounts.clone(),
+            clock.clone(),
+            SessionSettings {
+                idle: chrono::Duration::seconds(i64::try_from(settings.web.session_idle_secs)?),
+                max: chrono::Duration::seconds(i64::try_from(settings.web.session_max_secs)?),
+            },
+        );
         let state = web::Data::new(AppState {
             repo: repo.clone(),
             store: store.clone(),
@@ -117,13 +133,8 @@ impl Application {
             rota: RotaService::new(repo.clone(), clock.clone()),
             reports: ReportService::new(repo.clone(), clock.clone()),
             admin: AdminService::new(repo.clone(), keys.clone(), clock.clone()),
-            accounts: AccountService::new(
-                repo.clone(),
-                Some(keys.clone()),
-                TargetPolicy::from_settings(settings),
-                clock.clone(),
-                LoginThrottle::new(&settings.auth),
-            ),
+            accounts,
+            sessions,
             keys,
             tokens: TokenIssuer::new(signing_key.as_bytes(), &settings.auth),
             trusted_proxies: settings.http.trusted_proxies.clone(),
@@ -157,6 +168,7 @@ impl Application {
         let metrics = web::Data::new(state.metrics.clone());
         let mut server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(crate::web::csrf::guard))
                 .wrap(from_fn(crate::web::errors::error_pages))
                 .wrap(Compress::default())
                 .wrap(from_fn(telemetry::observe))

@@ -1,11 +1,13 @@
 //! The accounts service: sign-in (`login`), users (one path for the API, the `admin create-user`
 //! command and the demo), and webhook settings (`webhooks`): the URL, checked against internal networks, and its
 //! signing secret, made anew whenever the URL is set or the secret rotated, sealed, and shown
-//! this once. `people`: the names other services show beside the ids of users.
+//! this once. `people`: the names other services show beside the ids of users. `sessions`: the
+//! browsers' sessions, opened by the same sign-in.
 
 mod error;
 mod login;
 pub mod people;
+pub mod sessions;
 mod webhooks;
 
 use std::sync::Arc;
@@ -16,6 +18,7 @@ use tokio::sync::Semaphore;
 
 pub use error::AccountError;
 pub use people::People;
+pub use sessions::{Resolved, Session, SessionService, SessionSettings};
 
 use crate::{
     audit,

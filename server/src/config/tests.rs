@@ -126,3 +126,17 @@ fn flags_override_defaults() {
     assert_eq!(s.http.bind, "127.0.0.1:0");
     assert_eq!(s.data_dir, PathBuf::from("/tmp/x"));
 }
+
+#[test]
+fn web_sessions_last_30_minutes_unused_and_12_hours_at_most() {
+    let mut s = defaults();
+    assert_eq!(
+        (s.web.session_idle_secs, s.web.session_max_secs),
+        (1800, 43_200)
+    );
+    s.web.session_max_secs = 600;
+    let err = s.check().unwrap_err().to_string();
+    assert!(err.contains("session_max_secs"), "{err}");
+    s.web.session_idle_secs = 0;
+    assert!(s.check().is_err());
+}

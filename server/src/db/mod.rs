@@ -5,7 +5,8 @@
 //!   `shifts`, `cases` (cases, photos, data keys), `queue` (on call, queue, claims, history),
 //!   `actions` (answer, request info, reply, cancel, close, outcomes), `sla` (policies, ladder,
 //!   report rows), `audit` (reading the trail), `outbox` (webhook messages), `webhooks` (URLs and
-//!   secrets), `effects` (the audit lines and notifications a change writes with itself).
+//!   secrets), `sessions` (browser sessions), `effects` (the audit lines and notifications a
+//!   change writes with itself).
 //!   Records hold domain types (`CaseStatus`, `Priority`, ...), parsed at the row boundary.
 //! - `sql/`: `SqlRepo<B>`, the SQL of every trait method, written once for both dialects (both
 //!   read `$1` placeholders), in the file named like the trait's; besides them:
@@ -24,6 +25,7 @@ mod effects;
 mod outbox;
 mod postgres;
 mod queue;
+mod sessions;
 mod shifts;
 mod sla;
 mod sql;
@@ -44,6 +46,7 @@ pub use cases::{CaseRecord, CaseRepo, DataKeyRecord, PhotoRecord};
 pub use effects::{Effects, Notification};
 pub use outbox::{NotificationRecord, OutboxRepo, PendingNotification};
 pub use queue::{ClaimOutcome, EventRecord, QueueRepo};
+pub use sessions::{SessionRecord, SessionRepo};
 pub use shifts::ShiftRepo;
 pub use sla::{ReportRow, SlaCandidate, SlaPolicyRecord, SlaRepo, SlaStep, SlaTimes};
 pub use territories::TerritoryRepo;
@@ -87,6 +90,7 @@ pub trait Repo:
     + AuditRepo
     + OutboxRepo
     + WebhookRepo
+    + SessionRepo
     + Send
     + Sync
 {

@@ -27,7 +27,8 @@ pub trait UserRepo {
     /// The display names of the users among `ids`, in one batch (disabled users keep theirs);
     /// an id with no user is absent from the map.
     async fn display_names(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, RepoError>;
-    /// Returns the user as it now is, or `None` when it does not exist.
+    /// Deletes its browser sessions with it. Returns the user as it now is, or `None` when it
+    /// does not exist.
     async fn disable_user(
         &self,
         id: UserId,

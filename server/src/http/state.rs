@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use crate::{
-    accounts::AccountService,
+    accounts::{AccountService, SessionService},
     admin::AdminService,
     auth::TokenIssuer,
     cases::CaseService,
@@ -27,7 +27,9 @@ pub struct AppState {
     /// Territories, shifts, response-time targets.
     pub rota: RotaService,
     /// Users and their webhooks.
-    pub accounts: AccountService,
+    pub accounts: Arc<AccountService>,
+    /// Browser sessions (the pages' sign-in).
+    pub sessions: SessionService,
     /// Coordinators' figures and the audit trail.
     pub reports: ReportService,
     /// Parked notifications, key status.

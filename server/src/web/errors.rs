@@ -1,7 +1,8 @@
 //! Every failure of a page, mapped to what the person sees in one place: a redirect to sign-in
 //! when there is no session, else an error page in the request's language. A `WebError` makes a
 //! bare response that names its page; `error_pages`, a middleware that knows the request, writes
-//! that page (an error is built where the language is not known).
+//! that page (an error is built where the language is not known), and tells an htmx request to
+//! go to sign-in (`HX-Redirect`) rather than following the redirect unseen.
 
 use actix_web::{
     body::{BoxBody, MessageBody},
@@ -75,15 +76,19 @@ impl ResponseError for WebError {
     }
 }
 
-/// 303 to the sign-in page (a stale cookie left behind opens nothing). A script's request (htmx)
-/// is told where to go instead of being handed the sign-in page to swap into its target.
+/// 303 to the sign-in page (a stale cookie left behind opens nothing).
 fn to_sign_in(expired: bool) -> HttpResponse {
     let target = if expired { "/?session=expired" } else { "/" };
-    HttpResponse::SeeOther()
+    let mut res = HttpResponse::SeeOther()
         .insert_header((header::LOCATION, target))
-        .insert_header(("HX-Redirect", target))
-        .finish()
+        .finish();
+    res.extensions_mut().insert(ToSignIn(target));
+    res
 }
+
+/// Marks a redirect to sign-in, for `error_pages`.
+#[derive(Debug, Clone, Copy)]
+struct ToSignIn(&'static str);
 
 impl From<AccountError> for WebError {
     fn from(e: AccountError) -> Self {
@@ -102,6 +107,19 @@ pub async fn error_pages(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let res = next.call(req).await?.map_into_boxed_body();
+    let to_sign_in = res.response().extensions().get::<ToSignIn>().copied();
+    if let Some(ToSignIn(target)) = to_sign_in {
+        // htmx's requests follow a redirect unseen and would swap the sign-in page into their
+        // target: htmx is told to load it instead.
+        if res.request().headers().contains_key("hx-request") {
+            let (req, _) = res.into_parts();
+            let told = HttpResponse::Unauthorized()
+                .insert_header(("HX-Redirect", target))
+                .finish();
+            return Ok(ServiceResponse::new(req, told));
+        }
+        return Ok(res);
+    }
     let Some(page) = res.response().extensions().get::<ErrorPage>().copied() else {
         return Ok(res);
     };

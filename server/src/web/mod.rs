@@ -1,8 +1,10 @@
 //! The web front door: server-rendered pages over the same services as the JSON API, served by
-//! the same binary. One file per page group (`sign_in`, and the role's pages to come), and the
-//! plumbing every page shares:
+//! the same binary. One file per page group (`sign_in`, `home`, and the role's pages to come),
+//! and the plumbing every page shares:
 //!
-//! - `csrf`: the sign-in form's token (double submit);
+//! - `session`: the session cookie and `SignedIn`, the extractor of a page that needs someone
+//!   signed in (cookie only: a bearer token opens no page);
+//! - `csrf`: the middleware that refuses a change from another site (token and `Origin`);
 //! - `i18n`, `dates`: French first, English too, from the Fluent files under `server/locales`;
 //!   times in the territory's zone;
 //! - `layout`: the base layout's context (`templates/base.html`) and rendering;
@@ -15,15 +17,20 @@ pub mod csrf;
 pub mod dates;
 pub mod errors;
 pub mod headers;
+mod home;
 pub mod i18n;
 pub mod layout;
+pub mod session;
 mod sign_in;
 
 pub use errors::WebError;
+pub use session::SignedIn;
 
 use actix_web::web::ServiceConfig;
 
 /// Every page route (the API's are `routes::configure`).
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.configure(assets::register).configure(sign_in::register);
+    cfg.configure(assets::register)
+        .configure(sign_in::register)
+        .configure(home::register);
 }

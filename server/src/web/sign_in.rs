@@ -1,23 +1,35 @@
-//! The sign-in page and the language switch. `GET /` is the sign-in page.
+//! Signing in and out, and the language switch. `GET /` is the sign-in page, or the way to
+//! one's own pages when signed in.
 
 use actix_web::{
     cookie::{time, Cookie, SameSite},
     get,
     http::{header, StatusCode},
-    web, HttpRequest, HttpResponse,
+    post, web, HttpRequest, HttpResponse,
 };
 use askama::Template;
+use fluent_templates::fluent_bundle::FluentValue;
+use secrecy::SecretString;
+use serde::Deserialize;
 
 use super::{
     csrf,
     errors::WebError,
+    home::home_of,
     i18n::{self, Lang, LANG_COOKIE},
-    layout::{self, Ctx},
+    layout::{self, see_other, Ctx},
+    session::{self, SignedIn, SESSION_COOKIE},
 };
-use crate::http::AppState;
+use crate::{
+    accounts::{AccountError, Resolved},
+    http::{client_addr::client_addr, AppState},
+};
 
 pub fn register(cfg: &mut web::ServiceConfig) {
-    cfg.service(index).service(switch_language);
+    cfg.service(index)
+        .service(sign_in)
+        .service(sign_out)
+        .service(switch_language);
 }
 
 #[derive(Template)]
@@ -32,12 +44,88 @@ struct SignInPage {
 
 #[get("/")]
 async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, WebError> {
-    let notice = match query(&req, "session").as_deref() {
-        Some("expired") => Some("sign-in-expired"),
-        Some("signed-out") => Some("sign-in-signed-out"),
-        _ => None,
+    let notice = match session::resolve(&state, &req).await? {
+        Resolved::Active(session) => return Ok(see_other(home_of(&session.user))),
+        Resolved::Expired => Some("sign-in-expired"),
+        Resolved::Unknown => match query(&req, "session").as_deref() {
+            Some("expired") => Some("sign-in-expired"),
+            Some("signed-out") => Some("sign-in-signed-out"),
+            _ => None,
+        },
     };
     sign_in_page(&state, &req, StatusCode::OK, String::new(), notice, None)
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// The CSRF guard has checked the form's token against its cookie, and the origin.
+#[post("/sign-in")]
+async fn sign_in(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<SignInForm>,
+) -> Result<HttpResponse, WebError> {
+    let SignInForm { email, password } = form.into_inner();
+    let lang = i18n::negotiate(&req, None);
+    // A language chosen before signing in stays with the session.
+    let chosen = req
+        .cookie(LANG_COOKIE)
+        .and_then(|c| Lang::parse(c.value()))
+        .map(Lang::code);
+    let address = client_addr(&req, &state.trusted_proxies);
+    let opened = state
+        .sessions
+        .sign_in(&email, SecretString::from(password), address, chosen)
+        .await;
+    match opened {
+        Ok((id, new)) => {
+            // One browser, one session: the one it had ends.
+            if let Resolved::Active(old) = session::resolve(&state, &req).await? {
+                state.sessions.sign_out(&old).await?;
+            }
+            let max_age = state.sessions.settings().max;
+            Ok(HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, home_of(&new.user)))
+                .cookie(session::session_cookie(&id, max_age, state.production))
+                .cookie(session::removal(csrf::PRE_SESSION_COOKIE, state.production))
+                .finish())
+        }
+        Err(AccountError::BadCredentials) => {
+            let error = lang.t("sign-in-refused");
+            sign_in_page(
+                &state,
+                &req,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                email,
+                None,
+                Some(error),
+            )
+        }
+        Err(AccountError::RateLimited { retry_after_secs }) => {
+            let minutes = FluentValue::from(retry_after_secs.div_ceil(60));
+            let error = lang.t_with("sign-in-rate-limited", [("minutes", minutes)]);
+            let mut res = sign_in_page(
+                &state,
+                &req,
+                StatusCode::TOO_MANY_REQUESTS,
+                email,
+                None,
+                Some(error),
+            )?;
+            res.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(retry_after_secs),
+            );
+            Ok(res)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn sign_in_page(
@@ -64,8 +152,21 @@ fn sign_in_page(
     Ok(res)
 }
 
-/// The language switch: a link (`/lang/en?next=/cases`) that keeps the choice in a cookie, then
-/// comes back.
+/// The CSRF guard has checked the session's token.
+#[post("/sign-out")]
+async fn sign_out(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+) -> Result<HttpResponse, WebError> {
+    state.sessions.sign_out(signed_in.session()).await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/?session=signed-out"))
+        .cookie(session::removal(SESSION_COOKIE, state.production))
+        .finish())
+}
+
+/// The language switch: a link (`/lang/en?next=/cases`) that keeps the choice in a cookie, and
+/// with the session when signed in, then comes back.
 #[get("/lang/{code}")]
 async fn switch_language(
     state: web::Data<AppState>,
@@ -75,6 +176,12 @@ async fn switch_language(
     let lang = Lang::parse(&code)
         .filter(|l| l.code() == code.as_str())
         .ok_or(WebError::NotFound)?;
+    if let Resolved::Active(session) = session::resolve(&state, &req).await? {
+        state
+            .sessions
+            .set_language(&session, Some(lang.code()))
+            .await?;
+    }
     let next = query(&req, "next")
         .filter(|next| is_local_path(next))
         .unwrap_or_else(|| "/".to_owned());

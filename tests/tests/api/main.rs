@@ -32,6 +32,8 @@ mod tokens;
 mod upload_memory;
 mod users;
 mod web_browser;
+mod web_csrf;
 mod web_pages;
+mod web_sessions;
 mod webhook_secrets;
 mod webhook_targets;

@@ -14,6 +14,7 @@ mod outbox;
 mod outcomes;
 mod queue;
 mod reports;
+mod sessions;
 mod setup;
 mod shifts;
 mod sla;

@@ -10,6 +10,7 @@ mod enums;
 mod outbox;
 mod query;
 mod queue;
+mod sessions;
 mod shifts;
 mod sla;
 mod territories;

@@ -132,6 +132,12 @@ impl<B: Backend> UserRepo for SqlRepo<B> {
             )
             .await?;
         if found == 1 {
+            // Its browser sessions end with it (its API tokens fail at the next request, when
+            // the user is read).
+            tx.execute(
+                Query::new("DELETE FROM web_sessions WHERE user_id = $1").bind(id.as_uuid()),
+            )
+            .await?;
             effects_in(&mut tx, fx).await?;
         }
         tx.commit().await?;

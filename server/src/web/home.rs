@@ -1,0 +1,64 @@
+//! Where each person lands once signed in. A GP's home is the list of its cases (`/cases`, the
+//! GP pages); the other roles' pages come next, and meanwhile their home says so.
+
+use actix_web::{get, http::StatusCode, web, HttpResponse};
+use askama::Template;
+use fluent_templates::fluent_bundle::FluentValue;
+
+use super::{
+    errors::WebError,
+    layout::{self, see_other, Ctx},
+    session::SignedIn,
+};
+use crate::{
+    auth::policy::can_act_as,
+    domain::{Role, User},
+};
+
+pub fn register(cfg: &mut web::ServiceConfig) {
+    cfg.service(home).service(my_cases);
+}
+
+/// The first page of `user`'s role.
+pub fn home_of(user: &User) -> &'static str {
+    if can_act_as(user, Role::Gp).is_allowed() {
+        "/cases"
+    } else {
+        "/home"
+    }
+}
+
+#[derive(Template)]
+#[template(path = "placeholder.html")]
+struct Placeholder {
+    ctx: Ctx,
+    title: String,
+}
+
+#[get("/home")]
+async fn home(signed_in: SignedIn) -> Result<HttpResponse, WebError> {
+    if home_of(signed_in.user()) != "/home" {
+        return Ok(see_other(home_of(signed_in.user())));
+    }
+    let name = signed_in.user().display_name.as_str().to_owned();
+    let page = Placeholder {
+        title: signed_in
+            .lang()
+            .t_with("home-title", [("name", FluentValue::from(name))]),
+        ctx: signed_in.ctx(),
+    };
+    layout::render(StatusCode::OK, &page)
+}
+
+/// A GP's cases: the page the GP pages replace.
+#[get("/cases")]
+async fn my_cases(signed_in: SignedIn) -> Result<HttpResponse, WebError> {
+    if home_of(signed_in.user()) != "/cases" {
+        return Ok(see_other(home_of(signed_in.user())));
+    }
+    let page = Placeholder {
+        title: signed_in.lang().t("gp-my-cases-title"),
+        ctx: signed_in.ctx(),
+    };
+    layout::render(StatusCode::OK, &page)
+}
