@@ -13,9 +13,11 @@
 //! - `errors`: every failure mapped to a page, in one place.
 
 pub mod assets;
+mod body_map;
 pub mod csrf;
 pub mod dates;
 pub mod errors;
+mod gp;
 pub mod headers;
 mod home;
 pub mod i18n;
@@ -24,6 +26,7 @@ pub mod session;
 mod sign_in;
 
 pub use errors::WebError;
+pub use home::home_of;
 pub use session::SignedIn;
 
 use actix_web::web::ServiceConfig;
@@ -32,5 +35,6 @@ use actix_web::web::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(assets::register)
         .configure(sign_in::register)
-        .configure(home::register);
+        .configure(home::register)
+        .configure(gp::register);
 }

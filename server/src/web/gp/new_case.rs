@@ -1,13 +1,17 @@
 //! The new-case page.
 
-use actix_web::{get, HttpResponse};
+use actix_web::{get, http::StatusCode, web, HttpResponse};
 use askama::Template;
 
-use crate::web::{
-    body_map::{self, View},
-    errors::WebError,
-    layout::{self, Ctx},
-    session::SignedIn,
+use crate::{
+    http::AppState,
+    web::{
+        body_map::{self, View},
+        errors::WebError,
+        home_of,
+        layout::{self, see_other, Ctx},
+        session::SignedIn,
+    },
 };
 
 /// What the GP entered, kept when a send is refused.
@@ -36,14 +40,20 @@ struct NewCasePage {
     body_map: Vec<View>,
 }
 
+/// The empty form. Someone who may not submit cases is sent to their own home.
 #[get("/cases/new")]
-async fn form(me: SignedIn) -> Result<HttpResponse, WebError> {
-    me.require_gp()?;
+pub(super) async fn form(state: web::Data<AppState>, me: SignedIn) -> Result<HttpResponse, WebError> {
+    if state.cases.may_submit(me.user()).is_err() {
+        return Ok(see_other(home_of(me.user())));
+    }
     let page = NewCasePage {
         body_map: body_map::views(me.lang()),
         ctx: me.ctx(),
-        form: Form::default(),
+        form: Form {
+            priority: "routine".into(),
+            ..Form::default()
+        },
         errors: Vec::new(),
     };
-    layout::render(actix_web::http::StatusCode::OK, &page)
+    layout::render(StatusCode::OK, &page)
 }
