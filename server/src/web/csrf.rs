@@ -83,11 +83,20 @@ async fn check(req: &mut ServiceRequest) -> Result<(), WebError> {
     Ok(())
 }
 
-/// No `Origin` (an older browser; the token still guards), or ours.
+/// No `Origin` (an older browser; the token still guards), or ours. Our pages are served with
+/// `Referrer-Policy: no-referrer`, under which browsers send `Origin: null` with a form they
+/// post: then `Sec-Fetch-Site` (sent by every browser that sends `Origin`) must say
+/// `same-origin`.
 fn origin_is_ours(req: &HttpRequest, public_url: &str) -> bool {
     let Some(origin) = req.headers().get(header::ORIGIN) else {
         return true;
     };
+    if origin.as_bytes() == b"null" {
+        return req
+            .headers()
+            .get("sec-fetch-site")
+            .is_some_and(|site| site.as_bytes() == b"same-origin");
+    }
     let Some(origin) = origin.to_str().ok().and_then(|o| url::Url::parse(o).ok()) else {
         return false;
     };

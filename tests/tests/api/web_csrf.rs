@@ -82,6 +82,30 @@ async fn a_foreign_origin_is_refused_even_with_the_token() {
     assert_eq!(gp.send(req).await.status(), 303);
 }
 
+/// Under `Referrer-Policy: no-referrer` a browser posts our own forms with `Origin: null`; it then
+/// says where the form came from in `Sec-Fetch-Site`.
+#[tokio::test]
+async fn a_null_origin_passes_only_from_our_own_pages() {
+    let app = spawn_app().await;
+    let mut gp = Browser::new(&app);
+    gp.sign_in("gp13", "/cases").await;
+    let token = csrf_token(&gp.page("/cases", 200).await);
+    for site in ["cross-site", "same-site", "none"] {
+        let req = gp
+            .request(reqwest::Method::POST, "/sign-out")
+            .header(header::ORIGIN, "null")
+            .header("sec-fetch-site", site)
+            .form(&[("csrf", token.as_str())]);
+        assert_eq!(gp.send(req).await.status(), 403, "{site}");
+    }
+    let req = gp
+        .request(reqwest::Method::POST, "/sign-out")
+        .header(header::ORIGIN, "null")
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("csrf", token.as_str())]);
+    assert_eq!(gp.send(req).await.status(), 303);
+}
+
 #[tokio::test]
 async fn the_sign_in_form_needs_its_own_token_and_our_origin() {
     let app = spawn_app().await;
