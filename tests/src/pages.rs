@@ -4,3 +4,4 @@
 //! object.
 
 pub mod document;
+pub mod sign_in;
