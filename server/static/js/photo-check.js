@@ -40,9 +40,9 @@ if (slots) {
       preview.src = URL.createObjectURL(file);
       preview.hidden = false;
     }
+    // One part named by the photo's kind, as the API's check takes it.
     const body = new FormData();
-    body.append("kind", kindOf(slot));
-    body.append("photo", file);
+    body.append(kindOf(slot) || "overview", file);
     const request = new XMLHttpRequest();
     request.open("POST", checkUrl);
     request.responseType = "text";

@@ -42,7 +42,10 @@ struct NewCasePage {
 
 /// The empty form. Someone who may not submit cases is sent to their own home.
 #[get("/cases/new")]
-pub(super) async fn form(state: web::Data<AppState>, me: SignedIn) -> Result<HttpResponse, WebError> {
+pub(super) async fn form(
+    state: web::Data<AppState>,
+    me: SignedIn,
+) -> Result<HttpResponse, WebError> {
     if state.cases.may_submit(me.user()).is_err() {
         return Ok(see_other(home_of(me.user())));
     }
