@@ -127,7 +127,10 @@ async fn a_message_to_an_inside_target_is_not_sent_and_shows_refused_target() {
     }
     // The port as an address has it (`:40213`): its bare digits may occur in an id or a time.
     let at_port = format!(":{port}");
-    assert!(!raw.contains("127.0.0.1") && !raw.contains(&at_port), "{raw}");
+    assert!(
+        !raw.contains("127.0.0.1") && !raw.contains(&at_port),
+        "{raw}"
+    );
 }
 
 #[tokio::test]
