@@ -90,10 +90,11 @@ impl Application {
         sweep_orphans(repo.as_ref(), store.as_ref(), clock.now(), orphan_grace).await?;
         let photos = &settings.photos;
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let webhook_targets = TargetPolicy::from_settings(settings);
         let accounts = Arc::new(AccountService::new(
             repo.clone(),
             Some(keys.clone()),
-            TargetPolicy::from_settings(settings),
+            webhook_targets,
             clock.clone(),
             LoginThrottle::new(&settings.auth),
         ));
@@ -152,11 +153,7 @@ impl Application {
             clock,
             public_url: settings.notifications.public_url.clone(),
             production: settings.environment == Environment::Production,
-            deliverer: Deliverer::new(
-                &settings.notifications,
-                TargetPolicy::from_settings(settings),
-            )?,
-            webhook_targets: TargetPolicy::from_settings(settings),
+            deliverer: Deliverer::new(&settings.notifications, webhook_targets)?,
         });
         let every = |secs: u64| (secs > 0).then(|| std::time::Duration::from_secs(secs));
         let lease_check = std::time::Duration::from_secs(settings.queue.lease_check_secs);

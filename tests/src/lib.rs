@@ -90,7 +90,7 @@ pub async fn spawn_app_with(
     let accounts = telederm_server::accounts::AccountService::new(
         app.repo(),
         Some(state.keys.clone()),
-        state.webhook_targets,
+        telederm_server::notify::target::TargetPolicy::from_settings(&settings),
         Arc::new(telederm_server::domain::SystemClock),
         telederm_server::auth::LoginThrottle::new(&settings.auth),
     );

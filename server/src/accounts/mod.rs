@@ -198,8 +198,5 @@ impl AccountService {
 
 /// `Forbidden` unless the policy allows it.
 fn require(access: Access) -> Result<(), AccountError> {
-    match access {
-        Access::Allowed => Ok(()),
-        Access::Forbidden | Access::Hidden => Err(AccountError::Forbidden),
-    }
+    access.or(AccountError::Forbidden)
 }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::{
     audit,
-    auth::policy::{can_administer, Access},
+    auth::policy::can_administer,
     db::{Effects, NotificationRecord, Repo, RepoError},
     domain::{Clock, User},
     keys::{self, KeyService},
@@ -40,10 +40,7 @@ impl From<RepoError> for AdminError {
 }
 
 fn require_admin(user: &User) -> Result<(), AdminError> {
-    match can_administer(user) {
-        Access::Allowed => Ok(()),
-        Access::Forbidden | Access::Hidden => Err(AdminError::Forbidden),
-    }
+    can_administer(user).or(AdminError::Forbidden)
 }
 
 impl AdminService {

@@ -29,6 +29,15 @@ impl Access {
     pub fn is_allowed(self) -> bool {
         self == Access::Allowed
     }
+
+    /// `Ok` when allowed, else the caller's refusal (each service has its own error).
+    pub fn or<E>(self, refused: E) -> Result<(), E> {
+        if self.is_allowed() {
+            Ok(())
+        } else {
+            Err(refused)
+        }
+    }
 }
 
 /// Only a role may do this at all (listing one's own cases, working the queue...).

@@ -6,19 +6,12 @@
 use telederm_schemas as wire;
 
 use super::{CaseError, CaseService};
-use crate::{
-    auth::policy::{can_check_photo, Access},
-    domain::User,
-    photos::intake::RawPhoto,
-};
+use crate::{auth::policy::can_check_photo, domain::User, photos::intake::RawPhoto};
 
 impl CaseService {
     /// Whether `user` may check photos at all: asked before its upload is read.
     pub fn may_check_photo(&self, user: &User) -> Result<(), CaseError> {
-        match can_check_photo(user) {
-            Access::Allowed => Ok(()),
-            _ => Err(CaseError::Forbidden),
-        }
+        can_check_photo(user).or(CaseError::Forbidden)
     }
 
     /// What the intake pipeline makes of `raw`, refused as a submission would refuse it.

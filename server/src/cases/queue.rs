@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::{read::clinical, CaseError, CaseService};
 use crate::{
     audit,
-    auth::policy::{can_act_as, Access, CaseAction},
+    auth::policy::{can_act_as, CaseAction},
     db::{CaseRecord, ClaimOutcome, Effects, Notification, Repo, RepoError},
     domain::{lifecycle::Transition, Role, Territory, User},
     notify,
@@ -86,10 +86,7 @@ pub async fn queue_watchers(
 
 /// Only dermatologists work the queue.
 fn require_dermatologist(user: &User) -> Result<(), CaseError> {
-    match can_act_as(user, Role::Dermatologist) {
-        Access::Allowed => Ok(()),
-        _ => Err(CaseError::Forbidden),
-    }
+    can_act_as(user, Role::Dermatologist).or(CaseError::Forbidden)
 }
 
 impl CaseService {

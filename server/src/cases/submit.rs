@@ -9,7 +9,7 @@ use telederm_schemas as wire;
 use super::{CaseError, CaseService};
 use crate::{
     audit,
-    auth::policy::{can_submit_case, Access},
+    auth::policy::can_submit_case,
     crypto::{seal, DataKey, ObjectRef},
     db::{CaseRecord, DataKeyRecord, Effects, PhotoRecord, RepoError},
     domain::{CaseId, CaseStatus, NewCase, User},
@@ -24,10 +24,7 @@ pub const CLINICAL: &str = "clinical";
 impl CaseService {
     /// Whether `gp` may submit at all: asked before its upload is read.
     pub fn may_submit(&self, gp: &User) -> Result<(), CaseError> {
-        match can_submit_case(gp) {
-            Access::Allowed => Ok(()),
-            _ => Err(CaseError::Forbidden),
-        }
+        can_submit_case(gp).or(CaseError::Forbidden)
     }
 
     /// A GP's new case with its photos, queued to the GP's territory. Nothing is stored unless all

@@ -10,7 +10,7 @@ use crate::{
     domain::Clock,
     http::upload::UploadGate,
     keys::KeyService,
-    notify::{deliver::Deliverer, target::TargetPolicy},
+    notify::deliver::Deliverer,
     reports::ReportService,
     rota::RotaService,
     store::BlobStore,
@@ -47,6 +47,4 @@ pub struct AppState {
     /// Production: cookies are `Secure`.
     pub production: bool,
     pub deliverer: Deliverer,
-    /// Where webhook URLs may point (checked when one is saved).
-    pub webhook_targets: TargetPolicy,
 }

@@ -32,10 +32,7 @@ impl RotaService {
 
 /// `Forbidden` unless the policy allows it.
 fn require(access: Access) -> Result<(), RotaError> {
-    match access {
-        Access::Allowed => Ok(()),
-        Access::Forbidden | Access::Hidden => Err(RotaError::Forbidden),
-    }
+    access.or(RotaError::Forbidden)
 }
 
 /// The audit line of a change by `user` to a thing of the rota.
