@@ -182,7 +182,7 @@ pub struct Case {
     pub events: Vec<CaseEvent>,
 }
 
-/// A line of `GET /api/v1/cases`.
+/// A line of `GET /api/v1/cases` (the most recently active first).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CaseSummary {
     pub id: Uuid,
@@ -193,6 +193,8 @@ pub struct CaseSummary {
     pub body_site: String,
     pub submitted_at: DateTime<Utc>,
     pub due_at: Option<DateTime<Utc>>,
+    /// Its last event (submission, claim, question, reply, answer...): the list's order.
+    pub last_activity_at: DateTime<Utc>,
     pub photo_count: u32,
 }
 

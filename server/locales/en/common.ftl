@@ -26,6 +26,9 @@ home-coming-next = Your pages are coming next. Meanwhile, the command-line clien
 error-title = Cannot go on
 error-csrf = The request was refused: it did not come from a telederm page, or the page was too old. Reload the page and try again.
 error-not-found = This page does not exist.
+error-forbidden = This action is not open to you.
+error-conflict = The case changed meanwhile (taken, answered or cancelled). Reload the page.
+error-invalid = The form sent is not valid. Reload the page and try again.
 error-too-large = The form sent is too large.
 error-internal = Something went wrong on our side. Try again in a moment; if it keeps happening, tell the administrator.
 error-back-home = Back to the home page
@@ -51,3 +54,9 @@ month-9 = Sep
 month-10 = Oct
 month-11 = Nov
 month-12 = Dec
+
+# Spans and days
+duration-minutes = { $a } min
+duration-hours = { $a } h { $b } min
+duration-days = { $a } d { $b } h
+date-short = { $day } { $month } { $year }

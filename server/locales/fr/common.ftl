@@ -26,6 +26,9 @@ home-coming-next = Vos pages arrivent bientôt. En attendant, l'application en l
 error-title = Impossible de continuer
 error-csrf = La demande a été refusée : elle ne venait pas d'une page de telederm ou la page était trop ancienne. Rechargez la page et recommencez.
 error-not-found = Cette page n'existe pas.
+error-forbidden = Cette action ne vous est pas ouverte.
+error-conflict = La demande a changé entre-temps (prise en charge, répondue ou annulée). Rechargez la page.
+error-invalid = Le formulaire envoyé n'est pas valide. Rechargez la page et recommencez.
 error-too-large = Le formulaire envoyé est trop volumineux.
 error-internal = Une erreur s'est produite de notre côté. Réessayez dans un instant ; si elle persiste, prévenez l'administrateur.
 error-back-home = Retour à l'accueil
@@ -51,3 +54,9 @@ month-9 = sept.
 month-10 = oct.
 month-11 = nov.
 month-12 = déc.
+
+# Durées et dates
+duration-minutes = { $a } min
+duration-hours = { $a } h { $b } min
+duration-days = { $a } j { $b } h
+date-short = { $day } { $month } { $year }

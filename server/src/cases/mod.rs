@@ -20,4 +20,5 @@ mod submit;
 pub mod sweep;
 
 pub use error::CaseError;
+pub use read::ListPage;
 pub use service::{CaseService, CaseSettings};

@@ -28,6 +28,23 @@ pub const UNREADABLE: &str = "(unreadable)";
 /// Most cases one listing returns, newest first.
 pub const LIST_LIMIT: i64 = 200;
 
+/// Which part of a list: `limit` lines after the first `offset`.
+#[derive(Debug, Clone, Copy)]
+pub struct ListPage {
+    pub offset: u32,
+    pub limit: u32,
+}
+
+impl ListPage {
+    /// The first `LIST_LIMIT` lines.
+    pub fn first() -> ListPage {
+        ListPage {
+            offset: 0,
+            limit: LIST_LIMIT as u32,
+        }
+    }
+}
+
 pub(crate) fn clinical(key: &DataKey, record: &CaseRecord) -> Result<Clinical, CaseError> {
     let plain = open(key, record.id, ObjectRef::Text(CLINICAL), &record.clinical)
         .map_err(|e| anyhow::anyhow!("clinical text of case {} did not open: {e}", record.id))?;
@@ -217,20 +234,26 @@ impl CaseService {
         })
     }
 
-    /// The GP's own cases, newest first.
-    pub async fn gp_cases(&self, gp: &User) -> Result<Vec<wire::CaseSummary>, CaseError> {
+    /// A page of the GP's own cases, the most recently active first.
+    pub async fn gp_cases(
+        &self,
+        gp: &User,
+        page: ListPage,
+    ) -> Result<Vec<wire::CaseSummary>, CaseError> {
         if can_act_as(gp, Role::Gp) != Access::Allowed {
             return Err(CaseError::Forbidden);
         }
-        let records = self.repo.cases_of_gp(gp.id.as_uuid(), LIST_LIMIT).await?;
-        let ids: Vec<Uuid> = records.iter().map(|r| r.id).collect();
-        let photos = self.repo.photos_of_cases(&ids).await?;
-        let mut out = Vec::with_capacity(records.len());
-        for record in records {
+        let rows = self
+            .repo
+            .cases_of_gp(gp.id.as_uuid(), page.limit.into(), page.offset.into())
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let record = &row.case;
             // A case whose data key was destroyed (or does not open) is listed as unreadable rather
             // than failing the whole list.
             let text = match self.data_key(record.id).await {
-                Ok(key) => clinical(&key, &record).ok(),
+                Ok(key) => clinical(&key, record).ok(),
                 Err(_) => None,
             };
             let (patient_ref, body_site) = match text {
@@ -249,7 +272,8 @@ impl CaseService {
                 body_site,
                 submitted_at: record.submitted_at,
                 due_at: record.due_at,
-                photo_count: photos.iter().filter(|p| p.case_id == record.id).count() as u32,
+                last_activity_at: row.last_activity_at,
+                photo_count: u32::try_from(row.photo_count).unwrap_or(u32::MAX),
             });
         }
         Ok(out)

@@ -46,6 +46,16 @@ pub struct CaseRecord {
     pub offered_at: Option<DateTime<Utc>>,
 }
 
+/// A line of a GP's list: the case, when it last changed, and how many photos it has.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GpCaseRecord {
+    #[sqlx(flatten)]
+    pub case: CaseRecord,
+    /// Its last event (submission, claim, question, reply, answer...).
+    pub last_activity_at: DateTime<Utc>,
+    pub photo_count: i64,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PhotoRecord {
     pub id: Uuid,
@@ -85,8 +95,13 @@ pub trait CaseRepo {
         fx: &Effects,
     ) -> Result<(), RepoError>;
     async fn case(&self, id: Uuid) -> Result<Option<CaseRecord>, RepoError>;
-    /// A GP's cases, newest first.
-    async fn cases_of_gp(&self, gp_id: Uuid, limit: i64) -> Result<Vec<CaseRecord>, RepoError>;
+    /// A page of a GP's cases, the most recently active first.
+    async fn cases_of_gp(
+        &self,
+        gp_id: Uuid,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<GpCaseRecord>, RepoError>;
     /// Photos of the cases, in submission order.
     async fn photos_of_cases(&self, case_ids: &[Uuid]) -> Result<Vec<PhotoRecord>, RepoError>;
     async fn data_key(&self, case_id: Uuid) -> Result<Option<DataKeyRecord>, RepoError>;

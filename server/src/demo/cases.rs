@@ -108,7 +108,7 @@ pub async fn seed_cases(state: &Arc<AppState>, clock: &OffsetClock) -> anyhow::R
     let gp13 = user(state, "gp13@demo.test").await?;
     if !state
         .repo
-        .cases_of_gp(gp13.id.as_uuid(), 1)
+        .cases_of_gp(gp13.id.as_uuid(), 1, 0)
         .await?
         .is_empty()
     {

@@ -1,5 +1,6 @@
-//! Reading a multipart upload: a submission (one JSON part and photo parts named by kind) or one
-//! photo to check. Limits are enforced while the body streams in, through the upload gate
+//! Reading a multipart upload: a submission (one JSON part and photo parts named by kind), one
+//! photo to check, or a web form (text fields, and `photo` file parts paired in order with `kind`
+//! fields). Limits are enforced while the body streams in, through the upload gate
 //! (per-user uploads, the shared memory budget, the idle timeout and the body deadline); photos
 //! stay in memory (never on disk, where they would be plaintext), in buffers wiped when dropped,
 //! until they are stripped and sealed (or, for a check, assessed and dropped).
@@ -26,9 +27,29 @@ use crate::{
 /// The JSON part is small: text fields only.
 const MAX_JSON_PART_BYTES: usize = 64 * 1024;
 
+/// The text fields of a web form are small too, all together.
+const MAX_FORM_TEXT_BYTES: usize = 64 * 1024;
+
 pub struct Upload<T> {
     pub json: T,
     pub photos: Vec<RawPhoto>,
+}
+
+/// A web form posted as `multipart/form-data`: its text fields in the order sent, and its photos,
+/// each of the kind chosen beside it.
+pub struct FormUpload {
+    pub fields: Vec<(String, String)>,
+    pub photos: Vec<RawPhoto>,
+}
+
+impl FormUpload {
+    /// The first value of `name`, trimmed ("" when absent).
+    pub fn field(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.trim())
+    }
 }
 
 /// Read `json_part` (e.g. `case`) and the photo parts of `uploader`'s request, through `gate`.
@@ -45,8 +66,9 @@ pub async fn read<T: DeserializeOwned>(
     let wanted = Wanted {
         json_part: Some(json_part),
         max_photos,
+        form: false,
     };
-    let (json, photos) = receive(req, payload, wanted, gate, uploader).await?;
+    let Parts { json, photos, .. } = receive(req, payload, wanted, gate, uploader).await?;
     let json: T = match json {
         Some(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
             if e.is_data() {
@@ -82,8 +104,9 @@ pub async fn read_photo(
     let wanted = Wanted {
         json_part: None,
         max_photos: 1,
+        form: false,
     };
-    let (_, photos) = receive(req, payload, wanted, gate, uploader).await?;
+    let Parts { photos, .. } = receive(req, payload, wanted, gate, uploader).await?;
     photos.into_iter().next().ok_or_else(|| {
         ApiError::validation(
             "photo",
@@ -92,11 +115,57 @@ pub async fn read_photo(
     })
 }
 
-/// The parts a request may hold: an optional JSON part and up to `max_photos` photo parts.
+/// Read a web form of `uploader`'s through `gate`: text fields, and `photo` file parts, the n-th
+/// of the kind named by the n-th `kind` field (a slot left empty sends an empty file, skipped
+/// with its kind). Same limits as a submission.
+pub async fn read_form(
+    req: &HttpRequest,
+    payload: web::Payload,
+    gate: &UploadGate,
+    uploader: UserId,
+) -> Result<FormUpload, ApiError> {
+    let wanted = Wanted {
+        json_part: None,
+        max_photos: gate.limits().max_photos,
+        form: true,
+    };
+    let Parts { fields, slots, .. } = receive(req, payload, wanted, gate, uploader).await?;
+    let kinds: Vec<&str> = fields
+        .iter()
+        .filter(|(name, _)| name == "kind")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let mut kept = Vec::with_capacity(slots.len());
+    for (slot, photo) in slots.into_iter().enumerate() {
+        let Some(mut photo) = photo else { continue };
+        let kind = kinds.get(slot).copied().unwrap_or("overview");
+        photo.kind = PhotoKind::from_str(kind)
+            .map_err(|_| ApiError::validation("kind", format!("unknown photo kind `{kind}`")))?;
+        photo.number = kept.len() + 1;
+        kept.push(photo);
+    }
+    Ok(FormUpload {
+        fields,
+        photos: kept,
+    })
+}
+
+/// The parts a request may hold: an optional JSON part and up to `max_photos` photo parts; or,
+/// for a web `form`, text fields and `photo` file parts.
 #[derive(Clone, Copy)]
 struct Wanted<'a> {
     json_part: Option<&'a str>,
     max_photos: usize,
+    form: bool,
+}
+
+/// What a request held. A form's photos are one per file slot, `None` for a slot left empty.
+#[derive(Default)]
+struct Parts {
+    json: Option<Zeroizing<Vec<u8>>>,
+    photos: Vec<RawPhoto>,
+    fields: Vec<(String, String)>,
+    slots: Vec<Option<RawPhoto>>,
 }
 
 impl Wanted<'_> {
@@ -119,7 +188,7 @@ async fn receive(
     wanted: Wanted<'_>,
     gate: &UploadGate,
     uploader: UserId,
-) -> Result<(Option<Zeroizing<Vec<u8>>>, Vec<RawPhoto>), ApiError> {
+) -> Result<Parts, ApiError> {
     let limits = gate.limits();
     let is_multipart = req
         .headers()
@@ -211,32 +280,54 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    async fn read_parts(
-        &mut self,
-        wanted: Wanted<'_>,
-    ) -> Result<(Option<Zeroizing<Vec<u8>>>, Vec<RawPhoto>), ApiError> {
-        let mut json = None;
-        let mut photos = Vec::new();
+    async fn read_parts(&mut self, wanted: Wanted<'_>) -> Result<Parts, ApiError> {
+        let mut parts = Parts::default();
+        let mut text_bytes = 0;
         while let Some(field) = self.multipart.next().await {
             let mut field = field.map_err(malformed)?;
             let name = field.name().unwrap_or_default().to_owned();
             if let Some(json_part) = wanted.json_part.filter(|j| *j == name) {
-                if json.is_some() {
+                if parts.json.is_some() {
                     return Err(ApiError::validation(json_part, "sent twice"));
                 }
-                json = Some(
+                parts.json = Some(
                     self.read_field(&mut field, MAX_JSON_PART_BYTES, &name)
                         .await?,
                 );
                 continue;
             }
-            let Ok(kind) = PhotoKind::from_str(&name) else {
-                return Err(ApiError::validation(
-                    &name,
-                    format!("unknown part: send {}", wanted.parts()),
-                ));
+            if wanted.form && name != "photo" {
+                let room = MAX_FORM_TEXT_BYTES.saturating_sub(text_bytes);
+                let value = self.read_field(&mut field, room, "the form's text").await?;
+                text_bytes += value.len();
+                let value = String::from_utf8(value.to_vec())
+                    .map_err(|_| ApiError::validation(&name, "not UTF-8 text"))?;
+                parts.fields.push((name, value));
+                continue;
+            }
+            let kind = match (wanted.form, PhotoKind::from_str(&name)) {
+                // A form's photo takes its kind from the `kind` field beside it, read later.
+                (true, _) => PhotoKind::Overview,
+                (false, Ok(kind)) => kind,
+                (false, Err(_)) => {
+                    return Err(ApiError::validation(
+                        &name,
+                        format!("unknown part: send {}", wanted.parts()),
+                    ))
+                }
             };
-            if photos.len() == wanted.max_photos {
+            let count = parts.photos.len() + parts.slots.iter().flatten().count();
+            let number = count + 1;
+            let what = format!("photo {number} ({name})");
+            let bytes = self
+                .read_field(&mut field, self.limits.max_photo_bytes, &what)
+                .await?;
+            if wanted.form && bytes.is_empty() {
+                // A file input left empty.
+                parts.slots.push(None);
+                continue;
+            }
+            if count == wanted.max_photos {
                 return Err(ApiError::validation(
                     "photos",
                     match wanted.max_photos {
@@ -245,19 +336,19 @@ impl Reader<'_> {
                     },
                 ));
             }
-            let number = photos.len() + 1;
-            let what = format!("photo {number} ({name})");
-            let bytes = self
-                .read_field(&mut field, self.limits.max_photo_bytes, &what)
-                .await?;
-            photos.push(RawPhoto {
+            let photo = RawPhoto {
                 number,
                 kind,
                 hold: Box::new(self.body.keep(bytes.len())),
                 bytes,
-            });
+            };
+            if wanted.form {
+                parts.slots.push(Some(photo));
+            } else {
+                parts.photos.push(photo);
+            }
         }
-        Ok((json, photos))
+        Ok(parts)
     }
 
     async fn read_field(

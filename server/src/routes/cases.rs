@@ -4,6 +4,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::{
+    cases::ListPage,
     error::ApiError, http::upload, http::AppState, http::AuthenticatedUser,
     telemetry::current_request_id,
 };
@@ -50,7 +51,7 @@ pub async fn submit_case(
     Ok(HttpResponse::Created().json(case))
 }
 
-/// The calling GP's cases, newest first.
+/// The calling GP's cases, the most recently active first (the first 200).
 #[utoipa::path(tag = "cases", security(("bearer" = [])), responses(
     (status = 200, body = Vec<wire::CaseSummary>),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -60,7 +61,7 @@ pub async fn list_cases(
     state: web::Data<AppState>,
     caller: AuthenticatedUser,
 ) -> Result<web::Json<Vec<wire::CaseSummary>>, ApiError> {
-    Ok(web::Json(state.cases.gp_cases(caller.user()).await?))
+    Ok(web::Json(state.cases.gp_cases(caller.user(), ListPage::first()).await?))
 }
 
 /// One case, with its photos' metadata and history: for its GP and the dermatologist holding its

@@ -2,11 +2,12 @@
 //! (`mar. 8 déc. 16:37`, `Tue 8 Dec 16:37`). The names of days and months are in the Fluent
 //! files like every other word.
 
-use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use chrono_tz::Tz;
 use fluent_templates::fluent_bundle::FluentValue;
 
 use super::i18n::Lang;
+use crate::rota::RotaService;
 
 /// Day of the week, day, month and time of `at` where `tz` is.
 pub fn format_datetime(lang: Lang, at: DateTime<Utc>, tz: Tz) -> String {
@@ -27,6 +28,45 @@ pub fn format_datetime(lang: Lang, at: DateTime<Utc>, tz: Tz) -> String {
     )
 }
 
+/// A time span as a person reads it: "45 min", "3 h 20 min", "2 j 4 h" (whole minutes, floored).
+pub fn format_duration(lang: Lang, span: chrono::Duration) -> String {
+    let minutes = span.num_minutes().max(0);
+    let (days, hours, mins) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    let (key, a, b) = match (days, hours) {
+        (0, 0) => ("duration-minutes", mins, 0),
+        (0, _) => ("duration-hours", hours, mins),
+        _ => ("duration-days", days, hours),
+    };
+    lang.t_with(
+        key,
+        [("a", FluentValue::from(a)), ("b", FluentValue::from(b))],
+    )
+}
+
+/// A calendar day: "8 déc. 2026", "8 Dec 2026".
+pub fn format_date(lang: Lang, day: NaiveDate) -> String {
+    let month = lang.t(&format!("month-{}", day.month()));
+    lang.t_with(
+        "date-short",
+        [
+            ("day", FluentValue::from(day.day().to_string())),
+            ("month", FluentValue::from(month)),
+            ("year", FluentValue::from(day.year().to_string())),
+        ],
+    )
+}
+
+/// The time zone of a territory (Paris when it cannot be read: times are then still shown).
+pub async fn zone_of(rota: &RotaService, territory: &str) -> Tz {
+    match rota.territory(territory).await {
+        Ok(t) => t.timezone.tz(),
+        Err(e) => {
+            tracing::warn!(territory, error = %e, "territory's time zone unknown");
+            chrono_tz::Europe::Paris
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
@@ -35,6 +75,17 @@ mod tests {
 
     fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+    }
+
+    #[test]
+    fn a_span_reads_in_minutes_hours_or_days() {
+        let m = chrono::Duration::minutes;
+        assert_eq!(format_duration(Lang::Fr, m(45)), "45 min");
+        assert_eq!(format_duration(Lang::Fr, m(200)), "3 h 20 min");
+        assert_eq!(format_duration(Lang::Fr, m(3 * 1440 + 125)), "3 j 2 h");
+        assert_eq!(format_duration(Lang::En, m(3 * 1440 + 125)), "3 d 2 h");
+        assert_eq!(format_date(Lang::Fr, NaiveDate::from_ymd_opt(2026, 12, 8).unwrap()), "8 déc. 2026");
+        assert_eq!(format_date(Lang::En, NaiveDate::from_ymd_opt(2026, 12, 8).unwrap()), "8 Dec 2026");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use super::{
     i18n::{self, Lang},
     layout::Ctx,
 };
-use crate::accounts::AccountError;
+use crate::{accounts::AccountError, cases::CaseError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -29,6 +29,15 @@ pub enum WebError {
     Csrf,
     #[error("page not found")]
     NotFound,
+    /// Known to the person, but not theirs to do (their role may not).
+    #[error("not allowed")]
+    Forbidden,
+    /// The case moved on meanwhile (answered, taken, cancelled...): reload and see.
+    #[error("the case changed")]
+    Conflict,
+    /// A form the page itself did not produce (its own forms are checked where they are read).
+    #[error("invalid form")]
+    Invalid,
     #[error("form too large")]
     TooLarge,
     #[error("internal error")]
@@ -54,6 +63,9 @@ impl ResponseError for WebError {
             WebError::SignInRequired { .. } => StatusCode::SEE_OTHER,
             WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Forbidden => StatusCode::FORBIDDEN,
+            WebError::Conflict => StatusCode::CONFLICT,
+            WebError::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -64,6 +76,9 @@ impl ResponseError for WebError {
             WebError::SignInRequired { expired } => return to_sign_in(*expired),
             WebError::Csrf => "error-csrf",
             WebError::NotFound => "error-not-found",
+            WebError::Forbidden => "error-forbidden",
+            WebError::Conflict => "error-conflict",
+            WebError::Invalid => "error-invalid",
             WebError::TooLarge => "error-too-large",
             WebError::Internal(cause) => {
                 tracing::error!(error = ?cause, "internal error");
@@ -96,6 +111,20 @@ impl From<AccountError> for WebError {
             AccountError::NotFound(_) | AccountError::Forbidden => WebError::NotFound,
             AccountError::Internal(e) => WebError::Internal(e),
             other => WebError::Internal(anyhow::anyhow!("unexpected: {other}")),
+        }
+    }
+}
+
+impl From<CaseError> for WebError {
+    fn from(e: CaseError) -> Self {
+        match e {
+            CaseError::NotFound(_) => WebError::NotFound,
+            CaseError::Forbidden => WebError::Forbidden,
+            CaseError::InvalidState { .. } | CaseError::NotNow(_) | CaseError::Conflict(_) => {
+                WebError::Conflict
+            }
+            CaseError::Validation(_) | CaseError::Photo(_) => WebError::Invalid,
+            CaseError::Internal(e) => WebError::Internal(e),
         }
     }
 }

@@ -16,7 +16,7 @@ use crate::{
 };
 
 pub fn register(cfg: &mut web::ServiceConfig) {
-    cfg.service(home).service(my_cases);
+    cfg.service(home);
 }
 
 /// The first page of `user`'s role.
@@ -45,19 +45,6 @@ async fn home(signed_in: SignedIn) -> Result<HttpResponse, WebError> {
         title: signed_in
             .lang()
             .t_with("home-title", [("name", FluentValue::from(name))]),
-        ctx: signed_in.ctx(),
-    };
-    layout::render(StatusCode::OK, &page)
-}
-
-/// A GP's cases: the page the GP pages replace.
-#[get("/cases")]
-async fn my_cases(signed_in: SignedIn) -> Result<HttpResponse, WebError> {
-    if home_of(signed_in.user()) != "/cases" {
-        return Ok(see_other(home_of(signed_in.user())));
-    }
-    let page = Placeholder {
-        title: signed_in.lang().t("gp-my-cases-title"),
         ctx: signed_in.ctx(),
     };
     layout::render(StatusCode::OK, &page)

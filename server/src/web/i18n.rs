@@ -85,6 +85,11 @@ impl Lang {
         LOCALES.lookup_with_args(self.id(), key, &args)
     }
 
+    /// The message `key`, if there is one (in this language or, failing that, in French).
+    pub fn find(self, key: &str) -> Option<String> {
+        LOCALES.try_lookup(self.id(), key)
+    }
+
     /// Whether `key` is in this language itself (not through the French fallback) and formats
     /// without error given these variables.
     #[cfg(test)]

@@ -105,9 +105,9 @@ pub fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, 
 }
 
 /// 303 See Other to one of our pages.
-pub fn see_other(to: &'static str) -> HttpResponse {
+pub fn see_other(to: impl AsRef<str>) -> HttpResponse {
     HttpResponse::SeeOther()
-        .insert_header((actix_web::http::header::LOCATION, to))
+        .insert_header((actix_web::http::header::LOCATION, to.as_ref()))
         .finish()
 }
 

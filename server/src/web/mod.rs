@@ -17,6 +17,7 @@ mod body_map;
 pub mod csrf;
 pub mod dates;
 pub mod errors;
+pub mod form;
 mod gp;
 pub mod headers;
 mod home;

@@ -3,9 +3,21 @@
 //
 // Markup contract: <form data-send data-error-network="..."> with a
 // `<progress data-send-progress hidden>` and a `<div data-send-errors aria-live="assertive">`.
-// On success the server answers with a redirect to the case page, which is then opened; on a
-// refusal it answers 4xx with an HTML fragment of what to fix, shown in place. Without this module
-// the form posts normally.
+// The request says it comes from here (`X-Requested-With: telederm`): on success the server
+// answers 201 with the page to open in `Location`; on a refusal, 4xx with an HTML fragment of what
+// to fix (one `<li data-field>` per field), shown in place, its fields marked invalid. Without
+// this module the form posts normally and the server answers with pages.
+
+// The fields the server refused, and only those, are marked invalid.
+const markInvalid = (errors) => {
+  const form = errors.closest("form");
+  const refused = new Set([...errors.querySelectorAll("[data-field]")].map((li) => li.dataset.field));
+  for (const field of form.querySelectorAll("[aria-invalid]")) field.removeAttribute("aria-invalid");
+  for (const name of refused) {
+    const field = form.querySelector(`#${CSS.escape(name)}`);
+    if (field && field.matches("input, select, textarea")) field.setAttribute("aria-invalid", "true");
+  }
+};
 
 for (const form of document.querySelectorAll("form[data-send]")) {
   const progress = form.querySelector("[data-send-progress]");
@@ -33,12 +45,12 @@ for (const form of document.querySelectorAll("form[data-send]")) {
     request.addEventListener("load", () => {
       done();
       if (request.status >= 200 && request.status < 300) {
-        // The redirect was followed: open the page it led to.
-        window.location.assign(request.responseURL);
+        window.location.assign(request.getResponseHeader("Location") || request.responseURL);
         return;
       }
       if (errors) {
         errors.innerHTML = request.responseText;
+        markInvalid(errors);
         errors.querySelector("[tabindex]")?.focus();
       }
     });

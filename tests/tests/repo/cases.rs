@@ -1,7 +1,7 @@
 //! `CaseRepo`: cases with their photos and data keys, key rotation, blob references.
 
 use telederm_server::{
-    db::{CaseRecord, Effects},
+    db::{CaseRecord, ClaimOutcome, Effects, GpCaseRecord},
     domain::{CaseStatus, Priority},
 };
 use uuid::Uuid;
@@ -124,7 +124,7 @@ async fn a_case_is_stored_all_or_nothing() {
 }
 
 #[tokio::test]
-async fn a_gps_cases_come_newest_first_with_their_photos_in_order() {
+async fn a_gps_cases_come_most_recently_active_first_with_their_photos_in_order() {
     let w = World::new().await;
     let repo = &w.repo;
     let old = w.queued("13", Priority::Routine, 0, None).await;
@@ -132,13 +132,26 @@ async fn a_gps_cases_come_newest_first_with_their_photos_in_order() {
     let mid = w.queued("13", Priority::Routine, 5, None).await;
     w.queued("84", Priority::Routine, 20, None).await;
 
-    let ids = |cs: Vec<CaseRecord>| cs.into_iter().map(|c| c.id).collect::<Vec<_>>();
+    let ids = |cs: Vec<GpCaseRecord>| cs.into_iter().map(|c| c.case.id).collect::<Vec<_>>();
     assert_eq!(
-        ids(repo.cases_of_gp(w.gp13, 10).await.unwrap()),
+        ids(repo.cases_of_gp(w.gp13, 10, 0).await.unwrap()),
         [new, mid, old]
     );
-    assert_eq!(ids(repo.cases_of_gp(w.gp13, 2).await.unwrap()), [new, mid]);
-    assert!(repo.cases_of_gp(w.derm1, 10).await.unwrap().is_empty());
+    assert_eq!(ids(repo.cases_of_gp(w.gp13, 2, 0).await.unwrap()), [new, mid]);
+    assert_eq!(ids(repo.cases_of_gp(w.gp13, 2, 2).await.unwrap()), [old]);
+    assert!(repo.cases_of_gp(w.derm1, 10, 0).await.unwrap().is_empty());
+
+    // Claimed later than the others were submitted: the oldest case is now the most active.
+    let claimed_at = mins(15);
+    let outcome = repo
+        .claim(old, w.derm1, claimed_at, mins(45), &Effects::default())
+        .await
+        .unwrap();
+    assert!(matches!(outcome, ClaimOutcome::Claimed), "{outcome:?}");
+    let rows = repo.cases_of_gp(w.gp13, 10, 0).await.unwrap();
+    assert_eq!(ids(rows.clone()), [old, new, mid]);
+    assert_eq!(rows[0].last_activity_at, claimed_at);
+    assert_eq!(rows[1].last_activity_at, mins(10));
 
     // Photos are added to existing cases by a reply; here straight through create_case.
     let a = case(w.gp13, "13", Priority::Routine, mins(30), None);

@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{effects::effects_in, transitions::event_in, Backend, Query, SqlRepo, Tx};
-use crate::db::{CaseRecord, CaseRepo, DataKeyRecord, Effects, PhotoRecord, RepoError};
+use crate::db::{
+    CaseRecord, CaseRepo, DataKeyRecord, Effects, GpCaseRecord, PhotoRecord, RepoError,
+};
 
 pub(super) const CASE_COLUMNS: &str = "id, gp_id, territory_code, status, priority, age, sex, \
      phototype, clinical, consent_at, submitted_at, due_at, claimed_by, lease_until, \
@@ -109,13 +111,24 @@ impl<B: Backend> CaseRepo for SqlRepo<B> {
         Ok(self.db.fetch_optional(q).await?)
     }
 
-    async fn cases_of_gp(&self, gp_id: Uuid, limit: i64) -> Result<Vec<CaseRecord>, RepoError> {
+    async fn cases_of_gp(
+        &self,
+        gp_id: Uuid,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<GpCaseRecord>, RepoError> {
+        // Both subqueries are index lookups (case_events_by_case, photos' case index) per case.
         let q = Query::new(format!(
-            "SELECT {CASE_COLUMNS} FROM cases WHERE gp_id = $1 \
-             ORDER BY submitted_at DESC, id LIMIT $2"
+            "SELECT {CASE_COLUMNS}, \
+             COALESCE((SELECT e.at FROM case_events e WHERE e.case_id = cases.id \
+                       ORDER BY e.seq DESC LIMIT 1), submitted_at) AS last_activity_at, \
+             (SELECT COUNT(*) FROM photos p WHERE p.case_id = cases.id) AS photo_count \
+             FROM cases WHERE gp_id = $1 \
+             ORDER BY last_activity_at DESC, id LIMIT $2 OFFSET $3"
         ))
         .bind(gp_id)
-        .bind(limit);
+        .bind(limit)
+        .bind(offset);
         Ok(self.db.fetch_all(q).await?)
     }
 

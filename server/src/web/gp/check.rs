@@ -11,7 +11,7 @@ use crate::{
     cases::CaseError,
     error::ApiError,
     http::{upload, AppState},
-    web::{errors::WebError, i18n::Lang, layout, session::SignedIn},
+    web::{errors::WebError, form, i18n::Lang, layout, session::SignedIn},
 };
 
 #[derive(Template, Default)]
@@ -87,30 +87,8 @@ fn verdict(lang: Lang, result: &wire::PhotoCheck) -> Verdict {
 
 /// Why the photo cannot be taken, and what to do, in the page's language.
 fn refusal(lang: Lang, e: &ApiError) -> Verdict {
-    let message = match e {
-        ApiError::UnsupportedFormat(what) => lang.t_with(
-            "refused-unsupported",
-            [("what", FluentValue::from(kind_of(what)))],
-        ),
-        ApiError::ImageTooLarge(_) | ApiError::PayloadTooLarge(_) => lang.t("refused-too-large"),
-        ApiError::ImageCorrupt(_) => lang.t("refused-corrupt"),
-        ApiError::Busy { .. } | ApiError::TooManyUploads { .. } | ApiError::RequestTimeout(_) => {
-            lang.t("refused-busy")
-        }
-        _ => lang.t("refused-corrupt"),
-    };
     Verdict {
-        refused: Some(message),
+        refused: Some(form::photo_refusal(lang, e)),
         ..Verdict::default()
     }
-}
-
-/// "HEIC" out of "photo 1 (overview) is HEIC: ...": the format the server recognised.
-fn kind_of(message: &str) -> String {
-    message
-        .split(" is ")
-        .nth(1)
-        .and_then(|rest| rest.split(':').next())
-        .unwrap_or("?")
-        .to_uppercase()
 }

@@ -1,11 +1,30 @@
 //! The GP's pages: a new case (with its photos checked as they are chosen), the GP's cases, and a
-//! case's page. Thin over `CaseService`, like the JSON API.
+//! case's page with what the GP may do on it. Thin over `CaseService`, like the JSON API.
+//!
+//! - `new_case`: the form and its sending; `check`: a photo checked as soon as it is chosen;
+//! - `list`: "my cases"; `case_page`: one case, and its photos; `actions`: reply, outcome, close,
+//!   cancel;
+//! - `sending`: how a form with photos is answered, to the page's script or to a plain browser.
 
+mod actions;
+mod case_page;
 mod check;
+mod list;
 mod new_case;
+mod sending;
 
 use actix_web::web::ServiceConfig;
 
 pub fn register(cfg: &mut ServiceConfig) {
-    cfg.service(new_case::form).service(check::check_photo);
+    // `/cases/new` before `/cases/{id}`.
+    cfg.service(new_case::form)
+        .service(new_case::send)
+        .service(check::check_photo)
+        .service(list::my_cases)
+        .service(case_page::show)
+        .service(case_page::photo)
+        .service(actions::reply)
+        .service(actions::outcome)
+        .service(actions::close)
+        .service(actions::cancel);
 }
