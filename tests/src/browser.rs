@@ -241,6 +241,38 @@ impl Browser {
         written
     }
 
+    /// As `screenshot`, of the whole page: the window is made as tall as the page (as far as
+    /// Chromium lets it) for each shot, then left at desktop size.
+    pub async fn screenshot_page(&self, name: &str) -> Vec<PathBuf> {
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut written = Vec::new();
+        for size in [PHONE, DESKTOP] {
+            self.resize(size).await;
+            let height = self
+                .client
+                .execute("return document.documentElement.scrollHeight;", vec![])
+                .await
+                .unwrap()
+                .as_u64()
+                .unwrap_or(u64::from(size.height)) as u32;
+            // Headless Chromium caps a window's height (near its screen's): past it, the shot
+            // shows the top of the page.
+            let tall = height.clamp(size.height, 6000);
+            self.client.set_window_size(size.width, tall).await.unwrap();
+            self.client
+                .execute("window.scrollTo(0, 0);", vec![])
+                .await
+                .unwrap();
+            let png = self.client.screenshot().await.unwrap();
+            let path = dir.join(format!("{name}-{}.png", size.name));
+            std::fs::write(&path, png).unwrap();
+            written.push(path);
+        }
+        self.resize(DESKTOP).await;
+        written
+    }
+
     /// End the session (Chromium quits), then chromedriver.
     pub async fn close(self) {
         let Browser { client, .. } = self;

@@ -3,5 +3,8 @@
 //! and say nothing of markup. A page's action that leads to another page returns that page's
 //! object.
 
+pub mod case_page;
 pub mod document;
+pub mod my_cases;
+pub mod new_case;
 pub mod sign_in;

@@ -57,6 +57,7 @@ month-12 = Dec
 
 # Spans and days
 duration-minutes = { $a } min
+duration-hours-only = { $a } h
 duration-hours = { $a } h { $b } min
 duration-days = { $a } d { $b } h
 date-short = { $day } { $month } { $year }

@@ -100,6 +100,7 @@ send-fix = Fix what is flagged and send again: your photos and answers are kept.
 
 list-empty = No cases yet.
 list-new = New case
+list-sent = sent { $date }
 list-waiting = waiting for { $duration }
 list-due = answer expected by { $date }
 expected-read-answer = Answer to read

@@ -57,6 +57,7 @@ month-12 = déc.
 
 # Durées et dates
 duration-minutes = { $a } min
+duration-hours-only = { $a } h
 duration-hours = { $a } h { $b } min
 duration-days = { $a } j { $b } h
 date-short = { $day } { $month } { $year }

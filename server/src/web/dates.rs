@@ -34,6 +34,7 @@ pub fn format_duration(lang: Lang, span: chrono::Duration) -> String {
     let (days, hours, mins) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
     let (key, a, b) = match (days, hours) {
         (0, 0) => ("duration-minutes", mins, 0),
+        (0, _) if mins == 0 => ("duration-hours-only", hours, 0),
         (0, _) => ("duration-hours", hours, mins),
         _ => ("duration-days", days, hours),
     };
@@ -82,6 +83,7 @@ mod tests {
         let m = chrono::Duration::minutes;
         assert_eq!(format_duration(Lang::Fr, m(45)), "45 min");
         assert_eq!(format_duration(Lang::Fr, m(200)), "3 h 20 min");
+        assert_eq!(format_duration(Lang::Fr, m(180)), "3 h");
         assert_eq!(format_duration(Lang::Fr, m(3 * 1440 + 125)), "3 j 2 h");
         assert_eq!(format_duration(Lang::En, m(3 * 1440 + 125)), "3 d 2 h");
         assert_eq!(format_date(Lang::Fr, NaiveDate::from_ymd_opt(2026, 12, 8).unwrap()), "8 déc. 2026");

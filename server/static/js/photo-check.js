@@ -35,6 +35,9 @@ if (slots) {
     const result = slot.querySelector("[data-check-result]");
     const progress = slot.querySelector("[data-progress]");
     const preview = slot.querySelector("img[data-preview]");
+    // `data-checked` (ok, refused) is the verdict of the photo now chosen, and only of it.
+    delete slot.dataset.checked;
+    result.textContent = "";
     if (preview) {
       if (preview.src.startsWith("blob:")) URL.revokeObjectURL(preview.src);
       preview.src = URL.createObjectURL(file);

@@ -3,5 +3,6 @@
 //! installs Chromium, chromedriver and axe-core). Screenshots go to `target/ui-screenshots/`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod gp;
 mod harness;
 mod sign_in;

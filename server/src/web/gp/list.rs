@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use actix_web::{get, http::StatusCode, web, HttpResponse};
 use askama::Template;
-use chrono::Utc;
 use fluent_templates::fluent_bundle::FluentValue;
 use serde::Deserialize;
 use telederm_schemas::{self as wire, CaseStatus, Priority};
@@ -71,7 +70,7 @@ pub(super) async fn my_cases(
     cases.truncate(PER_PAGE as usize);
 
     let lang = me.lang();
-    let now = Utc::now();
+    let now = state.clock.now();
     let mut zones = HashMap::new();
     let mut lines = Vec::with_capacity(cases.len());
     for case in cases {
@@ -93,7 +92,13 @@ pub(super) async fn my_cases(
             status_text: lang.t(&format!("status-{}", case.status)),
             urgent: case.priority == Priority::Urgent,
             title: title(&case),
-            sent: format_datetime(lang, case.submitted_at, tz),
+            sent: lang.t_with(
+                "list-sent",
+                [(
+                    "date",
+                    FluentValue::from(format_datetime(lang, case.submitted_at, tz)),
+                )],
+            ),
             waiting: open.then(|| {
                 lang.t_with(
                     "list-waiting",
