@@ -4,8 +4,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::{
-    cases::ListPage,
-    error::ApiError, http::upload, http::AppState, http::AuthenticatedUser,
+    cases::ListPage, error::ApiError, http::upload, http::AppState, http::AuthenticatedUser,
     telemetry::current_request_id,
 };
 
@@ -61,7 +60,12 @@ pub async fn list_cases(
     state: web::Data<AppState>,
     caller: AuthenticatedUser,
 ) -> Result<web::Json<Vec<wire::CaseSummary>>, ApiError> {
-    Ok(web::Json(state.cases.gp_cases(caller.user(), ListPage::first()).await?))
+    Ok(web::Json(
+        state
+            .cases
+            .gp_cases(caller.user(), ListPage::first())
+            .await?,
+    ))
 }
 
 /// One case, with its photos' metadata and history: for its GP and the dermatologist holding its

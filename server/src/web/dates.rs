@@ -86,8 +86,14 @@ mod tests {
         assert_eq!(format_duration(Lang::Fr, m(180)), "3 h");
         assert_eq!(format_duration(Lang::Fr, m(3 * 1440 + 125)), "3 j 2 h");
         assert_eq!(format_duration(Lang::En, m(3 * 1440 + 125)), "3 d 2 h");
-        assert_eq!(format_date(Lang::Fr, NaiveDate::from_ymd_opt(2026, 12, 8).unwrap()), "8 déc. 2026");
-        assert_eq!(format_date(Lang::En, NaiveDate::from_ymd_opt(2026, 12, 8).unwrap()), "8 Dec 2026");
+        assert_eq!(
+            format_date(Lang::Fr, NaiveDate::from_ymd_opt(2026, 12, 8).unwrap()),
+            "8 déc. 2026"
+        );
+        assert_eq!(
+            format_date(Lang::En, NaiveDate::from_ymd_opt(2026, 12, 8).unwrap()),
+            "8 Dec 2026"
+        );
     }
 
     #[test]

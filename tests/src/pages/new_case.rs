@@ -49,7 +49,10 @@ impl<'b> NewCase<'b> {
     pub async fn fill(&self, entry: &Entry<'_>) {
         self.type_into("#patient_ref", entry.patient_ref).await;
         self.type_into("#age", entry.age).await;
-        let sex = format!("//fieldset[@id='sex']//label[normalize-space()='{}']", entry.sex);
+        let sex = format!(
+            "//fieldset[@id='sex']//label[normalize-space()='{}']",
+            entry.sex
+        );
         self.browser
             .client()
             .find(Locator::XPath(&sex))
@@ -89,10 +92,7 @@ impl<'b> NewCase<'b> {
         let select = self.find(&format!("{slot_css} select[name=kind]")).await;
         select.select_by_value(kind).await.unwrap();
         let input = self.find(&format!("{slot_css} input[type=file]")).await;
-        input
-            .send_keys(&file.display().to_string())
-            .await
-            .unwrap();
+        input.send_keys(&file.display().to_string()).await.unwrap();
         self.browser
             .text(&format!("{slot_css}[data-checked] [data-check-result]"))
             .await

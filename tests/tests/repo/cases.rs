@@ -137,7 +137,10 @@ async fn a_gps_cases_come_most_recently_active_first_with_their_photos_in_order(
         ids(repo.cases_of_gp(w.gp13, 10, 0).await.unwrap()),
         [new, mid, old]
     );
-    assert_eq!(ids(repo.cases_of_gp(w.gp13, 2, 0).await.unwrap()), [new, mid]);
+    assert_eq!(
+        ids(repo.cases_of_gp(w.gp13, 2, 0).await.unwrap()),
+        [new, mid]
+    );
     assert_eq!(ids(repo.cases_of_gp(w.gp13, 2, 2).await.unwrap()), [old]);
     assert!(repo.cases_of_gp(w.derm1, 10, 0).await.unwrap().is_empty());
 

@@ -62,7 +62,10 @@ async fn a_gp_sends_a_case_from_a_phone_and_follows_it_to_the_biopsy() {
     page.fill(&ENTRY).await;
     assert_eq!(page.body_site().await, "avant-bras gauche");
     let verdict = page.choose_photo(1, "overview", &gps).await;
-    assert!(verdict.contains("Photo vérifiée : 480 × 360 pixels."), "{verdict}");
+    assert!(
+        verdict.contains("Photo vérifiée : 480 × 360 pixels."),
+        "{verdict}"
+    );
     assert!(verdict.contains("position GPS"), "{verdict}");
     let verdict = page.choose_photo(2, "closeup", &blurred).await;
     assert!(verdict.contains("La photo est floue"), "{verdict}");
@@ -70,7 +73,9 @@ async fn a_gp_sends_a_case_from_a_phone_and_follows_it_to_the_biopsy() {
     let verdict = page.choose_photo(2, "closeup", &sharp).await;
     assert!(verdict.contains("1200 × 1000"), "{verdict}");
     assert!(!verdict.contains("floue"), "{verdict}");
-    browser.assert_accessible("the new-case page with its photos").await;
+    browser
+        .assert_accessible("the new-case page with its photos")
+        .await;
     browser.screenshot_page("gp-new-case").await;
 
     let case = page.send().await;
@@ -81,7 +86,10 @@ async fn a_gp_sends_a_case_from_a_phone_and_follows_it_to_the_biopsy() {
     assert_eq!(case.status().await, "En attente d'un dermatologue");
     let id = case.id().await;
     let sent = case.sent().await;
-    assert!(sent.contains("Naevus qui change depuis trois mois"), "{sent}");
+    assert!(
+        sent.contains("Naevus qui change depuis trois mois"),
+        "{sent}"
+    );
     assert!(sent.contains("Femme, 47 ans"), "{sent}");
     assert_eq!(case.photo_links().await.len(), 2);
     browser.assert_accessible("the case page").await;
@@ -90,8 +98,14 @@ async fn a_gp_sends_a_case_from_a_phone_and_follows_it_to_the_biopsy() {
     let list = MyCases::open(&browser, &app).await;
     let lines = list.lines().await;
     assert_eq!(lines.len(), 1, "{lines:?}");
-    assert!(lines[0].contains("P-WEB-1 · avant-bras gauche"), "{lines:?}");
-    assert!(lines[0].contains("En attente d'un dermatologue"), "{lines:?}");
+    assert!(
+        lines[0].contains("P-WEB-1 · avant-bras gauche"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[0].contains("En attente d'un dermatologue"),
+        "{lines:?}"
+    );
     assert!(lines[0].contains("réponse attendue avant"), "{lines:?}");
     browser.assert_accessible("my cases").await;
     browser.screenshot_page("gp-my-cases").await;
@@ -103,19 +117,32 @@ async fn a_gp_sends_a_case_from_a_phone_and_follows_it_to_the_biopsy() {
     assert_eq!(res.status(), 200);
     let ask = json!({"message": "Pouvez-vous ajouter une photo en dermoscopie ?",
                      "wants_new_photos": true});
-    assert_eq!(app.post(&path("request-info"), Some(&derm), &ask).await.status(), 200);
+    assert_eq!(
+        app.post(&path("request-info"), Some(&derm), &ask)
+            .await
+            .status(),
+        200
+    );
 
     let case = CasePage::open(&browser, &app, id).await;
     let questions = case.questions().await;
-    assert!(questions.contains("Pouvez-vous ajouter une photo en dermoscopie ?"), "{questions}");
-    assert!(questions.contains("De nouvelles photos sont demandées."), "{questions}");
-    assert_eq!(
-        MyCases::open(&browser, &app).await.lines().await[0]
-            .contains("Question à laquelle répondre"),
-        true
+    assert!(
+        questions.contains("Pouvez-vous ajouter une photo en dermoscopie ?"),
+        "{questions}"
+    );
+    assert!(
+        questions.contains("De nouvelles photos sont demandées."),
+        "{questions}"
+    );
+    let lines = MyCases::open(&browser, &app).await.lines().await;
+    assert!(
+        lines[0].contains("Question à laquelle répondre"),
+        "{lines:?}"
     );
     let case = CasePage::open(&browser, &app, id).await;
-    browser.assert_accessible("the case page with a question").await;
+    browser
+        .assert_accessible("the case page with a question")
+        .await;
     browser.screenshot_page("gp-case-question").await;
     let (verdict, case) = case
         .reply("Voici la dermoscopie demandée.", "dermoscopy", &sharp)
@@ -123,24 +150,40 @@ async fn a_gp_sends_a_case_from_a_phone_and_follows_it_to_the_biopsy() {
     assert!(verdict.contains("Photo vérifiée"), "{verdict}");
     assert_eq!(case.done().await, "Réponse envoyée au dermatologue.");
     assert_eq!(case.photo_links().await.len(), 3);
-    assert!(case.questions().await.contains("Voici la dermoscopie demandée."));
+    assert!(case
+        .questions()
+        .await
+        .contains("Voici la dermoscopie demandée."));
 
     // The answer, through the API, read on the page with who gave it.
     let answer = json!({"diagnosis": "Naevus atypique", "icd10": "D22.6",
                         "management": "urgent_biopsy_or_excision", "delay_days": 14,
                         "report": "Exérèse-biopsie sous quinze jours."});
-    assert_eq!(app.post(&path("answer"), Some(&derm), &answer).await.status(), 200);
+    assert_eq!(
+        app.post(&path("answer"), Some(&derm), &answer)
+            .await
+            .status(),
+        200
+    );
     let case = CasePage::open(&browser, &app, id).await;
     let read = case.answer().await;
     let derm_name = app.user("derm1").await.display_name;
     assert!(read.contains("Naevus atypique (D22.6)"), "{read}");
-    assert!(read.contains("Biopsie ou exérèse urgente, sous 14 jours"), "{read}");
-    assert!(read.contains("Exérèse-biopsie sous quinze jours."), "{read}");
+    assert!(
+        read.contains("Biopsie ou exérèse urgente, sous 14 jours"),
+        "{read}"
+    );
+    assert!(
+        read.contains("Exérèse-biopsie sous quinze jours."),
+        "{read}"
+    );
     assert!(read.contains(&format!("Répondu par {derm_name}")), "{read}");
     browser.assert_accessible("the answered case").await;
     browser.screenshot_page("gp-case-answered").await;
 
-    let biopsy = (app.now() + chrono::Duration::days(3)).date_naive().to_string();
+    let biopsy = (app.now() + chrono::Duration::days(3))
+        .date_naive()
+        .to_string();
     let case = case.record_biopsy(&biopsy).await;
     assert_eq!(case.done().await, "Suite enregistrée.");
     assert_eq!(case.biopsy_date().await, biopsy);

@@ -109,8 +109,7 @@ pub(super) async fn outcome(
         biopsy_date: date("biopsy_date", &values.biopsy_date),
         histology_date: date("histology_date", &values.histology_date),
         treatment_date: date("treatment_date", &values.treatment_date),
-        histology_result: Some(values.histology_result.trim().to_owned())
-            .filter(|h| !h.is_empty()),
+        histology_result: Some(values.histology_result.trim().to_owned()).filter(|h| !h.is_empty()),
     };
     let result = if errors.is_empty() {
         let case = state

@@ -18,6 +18,7 @@ use crate::{
         dates::{format_date, format_datetime, zone_of},
         errors::WebError,
         form::FieldErrors,
+        home_of,
         i18n::Lang,
         layout::{self, Ctx},
         session::SignedIn,
@@ -59,7 +60,11 @@ impl OutcomeValues {
         [
             ("in_person_date", "outcome-in-person", &self.in_person_date),
             ("biopsy_date", "outcome-biopsy", &self.biopsy_date),
-            ("histology_date", "outcome-histology-date", &self.histology_date),
+            (
+                "histology_date",
+                "outcome-histology-date",
+                &self.histology_date,
+            ),
             ("treatment_date", "outcome-treatment", &self.treatment_date),
         ]
     }
@@ -120,6 +125,10 @@ pub(super) async fn show(
     id: web::Path<Uuid>,
     query: web::Query<Query>,
 ) -> Result<HttpResponse, WebError> {
+    // The dermatologist's view of a case is its own page (the workspace), not this one.
+    if home_of(me.user()) != "/cases" {
+        return Err(WebError::NotFound);
+    }
     let done = query.into_inner().done;
     render(&state, &me, *id, StatusCode::OK, done, Refused::default()).await
 }
@@ -186,16 +195,22 @@ fn view(
         status: case.status,
         status_text: lang.t(&format!("status-{}", case.status)),
         urgent: case.priority == Priority::Urgent,
-        due: case.due_at.filter(|_| open).map(|due| {
-            lang.t_with("list-due", [("date", FluentValue::from(at(due)))])
-        }),
+        due: case
+            .due_at
+            .filter(|_| open)
+            .map(|due| lang.t_with("list-due", [("date", FluentValue::from(at(due)))])),
         expected: match case.status {
             CaseStatus::InfoRequested => Some(lang.t("expected-answer-question")),
             CaseStatus::Answered => Some(lang.t("expected-read-answer")),
             _ => None,
         },
         done: done
-            .filter(|d| matches!(d.as_str(), "sent" | "reply" | "outcome" | "close" | "cancel"))
+            .filter(|d| {
+                matches!(
+                    d.as_str(),
+                    "sent" | "reply" | "outcome" | "close" | "cancel"
+                )
+            })
             .map(|d| lang.t(&format!("done-{d}"))),
         facts: facts(lang, tz, &case),
         photos: case
@@ -208,7 +223,10 @@ fn view(
                     "photo-label",
                     [
                         ("number", FluentValue::from(i + 1)),
-                        ("kind", FluentValue::from(lang.t(&format!("kind-{}", p.kind)))),
+                        (
+                            "kind",
+                            FluentValue::from(lang.t(&format!("kind-{}", p.kind))),
+                        ),
                     ],
                 ),
                 size: format!("{} × {}", p.width, p.height),
@@ -302,7 +320,10 @@ fn facts(lang: Lang, tz: Tz, case: &wire::Case) -> Vec<(String, String)> {
                 "patient-age-sex",
                 [
                     ("age", FluentValue::from(case.age)),
-                    ("sex", FluentValue::from(lang.t(&format!("sex-{}", case.sex)))),
+                    (
+                        "sex",
+                        FluentValue::from(lang.t(&format!("sex-{}", case.sex))),
+                    ),
                 ],
             ),
         ),
@@ -329,7 +350,10 @@ fn facts(lang: Lang, tz: Tz, case: &wire::Case) -> Vec<(String, String)> {
             "case-consent-on",
             [(
                 "date",
-                FluentValue::from(format_date(lang, case.consent_at.with_timezone(&tz).date_naive())),
+                FluentValue::from(format_date(
+                    lang,
+                    case.consent_at.with_timezone(&tz).date_naive(),
+                )),
             )],
         ),
     ));

@@ -92,7 +92,10 @@ pub(super) async fn send(
         return refused(&req, &me, entered, errors);
     };
     match state.cases.submit(me.user(), &case, sent.photos).await {
-        Ok(case) => Ok(sending::done(&req, &format!("/cases/{}?done=sent", case.id))),
+        Ok(case) => Ok(sending::done(
+            &req,
+            &format!("/cases/{}?done=sent", case.id),
+        )),
         Err(e) => match ApiError::from(e) {
             ApiError::Internal(e) => Err(WebError::Internal(e)),
             e => refused(&req, &me, entered, FieldErrors::from_api(lang, &e)),
@@ -162,7 +165,11 @@ impl Form {
         let sex = self.sex.parse::<wire::Sex>().ok();
         let phototype = match self.phototype.as_str() {
             "" => Some(None),
-            p => p.parse::<u8>().ok().filter(|p| (1..=6).contains(p)).map(Some),
+            p => p
+                .parse::<u8>()
+                .ok()
+                .filter(|p| (1..=6).contains(p))
+                .map(Some),
         };
         for (field, ok) in [
             ("priority", priority.is_some()),
