@@ -273,6 +273,44 @@ impl Browser {
         written
     }
 
+    /// What the page weighs as loaded, photos aside: the document and every script, style and
+    /// font it fetched, decoded, in bytes; with each one's address and size.
+    pub async fn page_weight(&self) -> (u64, Vec<(String, u64)>) {
+        let entries = self
+            .client
+            .execute(
+                "return [...performance.getEntriesByType('navigation'), \
+                         ...performance.getEntriesByType('resource')] \
+                   .filter((e) => e.initiatorType !== 'img') \
+                   .map((e) => [e.name, e.decodedBodySize]);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let list: Vec<(String, u64)> = serde_json::from_value(entries).unwrap();
+        (list.iter().map(|(_, n)| n).sum(), list)
+    }
+
+    /// The page's cumulative layout shift since it loaded (0: nothing moved; under 0.1 is what
+    /// browsers call good), shifts right after an input aside, as browsers count them.
+    pub async fn layout_shift(&self) -> f64 {
+        // Buffered entries are handed over at `observe`: taken at once, not waited for.
+        let score = self
+            .client
+            .execute(
+                "const seen = new PerformanceObserver(() => {}); \
+                 seen.observe({ type: 'layout-shift', buffered: true }); \
+                 const shifts = seen.takeRecords(); \
+                 seen.disconnect(); \
+                 return shifts.filter((e) => !e.hadRecentInput) \
+                   .reduce((sum, e) => sum + e.value, 0);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        score.as_f64().unwrap()
+    }
+
     /// End the session (Chromium quits), then chromedriver.
     pub async fn close(self) {
         let Browser { client, .. } = self;

@@ -5,6 +5,7 @@
 //! stay in memory (never on disk, where they would be plaintext), in buffers wiped when dropped,
 //! until they are stripped and sealed (or, for a check, assessed and dropped).
 
+mod form;
 mod gate;
 
 use std::str::FromStr;
@@ -15,6 +16,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use zeroize::Zeroizing;
 
+pub use form::{read_form, FormUpload};
 pub use gate::{PhotoHold, UploadGate, UploadLimits};
 
 use crate::{
@@ -33,23 +35,6 @@ const MAX_FORM_TEXT_BYTES: usize = 64 * 1024;
 pub struct Upload<T> {
     pub json: T,
     pub photos: Vec<RawPhoto>,
-}
-
-/// A web form posted as `multipart/form-data`: its text fields in the order sent, and its photos,
-/// each of the kind chosen beside it.
-pub struct FormUpload {
-    pub fields: Vec<(String, String)>,
-    pub photos: Vec<RawPhoto>,
-}
-
-impl FormUpload {
-    /// The first value of `name`, trimmed ("" when absent).
-    pub fn field(&self, name: &str) -> &str {
-        self.fields
-            .iter()
-            .find(|(n, _)| n == name)
-            .map_or("", |(_, v)| v.trim())
-    }
 }
 
 /// Read `json_part` (e.g. `case`) and the photo parts of `uploader`'s request, through `gate`.
@@ -112,41 +97,6 @@ pub async fn read_photo(
             "photo",
             "one photo part is required, named overview, closeup or dermoscopy",
         )
-    })
-}
-
-/// Read a web form of `uploader`'s through `gate`: text fields, and `photo` file parts, the n-th
-/// of the kind named by the n-th `kind` field (a slot left empty sends an empty file, skipped
-/// with its kind). Same limits as a submission.
-pub async fn read_form(
-    req: &HttpRequest,
-    payload: web::Payload,
-    gate: &UploadGate,
-    uploader: UserId,
-) -> Result<FormUpload, ApiError> {
-    let wanted = Wanted {
-        json_part: None,
-        max_photos: gate.limits().max_photos,
-        form: true,
-    };
-    let Parts { fields, slots, .. } = receive(req, payload, wanted, gate, uploader).await?;
-    let kinds: Vec<&str> = fields
-        .iter()
-        .filter(|(name, _)| name == "kind")
-        .map(|(_, v)| v.as_str())
-        .collect();
-    let mut kept = Vec::with_capacity(slots.len());
-    for (slot, photo) in slots.into_iter().enumerate() {
-        let Some(mut photo) = photo else { continue };
-        let kind = kinds.get(slot).copied().unwrap_or("overview");
-        photo.kind = PhotoKind::from_str(kind)
-            .map_err(|_| ApiError::validation("kind", format!("unknown photo kind `{kind}`")))?;
-        photo.number = kept.len() + 1;
-        kept.push(photo);
-    }
-    Ok(FormUpload {
-        fields,
-        photos: kept,
     })
 }
 

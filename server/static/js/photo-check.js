@@ -40,8 +40,10 @@ if (slots) {
     result.textContent = "";
     if (preview) {
       if (preview.src.startsWith("blob:")) URL.revokeObjectURL(preview.src);
+      // Shown once the browser can draw it (it cannot draw a HEIC, for one).
+      preview.hidden = true;
+      preview.onload = () => (preview.hidden = slot.dataset.checked === "refused");
       preview.src = URL.createObjectURL(file);
-      preview.hidden = false;
     }
     // One part named by the photo's kind, as the API's check takes it.
     const body = new FormData();
@@ -63,6 +65,8 @@ if (slots) {
       // fragments rendered by the server.
       result.innerHTML = request.responseText;
       slot.dataset.checked = request.status === 200 ? "ok" : "refused";
+      // A refused photo is not shown as if it were going to be sent.
+      if (preview && request.status !== 200) preview.hidden = true;
     });
     request.addEventListener("error", () => {
       if (progress) progress.hidden = true;

@@ -34,6 +34,25 @@ async fn signed_in_gp(app: &TestApp) -> Option<Browser> {
     Some(browser)
 }
 
+/// Under 100 KB before photos, and nothing moved as it loaded.
+async fn assert_light_and_steady(browser: &Browser, what: &str) {
+    let (bytes, loaded) = browser.page_weight().await;
+    assert!(
+        bytes < 100 * 1024,
+        "{what} weighs {bytes} bytes: {loaded:#?}"
+    );
+    assert!(
+        loaded.len() >= 2,
+        "{what}: the page and its style at least: {loaded:#?}"
+    );
+    eprintln!("{what}: {bytes} bytes in {} files", loaded.len());
+    assert_eq!(
+        browser.layout_shift().await,
+        0.0,
+        "{what} moved as it loaded"
+    );
+}
+
 const ENTRY: Entry<'static> = Entry {
     patient_ref: "P-WEB-1",
     age: "47",
@@ -58,6 +77,7 @@ async fn a_gp_sends_a_case_from_a_phone_and_follows_it_to_the_biopsy() {
 
     // The form, filled with a thumb: the body map writes the site.
     let page = NewCase::open(&browser, &app).await;
+    assert_light_and_steady(&browser, "the new-case page").await;
     browser.assert_accessible("the new-case page").await;
     page.fill(&ENTRY).await;
     assert_eq!(page.body_site().await, "avant-bras gauche");
@@ -92,6 +112,7 @@ async fn a_gp_sends_a_case_from_a_phone_and_follows_it_to_the_biopsy() {
     );
     assert!(sent.contains("Femme, 47 ans"), "{sent}");
     assert_eq!(case.photo_links().await.len(), 2);
+    assert_light_and_steady(&browser, "the case page").await;
     browser.assert_accessible("the case page").await;
     browser.screenshot_page("gp-case-queued").await;
 
@@ -107,6 +128,7 @@ async fn a_gp_sends_a_case_from_a_phone_and_follows_it_to_the_biopsy() {
         "{lines:?}"
     );
     assert!(lines[0].contains("réponse attendue avant"), "{lines:?}");
+    assert_light_and_steady(&browser, "my cases").await;
     browser.assert_accessible("my cases").await;
     browser.screenshot_page("gp-my-cases").await;
 

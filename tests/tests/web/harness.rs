@@ -197,3 +197,32 @@ async fn the_headers_check_passes_a_strict_response_and_names_each_missing_heade
     assert_eq!(loose[3], "referrer-policy is `origin`, not `no-referrer`");
     server.stop(true).await;
 }
+
+#[tokio::test]
+async fn the_layout_shift_and_the_weight_of_a_page_are_measured() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    browser
+        .open(&page("<p id=\"first\">Un</p><p>Deux</p><p>Trois</p>"))
+        .await;
+    assert_eq!(browser.layout_shift().await, 0.0);
+    let (bytes, loaded) = browser.page_weight().await;
+    assert_eq!(loaded.len(), 1, "{loaded:?}");
+    assert!(bytes > 100, "{bytes}");
+    // A block pushed in above the text after load, not by the person: the text moves.
+    browser
+        .client()
+        .execute(
+            "const late = document.createElement('div'); \
+             late.style.height = '300px'; \
+             document.querySelector('main').prepend(late);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.text("#first").await;
+    let shift = browser.layout_shift().await;
+    assert!(shift > 0.0, "{shift}");
+    browser.close().await;
+}
