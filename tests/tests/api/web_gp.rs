@@ -326,3 +326,46 @@ async fn the_gp_cancels_records_the_outcome_and_closes_from_the_case_page() {
     let page = gp.page(&location(&res), 200).await;
     assert!(page.contains("Demande clôturée. Merci."));
 }
+
+#[tokio::test]
+async fn my_cases_come_twenty_a_page_the_most_recently_active_first() {
+    let app = spawn_app().await;
+    let token = app.token("gp13").await;
+    let mut ids = Vec::new();
+    for i in 0..21 {
+        let mut case = telederm_tests::case_json();
+        case["patient_ref"] = json!(format!("P-{i:03}"));
+        let res = app
+            .submit_case(&token, &case, &[("overview", photo())])
+            .await;
+        assert_eq!(res.status(), 201);
+        ids.push(res.json::<Case>().await.unwrap().id);
+        app.advance(chrono::Duration::minutes(1));
+    }
+    // The first one sent is claimed last: it is now the most recently active.
+    let derm = app.token("derm1").await;
+    let claim = format!("/api/v1/cases/{}/claim", ids[0]);
+    assert_eq!(app.post(&claim, Some(&derm), &()).await.status(), 200);
+
+    let mut gp = Browser::new(&app);
+    gp.sign_in("gp13", "/cases").await;
+    let refs = |page: &str| -> Vec<String> {
+        page.match_indices("<span class=\"case-title\">")
+            .map(|(at, tag)| page[at + tag.len()..][..5].to_owned())
+            .collect()
+    };
+    let first = gp.page("/cases", 200).await;
+    let expected: Vec<String> = std::iter::once(0)
+        .chain((2..21).rev())
+        .map(|i| format!("P-{i:03}"))
+        .collect();
+    assert_eq!(refs(&first), expected);
+    assert!(first.contains(r#"href="/cases?page=2" rel="next""#));
+    assert!(!first.contains(r#"rel="prev""#));
+    assert!(first.contains("En cours d&#39;examen"));
+
+    let second = gp.page("/cases?page=2", 200).await;
+    assert_eq!(refs(&second), ["P-001"]);
+    assert!(second.contains(r#"href="/cases?page=1" rel="prev""#));
+    assert!(!second.contains(r#"rel="next""#));
+}
