@@ -100,6 +100,7 @@ refused-busy = Le service est très chargé : réessayez dans quelques secondes.
 send-case = Envoyer la demande
 sending = Envoi en cours…
 send-network-error = L'envoi a échoué (connexion). Rien n'est perdu : réessayez.
+send-refused = L'envoi a été refusé : rechargez la page (la demande a peut-être changé entre-temps) ; ce que vous avez saisi reste affiché jusque-là.
 send-fix = Corrigez ce qui est signalé puis renvoyez : vos photos et vos réponses sont conservées.
 
 # Liste
@@ -151,6 +152,7 @@ outcome-biopsy = Date de la biopsie
 outcome-histology = Résultat histologique
 outcome-histology-date = Date de l'histologie
 outcome-treatment = Date du traitement
+outcome-blank-keeps = Un champ laissé vide garde ce qui est déjà enregistré.
 outcome-save = Enregistrer la suite
 outcome-saved = Suite enregistrée.
 case-close = Clôturer la demande
@@ -176,7 +178,6 @@ invalid-consent = Le consentement du patient est nécessaire pour envoyer la dem
 invalid-photos = Ajoutez au moins une photo de la lésion.
 invalid-kind = Choisissez le type de chaque photo.
 invalid-message = Écrivez votre réponse au dermatologue.
-invalid-rating = La note va de 1 à 5.
 invalid-histology-result = 4 000 caractères au plus.
 photo-numbered = Photo { $number } : { $message }
 
@@ -190,6 +191,7 @@ case-replied-on = Votre réponse du { $date }
 case-reply-photos = Nouvelles photos (si demandées)
 case-cancel-yes = Oui, annuler la demande
 outcome-recorded-by = Dernière mise à jour : { $name }, { $date }
+invalid-outcome = Indiquez au moins une date ou le résultat histologique.
 invalid-in-person-date = Une date valide, pas avant l'envoi de la demande.
 invalid-biopsy-date = Une date valide, pas avant l'envoi de la demande.
 invalid-histology-date = Une date valide, pas avant l'envoi de la demande.

@@ -16,7 +16,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use zeroize::Zeroizing;
 
-pub use form::{read_form, FormUpload};
+pub use form::{read_form, FormRefused, FormUpload};
 pub use gate::{PhotoHold, UploadGate, UploadLimits};
 
 use crate::{
@@ -53,7 +53,9 @@ pub async fn read<T: DeserializeOwned>(
         max_photos,
         form: false,
     };
-    let Parts { json, photos, .. } = receive(req, payload, wanted, gate, uploader).await?;
+    let mut parts = Parts::default();
+    receive(req, payload, wanted, gate, uploader, &mut parts).await?;
+    let Parts { json, photos, .. } = parts;
     let json: T = match json {
         Some(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
             if e.is_data() {
@@ -91,7 +93,9 @@ pub async fn read_photo(
         max_photos: 1,
         form: false,
     };
-    let Parts { photos, .. } = receive(req, payload, wanted, gate, uploader).await?;
+    let mut parts = Parts::default();
+    receive(req, payload, wanted, gate, uploader, &mut parts).await?;
+    let Parts { photos, .. } = parts;
     photos.into_iter().next().ok_or_else(|| {
         ApiError::validation(
             "photo",
@@ -130,15 +134,17 @@ impl Wanted<'_> {
     }
 }
 
-/// Read the parts of `uploader`'s multipart request through `gate`: the JSON part's bytes (if
-/// any was sent) and the photos.
+/// Read the parts of `uploader`'s multipart request through `gate` into `parts`: the JSON
+/// part's bytes (if any was sent) and the photos. On a refusal, `parts` holds what was read
+/// before it (a form's text fields, to show again).
 async fn receive(
     req: &HttpRequest,
     payload: web::Payload,
     wanted: Wanted<'_>,
     gate: &UploadGate,
     uploader: UserId,
-) -> Result<Parts, ApiError> {
+    parts: &mut Parts,
+) -> Result<(), ApiError> {
     let limits = gate.limits();
     let is_multipart = req
         .headers()
@@ -173,7 +179,7 @@ async fn receive(
         total: 0,
         body: &body,
     };
-    let result = reader.read_parts(wanted).await;
+    let result = reader.read_parts(wanted, parts).await;
     if let Err(ApiError::PayloadTooLarge(_)) = &result {
         // Read (and drop) the rest, bounded, so the client receives the answer instead of a reset.
         body.drain();
@@ -230,8 +236,7 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    async fn read_parts(&mut self, wanted: Wanted<'_>) -> Result<Parts, ApiError> {
-        let mut parts = Parts::default();
+    async fn read_parts(&mut self, wanted: Wanted<'_>, parts: &mut Parts) -> Result<(), ApiError> {
         let mut text_bytes = 0;
         while let Some(field) = self.multipart.next().await {
             let mut field = field.map_err(malformed)?;
@@ -267,6 +272,19 @@ impl Reader<'_> {
                 }
             };
             let count = parts.photos.len() + parts.slots.iter().flatten().count();
+            let too_many = || {
+                ApiError::validation(
+                    "photos",
+                    match wanted.max_photos {
+                        1 => "one photo at a time".to_owned(),
+                        n => format!("at most {n} photos"),
+                    },
+                )
+            };
+            // Refused before it is read; a form's slot may be empty, known once read.
+            if count == wanted.max_photos && !wanted.form {
+                return Err(too_many());
+            }
             let number = count + 1;
             let what = format!("photo {number} ({name})");
             let bytes = self
@@ -278,13 +296,7 @@ impl Reader<'_> {
                 continue;
             }
             if count == wanted.max_photos {
-                return Err(ApiError::validation(
-                    "photos",
-                    match wanted.max_photos {
-                        1 => "one photo at a time".to_owned(),
-                        n => format!("at most {n} photos"),
-                    },
-                ));
+                return Err(too_many());
             }
             let photo = RawPhoto {
                 number,
@@ -298,7 +310,7 @@ impl Reader<'_> {
                 parts.photos.push(photo);
             }
         }
-        Ok(parts)
+        Ok(())
     }
 
     async fn read_field(

@@ -2,10 +2,23 @@
 //! and in the summary at the top. The services' validation messages are written for API clients
 //! (in English); a page shows its own words for the field instead (`invalid-<field>`).
 
+use actix_web::HttpRequest;
 use fluent_templates::fluent_bundle::FluentValue;
+use serde::de::DeserializeOwned;
 
-use super::i18n::Lang;
+use super::{errors::WebError, i18n::Lang};
 use crate::error::ApiError;
+
+/// A page's query (`?page=2`): what cannot be read is ignored, as a person would expect of a
+/// hand-edited address (the API's extractors answer JSON problems instead).
+pub fn query<T: DeserializeOwned + Default>(req: &HttpRequest) -> T {
+    serde_urlencoded::from_str(req.query_string()).unwrap_or_default()
+}
+
+/// An urlencoded form our pages send; anything else is an invalid form, told as a page.
+pub fn urlencoded<T: DeserializeOwned>(body: &[u8]) -> Result<T, WebError> {
+    serde_urlencoded::from_bytes(body).map_err(|_| WebError::Invalid)
+}
 
 #[derive(Debug, Default)]
 pub struct FieldErrors(Vec<(String, String)>);
@@ -52,7 +65,13 @@ impl FieldErrors {
                     errors.invalid(lang, &f.field);
                 }
             }
-            _ => {
+            ApiError::UnsupportedFormat(_)
+            | ApiError::ImageTooLarge(_)
+            | ApiError::ImageCorrupt(_)
+            | ApiError::PayloadTooLarge(_)
+            | ApiError::Busy { .. }
+            | ApiError::TooManyUploads { .. }
+            | ApiError::RequestTimeout(_) => {
                 let refusal = photo_refusal(lang, e);
                 let message = match photo_number(&e.to_string()) {
                     Some(n) => lang.t_with(
@@ -66,6 +85,8 @@ impl FieldErrors {
                 };
                 errors.add("photos", message);
             }
+            // Not a form the page sent (not multipart, malformed...).
+            _ => errors.add("form", lang.t("error-invalid")),
         }
         errors
     }

@@ -1,7 +1,7 @@
 // Sending a case (or a reply) with its photos: progress while it uploads, and a failed send keeps
 // everything entered, photos included (a plain form post would lose the chosen files).
 //
-// Markup contract: <form data-send data-error-network="..."> with a
+// Markup contract: <form data-send data-error-network="..." data-error-refused="..."> with a
 // `<progress data-send-progress hidden>` and a `<div data-send-errors aria-live="assertive">`.
 // The request says it comes from here (`X-Requested-With: telederm`): on success the server
 // answers 201 with the page to open in `Location`; on a refusal, 4xx with an HTML fragment of what
@@ -48,10 +48,15 @@ for (const form of document.querySelectorAll("form[data-send]")) {
         window.location.assign(request.getResponseHeader("Location") || request.responseURL);
         return;
       }
-      if (errors) {
+      if (!errors) return;
+      if (request.status === 422) {
         errors.innerHTML = request.responseText;
         markInvalid(errors);
         errors.querySelector("[tabindex]")?.focus();
+      } else {
+        // Refused for a reason the form cannot fix (the page is stale, the case moved on...):
+        // say so; what was entered stays.
+        errors.textContent = form.dataset.errorRefused ?? "";
       }
     });
     request.addEventListener("error", () => {

@@ -369,3 +369,119 @@ async fn my_cases_come_twenty_a_page_the_most_recently_active_first() {
     assert!(second.contains(r#"href="/cases?page=1" rel="prev""#));
     assert!(!second.contains(r#"rel="next""#));
 }
+
+#[tokio::test]
+async fn another_gp_can_do_nothing_on_the_case_from_its_pages() {
+    let app = spawn_app().await;
+    let mut gp = Browser::new(&app);
+    gp.sign_in("gp13", "/cases").await;
+    let res = send(
+        &mut gp,
+        new_case_form(FIELDS, &[("overview", Some(photo()))]),
+        false,
+    )
+    .await;
+    let id = case_id(&location(&res));
+
+    let mut other = Browser::new(&app);
+    other.sign_in("gp84", "/cases").await;
+    let token = csrf_token(&other.page("/cases", 200).await);
+    for action in ["cancel", "close", "outcome"] {
+        let res = other
+            .post_form(
+                &format!("/cases/{id}/{action}"),
+                &[("csrf", &token), ("biopsy_date", "2030-01-01")],
+            )
+            .await;
+        assert_eq!(res.status(), 404, "{action}");
+    }
+    let form = new_case_form(&[("message", "Voici.")], &[("closeup", Some(photo()))]);
+    let req = other
+        .request(
+            reqwest::Method::POST,
+            &format!("/cases/{id}/reply?csrf={token}"),
+        )
+        .multipart(form);
+    assert_eq!(other.send(req).await.status(), 404);
+    assert_eq!(api_case(&app, id).await.status, CaseStatus::Queued);
+    assert_eq!(api_case(&app, id).await.photos.len(), 1);
+}
+
+#[tokio::test]
+async fn a_form_refused_while_it_is_read_keeps_what_was_typed() {
+    let app = spawn_app().await;
+    let mut gp = Browser::new(&app);
+    gp.sign_in("gp13", "/cases").await;
+    // One photo more than a case may have: refused as the body is read.
+    let slots: Vec<(&str, Option<Vec<u8>>)> = (0..11).map(|_| ("closeup", Some(photo()))).collect();
+    let res = send(&mut gp, new_case_form(FIELDS, &slots), false).await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains(r#"value="P-0042""#), "typed values are kept");
+    assert!(page.contains("Naevus qui change : mélanome ?</textarea>"));
+    assert!(app.blob_files().is_empty());
+
+    // A photo without its kind (not what the page sends): refused, nothing stored.
+    let mut form = Form::new();
+    for (name, value) in FIELDS {
+        form = form.text(name.to_string(), value.to_string());
+    }
+    let form = form.part("photo", Part::bytes(photo()).file_name("a.jpg"));
+    let res = send(&mut gp, form, false).await;
+    assert_eq!(res.status(), 422);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("Choisissez le type de chaque photo."));
+    assert!(app.blob_files().is_empty());
+}
+
+#[tokio::test]
+async fn an_empty_outcome_records_nothing() {
+    let app = spawn_app().await;
+    let mut gp = Browser::new(&app);
+    gp.sign_in("gp13", "/cases").await;
+    let res = send(
+        &mut gp,
+        new_case_form(FIELDS, &[("overview", Some(photo()))]),
+        false,
+    )
+    .await;
+    let id = case_id(&location(&res));
+    let derm = app.token("derm1").await;
+    let act = |action: &str| format!("/api/v1/cases/{id}/{action}");
+    assert_eq!(
+        app.post(&act("claim"), Some(&derm), &()).await.status(),
+        200
+    );
+    let answer = json!({"diagnosis": "Naevus", "management": "reassure", "report": "Bénin."});
+    assert_eq!(
+        app.post(&act("answer"), Some(&derm), &answer)
+            .await
+            .status(),
+        200
+    );
+
+    let token = csrf_token(&gp.page(&format!("/cases/{id}"), 200).await);
+    let res = gp
+        .post_form(
+            &format!("/cases/{id}/outcome"),
+            &[
+                ("csrf", &token),
+                ("biopsy_date", ""),
+                ("histology_result", " "),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("Indiquez au moins une date ou le résultat histologique."));
+    assert!(api_case(&app, id).await.outcome.is_none());
+    // An address typed by hand: ignored, not an error in JSON.
+    gp.page("/cases?page=abc", 200).await;
+    gp.page(&format!("/cases/{id}?done=%ZZ"), 200).await;
+}

@@ -29,6 +29,12 @@ impl FormUpload {
     }
 }
 
+/// A form that could not be read whole: why, and the text fields read before (to show again).
+pub struct FormRefused {
+    pub error: ApiError,
+    pub fields: FormUpload,
+}
+
 /// Read a web form of `uploader`'s through `gate`: text fields, and `photo` file parts, the n-th
 /// of the kind named by the n-th `kind` field (a slot left empty sends an empty file, skipped
 /// with its kind). Same limits as a submission.
@@ -37,24 +43,42 @@ pub async fn read_form(
     payload: web::Payload,
     gate: &UploadGate,
     uploader: UserId,
-) -> Result<FormUpload, ApiError> {
+) -> Result<FormUpload, Box<FormRefused>> {
     let wanted = Wanted {
         json_part: None,
         max_photos: gate.limits().max_photos,
         form: true,
     };
-    let Parts { fields, slots, .. } = receive(req, payload, wanted, gate, uploader).await?;
+    let mut parts = Parts::default();
+    let read = receive(req, payload, wanted, gate, uploader, &mut parts).await;
+    let Parts { fields, slots, .. } = parts;
+    let refused = |error, fields| {
+        let fields = FormUpload {
+            fields,
+            photos: Vec::new(),
+        };
+        Box::new(FormRefused { error, fields })
+    };
+    if let Err(error) = read {
+        return Err(refused(error, fields));
+    }
     let kinds: Vec<&str> = fields
         .iter()
         .filter(|(name, _)| name == "kind")
         .map(|(_, v)| v.as_str())
         .collect();
+    // Each slot sends its file and its kind: as many of one as of the other.
+    let kinds: Option<Vec<PhotoKind>> = (kinds.len() == slots.len())
+        .then(|| kinds.iter().map(|k| PhotoKind::from_str(k).ok()).collect())
+        .flatten();
+    let Some(kinds) = kinds else {
+        let error = ApiError::validation("kind", "each photo needs its kind");
+        return Err(refused(error, fields));
+    };
     let mut kept = Vec::with_capacity(slots.len());
-    for (slot, photo) in slots.into_iter().enumerate() {
+    for (photo, kind) in slots.into_iter().zip(kinds) {
         let Some(mut photo) = photo else { continue };
-        let kind = kinds.get(slot).copied().unwrap_or("overview");
-        photo.kind = PhotoKind::from_str(kind)
-            .map_err(|_| ApiError::validation("kind", format!("unknown photo kind `{kind}`")))?;
+        photo.kind = kind;
         photo.number = kept.len() + 1;
         kept.push(photo);
     }

@@ -17,7 +17,12 @@ use crate::{
     cases::CaseError,
     error::ApiError,
     http::{upload, AppState},
-    web::{errors::WebError, form::FieldErrors, layout::see_other, session::SignedIn},
+    web::{
+        errors::WebError,
+        form::{self, FieldErrors},
+        layout::see_other,
+        session::SignedIn,
+    },
 };
 
 fn done(id: Uuid, what: &str) -> String {
@@ -39,7 +44,14 @@ pub(super) async fn reply(
     let case = state.cases.open_reply(me.user(), id).await?;
     let sent = match upload::read_form(&req, payload, &state.uploads, me.user().id).await {
         Ok(sent) => sent,
-        Err(e) => return refused_reply(&state, &req, &me, id, "", &e).await,
+        Err(refusal) => {
+            let upload::FormRefused { error, fields } = *refusal;
+            if let ApiError::Internal(e) = error {
+                return Err(WebError::Internal(e));
+            }
+            let message = fields.field("message");
+            return refused_reply(&state, &req, &me, id, message, &error).await;
+        }
     };
     let message = sent.field("message").to_owned();
     if message.is_empty() {
@@ -87,11 +99,11 @@ pub(super) async fn outcome(
     state: web::Data<AppState>,
     me: SignedIn,
     id: web::Path<Uuid>,
-    form: web::Form<OutcomeValues>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, WebError> {
     let id = *id;
     let lang = me.lang();
-    let values = form.into_inner();
+    let values: OutcomeValues = form::urlencoded(&body)?;
     let mut errors = FieldErrors::default();
     let mut date = |field: &str, raw: &str| -> Option<NaiveDate> {
         let raw = raw.trim();
@@ -111,6 +123,20 @@ pub(super) async fn outcome(
         treatment_date: date("treatment_date", &values.treatment_date),
         histology_result: Some(values.histology_result.trim().to_owned()).filter(|h| !h.is_empty()),
     };
+    // A blank field keeps what is recorded (as through the API): a form with nothing in it
+    // records nothing.
+    let nothing = [
+        req.in_person_date,
+        req.biopsy_date,
+        req.histology_date,
+        req.treatment_date,
+    ]
+    .iter()
+    .all(Option::is_none)
+        && req.histology_result.is_none();
+    if nothing && errors.is_empty() {
+        errors.invalid(lang, "outcome");
+    }
     let result = if errors.is_empty() {
         let case = state
             .cases
@@ -149,9 +175,10 @@ pub(super) async fn close(
     state: web::Data<AppState>,
     me: SignedIn,
     id: web::Path<Uuid>,
-    form: web::Form<CloseForm>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, WebError> {
     let id = *id;
+    let form: CloseForm = form::urlencoded(&body)?;
     let rating = match form.rating.trim() {
         "" => None,
         r => Some(r.parse::<u8>().map_err(|_| WebError::Invalid)?),

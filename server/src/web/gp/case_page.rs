@@ -3,7 +3,7 @@
 //! record the outcome, close, cancel: `actions.rs`). Photos are served under the session, never
 //! cached.
 
-use actix_web::{get, http::header, http::StatusCode, web, HttpResponse};
+use actix_web::{get, http::header, http::StatusCode, web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono_tz::Tz;
 use fluent_templates::fluent_bundle::FluentValue;
@@ -11,22 +11,22 @@ use serde::Deserialize;
 use telederm_schemas::{self as wire, CaseStatus, Priority};
 use uuid::Uuid;
 
+use super::is_gp;
 use crate::{
     http::AppState,
     telemetry::current_request_id,
     web::{
         dates::{format_date, format_datetime, zone_of},
         errors::WebError,
-        form::FieldErrors,
-        home_of,
+        form::{self, FieldErrors},
         i18n::Lang,
         layout::{self, Ctx},
         session::SignedIn,
     },
 };
 
-#[derive(Deserialize)]
-pub(super) struct Query {
+#[derive(Deserialize, Default)]
+struct Query {
     /// What was just done, to say so (`outcome`, `reply`...).
     done: Option<String>,
 }
@@ -123,13 +123,9 @@ pub(super) async fn show(
     state: web::Data<AppState>,
     me: SignedIn,
     id: web::Path<Uuid>,
-    query: web::Query<Query>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, WebError> {
-    // The dermatologist's view of a case is its own page (the workspace), not this one.
-    if home_of(me.user()) != "/cases" {
-        return Err(WebError::NotFound);
-    }
-    let done = query.into_inner().done;
+    let done = form::query::<Query>(&req).done;
     render(&state, &me, *id, StatusCode::OK, done, Refused::default()).await
 }
 
@@ -142,6 +138,10 @@ pub(super) async fn render(
     done: Option<String>,
     refused: Refused,
 ) -> Result<HttpResponse, WebError> {
+    // The dermatologist's view of a case is its own page (the workspace), not this one.
+    if !is_gp(me.user()) {
+        return Err(WebError::NotFound);
+    }
     let case = state.cases.read_case(me.user(), id).await?;
     let tz = zone_of(&state.rota, &case.territory).await;
     let page = view(me.ctx(), me.lang(), tz, case, done, refused);

@@ -3,19 +3,20 @@
 
 use std::collections::HashMap;
 
-use actix_web::{get, http::StatusCode, web, HttpResponse};
+use actix_web::{get, http::StatusCode, web, HttpRequest, HttpResponse};
 use askama::Template;
 use fluent_templates::fluent_bundle::FluentValue;
 use serde::Deserialize;
 use telederm_schemas::{self as wire, CaseStatus, Priority};
 
+use super::is_gp;
 use crate::{
     cases::ListPage,
     http::AppState,
     web::{
         dates::{format_datetime, format_duration, zone_of},
         errors::WebError,
-        home_of,
+        form, home_of,
         layout::{self, see_other, Ctx},
         session::SignedIn,
     },
@@ -23,8 +24,8 @@ use crate::{
 
 const PER_PAGE: u32 = 20;
 
-#[derive(Deserialize)]
-pub(super) struct Query {
+#[derive(Deserialize, Default)]
+struct Query {
     page: Option<u32>,
 }
 
@@ -54,11 +55,12 @@ struct ListPageView {
 pub(super) async fn my_cases(
     state: web::Data<AppState>,
     me: SignedIn,
-    query: web::Query<Query>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, WebError> {
-    if home_of(me.user()) != "/cases" {
+    if !is_gp(me.user()) {
         return Ok(see_other(home_of(me.user())));
     }
+    let query: Query = form::query(&req);
     let page = query.page.unwrap_or(1).clamp(1, 10_000);
     // One more than shown: whether there is a next page.
     let wanted = ListPage {
@@ -82,10 +84,8 @@ pub(super) async fn my_cases(
                 tz
             }
         };
-        let open = matches!(
-            case.status,
-            CaseStatus::Queued | CaseStatus::Claimed | CaseStatus::InfoRequested
-        );
+        // Waiting for a dermatologist (not while the case waits on the GP).
+        let open = matches!(case.status, CaseStatus::Queued | CaseStatus::Claimed);
         lines.push(Line {
             href: format!("/cases/{}", case.id),
             status: case.status,

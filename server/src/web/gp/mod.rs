@@ -15,6 +15,16 @@ mod sending;
 
 use actix_web::web::ServiceConfig;
 
+use crate::{
+    auth::policy::can_act_as,
+    domain::{Role, User},
+};
+
+/// These pages are a GP's (others get their own home, or nothing).
+fn is_gp(user: &User) -> bool {
+    can_act_as(user, Role::Gp).is_allowed()
+}
+
 pub fn register(cfg: &mut ServiceConfig) {
     // `/cases/new` before `/cases/{id}`.
     cfg.service(new_case::form)

@@ -78,9 +78,13 @@ pub(super) async fn send(
     let lang = me.lang();
     let sent = match upload::read_form(&req, payload, &state.uploads, me.user().id).await {
         Ok(sent) => sent,
-        Err(e) => {
-            let errors = FieldErrors::from_api(lang, &e);
-            return refused(&req, &me, Form::default(), errors);
+        Err(refusal) => {
+            let upload::FormRefused { error, fields } = *refusal;
+            if let ApiError::Internal(e) = error {
+                return Err(WebError::Internal(e));
+            }
+            let errors = FieldErrors::from_api(lang, &error);
+            return refused(&req, &me, Form::from_fields(&fields), errors);
         }
     };
     let entered = Form::from_fields(&sent);
