@@ -227,6 +227,15 @@ pub struct QueueItem {
     /// Seconds since submission.
     pub waiting_secs: i64,
     pub due_at: Option<DateTime<Utc>>,
+    /// When 50 % and 80 % of the response-time target are past (`due_at` is 100 %).
+    #[serde(default)]
+    pub remind_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub warn_at: Option<DateTime<Utc>>,
+    /// In this queue because the escalation ladder offered it from another territory, whose own
+    /// dermatologists have not taken it.
+    #[serde(default)]
+    pub offered_by_escalation: bool,
 }
 
 /// One transition in a case's history.

@@ -43,6 +43,12 @@ pub const DESKTOP: Size = Size {
     width: 1280,
     height: 900,
 };
+/// A tablet on its side (a dermatologist away from its desk).
+pub const TABLET: Size = Size {
+    name: "tablet",
+    width: 1024,
+    height: 768,
+};
 
 /// Longest an element is waited for.
 pub const WAIT: Duration = Duration::from_secs(20);
@@ -244,10 +250,15 @@ impl Browser {
     /// As `screenshot`, of the whole page: the window is made as tall as the page (as far as
     /// Chromium lets it) for each shot, then left at desktop size.
     pub async fn screenshot_page(&self, name: &str) -> Vec<PathBuf> {
+        self.screenshot_page_at(name, &[PHONE, DESKTOP]).await
+    }
+
+    /// As `screenshot_page`, at these sizes.
+    pub async fn screenshot_page_at(&self, name: &str, sizes: &[Size]) -> Vec<PathBuf> {
         let dir = screenshot_dir();
         std::fs::create_dir_all(&dir).unwrap();
         let mut written = Vec::new();
-        for size in [PHONE, DESKTOP] {
+        for &size in sizes {
             self.resize(size).await;
             let height = self
                 .client

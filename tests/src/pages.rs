@@ -7,4 +7,6 @@ pub mod case_page;
 pub mod document;
 pub mod my_cases;
 pub mod new_case;
+pub mod queue;
+pub mod review;
 pub mod sign_in;

@@ -145,6 +145,9 @@ impl CaseService {
                 submitted_at: r.submitted_at,
                 waiting_secs: (at - r.submitted_at).num_seconds().max(0),
                 due_at: r.due_at,
+                remind_at: r.remind_at,
+                warn_at: r.warn_at,
+                offered_by_escalation: !eligible.territories.contains(&r.territory_code),
             });
         }
         Ok(items)

@@ -6,6 +6,7 @@ pub mod calendar;
 mod case;
 mod clock;
 mod email;
+pub mod icd10;
 mod ids;
 pub mod lifecycle;
 mod password;

@@ -16,6 +16,7 @@ pub mod assets;
 mod body_map;
 pub mod csrf;
 pub mod dates;
+mod derm;
 pub mod errors;
 pub mod form;
 mod gp;
@@ -37,5 +38,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(assets::register)
         .configure(sign_in::register)
         .configure(home::register)
-        .configure(gp::register);
+        .configure(gp::register)
+        .configure(derm::register);
 }
