@@ -61,3 +61,9 @@ duration-hours-only = { $a } h
 duration-hours = { $a } h { $b } min
 duration-days = { $a } d { $b } h
 date-short = { $day } { $month } { $year }
+
+nav-label = Pages
+nav-my-cases = My cases
+nav-new-case = New case
+nav-queue = Case queue
+nav-phrases = My phrases

@@ -68,3 +68,14 @@ invalid-diagnosis = Give the diagnosis (or choose an ICD-10 code).
 invalid-management = Choose the management.
 invalid-delay-days = Give the delay in days (0 to 365): this management calls for one.
 invalid-report = Write the report for the GP.
+
+phrases-title = My phrases
+phrases-intro = The phrases you often put in your reports (20 at most). They stay yours.
+phrases-empty = No phrase saved.
+phrases-new = New phrase
+phrases-add = Save the phrase
+phrases-delete = Delete
+phrases-back-to-case = Back to the case
+phrases-manage = Manage my phrases
+phrases-insert = Insert in the report:
+invalid-phrase = A phrase of 1 to 500 characters, 20 phrases at most.

@@ -61,3 +61,9 @@ duration-hours-only = { $a } h
 duration-hours = { $a } h { $b } min
 duration-days = { $a } j { $b } h
 date-short = { $day } { $month } { $year }
+
+nav-label = Pages
+nav-my-cases = Mes demandes
+nav-new-case = Nouvelle demande
+nav-queue = File des demandes
+nav-phrases = Mes phrases

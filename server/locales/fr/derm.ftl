@@ -68,3 +68,14 @@ invalid-diagnosis = Indiquez le diagnostic (ou choisissez un code CIM-10).
 invalid-management = Choisissez la conduite à tenir.
 invalid-delay-days = Indiquez le délai en jours (0 à 365) : cette conduite à tenir en demande un.
 invalid-report = Rédigez le compte rendu pour le médecin généraliste.
+
+phrases-title = Mes phrases
+phrases-intro = Les phrases que vous insérez souvent dans vos comptes rendus (20 au plus). Elles restent les vôtres.
+phrases-empty = Aucune phrase enregistrée.
+phrases-new = Nouvelle phrase
+phrases-add = Enregistrer la phrase
+phrases-delete = Supprimer
+phrases-back-to-case = Retour au cas
+phrases-manage = Gérer mes phrases
+phrases-insert = Insérer dans le compte rendu :
+invalid-phrase = Une phrase de 1 à 500 caractères, 20 phrases au plus.

@@ -7,6 +7,7 @@
 mod error;
 mod login;
 pub mod people;
+pub mod phrases;
 pub mod sessions;
 mod webhooks;
 

@@ -5,7 +5,7 @@
 //!   `shifts`, `cases` (cases, photos, data keys), `queue` (on call, queue, claims, history),
 //!   `actions` (answer, request info, reply, cancel, close, outcomes), `sla` (policies, ladder,
 //!   report rows), `audit` (reading the trail), `outbox` (webhook messages), `webhooks` (URLs and
-//!   secrets), `sessions` (browser sessions), `effects` (the audit lines and notifications a
+//!   secrets), `sessions` (browser sessions), `phrases` (dermatologists' saved phrases), `effects` (the audit lines and notifications a
 //!   change writes with itself).
 //!   Records hold domain types (`CaseStatus`, `Priority`, ...), parsed at the row boundary.
 //! - `sql/`: `SqlRepo<B>`, the SQL of every trait method, written once for both dialects (both
@@ -23,6 +23,7 @@ mod audit;
 mod cases;
 mod effects;
 mod outbox;
+mod phrases;
 mod postgres;
 mod queue;
 mod sessions;
@@ -45,6 +46,7 @@ pub use audit::{AuditFilter, AuditRecord, AuditRepo};
 pub use cases::{CaseRecord, CaseRepo, DataKeyRecord, GpCaseRecord, PhotoRecord};
 pub use effects::{Effects, Notification};
 pub use outbox::{NotificationRecord, OutboxRepo, PendingNotification};
+pub use phrases::{PhraseRecord, PhraseRepo};
 pub use queue::{ClaimOutcome, EventRecord, QueueRepo};
 pub use sessions::{SessionRecord, SessionRepo};
 pub use shifts::ShiftRepo;
@@ -91,6 +93,7 @@ pub trait Repo:
     + OutboxRepo
     + WebhookRepo
     + SessionRepo
+    + PhraseRepo
     + Send
     + Sync
 {

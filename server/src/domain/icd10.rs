@@ -42,7 +42,9 @@ pub fn all() -> &'static [Icd10Code] {
 
 /// The code `code` (e.g. `D22.5`), if it is in the subset.
 pub fn find(code: &str) -> Option<&'static Icd10Code> {
-    CODES.iter().find(|c| c.code.eq_ignore_ascii_case(code.trim()))
+    CODES
+        .iter()
+        .find(|c| c.code.eq_ignore_ascii_case(code.trim()))
 }
 
 /// The codes whose code or label has a word starting with each word of `query` ("naev tronc",
@@ -94,7 +96,9 @@ mod tests {
 
     #[test]
     fn the_subset_has_the_skin_chapter_and_the_skin_tumours() {
-        for code in ["L57.0", "L00", "L99", "C43.9", "C44.3", "D03.5", "D04.5", "D22.5", "D23.5", "D48.5"] {
+        for code in [
+            "L57.0", "L00", "L99", "C43.9", "C44.3", "D03.5", "D04.5", "D22.5", "D23.5", "D48.5",
+        ] {
             assert!(find(code).is_some(), "{code}");
         }
         assert!(find("D48.6").is_none(), "only D48.5 of D48");

@@ -23,8 +23,21 @@ pub fn register(cfg: &mut web::ServiceConfig) {
 pub fn home_of(user: &User) -> &'static str {
     if can_act_as(user, Role::Gp).is_allowed() {
         "/cases"
+    } else if can_act_as(user, Role::Dermatologist).is_allowed() {
+        "/queue"
     } else {
         "/home"
+    }
+}
+
+/// The header's links of `user`'s role: (path, message key).
+pub fn nav_of(user: &User) -> &'static [(&'static str, &'static str)] {
+    if can_act_as(user, Role::Gp).is_allowed() {
+        &[("/cases", "nav-my-cases"), ("/cases/new", "nav-new-case")]
+    } else if can_act_as(user, Role::Dermatologist).is_allowed() {
+        &[("/queue", "nav-queue"), ("/phrases", "nav-phrases")]
+    } else {
+        &[]
     }
 }
 

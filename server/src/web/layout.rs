@@ -17,6 +17,8 @@ pub struct Ctx {
     csrf: String,
     /// This page's path, for the language switch to come back to.
     path: String,
+    /// The role's pages, for the header: (path, message key).
+    nav: &'static [(&'static str, &'static str)],
 }
 
 impl Ctx {
@@ -26,7 +28,27 @@ impl Ctx {
             user_name,
             csrf,
             path: path.to_owned(),
+            nav: &[],
         }
+    }
+
+    /// With the header's links to the role's pages.
+    pub fn with_nav(self, nav: &'static [(&'static str, &'static str)]) -> Ctx {
+        Ctx { nav, ..self }
+    }
+
+    /// The header's links: path, words, and whether it is this page.
+    pub fn nav(&self) -> Vec<(&'static str, String, bool)> {
+        self.nav
+            .iter()
+            .map(|(href, key)| {
+                (
+                    *href,
+                    self.t(key),
+                    self.path.split('?').next() == Some(*href),
+                )
+            })
+            .collect()
     }
 
     /// A page of someone signed out, with no form (error pages).

@@ -89,6 +89,7 @@ impl SignedIn {
             self.session.csrf_token.clone(),
             &self.here,
         )
+        .with_nav(super::home::nav_of(&self.session.user))
     }
 }
 

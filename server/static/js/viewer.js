@@ -75,7 +75,10 @@ if (viewer && window.Panzoom) {
         cursor: "grab",
       });
       zooms.set(img, zoom);
-      img.addEventListener("panzoomchange", () => follow(p));
+      // Only the photo in view leads (a hidden one's late events must not move the others).
+      img.addEventListener("panzoomchange", () => {
+        if (shown(p) && img === visibleImage(p)) follow(p);
+      });
     }
   }
   const zoomOf = (p) => zooms.get(visibleImage(p));

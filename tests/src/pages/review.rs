@@ -37,6 +37,12 @@ impl<'b> Review<'b> {
         self.find(css).await.click().await.unwrap();
     }
 
+    /// Press `key` with no field focused (a keyboard shortcut).
+    pub async fn press(&self, key: &str) {
+        self.find("h1").await.click().await.unwrap();
+        self.find("body").await.send_keys(key).await.unwrap();
+    }
+
     /// What pane `n` (1 or 2) shows, once its photo has loaded and the viewer has painted
     /// (Panzoom paints on the next animation frame).
     pub async fn shown(&self, n: usize) -> Shown {
@@ -69,11 +75,7 @@ impl<'b> Review<'b> {
 
     /// The zoom shown in the toolbar ("100 %").
     pub async fn scale_label(&self) -> String {
-        self.find("[data-viewer-scale]")
-            .await
-            .text()
-            .await
-            .unwrap()
+        self.find("[data-viewer-scale]").await.text().await.unwrap()
     }
 
     /// Type `text` in the ICD-10 field and return the codes the list offers then.
@@ -105,9 +107,8 @@ impl<'b> Review<'b> {
         let field = self.find("#icd10").await;
         field.clear().await.unwrap();
         field.send_keys(icd10).await.unwrap();
-        let choice = format!(
-            "//fieldset[@id='management']//label[normalize-space()='{management}']"
-        );
+        let choice =
+            format!("//fieldset[@id='management']//label[normalize-space()='{management}']");
         self.browser
             .client()
             .find(Locator::XPath(&choice))
@@ -117,7 +118,8 @@ impl<'b> Review<'b> {
             .await
             .unwrap();
         self.find("#report").await.send_keys(report).await.unwrap();
-        self.click("form[data-answer-form] button[type=submit]").await;
+        self.click("form[data-answer-form] button[type=submit]")
+            .await;
         self.browser.text(".notice.ok").await
     }
 }

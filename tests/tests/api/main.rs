@@ -33,6 +33,7 @@ mod upload_memory;
 mod users;
 mod web_browser;
 mod web_csrf;
+mod web_derm;
 mod web_gp;
 mod web_pages;
 mod web_sessions;

@@ -222,8 +222,8 @@ async fn a_case_page_is_its_gps_only_and_its_photos_are_never_cached() {
     // its GP's (a dermatologist on call sees its photos to triage, as through the API).
     for (who, home, photo) in [
         ("gp84", "/cases", 404),
-        ("derm2", "/home", 404),
-        ("derm1", "/home", 200),
+        ("derm2", "/queue", 404),
+        ("derm1", "/queue", 200),
     ] {
         let mut other = Browser::new(&app);
         other.sign_in(who, home).await;
@@ -232,10 +232,10 @@ async fn a_case_page_is_its_gps_only_and_its_photos_are_never_cached() {
     }
     // A dermatologist has no new-case page.
     let mut derm = Browser::new(&app);
-    derm.sign_in("derm1", "/home").await;
+    derm.sign_in("derm1", "/queue").await;
     let res = derm.get("/cases/new").await;
     assert_eq!(res.status(), 303);
-    assert_eq!(location(&res), "/home");
+    assert_eq!(location(&res), "/queue");
 }
 
 #[tokio::test]

@@ -48,17 +48,20 @@ async fn signing_in_sets_a_strict_http_only_session_cookie_and_lands_on_the_role
         (303, "/cases".into())
     );
     let mut derm = Browser::new(&app);
-    derm.sign_in("derm1", "/home").await;
-    assert!(derm
+    derm.sign_in("derm1", "/queue").await;
+    assert_eq!(location(&derm.get("/cases").await), "/queue");
+    assert_eq!(location(&derm.get("/home").await), "/queue");
+    let mut coord = Browser::new(&app);
+    coord.sign_in("coord", "/home").await;
+    assert!(coord
         .page("/home", 200)
         .await
         .contains("Vos pages arrivent bientôt."));
-    derm.accept_language = Some("en");
-    assert!(derm
+    coord.accept_language = Some("en");
+    assert!(coord
         .page("/home", 200)
         .await
         .contains("Your pages are coming next."));
-    assert_eq!(location(&derm.get("/cases").await), "/home");
 
     // Recorded in the audit trail like an API login.
     let actions: Vec<String> = app
@@ -72,8 +75,8 @@ async fn signing_in_sets_a_strict_http_only_session_cookie_and_lands_on_the_role
         .collect();
     assert_eq!(
         actions.iter().filter(|a| *a == "auth.login").count(),
-        2,
-        "{actions:?}"
+        3,
+        "gp13, derm1, coord: {actions:?}"
     );
 }
 

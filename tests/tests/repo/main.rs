@@ -12,6 +12,7 @@ mod database;
 mod oncall;
 mod outbox;
 mod outcomes;
+mod phrases;
 mod queue;
 mod reports;
 mod sessions;

@@ -53,7 +53,9 @@ async fn a_dermatologist_takes_the_next_case_zooms_compares_and_answers_with_icd
     assert!(line.contains("Vue d'ensemble, Gros plan"), "{line}");
     assert!(line.contains("Dans les temps"), "{line}");
     browser.assert_accessible("the queue").await;
-    browser.screenshot_page_at("derm-queue", &[DESKTOP, TABLET]).await;
+    browser
+        .screenshot_page_at("derm-queue", &[DESKTOP, TABLET])
+        .await;
 
     let review = queue.take_next().await;
     assert_eq!(
@@ -66,11 +68,15 @@ async fn a_dermatologist_takes_the_next_case_zooms_compares_and_answers_with_icd
     let fitted = review.shown(1).await;
     assert!(fitted.scale < 1.0, "{fitted:?}");
     assert_eq!(fitted.natural, (1200, 1000));
-    review.click("[data-viewer-actual]").await;
+    // The "1" key is the 1:1 button's shortcut.
+    review.press("1").await;
     let actual = review.shown(1).await;
     assert_eq!(actual.scale, 1.0, "{actual:?}");
     assert_eq!(actual.natural, (1200, 1000));
-    assert!(actual.src.contains(&format!("/cases/{id}/photos/")), "{actual:?}");
+    assert!(
+        actual.src.contains(&format!("/cases/{id}/photos/")),
+        "{actual:?}"
+    );
     assert_eq!(review.scale_label().await, "100 %");
     // Zoomed in by the keyboard, up to 800 % and no further.
     for _ in 0..20 {
@@ -89,7 +95,9 @@ async fn a_dermatologist_takes_the_next_case_zooms_compares_and_answers_with_icd
     let (left, right) = (review.shown(1).await, review.shown(2).await);
     assert_eq!(left.scale, 1.0);
     assert_eq!((left.scale, left.translate), (right.scale, right.translate));
-    browser.screenshot_page_at("derm-viewer", &[DESKTOP, TABLET]).await;
+    browser
+        .screenshot_page_at("derm-viewer", &[DESKTOP, TABLET])
+        .await;
 
     // Coded by typing "naev".
     let offered = review.search_icd10("naev").await;
@@ -107,9 +115,15 @@ async fn a_dermatologist_takes_the_next_case_zooms_compares_and_answers_with_icd
     };
     let page = CasePage::open(&gp, &app, id).await;
     let answer = page.answer().await;
-    assert!(answer.contains("Nævus à mélanocytes du tronc (D22.5)"), "{answer}");
+    assert!(
+        answer.contains("Nævus à mélanocytes du tronc (D22.5)"),
+        "{answer}"
+    );
     assert!(answer.contains("Rassurer"), "{answer}");
-    assert!(answer.contains("Naevus bénin, surveillance simple."), "{answer}");
+    assert!(
+        answer.contains("Naevus bénin, surveillance simple."),
+        "{answer}"
+    );
     gp.close().await;
 }
 
@@ -117,15 +131,22 @@ async fn a_dermatologist_takes_the_next_case_zooms_compares_and_answers_with_icd
 async fn two_dermatologists_race_for_one_case_and_exactly_one_gets_it() {
     let app = spawn_app().await;
     let derm3 = app
-        .create_user(json!({"email": "derm3@demo.test", "display_name": "Dr Derm Trois",
-                            "role": "dermatologist", "password": DEMO_PASSWORD}))
+        .create_user(
+            json!({"email": "derm3@demo.test", "display_name": "Dr Derm Trois",
+                            "role": "dermatologist", "password": DEMO_PASSWORD}),
+        )
         .await;
     let coord = app.token("coord").await;
     let now = app.now();
     let shift = json!({"dermatologist_id": derm3, "territory": "13",
                        "starts_at": now - chrono::Duration::hours(1),
                        "ends_at": now + chrono::Duration::hours(8)});
-    assert_eq!(app.post("/api/v1/shifts", Some(&coord), &shift).await.status(), 201);
+    assert_eq!(
+        app.post("/api/v1/shifts", Some(&coord), &shift)
+            .await
+            .status(),
+        201
+    );
 
     let id = submitted(&app).await;
     let (Some(one), Some(two)) = (
@@ -147,7 +168,10 @@ async fn two_dermatologists_race_for_one_case_and_exactly_one_gets_it() {
         }
     }
     assert_eq!(won, 1, "{lost:?}");
-    assert_eq!(lost, ["Un confrère vient de prendre ce cas. La file est à jour."]);
+    assert_eq!(
+        lost,
+        ["Un confrère vient de prendre ce cas. La file est à jour."]
+    );
     one.close().await;
     two.close().await;
 }

@@ -8,6 +8,7 @@ mod cases;
 mod effects;
 mod enums;
 mod outbox;
+mod phrases;
 mod query;
 mod queue;
 mod sessions;

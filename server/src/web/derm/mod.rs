@@ -4,10 +4,11 @@
 //!
 //! - `queue`: the queue, refreshed in place, and taking a case (the next, or this one);
 //! - `review`: a taken case, with the viewer; `actions`: answer, ask, release;
-//! - `icd10`: codes found as the dermatologist types.
+//! - `icd10`: codes found as the dermatologist types; `phrases`: its saved phrases.
 
 mod actions;
 mod icd10;
+mod phrases;
 mod queue;
 mod review;
 
@@ -32,5 +33,8 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(actions::answer)
         .service(actions::request_info)
         .service(actions::release)
-        .service(icd10::options);
+        .service(icd10::options)
+        .service(phrases::list)
+        .service(phrases::add)
+        .service(phrases::delete);
 }

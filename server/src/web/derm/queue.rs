@@ -188,12 +188,18 @@ fn row(lang: Lang, now: DateTime<Utc>, tz: Tz, item: wire::QueueItem) -> Row {
     let left = match item.due_at {
         Some(due) if now >= due => lang.t_with(
             "queue-overdue-by",
-            [("duration", FluentValue::from(format_duration(lang, now - due)))],
+            [(
+                "duration",
+                FluentValue::from(format_duration(lang, now - due)),
+            )],
         ),
         Some(due) => lang.t_with(
             "queue-left",
             [
-                ("duration", FluentValue::from(format_duration(lang, due - now))),
+                (
+                    "duration",
+                    FluentValue::from(format_duration(lang, due - now)),
+                ),
                 ("date", FluentValue::from(format_datetime(lang, due, tz))),
             ],
         ),
@@ -212,7 +218,10 @@ fn row(lang: Lang, now: DateTime<Utc>, tz: Tz, item: wire::QueueItem) -> Row {
             "patient-age-sex",
             [
                 ("age", FluentValue::from(item.age)),
-                ("sex", FluentValue::from(lang.t(&format!("sex-{}", item.sex)))),
+                (
+                    "sex",
+                    FluentValue::from(lang.t(&format!("sex-{}", item.sex))),
+                ),
             ],
         ),
         body_site: item.body_site,

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::is_dermatologist;
 use crate::{
+    accounts::phrases::Phrase,
     http::AppState,
     web::{
         dates::{format_datetime, zone_of},
@@ -75,6 +76,7 @@ struct ReviewPage {
     photos: Vec<ViewerPhoto>,
     exchanges: Vec<(String, String, Option<String>)>,
     managements: Vec<(&'static str, String)>,
+    phrases: Vec<Phrase>,
     errors: FieldErrors,
     answer: AnswerValues,
     ask: AskValues,
@@ -118,7 +120,12 @@ pub(super) async fn render(
             .due_at
             .map(|due| lang.t_with("list-due", [("date", FluentValue::from(at(due)))])),
         facts: facts(lang, &case),
-        photos: case.photos.iter().enumerate().map(|(i, p)| photo(lang, &case, i, p)).collect(),
+        photos: case
+            .photos
+            .iter()
+            .enumerate()
+            .map(|(i, p)| photo(lang, &case, i, p))
+            .collect(),
         exchanges: case
             .info_requests
             .iter()
@@ -143,6 +150,7 @@ pub(super) async fn render(
         .into_iter()
         .map(|m| (m.as_str(), lang.t(&format!("management-{m}"))))
         .collect(),
+        phrases: state.accounts.phrases(me.user()).await?,
         errors: refused.errors,
         answer: refused.answer,
         ask: refused.ask,
@@ -159,7 +167,10 @@ fn photo(lang: Lang, case: &wire::Case, i: usize, p: &wire::Photo) -> ViewerPhot
             "photo-label",
             [
                 ("number", FluentValue::from(i + 1)),
-                ("kind", FluentValue::from(lang.t(&format!("kind-{}", p.kind)))),
+                (
+                    "kind",
+                    FluentValue::from(lang.t(&format!("kind-{}", p.kind))),
+                ),
             ],
         ),
         width: p.width,
@@ -190,7 +201,10 @@ fn facts(lang: Lang, case: &wire::Case) -> Vec<(String, String)> {
                 "patient-age-sex",
                 [
                     ("age", FluentValue::from(case.age)),
-                    ("sex", FluentValue::from(lang.t(&format!("sex-{}", case.sex)))),
+                    (
+                        "sex",
+                        FluentValue::from(lang.t(&format!("sex-{}", case.sex))),
+                    ),
                 ],
             ),
         ),
