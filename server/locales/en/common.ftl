@@ -59,6 +59,7 @@ month-12 = Dec
 duration-minutes = { $a } min
 duration-hours-only = { $a } h
 duration-hours = { $a } h { $b } min
+duration-days-only = { $a } d
 duration-days = { $a } d { $b } h
 date-short = { $day } { $month } { $year }
 

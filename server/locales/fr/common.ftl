@@ -59,6 +59,7 @@ month-12 = déc.
 duration-minutes = { $a } min
 duration-hours-only = { $a } h
 duration-hours = { $a } h { $b } min
+duration-days-only = { $a } j
 duration-days = { $a } j { $b } h
 date-short = { $day } { $month } { $year }
 

@@ -36,6 +36,7 @@ pub fn format_duration(lang: Lang, span: chrono::Duration) -> String {
         (0, 0) => ("duration-minutes", mins, 0),
         (0, _) if mins == 0 => ("duration-hours-only", hours, 0),
         (0, _) => ("duration-hours", hours, mins),
+        _ if hours == 0 => ("duration-days-only", days, 0),
         _ => ("duration-days", days, hours),
     };
     lang.t_with(
@@ -86,6 +87,7 @@ mod tests {
         assert_eq!(format_duration(Lang::Fr, m(180)), "3 h");
         assert_eq!(format_duration(Lang::Fr, m(3 * 1440 + 125)), "3 j 2 h");
         assert_eq!(format_duration(Lang::En, m(3 * 1440 + 125)), "3 d 2 h");
+        assert_eq!(format_duration(Lang::Fr, m(2 * 1440 + 20)), "2 j");
         assert_eq!(
             format_date(Lang::Fr, NaiveDate::from_ymd_opt(2026, 12, 8).unwrap()),
             "8 déc. 2026"
