@@ -24,6 +24,7 @@ pub mod headers;
 mod home;
 pub mod i18n;
 pub mod layout;
+mod photos;
 pub mod session;
 mod sign_in;
 
@@ -38,6 +39,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(assets::register)
         .configure(sign_in::register)
         .configure(home::register)
+        .configure(photos::register)
         .configure(gp::register)
         .configure(derm::register);
 }

@@ -1,9 +1,8 @@
 //! A case's page for its GP: what was sent, the dermatologist's questions and the GP's replies,
 //! the answer, the outcome, and the history; with the forms of what the GP may do now (reply,
-//! record the outcome, close, cancel: `actions.rs`). Photos are served under the session, never
-//! cached.
+//! record the outcome, close, cancel: `actions.rs`). Its photos are `web::photos`'.
 
-use actix_web::{get, http::header, http::StatusCode, web, HttpRequest, HttpResponse};
+use actix_web::{get, http::StatusCode, web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono_tz::Tz;
 use fluent_templates::fluent_bundle::FluentValue;
@@ -14,7 +13,6 @@ use uuid::Uuid;
 use super::is_gp;
 use crate::{
     http::AppState,
-    telemetry::current_request_id,
     web::{
         dates::{format_date, format_datetime, zone_of},
         errors::WebError,
@@ -146,24 +144,6 @@ pub(super) async fn render(
     let tz = zone_of(&state.rota, &case.territory).await;
     let page = view(me.ctx(), me.lang(), tz, case, done, refused);
     layout::render(status, &page)
-}
-
-/// A stored photo of the case, as stripped, at full resolution: never cached by the browser.
-#[get("/cases/{id}/photos/{photo_id}")]
-pub(super) async fn photo(
-    state: web::Data<AppState>,
-    me: SignedIn,
-    path: web::Path<(Uuid, Uuid)>,
-) -> Result<HttpResponse, WebError> {
-    let (case_id, photo_id) = path.into_inner();
-    let (format, bytes) = state
-        .cases
-        .photo(me.user(), case_id, photo_id, &current_request_id())
-        .await?;
-    Ok(HttpResponse::Ok()
-        .content_type(format.mime())
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(bytes))
 }
 
 fn view(

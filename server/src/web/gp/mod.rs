@@ -32,7 +32,6 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(check::check_photo)
         .service(list::my_cases)
         .service(case_page::show)
-        .service(case_page::photo)
         .service(actions::reply)
         .service(actions::outcome)
         .service(actions::close)
