@@ -275,3 +275,37 @@ async fn saved_phrases_are_each_dermatologists_own() {
         .await;
     assert_eq!(res.status(), 422);
 }
+
+#[tokio::test]
+async fn the_queue_says_how_far_into_its_target_a_case_is_and_when_escalation_offered_it() {
+    let app = spawn_app().await;
+    let id = submitted(&app).await;
+    let start = app.now();
+    // Urgent: 48 h. Past half, then past 80 %: offered to 84, where derm2 is on call.
+    app.clock.set(start + chrono::Duration::hours(25));
+    app.escalate().await;
+    let (mut derm1, _) = derm(&app, "derm1").await;
+    let page = derm1.page("/queue", 200).await;
+    assert!(page.contains(r#"class="urgency-half""#), "{page}");
+    assert!(page.contains("Plus de la moitié du délai écoulée"));
+    assert!(
+        !page.contains("Proposé par escalade"),
+        "its own territory's case"
+    );
+
+    app.clock
+        .set(start + chrono::Duration::minutes(48 * 60 * 8 / 10));
+    assert_eq!(app.escalate().await.offered, 1);
+    let (mut derm2, _) = derm(&app, "derm2").await;
+    let page = derm2.page("/queue", 200).await;
+    assert!(page.contains(&format!(r#"data-case="{id}""#)), "{page}");
+    assert!(page.contains("Proposé par escalade"));
+    assert!(page.contains("Plus de 80 % du délai écoulés"));
+
+    app.clock.set(start + chrono::Duration::hours(49));
+    // Signed in again: a day later, the session has ended.
+    let (mut derm1, _) = derm(&app, "derm1").await;
+    let page = derm1.page("/queue", 200).await;
+    assert!(page.contains("Délai dépassé"));
+    assert!(page.contains("en retard de 1 h"), "{page}");
+}
