@@ -27,6 +27,8 @@ struct PhrasesPage {
     phrases: Vec<Phrase>,
     /// The case to go back to, if the dermatologist came from one.
     back: Option<String>,
+    /// `?back=<case>`, kept by this page's forms ("" without a case).
+    query: String,
     errors: FieldErrors,
     typed: String,
 }
@@ -114,6 +116,7 @@ async fn render(
     let page = PhrasesPage {
         phrases: state.accounts.phrases(me.user()).await?,
         back: back.map(|case| case.to_string()),
+        query: back.map(|case| format!("?back={case}")).unwrap_or_default(),
         errors,
         typed,
         ctx: me.ctx(),
