@@ -48,7 +48,7 @@ pub use outbox::{NotificationRecord, OutboxRepo, PendingNotification};
 pub use queue::{ClaimOutcome, EventRecord, QueueRepo};
 pub use sessions::{SessionRecord, SessionRepo};
 pub use shifts::ShiftRepo;
-pub use sla::{ReportRow, SlaCandidate, SlaPolicyRecord, SlaRepo, SlaStep, SlaTimes};
+pub use sla::{OpenCaseRow, ReportRow, SlaCandidate, SlaPolicyRecord, SlaRepo, SlaStep, SlaTimes};
 pub use territories::TerritoryRepo;
 pub use users::UserRepo;
 pub use webhooks::{WebhookRepo, WebhookSecretRecord};

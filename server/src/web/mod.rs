@@ -14,6 +14,7 @@
 
 pub mod assets;
 mod body_map;
+mod coord;
 pub mod csrf;
 pub mod dates;
 pub mod errors;
@@ -37,5 +38,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(assets::register)
         .configure(sign_in::register)
         .configure(home::register)
-        .configure(gp::register);
+        .configure(gp::register)
+        .configure(coord::register);
 }
