@@ -2,7 +2,8 @@
 //! breaches week by week, the share answered within target, the targets themselves, and, at
 //! this instant, the open cases by age and those at risk. Never a clinical field.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
 use telederm_schemas as wire;
 
 use super::{scope, sla::breached, stats::nearest_rank};
@@ -140,10 +141,13 @@ pub struct Dashboard {
 impl ReportService {
     /// The dashboard of the territories and period asked (the same scope and checks as the
     /// SLA report); the open cases and those at risk are those of now, whenever submitted.
+    /// Weeks start at midnight where `tz` is, seven calendar days apart (a clock change makes
+    /// one 167 or 169 hours long).
     pub async fn dashboard(
         &self,
         caller: &User,
         query: &wire::ReportQuery,
+        tz: Tz,
     ) -> Result<Dashboard, ReportError> {
         let now = self.clock.now();
         let scope = scope::scope(caller, query, now)?;
@@ -188,7 +192,7 @@ impl ReportService {
             from: scope.from,
             to: scope.to,
             now,
-            weeks: weeks(&rows, scope.from, scope.to, now),
+            weeks: weeks(&rows, scope.from, scope.to, now, tz),
             targets,
             territories,
             responded: responded.len() as u64,
@@ -204,11 +208,15 @@ fn weeks(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     now: DateTime<Utc>,
+    tz: Tz,
 ) -> Vec<Week> {
     let mut out = Vec::new();
     let mut start = from;
+    let first_day = from.with_timezone(&tz).date_naive();
+    let mut n = 0;
     while start < to {
-        let end = (start + Duration::days(7)).min(to);
+        n += 1;
+        let end = midnight(tz, first_day + Duration::days(7 * n)).min(to);
         let of_week: Vec<&ReportRow> = rows
             .iter()
             .filter(|r| r.submitted_at >= start && r.submitted_at < end)
@@ -241,6 +249,18 @@ fn weeks(
         start = end;
     }
     out
+}
+
+/// The first instant of `day` where `tz` is (after a skipped midnight, the next one that exists).
+pub fn midnight(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
+    let local = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    tz.from_local_datetime(&local)
+        .earliest()
+        .or_else(|| {
+            tz.from_local_datetime(&(local + Duration::hours(1)))
+                .earliest()
+        })
+        .map_or_else(|| Utc.from_utc_datetime(&local), |t| t.with_timezone(&Utc))
 }
 
 fn open_by_age(open: &[OpenCaseRow], now: DateTime<Utc>) -> [u64; 4] {
@@ -286,8 +306,6 @@ fn at_risk(open: &[OpenCaseRow], now: DateTime<Utc>) -> Vec<AtRisk> {
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
-
     use super::*;
 
     fn open(status: CaseStatus, submitted_h: i64) -> OpenCaseRow {
@@ -302,6 +320,22 @@ mod tests {
             warn_at: Some(t0 + Duration::hours(submitted_h + 38)),
             due_at: Some(t0 + Duration::hours(submitted_h + 48)),
         }
+    }
+
+    #[test]
+    fn weeks_are_seven_local_days_across_a_clock_change() {
+        let tz = chrono_tz::Europe::Paris;
+        let from = midnight(tz, NaiveDate::from_ymd_opt(2026, 10, 20).unwrap());
+        let to = midnight(tz, NaiveDate::from_ymd_opt(2026, 11, 3).unwrap());
+        let w = weeks(&[], from, to, to, tz);
+        assert_eq!(w.len(), 2);
+        assert_eq!(
+            (w[0].end - w[0].start).num_hours(),
+            169,
+            "summer time ends on 25 October"
+        );
+        assert_eq!(w[1].start.to_rfc3339(), "2026-10-26T23:00:00+00:00");
+        assert_eq!(w[1].end, to);
     }
 
     #[test]

@@ -5,8 +5,7 @@
 
 use actix_web::{get, http::StatusCode, web, HttpRequest, HttpResponse};
 use askama::Template;
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono::{Duration, NaiveDate};
 use fluent_templates::fluent_bundle::FluentValue;
 use serde::Deserialize;
 use telederm_schemas as wire;
@@ -14,7 +13,7 @@ use telederm_schemas as wire;
 use super::{dashboard::Choice, places_of, short_ref};
 use crate::{
     http::AppState,
-    reports::ReportError,
+    reports::{dashboard::midnight, ReportError},
     web::{
         dates::format_datetime,
         errors::WebError,
@@ -314,11 +313,4 @@ fn join(filters: &str, extra: &str) -> String {
         (false, true) => format!("/audit?{filters}"),
         (false, false) => format!("/audit?{filters}&{extra}"),
     }
-}
-
-fn midnight(tz: Tz, day: NaiveDate) -> chrono::DateTime<Utc> {
-    let local = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    tz.from_local_datetime(&local)
-        .earliest()
-        .map_or_else(|| Utc.from_utc_datetime(&local), |t| t.with_timezone(&Utc))
 }

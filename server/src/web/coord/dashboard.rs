@@ -131,7 +131,10 @@ async fn figures(
     period: &Period,
     places: &[Territory],
 ) -> Result<Figures, ReportError> {
-    let d = state.reports.dashboard(user, &period.query(None)).await?;
+    let d = state
+        .reports
+        .dashboard(user, &period.query(None), period.tz)
+        .await?;
     let (by_derm, _) = state
         .reports
         .sla(user, &period.query(Some("dermatologist")))

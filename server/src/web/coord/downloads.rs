@@ -54,7 +54,7 @@ pub(super) async fn table(
         "weeks-urgent" | "weeks-routine" | "breaches" | "open-cases" | "at-risk" => {
             let d = state
                 .reports
-                .dashboard(user, &period.query(None))
+                .dashboard(user, &period.query(None), period.tz)
                 .await
                 .map_err(refused)?;
             match name.as_str() {

@@ -2,14 +2,14 @@
 //! territory's time zone, both included (`from=2026-10-05&to=2026-11-29`), by default the last
 //! eight weeks up to today; no territory: all of the coordinator's.
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 use telederm_schemas as wire;
 
 use crate::{
     domain::Territory,
-    reports::scope::MAX_PERIOD_DAYS,
+    reports::{dashboard::midnight, scope::MAX_PERIOD_DAYS},
     web::{form::FieldErrors, i18n::Lang},
 };
 
@@ -125,21 +125,10 @@ impl Period {
     }
 }
 
-/// The first instant of `day` where `tz` is (a midnight skipped by a clock change: the next
-/// instant that exists, an hour later).
-fn midnight(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
-    let local = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    tz.from_local_datetime(&local)
-        .earliest()
-        .or_else(|| {
-            tz.from_local_datetime(&(local + Duration::hours(1)))
-                .earliest()
-        })
-        .map_or_else(|| Utc.from_utc_datetime(&local), |t| t.with_timezone(&Utc))
-}
-
 #[cfg(test)]
 mod tests {
+    use chrono::TimeZone;
+
     use super::*;
 
     #[test]
