@@ -29,12 +29,14 @@ coord-total = Total
 coord-unassigned = No dermatologist yet
 coord-priority-urgent = urgent
 coord-priority-routine = routine
+coord-cases-urgent = urgent cases
+coord-cases-routine = routine cases
 coord-week-label = { $day } { $month }
 
 # Charts
 coord-response-title = Time to first response per week
 coord-response-hint = Median (solid line, dots) and 90th percentile (dashes, triangles) of the cases sent each week, against the target (dotted).
-coord-chart-response = Time to first response, { $priority } cases, per week, in hours
+coord-chart-response = Time to first response of { $cases }, per week, in hours
 coord-legend-median = median
 coord-legend-p90 = 90th percentile
 coord-axis-hours = hours
@@ -64,7 +66,7 @@ coord-no-case = No case in the period.
 
 # Tables
 coord-groups-title = Per dermatologist and per priority
-coord-table-response = Time to first response per week, { $priority } cases
+coord-table-response = Time to first response per week, { $cases }
 coord-table-breaches = Breaches per week
 coord-table-open-cases = Open cases by age
 coord-table-at-risk = Cases at risk

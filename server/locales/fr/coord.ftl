@@ -29,12 +29,14 @@ coord-total = Total
 coord-unassigned = Sans dermatologue
 coord-priority-urgent = urgent
 coord-priority-routine = routine
+coord-cases-urgent = demandes urgentes
+coord-cases-routine = demandes de routine
 coord-week-label = { $day } { $month }
 
 # Graphiques
 coord-response-title = Délai de première réponse par semaine
 coord-response-hint = Médiane (trait plein, points) et 90e centile (tirets, triangles) des demandes envoyées chaque semaine, face à la cible (pointillés).
-coord-chart-response = Délai de première réponse, demandes { $priority }, par semaine, en heures
+coord-chart-response = Délai de première réponse des { $cases }, par semaine, en heures
 coord-legend-median = médiane
 coord-legend-p90 = 90e centile
 coord-axis-hours = heures
@@ -64,7 +66,7 @@ coord-no-case = Aucune demande sur la période.
 
 # Tableaux
 coord-groups-title = Par dermatologue et par priorité
-coord-table-response = Délai de première réponse par semaine, demandes { $priority }
+coord-table-response = Délai de première réponse par semaine, { $cases }
 coord-table-breaches = Dépassements par semaine
 coord-table-open-cases = Demandes en cours par ancienneté
 coord-table-at-risk = Demandes à risque

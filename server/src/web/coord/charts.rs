@@ -16,6 +16,7 @@ const P90: RGBColor = RGBColor(0xb3, 0x58, 0x06);
 const TARGET: RGBColor = RGBColor(0xa1, 0x1d, 0x2b);
 const BAR: RGBColor = RGBColor(0x4a, 0x6f, 0x8a);
 const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
+const GRID: RGBColor = RGBColor(0xd5, 0xda, 0xe0);
 
 /// The words of a chart, in the page's language.
 pub struct Words {
@@ -39,6 +40,7 @@ pub fn response_times(
     p90: &Line,
     targets: &[(String, f64)],
 ) -> String {
+    // Headroom above the highest line or target, for the legend in the top left corner.
     let top = median
         .hours
         .iter()
@@ -47,7 +49,7 @@ pub fn response_times(
         .copied()
         .chain(targets.iter().map(|(_, t)| *t))
         .fold(1.0_f64, f64::max)
-        * 1.25;
+        * 1.6;
     let mut svg = String::new();
     let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
@@ -55,8 +57,8 @@ pub fn response_times(
         let n = weeks.len().max(1) as i32;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
-            .x_label_area_size(32)
-            .y_label_area_size(56)
+            .x_label_area_size(36)
+            .y_label_area_size(64)
             .build_cartesian_2d((0..n - 1).into_segmented(), 0f64..top)?;
         let label = week_label(weeks);
         chart
@@ -64,9 +66,13 @@ pub fn response_times(
             .disable_x_mesh()
             .x_labels(weeks.len())
             .x_label_formatter(&label)
+            .y_labels(6)
+            .y_label_formatter(&whole)
             .y_desc(words.y_axis.as_str())
-            .label_style(("sans-serif", 16).into_font().color(&INK))
-            .axis_desc_style(("sans-serif", 16).into_font().color(&INK))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID)
+            .label_style(("sans-serif", 19).into_font().color(&INK))
+            .axis_desc_style(("sans-serif", 19).into_font().color(&INK))
             .draw()?;
         let points = |line: &Line| -> Vec<(SegmentValue<i32>, f64)> {
             line.hours
@@ -123,7 +129,7 @@ pub fn response_times(
             .position(SeriesLabelPosition::UpperLeft)
             .background_style(WHITE.mix(0.9))
             .border_style(INK)
-            .label_font(("sans-serif", 16).into_font().color(&INK))
+            .label_font(("sans-serif", 19).into_font().color(&INK))
             .draw()?;
         root.present()?;
         Ok(())
@@ -133,7 +139,10 @@ pub fn response_times(
 
 /// One bar per label, its count written above it.
 pub fn bars(words: &Words, labels: &[String], counts: &[u64]) -> String {
-    let top = (counts.iter().copied().max().unwrap_or(0) as f64 * 1.25).max(4.0);
+    // Whole counts on the axis: at most about six steps of it.
+    let top = (counts.iter().copied().max().unwrap_or(0) as f64 * 1.25)
+        .ceil()
+        .max(4.0);
     let mut svg = String::new();
     let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
@@ -141,8 +150,8 @@ pub fn bars(words: &Words, labels: &[String], counts: &[u64]) -> String {
         let n = labels.len().max(1) as i32;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
-            .x_label_area_size(32)
-            .y_label_area_size(56)
+            .x_label_area_size(36)
+            .y_label_area_size(64)
             .build_cartesian_2d((0..n - 1).into_segmented(), 0f64..top)?;
         let label = week_label(labels);
         chart
@@ -151,16 +160,12 @@ pub fn bars(words: &Words, labels: &[String], counts: &[u64]) -> String {
             .x_labels(labels.len())
             .x_label_formatter(&label)
             .y_desc(words.y_axis.as_str())
-            .y_label_formatter(&|v| {
-                // Counts: whole numbers only.
-                if v.fract() == 0.0 {
-                    format!("{v:.0}")
-                } else {
-                    String::new()
-                }
-            })
-            .label_style(("sans-serif", 16).into_font().color(&INK))
-            .axis_desc_style(("sans-serif", 16).into_font().color(&INK))
+            .y_labels(top as usize + 1)
+            .y_label_formatter(&whole)
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID)
+            .label_style(("sans-serif", 19).into_font().color(&INK))
+            .axis_desc_style(("sans-serif", 19).into_font().color(&INK))
             .draw()?;
         chart.draw_series(counts.iter().enumerate().map(|(i, c)| {
             let i = i as i32;
@@ -178,7 +183,7 @@ pub fn bars(words: &Words, labels: &[String], counts: &[u64]) -> String {
             Text::new(
                 c.to_string(),
                 (SegmentValue::CenterOf(i as i32), *c as f64 + top * 0.06),
-                ("sans-serif", 17)
+                ("sans-serif", 20)
                     .into_font()
                     .color(&INK)
                     .pos(Pos::new(HPos::Center, VPos::Center)),
@@ -188,6 +193,15 @@ pub fn bars(words: &Words, labels: &[String], counts: &[u64]) -> String {
         Ok(())
     })();
     finish(svg, drawn.is_ok(), &words.title)
+}
+
+/// An axis value, whole numbers only (counts; hours to the hour): others are left unlabelled.
+fn whole(v: &f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        String::new()
+    }
 }
 
 /// The label of the week (or band) at a segment's centre; none elsewhere.

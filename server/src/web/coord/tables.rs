@@ -17,6 +17,8 @@ pub struct Cell {
     pub text: String,
     /// A link (the case's history), if the cell is one.
     pub href: Option<String>,
+    /// A figure, aligned to the right (words are aligned to the left).
+    pub numeric: bool,
 }
 
 impl Cell {
@@ -24,6 +26,14 @@ impl Cell {
         Cell {
             text: text.into(),
             href: None,
+            numeric: false,
+        }
+    }
+
+    fn num(text: impl Into<String>) -> Cell {
+        Cell {
+            numeric: true,
+            ..Cell::text(text)
         }
     }
 }
@@ -66,6 +76,11 @@ pub fn priority(lang: Lang, p: Priority) -> String {
     lang.t(&format!("coord-priority-{}", p.as_str()))
 }
 
+/// "urgent cases", "demandes urgentes": the words agree in French.
+pub fn priority_cases(lang: Lang, p: Priority) -> String {
+    lang.t(&format!("coord-cases-{}", p.as_str()))
+}
+
 /// The SLA report's groups (per dermatologist or per priority) and its total.
 pub fn sla(lang: Lang, name: &'static str, report: &wire::SlaReport) -> Table {
     let heads = [
@@ -96,14 +111,14 @@ pub fn sla(lang: Lang, name: &'static str, report: &wire::SlaReport) -> Table {
         .map(|g| {
             vec![
                 Cell::text(label(g)),
-                Cell::text(g.cases.to_string()),
-                Cell::text(g.answered.to_string()),
-                Cell::text(hours(lang, g.first_response.median_secs)),
-                Cell::text(hours(lang, g.first_response.p90_secs)),
-                Cell::text(g.breaches.to_string()),
-                Cell::text(percent(lang, g.breach_rate)),
-                Cell::text(g.open.to_string()),
-                Cell::text(g.at_risk.to_string()),
+                Cell::num(g.cases.to_string()),
+                Cell::num(g.answered.to_string()),
+                Cell::num(hours(lang, g.first_response.median_secs)),
+                Cell::num(hours(lang, g.first_response.p90_secs)),
+                Cell::num(g.breaches.to_string()),
+                Cell::num(percent(lang, g.breach_rate)),
+                Cell::num(g.open.to_string()),
+                Cell::num(g.at_risk.to_string()),
             ]
         })
         .collect();
@@ -148,10 +163,10 @@ pub fn response_weeks(lang: Lang, d: &Dashboard, tz: Tz, p: Priority) -> Table {
             let f = w.of(p);
             vec![
                 Cell::text(week_label(lang, w, tz)),
-                Cell::text(f.cases.to_string()),
-                Cell::text(f.responded.to_string()),
-                Cell::text(hours(lang, f.median_secs)),
-                Cell::text(hours(lang, f.p90_secs)),
+                Cell::num(f.cases.to_string()),
+                Cell::num(f.responded.to_string()),
+                Cell::num(hours(lang, f.median_secs)),
+                Cell::num(hours(lang, f.p90_secs)),
             ]
         })
         .collect();
@@ -163,7 +178,7 @@ pub fn response_weeks(lang: Lang, d: &Dashboard, tz: Tz, p: Priority) -> Table {
         name,
         caption: lang.t_with(
             "coord-table-response",
-            [("priority", FluentValue::from(priority(lang, p)))],
+            [("cases", FluentValue::from(priority_cases(lang, p)))],
         ),
         headers: heads.iter().map(|k| lang.t(k)).collect(),
         rows,
@@ -179,8 +194,8 @@ pub fn breach_weeks(lang: Lang, d: &Dashboard, tz: Tz) -> Table {
         .map(|w| {
             vec![
                 Cell::text(week_label(lang, w, tz)),
-                Cell::text((w.urgent.cases + w.routine.cases).to_string()),
-                Cell::text(w.breaches.to_string()),
+                Cell::num((w.urgent.cases + w.routine.cases).to_string()),
+                Cell::num(w.breaches.to_string()),
             ]
         })
         .collect();
@@ -208,7 +223,7 @@ pub fn open_cases(lang: Lang, d: &Dashboard) -> Table {
         rows: AgeBand::ALL
             .iter()
             .zip(d.open_by_age)
-            .map(|(band, n)| vec![Cell::text(age_band(lang, *band)), Cell::text(n.to_string())])
+            .map(|(band, n)| vec![Cell::text(age_band(lang, *band)), Cell::num(n.to_string())])
             .collect(),
         empty: lang.t("coord-no-case"),
     }
@@ -237,6 +252,7 @@ pub fn at_risk(lang: Lang, d: &Dashboard, zones: &dyn Fn(&str) -> Tz) -> Table {
                         [("case", FluentValue::from(short_ref(c.id)))],
                     ),
                     href: Some(format!("/audit?case={}", c.id)),
+                    numeric: false,
                 },
                 Cell::text(c.territory.clone()),
                 Cell::text(priority(lang, c.priority)),
