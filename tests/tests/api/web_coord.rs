@@ -399,6 +399,12 @@ async fn gps_and_dermatologists_are_sent_to_their_own_home() {
     }
     let res = Browser::new(&app).get("/dashboard").await;
     assert_eq!((res.status().as_u16(), location(&res)), (303, "/".into()));
+    // An admin reads every territory's.
+    let mut admin = Browser::new(&app);
+    admin.sign_in("admin", "/home").await;
+    let page = admin.page("/dashboard", 200).await;
+    assert!(page.contains("Bouches-du-Rhône (13)") && page.contains("Vaucluse (84)"));
+    admin.page("/audit?verify=1", 200).await;
 }
 
 #[tokio::test]
