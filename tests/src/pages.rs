@@ -3,7 +3,9 @@
 //! and say nothing of markup. A page's action that leads to another page returns that page's
 //! object.
 
+pub mod audit;
 pub mod case_page;
+pub mod dashboard;
 pub mod document;
 pub mod my_cases;
 pub mod new_case;

@@ -95,6 +95,22 @@ pub struct ReportRow {
     pub histology_date: Option<NaiveDate>,
 }
 
+/// A case not yet answered nor cancelled, as the coordinators' dashboard sees it now: no
+/// clinical field.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OpenCaseRow {
+    pub id: Uuid,
+    pub territory_code: String,
+    #[sqlx(try_from = "Name")]
+    pub priority: Priority,
+    #[sqlx(try_from = "Name")]
+    pub status: CaseStatus,
+    pub submitted_at: DateTime<Utc>,
+    pub remind_at: Option<DateTime<Utc>>,
+    pub warn_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+}
+
 #[async_trait]
 pub trait SlaRepo {
     /// The policies set for a territory (absent priorities use the defaults).
@@ -130,4 +146,10 @@ pub trait SlaRepo {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<ReportRow>, RepoError>;
+    /// Cases open now (queued, claimed or waiting on the GP), whenever submitted, of the
+    /// territories (`None`: all), oldest first.
+    async fn open_cases(
+        &self,
+        territories: Option<&[String]>,
+    ) -> Result<Vec<OpenCaseRow>, RepoError>;
 }

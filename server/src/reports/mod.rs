@@ -4,8 +4,10 @@
 //! HTTP in it; who sees which territory is asked of `auth::policy`.
 
 mod csv;
+pub mod dashboard;
 mod error;
 pub mod outcomes;
+mod people;
 pub mod scope;
 pub mod sla;
 pub mod stats;

@@ -110,7 +110,7 @@ impl ReportService {
 
 /// Recorded by the ladder, or not yet recorded (answered late, or overdue, before the worker's
 /// next pass).
-fn breached(r: &ReportRow, now: DateTime<Utc>) -> bool {
+pub(super) fn breached(r: &ReportRow, now: DateTime<Utc>) -> bool {
     let Some(due) = r.due_at else {
         return r.breached;
     };

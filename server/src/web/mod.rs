@@ -14,6 +14,7 @@
 
 pub mod assets;
 mod body_map;
+mod coord;
 pub mod csrf;
 pub mod dates;
 mod derm;
@@ -41,5 +42,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(home::register)
         .configure(photos::register)
         .configure(gp::register)
-        .configure(derm::register);
+        .configure(derm::register)
+        .configure(coord::register);
 }

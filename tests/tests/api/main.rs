@@ -32,6 +32,7 @@ mod tokens;
 mod upload_memory;
 mod users;
 mod web_browser;
+mod web_coord;
 mod web_csrf;
 mod web_derm;
 mod web_gp;

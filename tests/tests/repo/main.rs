@@ -10,6 +10,7 @@ mod claims;
 mod coverage;
 mod database;
 mod oncall;
+mod open_cases;
 mod outbox;
 mod outcomes;
 mod phrases;

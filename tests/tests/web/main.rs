@@ -3,6 +3,7 @@
 //! installs Chromium, chromedriver and axe-core). Screenshots go to `target/ui-screenshots/`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod coord;
 mod derm;
 mod gp;
 mod harness;

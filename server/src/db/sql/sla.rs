@@ -8,7 +8,9 @@ use uuid::Uuid;
 use super::{
     effects::effects_in, placeholders, transitions::event_in, Backend, Query, SqlRepo, Tx,
 };
-use crate::db::{Effects, RepoError, ReportRow, SlaCandidate, SlaPolicyRecord, SlaRepo, SlaStep};
+use crate::db::{
+    Effects, OpenCaseRow, RepoError, ReportRow, SlaCandidate, SlaPolicyRecord, SlaRepo, SlaStep,
+};
 use crate::domain::CaseStatus;
 
 /// The statuses in which the SLA clock runs and the ladder applies (queued first: a reminder
@@ -208,7 +210,38 @@ impl<B: Backend> SlaRepo for SqlRepo<B> {
             .bind_all(territories.into_iter().flatten());
         Ok(self.db.fetch_all(q).await?)
     }
+
+    async fn open_cases(
+        &self,
+        territories: Option<&[String]>,
+    ) -> Result<Vec<OpenCaseRow>, RepoError> {
+        let mut sql = String::from(
+            "SELECT c.id, c.territory_code, c.priority, c.status, c.submitted_at, \
+             c.remind_at, c.warn_at, c.due_at FROM cases c WHERE c.status IN ($1, $2, $3)",
+        );
+        if let Some(ts) = territories {
+            if ts.is_empty() {
+                return Ok(Vec::new());
+            }
+            sql.push_str(&format!(
+                " AND c.territory_code IN ({})",
+                placeholders(4, ts.len())
+            ));
+        }
+        sql.push_str(" ORDER BY c.submitted_at, c.id");
+        let q = Query::new(sql)
+            .bind_all(OPEN)
+            .bind_all(territories.into_iter().flatten());
+        Ok(self.db.fetch_all(q).await?)
+    }
 }
+
+/// The statuses of a case still waiting for its answer (the GP's turn included).
+const OPEN: [CaseStatus; 3] = [
+    CaseStatus::Queued,
+    CaseStatus::Claimed,
+    CaseStatus::InfoRequested,
+];
 
 /// The status a guard statement returns.
 #[derive(sqlx::FromRow)]
