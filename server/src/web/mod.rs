@@ -12,6 +12,7 @@
 //! - `headers`: the security headers of every response, pages and API alike;
 //! - `errors`: every failure mapped to a page, in one place.
 
+mod admin;
 pub mod assets;
 mod body_map;
 pub mod csrf;
@@ -23,6 +24,7 @@ pub mod headers;
 mod home;
 pub mod i18n;
 pub mod layout;
+mod rota;
 pub mod session;
 mod sign_in;
 
@@ -37,5 +39,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(assets::register)
         .configure(sign_in::register)
         .configure(home::register)
-        .configure(gp::register);
+        .configure(gp::register)
+        .configure(rota::register)
+        .configure(admin::register);
 }

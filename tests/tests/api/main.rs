@@ -35,6 +35,7 @@ mod web_browser;
 mod web_csrf;
 mod web_gp;
 mod web_pages;
+mod web_rota;
 mod web_sessions;
 mod webhook_secrets;
 mod webhook_targets;

@@ -1,0 +1,1 @@
+pub fn register(_cfg: &mut actix_web::web::ServiceConfig) {}
