@@ -31,6 +31,7 @@ mod territories;
 mod tokens;
 mod upload_memory;
 mod users;
+mod web_admin;
 mod web_browser;
 mod web_csrf;
 mod web_gp;
