@@ -3,8 +3,10 @@
 //! and say nothing of markup. A page's action that leads to another page returns that page's
 //! object.
 
+pub mod admin;
 pub mod case_page;
 pub mod document;
 pub mod my_cases;
 pub mod new_case;
+pub mod rota;
 pub mod sign_in;

@@ -39,6 +39,7 @@ admin-failure-no-webhook = the recipient has no webhook any more
 admin-failure-no-secret = no signing secret: rotate it
 
 admin-user-disabled = disabled
+admin-user-home-short = home territory:
 admin-user-territories = territories:
 admin-user-webhook = webhook:
 admin-user-webhook-change = Webhook

@@ -39,6 +39,7 @@ admin-failure-no-webhook = le destinataire n'a plus de webhook
 admin-failure-no-secret = pas de secret de signature : renouvelez-le
 
 admin-user-disabled = désactivé
+admin-user-home-short = territoire de rattachement :
 admin-user-territories = territoires :
 admin-user-webhook = webhook :
 admin-user-webhook-change = Webhook

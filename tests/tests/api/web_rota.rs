@@ -236,7 +236,10 @@ async fn refused_shifts_say_why_next_to_the_field_and_add_nothing() {
         let res = post(&mut coord, &week.page("13"), "/rota/shifts", &all).await;
         assert_eq!(res.status(), 422, "{fields:?}");
         let page = res.text().await.unwrap();
-        assert!(page.contains("class=\"field-error\" id=\"add-"), "{page}");
+        assert!(
+            page.contains("class=\"field-error\" aria-live=\"polite\" id=\"add-"),
+            "{page}"
+        );
         assert!(page.contains(message), "{message}: {page}");
         assert!(page.contains("Rien n"), "{page}");
     }

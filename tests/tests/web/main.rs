@@ -3,6 +3,8 @@
 //! installs Chromium, chromedriver and axe-core). Screenshots go to `target/ui-screenshots/`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin;
 mod gp;
 mod harness;
+mod rota;
 mod sign_in;

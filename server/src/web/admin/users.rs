@@ -134,13 +134,16 @@ async fn render(
             email: u.email.to_string(),
             role: role_label(lang, u.role),
             scope: match (&u.home_territory, u.territories.is_empty()) {
-                (Some(home), _) => home.to_string(),
-                (None, false) => u
-                    .territories
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                (Some(home), _) => format!("{} {home}", lang.t("admin-user-home-short")),
+                (None, false) => format!(
+                    "{} {}",
+                    lang.t("admin-user-territories"),
+                    u.territories
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 (None, true) => String::new(),
             },
             rpps: u
