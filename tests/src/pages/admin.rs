@@ -3,7 +3,10 @@
 
 use fantoccini::{elements::Element, Locator};
 
-use crate::{browser::Browser, TestApp};
+use crate::{
+    browser::{Browser, WAIT},
+    TestApp,
+};
 
 /// Any admin page: each has the same navigation.
 pub struct AdminPage<'b> {
@@ -93,11 +96,8 @@ impl<'b> AdminPage<'b> {
                 .await
                 .unwrap();
         }
-        self.find("#new-user button[type=submit]")
-            .await
-            .click()
-            .await
-            .unwrap();
+        let button = self.find("#new-user button[type=submit]").await;
+        submit(self.browser, button).await;
         AdminPage::landed(self.browser).await
     }
 
@@ -113,11 +113,10 @@ impl<'b> AdminPage<'b> {
         .click()
         .await
         .unwrap();
-        self.xpath(&format!("{line}//form[contains(@class,'rotate')]//button"))
-            .await
-            .click()
-            .await
-            .unwrap();
+        let button = self
+            .xpath(&format!("{line}//form[contains(@class,'rotate')]//button"))
+            .await;
+        submit(self.browser, button).await;
         AdminPage::landed(self.browser).await
     }
 
@@ -144,4 +143,22 @@ impl<'b> AdminPage<'b> {
             .await
             .unwrap_or_else(|e| panic!("no `{path}`: {e}"))
     }
+}
+
+/// Click `button` (a form's submit) and wait for the next page: the current one is marked
+/// first, so that an element of the page being left is never taken for one of the next.
+async fn submit(browser: &Browser, button: Element) {
+    browser
+        .client()
+        .execute("document.documentElement.dataset.left = '1';", vec![])
+        .await
+        .unwrap();
+    button.click().await.unwrap();
+    browser
+        .client()
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("html:not([data-left])"))
+        .await
+        .unwrap_or_else(|e| panic!("no next page: {e}"));
 }

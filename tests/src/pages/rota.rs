@@ -3,7 +3,10 @@
 
 use fantoccini::{elements::Element, Locator};
 
-use crate::{browser::Browser, TestApp};
+use crate::{
+    browser::{Browser, WAIT},
+    TestApp,
+};
 
 pub struct Rota<'b> {
     browser: &'b Browser,
@@ -68,11 +71,8 @@ impl<'b> Rota<'b> {
             )
             .await
             .unwrap();
-        self.find("#add button[type=submit]")
-            .await
-            .click()
-            .await
-            .unwrap();
+        let button = self.find("#add button[type=submit]").await;
+        submit(self.browser, button).await;
         Rota::landed(self.browser).await
     }
 
@@ -104,4 +104,22 @@ impl<'b> Rota<'b> {
             .await
             .unwrap_or_else(|e| panic!("no `{css}`: {e}"))
     }
+}
+
+/// Click `button` (a form's submit) and wait for the next page: the current one is marked
+/// first, so that an element of the page being left is never taken for one of the next.
+async fn submit(browser: &Browser, button: Element) {
+    browser
+        .client()
+        .execute("document.documentElement.dataset.left = '1';", vec![])
+        .await
+        .unwrap();
+    button.click().await.unwrap();
+    browser
+        .client()
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("html:not([data-left])"))
+        .await
+        .unwrap_or_else(|e| panic!("no next page: {e}"));
 }
