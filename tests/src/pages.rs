@@ -3,6 +3,7 @@
 //! and say nothing of markup. A page's action that leads to another page returns that page's
 //! object.
 
+pub mod admin;
 pub mod audit;
 pub mod case_page;
 pub mod dashboard;
@@ -11,4 +12,5 @@ pub mod my_cases;
 pub mod new_case;
 pub mod queue;
 pub mod review;
+pub mod rota;
 pub mod sign_in;

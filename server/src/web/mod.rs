@@ -12,6 +12,7 @@
 //! - `headers`: the security headers of every response, pages and API alike;
 //! - `errors`: every failure mapped to a page, in one place.
 
+mod admin;
 pub mod assets;
 mod body_map;
 mod coord;
@@ -26,6 +27,7 @@ mod home;
 pub mod i18n;
 pub mod layout;
 mod photos;
+mod rota;
 pub mod session;
 mod sign_in;
 
@@ -43,5 +45,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(photos::register)
         .configure(gp::register)
         .configure(derm::register)
-        .configure(coord::register);
+        .configure(coord::register)
+        .configure(rota::register)
+        .configure(admin::register);
 }

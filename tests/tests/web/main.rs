@@ -3,8 +3,10 @@
 //! installs Chromium, chromedriver and axe-core). Screenshots go to `target/ui-screenshots/`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin;
 mod coord;
 mod derm;
 mod gp;
 mod harness;
+mod rota;
 mod sign_in;
