@@ -20,8 +20,6 @@ sign-in-rate-limited = Too many failed attempts. Try again in { $minutes ->
 sign-in-expired = Your session has expired: please sign in again.
 sign-in-signed-out = You are signed out.
 
-home-title = Hello, { $name }
-home-coming-next = Your pages are coming next. Meanwhile, the command-line client and the API are at your disposal.
 
 error-title = Cannot go on
 error-csrf = The request was refused: it did not come from a telederm page, or the page was too old. Reload the page and try again.
@@ -68,3 +66,9 @@ nav-my-cases = My cases
 nav-new-case = New case
 nav-queue = Case queue
 nav-phrases = My phrases
+nav-dashboard = Dashboard
+nav-rota = Rota
+nav-audit = Audit trail
+nav-admin = Administration
+nav-users = Users
+nav-territories = Territories

@@ -20,8 +20,6 @@ sign-in-rate-limited = Trop de tentatives échouées. Réessayez dans { $minutes
 sign-in-expired = Votre session a expiré : reconnectez-vous.
 sign-in-signed-out = Vous êtes déconnecté.
 
-home-title = Bonjour, { $name }
-home-coming-next = Vos pages arrivent bientôt. En attendant, l'application en ligne de commande et l'API restent à votre disposition.
 
 error-title = Impossible de continuer
 error-csrf = La demande a été refusée : elle ne venait pas d'une page de telederm ou la page était trop ancienne. Rechargez la page et recommencez.
@@ -68,3 +66,9 @@ nav-my-cases = Mes demandes
 nav-new-case = Nouvelle demande
 nav-queue = File des demandes
 nav-phrases = Mes phrases
+nav-dashboard = Tableau de bord
+nav-rota = Astreintes
+nav-audit = Journal d'audit
+nav-admin = Administration
+nav-users = Utilisateurs
+nav-territories = Territoires

@@ -1,64 +1,48 @@
-//! Where each person lands once signed in. A GP's home is the list of its cases (`/cases`, the
-//! GP pages); the other roles' pages come next, and meanwhile their home says so.
+//! Where each person lands once signed in, and the header's links to its role's pages: a GP on
+//! its cases, a dermatologist on its queue, a coordinator on its dashboard, an admin on its
+//! overview. `/home` leads there (an address to keep whatever the role).
 
-use actix_web::{get, http::StatusCode, web, HttpResponse};
-use askama::Template;
-use fluent_templates::fluent_bundle::FluentValue;
+use actix_web::{get, HttpResponse};
 
-use super::{
-    errors::WebError,
-    layout::{self, see_other, Ctx},
-    session::SignedIn,
-};
-use crate::{
-    auth::policy::can_act_as,
-    domain::{Role, User},
-};
+use super::{errors::WebError, layout::see_other, session::SignedIn};
+use crate::domain::{Role, User};
 
-pub fn register(cfg: &mut web::ServiceConfig) {
+pub fn register(cfg: &mut actix_web::web::ServiceConfig) {
     cfg.service(home);
 }
 
 /// The first page of `user`'s role.
 pub fn home_of(user: &User) -> &'static str {
-    if can_act_as(user, Role::Gp).is_allowed() {
-        "/cases"
-    } else if can_act_as(user, Role::Dermatologist).is_allowed() {
-        "/queue"
-    } else {
-        "/home"
+    match user.role {
+        Role::Gp => "/cases",
+        Role::Dermatologist => "/queue",
+        Role::Coordinator => "/dashboard",
+        Role::Admin => "/admin",
     }
 }
 
 /// The header's links of `user`'s role: (path, message key).
 pub fn nav_of(user: &User) -> &'static [(&'static str, &'static str)] {
-    if can_act_as(user, Role::Gp).is_allowed() {
-        &[("/cases", "nav-my-cases"), ("/cases/new", "nav-new-case")]
-    } else if can_act_as(user, Role::Dermatologist).is_allowed() {
-        &[("/queue", "nav-queue"), ("/phrases", "nav-phrases")]
-    } else {
-        &[]
+    match user.role {
+        Role::Gp => &[("/cases", "nav-my-cases"), ("/cases/new", "nav-new-case")],
+        Role::Dermatologist => &[("/queue", "nav-queue"), ("/phrases", "nav-phrases")],
+        Role::Coordinator => &[
+            ("/dashboard", "nav-dashboard"),
+            ("/rota", "nav-rota"),
+            ("/audit", "nav-audit"),
+        ],
+        Role::Admin => &[
+            ("/admin", "nav-admin"),
+            ("/admin/users", "nav-users"),
+            ("/admin/territories", "nav-territories"),
+            ("/rota", "nav-rota"),
+            ("/dashboard", "nav-dashboard"),
+            ("/audit", "nav-audit"),
+        ],
     }
-}
-
-#[derive(Template)]
-#[template(path = "placeholder.html")]
-struct Placeholder {
-    ctx: Ctx,
-    title: String,
 }
 
 #[get("/home")]
-async fn home(signed_in: SignedIn) -> Result<HttpResponse, WebError> {
-    if home_of(signed_in.user()) != "/home" {
-        return Ok(see_other(home_of(signed_in.user())));
-    }
-    let name = signed_in.user().display_name.as_str().to_owned();
-    let page = Placeholder {
-        title: signed_in
-            .lang()
-            .t_with("home-title", [("name", FluentValue::from(name))]),
-        ctx: signed_in.ctx(),
-    };
-    layout::render(StatusCode::OK, &page)
+async fn home(me: SignedIn) -> Result<HttpResponse, WebError> {
+    Ok(see_other(home_of(me.user())))
 }

@@ -13,7 +13,7 @@ use crate::web_browser::{csrf_token, location, Browser};
 
 async fn admin(app: &TestApp) -> Browser<'_> {
     let mut b = Browser::new(app);
-    b.sign_in("admin", "/home").await;
+    b.sign_in("admin", "/admin").await;
     b
 }
 
@@ -58,7 +58,11 @@ fn shown_secret(page: &str) -> Option<String> {
 #[tokio::test]
 async fn nobody_but_an_admin_opens_or_posts_the_admin_pages() {
     let app = spawn_app().await;
-    for (who, home) in [("coord", "/home"), ("gp13", "/cases"), ("derm1", "/home")] {
+    for (who, home) in [
+        ("coord", "/dashboard"),
+        ("gp13", "/cases"),
+        ("derm1", "/queue"),
+    ] {
         let mut b = Browser::new(&app);
         b.sign_in(who, home).await;
         for page in ["/admin", "/admin/users", "/admin/territories"] {
@@ -68,7 +72,7 @@ async fn nobody_but_an_admin_opens_or_posts_the_admin_pages() {
         }
     }
     let mut coord = Browser::new(&app);
-    coord.sign_in("coord", "/home").await;
+    coord.sign_in("coord", "/dashboard").await;
     let before = users(&app).await.len();
     let res = post(
         &mut coord,
@@ -160,7 +164,7 @@ async fn the_admin_creates_a_user_and_sees_its_webhook_secret_once() {
     assert!(!list.contains(&secret));
     // The new coordinator signs in.
     let mut other = Browser::new(&app);
-    other.sign_in("coord84", "/home").await;
+    other.sign_in("coord84", "/dashboard").await;
 }
 
 #[tokio::test]

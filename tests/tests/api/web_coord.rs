@@ -84,7 +84,7 @@ fn period(t0: DateTime<Utc>) -> (String, String) {
 async fn coordinator(app: &TestApp) -> Browser<'_> {
     let mut browser = Browser::new(app);
     browser.accept_language = Some("en");
-    browser.sign_in("coord", "/home").await;
+    browser.sign_in("coord", "/dashboard").await;
     browser
 }
 
@@ -383,7 +383,7 @@ async fn csv(coord: &mut Browser<'_>, table: &str, days: &str) -> String {
 #[tokio::test]
 async fn gps_and_dermatologists_are_sent_to_their_own_home() {
     let app = spawn_app().await;
-    for (user, home) in [("gp13", "/cases"), ("derm1", "/home")] {
+    for (user, home) in [("gp13", "/cases"), ("derm1", "/queue")] {
         let mut browser = Browser::new(&app);
         browser.sign_in(user, home).await;
         for path in [
@@ -401,7 +401,7 @@ async fn gps_and_dermatologists_are_sent_to_their_own_home() {
     assert_eq!((res.status().as_u16(), location(&res)), (303, "/".into()));
     // An admin reads every territory's.
     let mut admin = Browser::new(&app);
-    admin.sign_in("admin", "/home").await;
+    admin.sign_in("admin", "/admin").await;
     let page = admin.page("/dashboard", 200).await;
     assert!(page.contains("Bouches-du-Rhône (13)") && page.contains("Vaucluse (84)"));
     admin.page("/audit?verify=1", 200).await;

@@ -80,7 +80,7 @@ async fn api_shifts(app: &TestApp, token: &str, path: &str) -> Vec<Shift> {
 
 async fn coordinator(app: &TestApp) -> Browser<'_> {
     let mut b = Browser::new(app);
-    b.sign_in("coord", "/home").await;
+    b.sign_in("coord", "/dashboard").await;
     b
 }
 
@@ -457,7 +457,7 @@ async fn working_hours_and_holidays_are_an_admins_to_change() {
     assert_eq!(res.status(), 403);
 
     let mut admin = Browser::new(&app);
-    admin.sign_in("admin", "/home").await;
+    admin.sign_in("admin", "/admin").await;
     let res = post(
         &mut admin,
         "/rota?territory=13",
@@ -530,7 +530,7 @@ async fn another_territorys_coordinator_cannot_touch_13s_rota_and_others_go_home
         .await;
     assert_eq!(res.status(), 201);
     let mut other = Browser::new(&app);
-    other.sign_in("coord84", "/home").await;
+    other.sign_in("coord84", "/dashboard").await;
     // Its own rota is 84's; 13's is not open to it.
     let page = other.page("/rota", 200).await;
     assert!(page.contains("(84)"), "{page}");
@@ -572,7 +572,7 @@ async fn another_territorys_coordinator_cannot_touch_13s_rota_and_others_go_home
         now_shifts
     );
 
-    for (who, home) in [("gp13", "/cases"), ("derm1", "/home")] {
+    for (who, home) in [("gp13", "/cases"), ("derm1", "/queue")] {
         let mut b = Browser::new(&app);
         b.sign_in(who, home).await;
         let res = b.get("/rota").await;

@@ -40,7 +40,7 @@ async fn the_admin_creates_a_user_and_rotates_its_secret() {
         .await
         .sign_in("admin@demo.test", DEMO_PASSWORD)
         .await;
-    assert_eq!(landed, app.url("/home"));
+    assert_eq!(landed, app.url("/admin"));
 
     let token = app.token("admin").await;
     let keys: KeyStatus = app

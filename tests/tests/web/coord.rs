@@ -118,7 +118,7 @@ async fn the_coordinator_reads_the_figures_follows_a_case_at_risk_and_verifies_t
         .await
         .sign_in("coord@demo.test", DEMO_PASSWORD)
         .await;
-    assert_eq!(landed, app.url("/home"));
+    assert_eq!(landed, app.url("/dashboard"));
 
     let dashboard = Dashboard::open(&browser, &app, "")
         .await

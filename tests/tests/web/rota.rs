@@ -33,7 +33,7 @@ async fn signed_in_coordinator(app: &TestApp) -> Option<Browser> {
         .await
         .sign_in("coord@demo.test", DEMO_PASSWORD)
         .await;
-    assert_eq!(landed, app.url("/home"));
+    assert_eq!(landed, app.url("/dashboard"));
     Some(browser)
 }
 

@@ -11,6 +11,7 @@ pub(super) mod fields;
 mod page;
 mod settings;
 mod shifts;
+mod view;
 mod week;
 
 use actix_web::web::ServiceConfig;

@@ -7,17 +7,18 @@ use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 use fluent_templates::fluent_bundle::FluentValue;
 use serde::Deserialize;
-use telederm_schemas as wire;
 use uuid::Uuid;
 
 use super::{
     fields::Fields,
-    input_value, manages_rotas, web_error,
-    week::{self, Cover, Segment, Span},
+    input_value, manages_rotas,
+    view::{calendar, day_label, gaps, rows, spans, target_line, Calendar, Row, TargetLine},
+    web_error,
+    week::{self, Segment},
 };
 use crate::{
     auth::policy::{can_manage_rota, can_manage_territories},
-    domain::{weekday_name, Role, Territory},
+    domain::{Role, Territory},
     http::AppState,
     rota::RotaError,
     web::{
@@ -25,7 +26,6 @@ use crate::{
         errors::WebError,
         form::{self, FieldErrors},
         home_of,
-        i18n::Lang,
         layout::{self, see_other, Ctx},
         session::SignedIn,
     },
@@ -49,19 +49,6 @@ pub(super) struct Refused {
     pub errors: FieldErrors,
 }
 
-struct Cell {
-    rowspan: u32,
-    class: &'static str,
-    label: String,
-    range: String,
-    day: String,
-}
-
-struct Row {
-    hour: String,
-    cells: Vec<Cell>,
-}
-
 struct ShiftLine {
     id: Uuid,
     who: String,
@@ -69,22 +56,6 @@ struct ShiftLine {
     to: String,
     starts_value: String,
     ends_value: String,
-}
-
-struct TargetLine {
-    priority: &'static str,
-    label: String,
-    hours: String,
-    business: bool,
-    is_default: bool,
-}
-
-struct Calendar {
-    days: Vec<(&'static str, String, bool)>,
-    start: String,
-    end: String,
-    holidays: String,
-    holiday_list: Vec<String>,
 }
 
 #[derive(Template)]
@@ -282,165 +253,6 @@ pub(super) async fn render(
         ctx: me.ctx(),
     };
     layout::render(status, &page)
-}
-
-fn spans(shifts: &[wire::Shift]) -> Vec<Span> {
-    shifts
-        .iter()
-        .map(|s| Span {
-            starts_at: s.starts_at,
-            ends_at: s.ends_at,
-            who: s.dermatologist.name.clone(),
-        })
-        .collect()
-}
-
-/// "Mon 30 Nov".
-fn day_label(lang: Lang, day: NaiveDate) -> String {
-    use chrono::Datelike;
-    lang.t_with(
-        "rota-day",
-        [
-            (
-                "weekday",
-                FluentValue::from(
-                    lang.t(&format!("weekday-{}", day.weekday().number_from_monday())),
-                ),
-            ),
-            ("day", FluentValue::from(day.day().to_string())),
-            (
-                "month",
-                FluentValue::from(lang.t(&format!("month-{}", day.month()))),
-            ),
-        ],
-    )
-}
-
-fn hour(h: u32) -> String {
-    format!("{h:02}:00")
-}
-
-fn range(s: &Segment) -> String {
-    format!("{}–{}", hour(s.start_hour), hour(s.start_hour + s.hours))
-}
-
-fn label(lang: Lang, cover: &Cover) -> (&'static str, String) {
-    let partly = |names: &[String]| {
-        (!names.is_empty()).then(|| {
-            lang.t_with(
-                "rota-partly",
-                [("names", FluentValue::from(names.join(", ")))],
-            )
-        })
-    };
-    match cover {
-        Cover::OnCall(names) => ("on-call", names.join(", ")),
-        Cover::Fallback {
-            territories,
-            partly: names,
-        } => {
-            let mut text = lang.t_with(
-                "rota-cover-fallback",
-                [("codes", FluentValue::from(territories.join(", ")))],
-            );
-            if let Some(p) = partly(names) {
-                text = format!("{text} · {p}");
-            }
-            ("fallback", text)
-        }
-        Cover::Gap { partly: names } => {
-            let mut text = lang.t("rota-gap");
-            if let Some(p) = partly(names) {
-                text = format!("{text} · {p}");
-            }
-            ("gap", text)
-        }
-    }
-}
-
-/// Hours as rows, days as columns; a segment is one cell spanning its hours (the table puts
-/// each cell in the first free column, so cells are given in the order of the days).
-fn rows(lang: Lang, days: &[Vec<Segment>], labels: &[String]) -> Vec<Row> {
-    (0..24)
-        .map(|h| Row {
-            hour: hour(h),
-            cells: days
-                .iter()
-                .zip(labels)
-                .filter_map(|(segments, day)| {
-                    let s = segments.iter().find(|s| s.start_hour == h)?;
-                    let (class, label) = label(lang, &s.cover);
-                    Some(Cell {
-                        rowspan: s.hours,
-                        class,
-                        label,
-                        range: range(s),
-                        day: day.clone(),
-                    })
-                })
-                .collect(),
-        })
-        .collect()
-}
-
-/// "Tue 1 Dec, 00:00–08:00" for every gap of the week.
-fn gaps(days: &[Vec<Segment>], labels: &[String]) -> Vec<String> {
-    days.iter()
-        .zip(labels)
-        .flat_map(|(segments, day)| {
-            segments
-                .iter()
-                .filter(|s| matches!(s.cover, Cover::Gap { .. }))
-                .map(move |s| format!("{day}, {}", range(s)))
-        })
-        .collect()
-}
-
-fn target_line(lang: Lang, p: &wire::SlaPolicy) -> TargetLine {
-    let priority = match p.priority {
-        wire::Priority::Urgent => "urgent",
-        wire::Priority::Routine => "routine",
-    };
-    TargetLine {
-        priority,
-        label: lang.t(&format!("priority-{priority}")),
-        hours: format!("{}", (p.target_hours * 100.0).round() / 100.0),
-        business: p.clock == wire::SlaClock::Business,
-        is_default: p.default,
-    }
-}
-
-fn calendar(lang: Lang, t: &Territory) -> Calendar {
-    let days = [
-        chrono::Weekday::Mon,
-        chrono::Weekday::Tue,
-        chrono::Weekday::Wed,
-        chrono::Weekday::Thu,
-        chrono::Weekday::Fri,
-        chrono::Weekday::Sat,
-        chrono::Weekday::Sun,
-    ];
-    Calendar {
-        days: days
-            .iter()
-            .map(|d| {
-                (
-                    weekday_name(*d),
-                    lang.t(&format!("weekday-{}", d.number_from_monday())),
-                    t.hours.days.contains(d),
-                )
-            })
-            .collect(),
-        start: t.hours.start.format("%H:%M").to_string(),
-        end: t.hours.end.format("%H:%M").to_string(),
-        holidays: t
-            .holidays
-            .iter()
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        holiday_list: t.holidays.iter().map(|d| format_date(lang, *d)).collect(),
-    }
 }
 
 /// The zone of the territory a form names (the page's forms always name one).
