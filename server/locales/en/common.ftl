@@ -70,5 +70,3 @@ nav-dashboard = Dashboard
 nav-rota = Rota
 nav-audit = Audit trail
 nav-admin = Administration
-nav-users = Users
-nav-territories = Territories

@@ -70,5 +70,3 @@ nav-dashboard = Tableau de bord
 nav-rota = Astreintes
 nav-audit = Journal d'audit
 nav-admin = Administration
-nav-users = Utilisateurs
-nav-territories = Territoires

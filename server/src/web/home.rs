@@ -31,10 +31,9 @@ pub fn nav_of(user: &User) -> &'static [(&'static str, &'static str)] {
             ("/rota", "nav-rota"),
             ("/audit", "nav-audit"),
         ],
+        // Users and territories are in the admin pages' own tabs.
         Role::Admin => &[
             ("/admin", "nav-admin"),
-            ("/admin/users", "nav-users"),
-            ("/admin/territories", "nav-territories"),
             ("/rota", "nav-rota"),
             ("/dashboard", "nav-dashboard"),
             ("/audit", "nav-audit"),
