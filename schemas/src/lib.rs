@@ -32,7 +32,7 @@ pub use problem::{FieldError, Problem};
 pub use reports::{
     DayStats, DurationStats, OutcomeGroup, OutcomesReport, ReportQuery, SlaGroup, SlaReport,
 };
-pub use shifts::{CreateShift, Shift, ShiftQuery};
+pub use shifts::{CreateShift, MoveShift, Shift, ShiftQuery};
 pub use sla::{SetSlaPolicy, SlaClock, SlaPolicy};
 pub use territories::{CreateTerritory, Territory, UpdateTerritory, WorkingHours};
 pub use users::{CreateUser, Person, Role, SetWebhook, User, UserQuery, UserWithSecret};

@@ -18,6 +18,16 @@ pub struct Shift {
     pub ends_at: DateTime<Utc>,
 }
 
+/// `PATCH /api/v1/shifts/{id}`: the shift's new times (coordinators of its territory, admins).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "JsonObject")]
+pub struct MoveShift {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+read_fields!(MoveShift { starts_at, ends_at });
+
 /// `POST /api/v1/shifts` (coordinators of the territory, admins).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(try_from = "JsonObject")]

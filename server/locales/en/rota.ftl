@@ -54,7 +54,7 @@ rota-holidays = Public holidays
 rota-holidays-hint = One date a line, as 2026-12-25.
 rota-no-holidays = none
 rota-calendar-save = Save hours and holidays
-rota-calendar-admin-only = They count for targets on working hours; an administrator changes them.
+rota-calendar-admin-only = They count for targets in working hours; the territory's coordinators and the admins change them.
 
 rota-refused = Nothing was changed. Check:
 rota-invalid-dermatologist = Choose a dermatologist from the list.

@@ -54,7 +54,7 @@ rota-holidays = Jours fériés
 rota-holidays-hint = Une date par ligne, sous la forme 2026-12-25.
 rota-no-holidays = aucun
 rota-calendar-save = Enregistrer heures et jours fériés
-rota-calendar-admin-only = Ils comptent pour les délais en heures ouvrées ; un administrateur les modifie.
+rota-calendar-admin-only = Ils comptent pour les délais en heures ouvrées ; les coordinateurs du territoire et les administrateurs les modifient.
 
 rota-refused = Rien n'a été modifié. À vérifier :
 rota-invalid-dermatologist = Choisissez un dermatologue dans la liste.

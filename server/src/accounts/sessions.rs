@@ -73,6 +73,14 @@ impl std::fmt::Debug for Session {
     }
 }
 
+/// Who uses a session: the person (a page opened, a form sent), or a page refreshing itself in
+/// the background (the queue's poll), which does not count as activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    Person,
+    Background,
+}
+
 /// What a cookie's id leads to.
 #[derive(Debug, Clone)]
 pub enum Resolved {
@@ -138,8 +146,9 @@ impl SessionService {
         Ok((SessionId(SecretString::from(id)), session))
     }
 
-    /// The session a cookie's id names, if it is still good; its use is recorded.
-    pub async fn resolve(&self, id: &str) -> Result<Resolved, AccountError> {
+    /// The session a cookie's id names, if it is still good; a person's use of it is recorded
+    /// (`Use::Person`), a page's own background refresh is not: an unattended screen signs out.
+    pub async fn resolve(&self, id: &str, by: Use) -> Result<Resolved, AccountError> {
         if id.is_empty() || id.len() > MAX_ID_LEN {
             return Ok(Resolved::Unknown);
         }
@@ -161,7 +170,8 @@ impl SessionService {
                 return Ok(Resolved::Unknown);
             }
         };
-        if now - record.last_seen_at >= Duration::seconds(TOUCH_EVERY_SECS)
+        if by == Use::Person
+            && now - record.last_seen_at >= Duration::seconds(TOUCH_EVERY_SECS)
             && !self.repo.touch_session(&id_hash, now).await?
         {
             // Signed out by another request meanwhile.

@@ -87,6 +87,12 @@ pub fn can_manage_territories(user: &User) -> Access {
     can_act_as(user, Role::Admin)
 }
 
+/// A territory's working hours and holidays (the calendar its response-time clock counts in)
+/// are set by whoever runs its rota; its name, time zone and fallbacks by an admin.
+pub fn can_manage_calendar(user: &User, territory: &TerritoryCode) -> Access {
+    can_manage_rota(user, territory)
+}
+
 /// Which territories' figures, audit lines and cases at risk a user sees.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TerritoryScope {

@@ -27,4 +27,14 @@ pub trait ShiftRepo {
     ) -> Result<Vec<Shift>, RepoError>;
     /// `false` when there was no such shift.
     async fn delete_shift(&self, id: ShiftId, fx: &Effects) -> Result<bool, RepoError>;
+    /// New times for a shift, in place (same id), with `Conflict` as `create_shift` when the
+    /// dermatologist has another shift there that overlaps them; `false` when there was no such
+    /// shift.
+    async fn move_shift(
+        &self,
+        id: ShiftId,
+        starts_at: DateTime<Utc>,
+        ends_at: DateTime<Utc>,
+        fx: &Effects,
+    ) -> Result<bool, RepoError>;
 }

@@ -185,7 +185,8 @@ impl ReportService {
             .iter()
             .filter(|r| match (r.first_response_at, r.due_at) {
                 (Some(first), Some(due)) => first <= due,
-                _ => true,
+                // No due time (e.g. a policy changed since): the breach the ladder recorded.
+                _ => !r.breached,
             })
             .count();
         Ok(Dashboard {

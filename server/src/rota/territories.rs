@@ -4,7 +4,7 @@ use telederm_schemas as wire;
 
 use super::{entry, require, RotaError, RotaService};
 use crate::{
-    auth::policy::can_manage_territories,
+    auth::policy::{can_manage_calendar, can_manage_territories},
     db::Effects,
     domain::{Territory, TerritoryCode, User, ValidationErrors},
 };
@@ -47,21 +47,27 @@ impl RotaService {
         Ok(territory)
     }
 
-    /// Change name, timezone, fallbacks, hours or holidays; absent fields stay.
+    /// Change name, timezone, fallbacks, hours or holidays; absent fields stay. Hours and
+    /// holidays alone: the territory's coordinators too (`can_manage_calendar`).
     pub async fn update_territory(
         &self,
-        admin: &User,
+        user: &User,
         raw: &str,
         req: &wire::UpdateTerritory,
     ) -> Result<Territory, RotaError> {
-        require(can_manage_territories(admin))?;
         let current = self.territory(raw).await?;
+        let calendar_only = req.name.is_none() && req.timezone.is_none() && req.fallbacks.is_none();
+        if calendar_only {
+            require(can_manage_calendar(user, &current.code))?;
+        } else {
+            require(can_manage_territories(user))?;
+        }
         let next = current.updated(req)?;
         self.check_fallbacks_exist(&next).await?;
         let fx = Effects::audit(
             entry(
                 self.clock.now(),
-                admin,
+                user,
                 "territory.updated",
                 "territory",
                 next.code.to_string(),

@@ -1,4 +1,4 @@
-use actix_web::{delete, get, post, web, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
 use telederm_schemas::{self as wire, Problem};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -12,6 +12,7 @@ use crate::{
 pub(super) fn register(cfg: &mut ServiceConfig) {
     cfg.service(list_shifts)
         .service(create_shift)
+        .service(move_shift)
         .service(delete_shift);
 }
 
@@ -55,6 +56,28 @@ pub async fn create_shift(
 ) -> Result<HttpResponse, ApiError> {
     let shift = state.rota.create_shift(caller.user(), &body).await?;
     Ok(HttpResponse::Created().json(shift))
+}
+
+/// New times for a shift, in place (coordinators of its territory, admins): one change, audited
+/// as `shift.moved`.
+#[utoipa::path(tag = "rota", request_body = wire::MoveShift, security(("bearer" = [])), responses(
+    (status = 200, body = wire::Shift),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "the dermatologist already has another shift in that territory overlapping the new times", body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[patch("/shifts/{id}")]
+#[tracing::instrument(skip_all, fields(shift_id = %id))]
+pub async fn move_shift(
+    state: web::Data<AppState>,
+    caller: AuthenticatedUser,
+    id: web::Path<Uuid>,
+    body: web::Json<wire::MoveShift>,
+) -> Result<web::Json<wire::Shift>, ApiError> {
+    Ok(web::Json(
+        state.rota.move_shift(caller.user(), *id, &body).await?,
+    ))
 }
 
 /// Remove a shift (coordinators of its territory, admins).

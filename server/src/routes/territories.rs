@@ -62,7 +62,8 @@ pub async fn create_territory(
     Ok(HttpResponse::Created().json(territory.to_wire()))
 }
 
-/// Change a territory's name, timezone or fallbacks (admins); absent fields stay.
+/// Change a territory's name, timezone or fallbacks (admins), or its working hours and holidays
+/// (admins and the territory's coordinators); absent fields stay.
 #[utoipa::path(tag = "administration", request_body = wire::UpdateTerritory, security(("bearer" = [])), responses(
     (status = 200, body = wire::Territory),
     (status = 403, body = Problem, content_type = "application/problem+json"),

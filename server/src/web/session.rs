@@ -17,7 +17,10 @@ use super::{
     layout::Ctx,
 };
 use crate::{
-    accounts::{sessions::SessionId, Resolved, Session},
+    accounts::{
+        sessions::{SessionId, Use},
+        Resolved, Session,
+    },
     domain::User,
     http::AppState,
 };
@@ -48,10 +51,19 @@ pub fn removal(name: &'static str, secure: bool) -> Cookie<'static> {
     cookie
 }
 
+/// The header a page's background refresh sends (the queue's poll: `hx-headers`), so that it
+/// does not keep an unattended session alive.
+pub const BACKGROUND_HEADER: &str = "x-telederm-background";
+
 /// The session this request's cookie leads to (`Unknown` without one).
 pub async fn resolve(state: &AppState, req: &HttpRequest) -> Result<Resolved, WebError> {
+    let by = if req.headers().contains_key(BACKGROUND_HEADER) {
+        Use::Background
+    } else {
+        Use::Person
+    };
     match req.cookie(SESSION_COOKIE) {
-        Some(cookie) => Ok(state.sessions.resolve(cookie.value()).await?),
+        Some(cookie) => Ok(state.sessions.resolve(cookie.value(), by).await?),
         None => Ok(Resolved::Unknown),
     }
 }

@@ -15,6 +15,7 @@ enum Endpoint {
     GetTerritory,
     CreateTerritory,
     UpdateTerritory,
+    SetTerritoryCalendar,
     ListShifts,
     CreateShift,
     DeleteShift,
@@ -29,7 +30,7 @@ const CALLERS: [Option<&str>; 5] = [
     Some("admin"),
 ];
 
-const MATRIX: [(Endpoint, [u16; 5]); 11] = [
+const MATRIX: [(Endpoint, [u16; 5]); 12] = [
     (Endpoint::ListUsers, [401, 403, 403, 403, 200]),
     (Endpoint::ListDermatologists, [401, 403, 403, 200, 200]),
     (Endpoint::CreateUser, [401, 403, 403, 403, 201]),
@@ -38,6 +39,7 @@ const MATRIX: [(Endpoint, [u16; 5]); 11] = [
     (Endpoint::GetTerritory, [401, 200, 200, 200, 200]),
     (Endpoint::CreateTerritory, [401, 403, 403, 403, 201]),
     (Endpoint::UpdateTerritory, [401, 403, 403, 403, 200]),
+    (Endpoint::SetTerritoryCalendar, [401, 403, 403, 200, 200]),
     (Endpoint::ListShifts, [401, 403, 200, 200, 200]),
     (Endpoint::CreateShift, [401, 403, 403, 201, 201]),
     (Endpoint::DeleteShift, [401, 403, 403, 204, 204]),
@@ -90,6 +92,16 @@ async fn call(app: &TestApp, admin: &str, endpoint: Endpoint, token: Option<&str
                 "/api/v1/territories/84",
                 token,
                 &json!({"name": "Vaucluse"}),
+            )
+            .await
+        }
+        Endpoint::SetTerritoryCalendar => {
+            let hours = json!({"days": ["mon", "tue", "wed", "thu", "fri"],
+                               "start": "08:00", "end": "19:00"});
+            app.patch(
+                "/api/v1/territories/84",
+                token,
+                &json!({"working_hours": hours, "holidays": ["2026-12-25"]}),
             )
             .await
         }

@@ -313,3 +313,71 @@ async fn the_default_listing_starts_at_the_server_clock() {
         std::slice::from_ref(&shift)
     );
 }
+
+#[tokio::test]
+async fn a_shift_is_moved_in_place_by_its_territorys_coordinator_only() {
+    let app = spawn_app().await;
+    let coord = app.token("coord").await;
+    let derm2 = app.user("derm2").await;
+    let start = Utc::now() + Duration::days(10);
+    let res = app
+        .post(
+            "/api/v1/shifts",
+            Some(&coord),
+            &body(&derm2, "13", start, 12),
+        )
+        .await;
+    let shift: Shift = res.json().await.unwrap();
+    let later = serde_json::json!({"starts_at": start + Duration::hours(2),
+                                   "ends_at": start + Duration::hours(10)});
+    let path = format!("/api/v1/shifts/{}", shift.id);
+
+    // Neither a dermatologist nor a GP.
+    for who in ["derm1", "gp13"] {
+        let token = app.token(who).await;
+        assert_problem(
+            app.patch(&path, Some(&token), &later).await,
+            403,
+            "forbidden",
+        )
+        .await;
+    }
+    let res = app.patch(&path, Some(&coord), &later).await;
+    assert_eq!(res.status(), 200);
+    let moved: Shift = res.json().await.unwrap();
+    assert_eq!(moved.id, shift.id);
+    assert_eq!(moved.dermatologist.name, shift.dermatologist.name);
+    assert_eq!(moved.ends_at - moved.starts_at, Duration::hours(8));
+
+    // Backwards, or onto another of the dermatologist's shifts: refused.
+    let backwards = serde_json::json!({"starts_at": start + Duration::hours(5),
+                                       "ends_at": start + Duration::hours(1)});
+    assert_problem(
+        app.patch(&path, Some(&coord), &backwards).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let other = app
+        .post(
+            "/api/v1/shifts",
+            Some(&coord),
+            &body(&derm2, "13", start + Duration::hours(20), 4),
+        )
+        .await;
+    assert_eq!(other.status(), 201);
+    let onto = serde_json::json!({"starts_at": start + Duration::hours(18),
+                                  "ends_at": start + Duration::hours(22)});
+    assert_problem(app.patch(&path, Some(&coord), &onto).await, 409, "conflict").await;
+    assert_problem(
+        app.patch(
+            &format!("/api/v1/shifts/{}", uuid::Uuid::new_v4()),
+            Some(&coord),
+            &later,
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+}

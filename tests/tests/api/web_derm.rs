@@ -309,3 +309,28 @@ async fn the_queue_says_how_far_into_its_target_a_case_is_and_when_escalation_of
     assert!(page.contains("Délai dépassé"));
     assert!(page.contains("en retard de 1 h"), "{page}");
 }
+
+#[tokio::test]
+async fn the_queues_own_refresh_does_not_keep_an_unattended_session_alive() {
+    let app = spawn_app().await;
+    let (mut away, _) = derm(&app, "derm1").await;
+    let (mut here, _) = derm(&app, "derm1").await;
+    let poll = |b: &Browser<'_>| {
+        b.request(reqwest::Method::GET, "/queue/rows")
+            .header("hx-request", "true")
+            .header("x-telederm-background", "poll")
+    };
+    app.advance(chrono::Duration::minutes(20));
+    let res = away.send(poll(&away)).await;
+    assert_eq!(res.status(), 200);
+    // The other screen is used by its dermatologist meanwhile.
+    here.page("/queue", 200).await;
+
+    app.advance(chrono::Duration::minutes(15));
+    // 35 minutes without anyone at the first screen: its refresh is told to go to sign-in.
+    let res = away.send(poll(&away)).await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.headers()["hx-redirect"], "/?session=expired");
+    let res = here.send(poll(&here)).await;
+    assert_eq!(res.status(), 200, "15 minutes since its last use");
+}

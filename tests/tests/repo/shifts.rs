@@ -148,3 +148,65 @@ async fn a_dermatologist_cannot_be_on_call_twice_in_a_territory_at_once() {
         assert_eq!(repo.shift(s.id).await.unwrap(), Some(s));
     }
 }
+
+#[tokio::test]
+async fn a_shift_moves_in_place_unless_its_new_times_overlap_another_of_the_dermatologist() {
+    let (repo, _dir) = fresh_repo().await;
+    repo.create_territory(
+        &territory("13", &[]),
+        crate::setup::t0(),
+        &Effects::default(),
+    )
+    .await
+    .unwrap();
+    let derm = user("derm@x.fr", Role::Dermatologist, None, &[]);
+    repo.create_user(&derm, "h", None, &Effects::default())
+        .await
+        .unwrap();
+    let morning = shift(derm.id, "13", 0, 4);
+    let evening = shift(derm.id, "13", 10, 4);
+    for s in [&morning, &evening] {
+        repo.create_shift(s, derm.id, crate::setup::t0(), &Effects::default())
+            .await
+            .unwrap();
+    }
+    // Later in the morning: in place, same id, audited with it.
+    let (starts, ends) = (
+        morning.starts_at + Duration::hours(1),
+        morning.ends_at + Duration::hours(2),
+    );
+    assert!(repo
+        .move_shift(morning.id, starts, ends, &audited("shift.moved"))
+        .await
+        .unwrap());
+    let moved = repo.shift(morning.id).await.unwrap().unwrap();
+    assert_eq!((moved.starts_at, moved.ends_at), (starts, ends));
+    assert_eq!(moved.dermatologist, derm.id);
+    assert_eq!(audit_actions(&repo).await, ["shift.moved"]);
+
+    // Onto the evening: refused, nothing changed, nothing audited.
+    let onto = (evening.starts_at - Duration::hours(1), evening.ends_at);
+    let refused = repo
+        .move_shift(morning.id, onto.0, onto.1, &audited("shift.moved"))
+        .await;
+    assert!(
+        matches!(refused, Err(RepoError::Conflict(_))),
+        "{refused:?}"
+    );
+    assert_eq!(repo.shift(morning.id).await.unwrap(), Some(moved));
+    assert_eq!(audit_actions(&repo).await, ["shift.moved"]);
+    // Over itself is no overlap; a shift that is gone is said so.
+    assert!(repo
+        .move_shift(
+            evening.id,
+            evening.starts_at,
+            evening.ends_at + Duration::hours(1),
+            &Effects::default()
+        )
+        .await
+        .unwrap());
+    assert!(!repo
+        .move_shift(ShiftId::new(), starts, ends, &Effects::default())
+        .await
+        .unwrap());
+}

@@ -17,7 +17,7 @@ use super::{
     week::{self, Segment},
 };
 use crate::{
-    auth::policy::{can_manage_rota, can_manage_territories},
+    auth::policy::{can_manage_calendar, can_manage_rota},
     domain::{Role, Territory},
     http::AppState,
     rota::RotaError,
@@ -243,7 +243,7 @@ pub(super) async fn render(
         dermatologists,
         targets,
         calendar: calendar(lang, &territory),
-        may_edit_calendar: can_manage_territories(user).is_allowed(),
+        may_edit_calendar: can_manage_calendar(user, &territory.code).is_allowed(),
         notice: query
             .done
             .as_deref()

@@ -12,7 +12,7 @@ use super::{
     back,
     fields::Fields,
     page::{self, zone, Query, Refused},
-    parse_input, web_error, week,
+    parse_input, web_error,
 };
 use crate::{
     http::AppState,
@@ -138,52 +138,21 @@ pub(super) async fn move_shift(
     let f = Fields::parse(&body)?;
     let territory = f.get("territory");
     let tz = zone(&state, territory).await?;
-    // The shift as it is: it must be in the week the page showed.
-    let monday = week::parse_week(f.get("week")).ok_or(WebError::Invalid)?;
-    let from = week::local_instant(tz, monday, chrono::NaiveTime::MIN);
-    let to = from + chrono::Duration::days(8);
-    let current = state
-        .rota
-        .shifts(me.user(), territory, Some(from), Some(to))
-        .await
-        .map_err(web_error)?
-        .into_iter()
-        .find(|s| s.id == id)
-        .ok_or(WebError::NotFound)?;
     let mut errors = FieldErrors::default();
-    let errors = match times(lang, &f, tz, &mut errors) {
+    let refusal = match times(lang, &f, tz, &mut errors) {
+        // One change, in place (same shift, one audit line), or none.
         Some((starts_at, ends_at)) => {
-            state
-                .rota
-                .delete_shift(me.user(), id)
-                .await
-                .map_err(web_error)?;
-            let moved = wire::CreateShift {
-                dermatologist_id: current.dermatologist_id,
-                territory: current.territory.clone(),
-                starts_at,
-                ends_at,
-            };
-            match state.rota.create_shift(me.user(), &moved).await {
+            let new_times = wire::MoveShift { starts_at, ends_at };
+            match state.rota.move_shift(me.user(), id, &new_times).await {
                 Ok(_) => None,
-                Err(e) => {
-                    let errors = shift_refusal(lang, e)?;
-                    // Put the shift back as it was (a new id; both changes are audited).
-                    let restore = wire::CreateShift {
-                        starts_at: current.starts_at,
-                        ends_at: current.ends_at,
-                        ..moved
-                    };
-                    let restored = state.rota.create_shift(me.user(), &restore).await;
-                    Some((errors, restored.map_err(web_error)?.id))
-                }
+                Err(e) => Some(shift_refusal(lang, e)?),
             }
         }
-        None => Some((errors, id)),
+        None => Some(errors),
     };
-    match errors {
+    match refusal {
         None => Ok(see_other(back(territory, f.get("week"), "moved"))),
-        Some((errors, id)) => {
+        Some(errors) => {
             let r = Refused {
                 form: "move",
                 which: id.to_string(),

@@ -5,8 +5,8 @@
 use super::user;
 use crate::{
     auth::policy::{
-        can_act_on, can_administer, can_list_users, can_manage_rota, can_manage_territories,
-        can_read_rota, Access, CaseAction, CaseFacts,
+        can_act_on, can_administer, can_list_users, can_manage_calendar, can_manage_rota,
+        can_manage_territories, can_read_rota, Access, CaseAction, CaseFacts,
     },
     domain::{
         lifecycle::{next, Transition},
@@ -48,7 +48,7 @@ mod administration {
         ];
         let t = territory_13();
         type Rule = fn(&User, &TerritoryCode) -> Access;
-        let matrix: [(&str, Rule, u16, [u16; 4]); 9] = [
+        let matrix: [(&str, Rule, u16, [u16; 4]); 10] = [
             (
                 "list users",
                 |u, _| can_list_users(u, None),
@@ -84,6 +84,12 @@ mod administration {
                 |u, _| can_manage_territories(u),
                 200,
                 [403, 403, 403, 200],
+            ),
+            (
+                "set territory calendar",
+                can_manage_calendar,
+                200,
+                [403, 403, 200, 200],
             ),
             ("list shifts", can_read_rota, 200, [403, 200, 200, 200]),
             ("create shift", can_manage_rota, 201, [403, 403, 201, 201]),
