@@ -174,9 +174,21 @@ async fn working_hours_and_holidays_are_set_replaced_and_checked() {
         let p = assert_problem(res, 422, "validation_failed").await;
         assert_eq!(fields(&p), ["working_hours"]);
     }
+    // The territory's coordinator sets its calendar too, but not its name; a GP neither.
     let coord = app.token("coord").await;
     let res = app
         .patch("/api/v1/territories/84", Some(&coord), &body)
         .await;
+    assert_eq!(res.status(), 200);
+    let res = app
+        .patch(
+            "/api/v1/territories/84",
+            Some(&coord),
+            &json!({"name": "Vaucluse"}),
+        )
+        .await;
+    assert_problem(res, 403, "forbidden").await;
+    let gp = app.token("gp13").await;
+    let res = app.patch("/api/v1/territories/84", Some(&gp), &body).await;
     assert_problem(res, 403, "forbidden").await;
 }
