@@ -7,7 +7,7 @@ use super::{access::Authorized, answer::text, service::on_case, CaseError, CaseS
 use crate::{
     crypto::{seal, ObjectRef},
     db::{Effects, OutcomeRecord},
-    domain::{lifecycle::Transition, CaseStatus, User, ValidationErrors},
+    domain::{lifecycle::Transition, CaseStatus, TerritoryCode, User, ValidationErrors},
 };
 
 /// AAD name of a sealed histology result.
@@ -71,7 +71,15 @@ impl CaseService {
             Some(h) => text(&mut e, "histology_result", h),
             None => None,
         };
-        let submitted = record.submitted_at.date_naive();
+        // The day it was sent where it was sent (Paris is already tomorrow at 23:30 UTC).
+        let tz = match TerritoryCode::parse(&record.territory_code) {
+            Ok(code) => self.repo.territory(&code).await?.map(|t| t.timezone.tz()),
+            Err(_) => None,
+        };
+        let submitted = record
+            .submitted_at
+            .with_timezone(&tz.unwrap_or(chrono_tz::UTC))
+            .date_naive();
         for (field, date) in [
             ("in_person_date", req.in_person_date),
             ("biopsy_date", req.biopsy_date),

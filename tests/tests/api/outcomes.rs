@@ -58,3 +58,38 @@ async fn the_gp_and_the_dermatologist_record_different_outcomes_at_once() {
     }
     assert!(lost.is_empty(), "fields lost:\n{}", lost.join("\n"));
 }
+
+#[tokio::test]
+async fn an_outcome_date_is_checked_against_the_day_the_case_was_sent_where_it_was_sent() {
+    let app = spawn_app().await;
+    // 23:30 UTC on 1 December is already 2 December in Marseille (territory 13).
+    app.clock
+        .set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 1, 23, 30, 0).unwrap());
+    let (gp, derm) = (app.token("gp13").await, app.token("derm1").await);
+    let case = app.submit_small(&gp, "urgent").await;
+    app.claim_ok(&derm, case.id).await;
+    app.answer_ok(&derm, case.id).await;
+
+    let day_before = app
+        .act(
+            &gp,
+            case.id,
+            "outcome",
+            json!({"biopsy_date": "2026-12-01"}),
+        )
+        .await;
+    assert_eq!(
+        day_before.status(),
+        422,
+        "1 December is before the case, in Marseille"
+    );
+    let same_day = app
+        .act(
+            &gp,
+            case.id,
+            "outcome",
+            json!({"biopsy_date": "2026-12-02"}),
+        )
+        .await;
+    assert_eq!(same_day.status(), 200);
+}

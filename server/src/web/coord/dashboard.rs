@@ -241,6 +241,8 @@ async fn figures(
                     FluentValue::from(format_date(lang, period.from_day)),
                 ),
                 ("to", FluentValue::from(format_date(lang, period.to_day))),
+                // Days and weeks are counted in this zone (the first territory's, for several).
+                ("zone", FluentValue::from(period.tz.name())),
             ],
         ),
         within_target: within,
