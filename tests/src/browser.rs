@@ -208,13 +208,18 @@ impl Browser {
     /// Make the viewport (what the page lays out in) `size`.
     pub async fn resize(&self, size: Size) {
         let (width, height) = (size.width, size.height);
-        self.client.set_window_size(width, height).await.unwrap();
-        let (inner_w, inner_h) = self.viewport().await;
-        if (inner_w, inner_h) != (width, height) {
-            // The window has a frame around the page (headless has none today): make up for it.
-            let outer_w = 2 * width - inner_w.min(width);
-            let outer_h = 2 * height - inner_h.min(height);
+        let (mut outer_w, mut outer_h) = (width, height);
+        // The window may have a frame around the page (headless has none today), and after a
+        // full-page shot Chromium sometimes lays the page out in a shorter window than asked for
+        // the first time: ask again for what is missing, a few times at most.
+        for _ in 0..4 {
             self.client.set_window_size(outer_w, outer_h).await.unwrap();
+            let (inner_w, inner_h) = self.viewport().await;
+            if (inner_w, inner_h) == (width, height) {
+                return;
+            }
+            outer_w = outer_w + width - inner_w.min(width) - inner_w.saturating_sub(width);
+            outer_h = outer_h + height - inner_h.min(height) - inner_h.saturating_sub(height);
         }
         assert_eq!(self.viewport().await, (width, height), "{size:?}");
     }
