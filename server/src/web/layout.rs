@@ -126,6 +126,11 @@ pub fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, 
         .body(body))
 }
 
+/// A case as pages without clinical content name it (coordinator, admin): the start of its id.
+pub fn case_ref(id: uuid::Uuid) -> String {
+    id.simple().to_string()[..8].to_uppercase()
+}
+
 /// 303 See Other to one of our pages.
 pub fn see_other(to: impl AsRef<str>) -> HttpResponse {
     HttpResponse::SeeOther()

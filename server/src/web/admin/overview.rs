@@ -88,7 +88,7 @@ pub(super) async fn show(
                 .unwrap_or_else(|| n.recipient_id.to_string()),
             case: n
                 .case_id
-                .map(|c| c.to_string()[..8].to_owned())
+                .map(crate::web::layout::case_ref)
                 .unwrap_or_default(),
             created: format_datetime(lang, n.created_at, tz),
             parked: n

@@ -48,7 +48,4 @@ async fn places_of(state: &AppState, user: &User) -> Result<Option<Vec<Territory
     }))
 }
 
-/// A case as a coordinator names it: the start of its id (no clinical field says which it is).
-fn short_ref(id: uuid::Uuid) -> String {
-    id.simple().to_string()[..8].to_uppercase()
-}
+use super::layout::case_ref as short_ref;
