@@ -79,3 +79,6 @@ phrases-back-to-case = Back to the case
 phrases-manage = Manage my phrases
 phrases-insert = Insert in the report:
 invalid-phrase = A phrase of 1 to 500 characters, 20 phrases at most.
+
+unsent-title = Answer not sent
+unsent-why = This case is no longer in your hands (your claim expired, or it was put back in the queue or taken by a colleague): your answer was not sent. Here it is, to copy.

@@ -79,3 +79,6 @@ phrases-back-to-case = Retour au cas
 phrases-manage = Gérer mes phrases
 phrases-insert = Insérer dans le compte rendu :
 invalid-phrase = Une phrase de 1 à 500 caractères, 20 phrases au plus.
+
+unsent-title = Réponse non envoyée
+unsent-why = Ce cas n'est plus entre vos mains (votre prise en charge a expiré, ou il a été remis dans la file ou pris par un confrère) : votre réponse n'a pas été envoyée. La voici, pour la copier.

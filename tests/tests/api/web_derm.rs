@@ -334,3 +334,40 @@ async fn the_queues_own_refresh_does_not_keep_an_unattended_session_alive() {
     let res = here.send(poll(&here)).await;
     assert_eq!(res.status(), 200, "15 minutes since its last use");
 }
+
+#[tokio::test]
+async fn an_answer_to_a_case_no_longer_held_is_shown_back_not_lost() {
+    let app = spawn_app().await;
+    let id = submitted(&app).await;
+    let (mut derm1, token) = derm(&app, "derm1").await;
+    derm1
+        .post_form(&format!("/queue/{id}/claim"), &[("csrf", &token)])
+        .await;
+    // Put back in the queue (from another tab, or its claim lapsed) while the answer was typed.
+    derm1
+        .post_form(&format!("/review/{id}/release"), &[("csrf", &token)])
+        .await;
+    let res = derm1
+        .post_form(
+            &format!("/review/{id}/answer"),
+            &[
+                ("csrf", &token),
+                ("diagnosis", "Kératose séborrhéique"),
+                ("management", "reassure"),
+                (
+                    "report",
+                    "Lésion bénigne typique, aucune surveillance particulière.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("votre réponse n&#39;a pas été envoyée"),
+        "{page}"
+    );
+    assert!(page.contains("Lésion bénigne typique, aucune surveillance particulière.</textarea>"));
+    assert!(page.contains(r#"value="Kératose séborrhéique""#));
+    assert_eq!(api_case(&app, id).await.status, CaseStatus::Queued);
+}

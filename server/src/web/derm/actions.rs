@@ -3,6 +3,7 @@
 //! Each asks the case service first whether it may, as the API does.
 
 use actix_web::{http::StatusCode, post, web, HttpResponse};
+use askama::Template;
 use telederm_schemas::{self as wire, Management};
 use uuid::Uuid;
 
@@ -17,7 +18,7 @@ use crate::{
         errors::WebError,
         form::{self, FieldErrors},
         i18n::Lang,
-        layout::see_other,
+        layout::{self, see_other, Ctx},
         session::SignedIn,
     },
 };
@@ -34,11 +35,14 @@ pub(super) async fn answer(
     let (request, mut errors) = parse_answer(me.lang(), &values);
     let result = match request {
         Some(request) if errors.is_empty() => {
-            let case = state
+            match state
                 .cases
                 .authorize(me.user(), id, CaseAction::Answer)
-                .await?;
-            state.cases.answer(me.user(), case, request).await
+                .await
+            {
+                Ok(case) => state.cases.answer(me.user(), case, request).await,
+                Err(e) => Err(e),
+            }
         }
         _ => Err(CaseError::Validation(Default::default())),
     };
@@ -55,8 +59,26 @@ pub(super) async fn answer(
             };
             review::render(&state, &me, id, StatusCode::UNPROCESSABLE_ENTITY, refused).await
         }
-        Err(e) => Err(e.into()),
+        Err(CaseError::Internal(e)) => Err(WebError::Internal(e)),
+        // No longer this dermatologist's to answer (its claim lapsed, the case was released or
+        // taken): what it wrote is shown to copy, not lost.
+        Err(_) => layout::render(
+            StatusCode::CONFLICT,
+            &Unsent {
+                ctx: me.ctx(),
+                diagnosis: values.diagnosis,
+                report: values.report,
+            },
+        ),
     }
+}
+
+#[derive(Template)]
+#[template(path = "derm/unsent.html")]
+struct Unsent {
+    ctx: Ctx,
+    diagnosis: String,
+    report: String,
 }
 
 /// The answer as the API takes it, or what to fix. The ICD-10 field holds what the list offered
