@@ -26,10 +26,16 @@ pub struct FieldErrors(Vec<(String, String)>);
 impl FieldErrors {
     /// `field`'s own message (`invalid-<field>`, `_` spelled `-`).
     pub fn invalid(&mut self, lang: Lang, field: &str) {
+        self.invalid_as(lang, "invalid-", field, "invalid-field");
+    }
+
+    /// `field`'s message under a page's own keys (`<prefix><field>`), else `fallback`'s; once
+    /// per field.
+    pub fn invalid_as(&mut self, lang: Lang, prefix: &str, field: &str, fallback: &str) {
         if self.get(field).is_none() {
             let message = lang
-                .find(&format!("invalid-{}", field.replace('_', "-")))
-                .unwrap_or_else(|| lang.t("invalid-field"));
+                .find(&format!("{prefix}{}", field.replace('_', "-")))
+                .unwrap_or_else(|| lang.t(fallback));
             self.0.push((field.to_owned(), message));
         }
     }

@@ -20,6 +20,7 @@ pub mod csrf;
 pub mod dates;
 mod derm;
 pub mod errors;
+pub mod fields;
 pub mod form;
 mod gp;
 pub mod headers;

@@ -12,11 +12,11 @@ use crate::{
     rota::RotaError,
     web::{
         errors::WebError,
+        fields::Fields,
         form::{self, FieldErrors},
         home_of,
         i18n::Lang,
         layout::{self, see_other, Ctx},
-        rota::fields::Fields,
         session::SignedIn,
     },
 };
@@ -135,13 +135,12 @@ fn refusal(lang: Lang, e: RotaError) -> Result<FieldErrors, WebError> {
     match e {
         RotaError::Validation(v) => {
             for f in v.into_fields() {
-                if errors.get(&f.field).is_none() {
-                    let key = format!("admin-invalid-territory-{}", f.field.replace('_', "-"));
-                    let message = lang
-                        .find(&key)
-                        .unwrap_or_else(|| lang.t("admin-invalid-form"));
-                    errors.add(&f.field, message);
-                }
+                errors.invalid_as(
+                    lang,
+                    "admin-invalid-territory-",
+                    &f.field,
+                    "admin-invalid-form",
+                );
             }
         }
         RotaError::Conflict(_) => errors.add("code", lang.t("admin-invalid-territory-taken")),

@@ -20,11 +20,11 @@ use crate::{
     http::AppState,
     web::{
         errors::WebError,
+        fields::Fields,
         form::{self, FieldErrors},
         home_of,
         i18n::Lang,
         layout::{self, see_other, Ctx},
-        rota::fields::Fields,
         session::SignedIn,
     },
 };
@@ -215,13 +215,7 @@ fn refusal(lang: Lang, e: AccountError) -> Result<FieldErrors, WebError> {
     match e {
         AccountError::Validation(v) => {
             for f in v.into_fields() {
-                if errors.get(&f.field).is_none() {
-                    let key = format!("admin-invalid-{}", f.field.replace('_', "-"));
-                    let message = lang
-                        .find(&key)
-                        .unwrap_or_else(|| lang.t("admin-invalid-form"));
-                    errors.add(&f.field, message);
-                }
+                errors.invalid_as(lang, "admin-invalid-", &f.field, "admin-invalid-form");
             }
         }
         AccountError::Conflict(_) => errors.add("email", lang.t("admin-invalid-email-taken")),

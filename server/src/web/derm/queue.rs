@@ -2,8 +2,6 @@
 //! (htmx polls `/queue/rows` and swaps the whole table: nothing is lost between two looks), and
 //! taking a case, the next one or this one, exactly as the API does.
 
-use std::collections::HashMap;
-
 use actix_web::{get, http::StatusCode, post, web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::{DateTime, Utc};
@@ -18,7 +16,7 @@ use crate::{
     cases::CaseError,
     http::AppState,
     web::{
-        dates::{format_datetime, format_duration, zone_of},
+        dates::{format_datetime, format_duration, Zones},
         errors::WebError,
         form, home_of,
         i18n::Lang,
@@ -158,17 +156,10 @@ pub(super) async fn take(
 async fn rows_of(state: &AppState, me: &SignedIn) -> Result<Vec<Row>, WebError> {
     let items = state.cases.queue(me.user()).await?;
     let now = state.clock.now();
-    let mut zones: HashMap<String, Tz> = HashMap::new();
+    let mut zones = Zones::default();
     let mut rows = Vec::with_capacity(items.len());
     for item in items {
-        let tz = match zones.get(&item.territory) {
-            Some(tz) => *tz,
-            None => {
-                let tz = zone_of(&state.rota, &item.territory).await;
-                zones.insert(item.territory.clone(), tz);
-                tz
-            }
-        };
+        let tz = zones.of(&state.rota, &item.territory).await;
         rows.push(row(me.lang(), now, tz, item));
     }
     Ok(rows)

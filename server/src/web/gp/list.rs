@@ -1,8 +1,6 @@
 //! "My cases": the GP's cases, the most recently active first, a page at a time, each with what
 //! the GP is expected to do.
 
-use std::collections::HashMap;
-
 use actix_web::{get, http::StatusCode, web, HttpRequest, HttpResponse};
 use askama::Template;
 use fluent_templates::fluent_bundle::FluentValue;
@@ -14,7 +12,7 @@ use crate::{
     cases::ListPage,
     http::AppState,
     web::{
-        dates::{format_datetime, format_duration, zone_of},
+        dates::{format_datetime, format_duration, Zones},
         errors::WebError,
         form, home_of,
         layout::{self, see_other, Ctx},
@@ -73,17 +71,10 @@ pub(super) async fn my_cases(
 
     let lang = me.lang();
     let now = state.clock.now();
-    let mut zones = HashMap::new();
+    let mut zones = Zones::default();
     let mut lines = Vec::with_capacity(cases.len());
     for case in cases {
-        let tz = match zones.get(&case.territory) {
-            Some(tz) => *tz,
-            None => {
-                let tz = zone_of(&state.rota, &case.territory).await;
-                zones.insert(case.territory.clone(), tz);
-                tz
-            }
-        };
+        let tz = zones.of(&state.rota, &case.territory).await;
         // Waiting for a dermatologist (not while the case waits on the GP).
         let open = matches!(case.status, CaseStatus::Queued | CaseStatus::Claimed);
         lines.push(Line {

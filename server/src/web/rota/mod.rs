@@ -5,9 +5,7 @@
 //!
 //! - `page`: the page itself; `week`: the grid of a week, hour by hour;
 //! - `shifts`: add, move, remove; `settings`: targets, working hours and holidays;
-//! - `fields`: reading forms with repeated names (also used by the admin's pages).
 
-pub(super) mod fields;
 mod page;
 mod settings;
 mod shifts;

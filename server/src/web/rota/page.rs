@@ -1,6 +1,7 @@
 //! `GET /rota?territory=13&week=2026-W49`: a territory's week (default: the person's first
 //! territory, this week), hour by hour, with its gaps named; its shifts; its settings.
 
+use crate::web::fields::Fields;
 use actix_web::{get, http::StatusCode, web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::{Duration, NaiveDate};
@@ -10,7 +11,6 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    fields::Fields,
     input_value, manages_rotas,
     view::{calendar, day_label, gaps, rows, spans, target_line, Calendar, Row, TargetLine},
     web_error,

@@ -2,13 +2,13 @@
 //! (`set_target`, coordinators of the territory and admins), and its working hours and holidays
 //! (`update_territory`, which the policy leaves to admins: a coordinator reads them).
 
+use crate::web::fields::Fields;
 use actix_web::{http::StatusCode, post, web, HttpResponse};
 use chrono::NaiveDate;
 use telederm_schemas as wire;
 
 use super::{
     back,
-    fields::Fields,
     page::{self, Query, Refused},
     web_error,
 };

@@ -3,6 +3,7 @@
 //! service has no update: a move is a removal and an addition in one request (and, should the
 //! addition be refused, the shift is put back as it was).
 
+use crate::web::fields::Fields;
 use actix_web::{http::StatusCode, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use telederm_schemas as wire;
@@ -10,7 +11,6 @@ use uuid::Uuid;
 
 use super::{
     back,
-    fields::Fields,
     page::{self, zone, Query, Refused},
     parse_input, web_error,
 };

@@ -1,7 +1,7 @@
 //! A URL-encoded form read as its pairs, repeated names kept (checkboxes: `days=mon&days=tue`),
 //! which `serde_urlencoded` cannot put in a `Vec`.
 
-use super::super::errors::WebError;
+use super::errors::WebError;
 
 #[derive(Debug, Default, Clone)]
 pub struct Fields(Vec<(String, String)>);
