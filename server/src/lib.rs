@@ -34,6 +34,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod i18n;
 pub mod keys;
 pub mod memory;
 pub mod notify;

@@ -178,7 +178,7 @@ mod tests {
 
     #[test]
     fn every_message_and_asset_the_pages_name_exists() {
-        let messages = super::super::i18n::tests::messages_of("fr");
+        let messages = crate::i18n::tests::messages_of("fr");
         let mut named = 0;
         for (path, text) in files("templates", "html")
             .into_iter()
