@@ -26,7 +26,10 @@ pub use cases::{
 };
 pub use fields::{FieldErrors, JsonObject};
 pub use keys::{KeyStatus, MasterKeyCount};
-pub use notifications::{DeliveryFailure, Notification, WebhookPayload};
+pub use notifications::{
+    Channel, ChannelChoice, Channels, DeliveryFailure, EventKind, Language, Notification,
+    NotificationSettings, SetNotificationSettings, WebhookPayload,
+};
 pub use photos::{PhotoCheck, PhotoCheckUpload};
 pub use problem::{FieldError, Problem};
 pub use reports::{

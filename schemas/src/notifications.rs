@@ -1,13 +1,16 @@
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// A webhook message of the outbox.
+/// A message of the outbox (one per recipient and channel).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Notification {
     pub id: Uuid,
     pub recipient_id: Uuid,
+    pub channel: Channel,
     #[schema(example = "case.queued")]
     pub event: String,
     pub case_id: Option<Uuid>,
@@ -39,16 +42,29 @@ pub enum DeliveryFailure {
     NoWebhook,
     /// The recipient's URL has no signing secret (set before per-recipient secrets): rotate it.
     NoSecret,
+    /// The mail server refused the message for good (5xx): the address or the sender is
+    /// refused; retrying would not help.
+    MailRefused,
+    /// The mail server put the message off (4xx) until the attempts ran out.
+    MailDeferred,
+    /// The mail server's certificate was not trusted, or ours was refused.
+    TlsFailed,
+    /// The recipient was disabled: nothing is sent to a disabled account.
+    RecipientDisabled,
 }
 
 impl DeliveryFailure {
-    pub const ALL: [DeliveryFailure; 6] = [
+    pub const ALL: [DeliveryFailure; 10] = [
         DeliveryFailure::RefusedTarget,
         DeliveryFailure::Timeout,
         DeliveryFailure::ConnectFailed,
         DeliveryFailure::HttpStatus,
         DeliveryFailure::NoWebhook,
         DeliveryFailure::NoSecret,
+        DeliveryFailure::MailRefused,
+        DeliveryFailure::MailDeferred,
+        DeliveryFailure::TlsFailed,
+        DeliveryFailure::RecipientDisabled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -59,6 +75,10 @@ impl DeliveryFailure {
             DeliveryFailure::HttpStatus => "http_status",
             DeliveryFailure::NoWebhook => "no_webhook",
             DeliveryFailure::NoSecret => "no_secret",
+            DeliveryFailure::MailRefused => "mail_refused",
+            DeliveryFailure::MailDeferred => "mail_deferred",
+            DeliveryFailure::TlsFailed => "tls_failed",
+            DeliveryFailure::RecipientDisabled => "recipient_disabled",
         }
     }
 }
@@ -89,7 +109,183 @@ pub struct WebhookPayload {
     pub event: String,
     pub case_id: Option<Uuid>,
     pub territory: Option<String>,
+    /// The case's short reference, as the pages and e-mails show it (e.g. `3F2A9C41`).
+    pub reference: Option<String>,
+    /// When the first response is due (the case's response-time target).
+    pub due_at: Option<DateTime<Utc>>,
     /// Where the recipient reads the case (after logging in).
     pub link: Option<String>,
     pub occurred_at: DateTime<Utc>,
+}
+
+/// How a message reaches its recipient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Email,
+    Webhook,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Webhook => "webhook",
+        }
+    }
+}
+
+/// A kind of event a user may be told of; its name is the webhook's `event`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
+pub enum EventKind {
+    /// A case entered the queue of a territory the dermatologist is on call for (by e-mail, at
+    /// most one message per 15 minutes, listing what arrived).
+    #[serde(rename = "case.queued")]
+    CaseQueued,
+    /// The GP replied to the dermatologist's request for information.
+    #[serde(rename = "case.replied")]
+    CaseReplied,
+    /// The GP's case was answered.
+    #[serde(rename = "case.answered")]
+    CaseAnswered,
+    /// The dermatologist asks the GP for information or new photos.
+    #[serde(rename = "case.info_requested")]
+    InfoRequested,
+    /// Half the response time has gone and the case is still unclaimed.
+    #[serde(rename = "sla.reminder")]
+    SlaReminder,
+    /// 80 %: the case is offered to the fallback territories' dermatologists on call.
+    #[serde(rename = "sla.offered")]
+    SlaOffered,
+    /// 80 %: the coordinators are warned.
+    #[serde(rename = "sla.warning")]
+    SlaWarning,
+    /// The response time ran out.
+    #[serde(rename = "sla.breached")]
+    SlaBreached,
+    /// The coordinator's daily summary of its territories (e-mail only).
+    #[serde(rename = "digest.daily")]
+    DailyDigest,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 9] = [
+        EventKind::CaseQueued,
+        EventKind::CaseReplied,
+        EventKind::CaseAnswered,
+        EventKind::InfoRequested,
+        EventKind::SlaReminder,
+        EventKind::SlaOffered,
+        EventKind::SlaWarning,
+        EventKind::SlaBreached,
+        EventKind::DailyDigest,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::CaseQueued => "case.queued",
+            EventKind::CaseReplied => "case.replied",
+            EventKind::CaseAnswered => "case.answered",
+            EventKind::InfoRequested => "case.info_requested",
+            EventKind::SlaReminder => "sla.reminder",
+            EventKind::SlaOffered => "sla.offered",
+            EventKind::SlaWarning => "sla.warning",
+            EventKind::SlaBreached => "sla.breached",
+            EventKind::DailyDigest => "digest.daily",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for EventKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a user wants to hear of one kind of event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channels {
+    Email,
+    Webhook,
+    Both,
+    None,
+}
+
+impl Channels {
+    pub const ALL: [Channels; 4] = [
+        Channels::Email,
+        Channels::Webhook,
+        Channels::Both,
+        Channels::None,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channels::Email => "email",
+            Channels::Webhook => "webhook",
+            Channels::Both => "both",
+            Channels::None => "none",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Channels> {
+        Channels::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    pub fn includes(self, channel: Channel) -> bool {
+        matches!(
+            (self, channel),
+            (Channels::Both, _)
+                | (Channels::Email, Channel::Email)
+                | (Channels::Webhook, Channel::Webhook)
+        )
+    }
+}
+
+/// A user's language: its e-mails' and, once signed in, its pages'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    Fr,
+    En,
+}
+
+/// One kind of event the user may be told of, and how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ChannelChoice {
+    pub kind: EventKind,
+    pub channels: Channels,
+    /// What the role gets when the user has not chosen.
+    pub default: Channels,
+}
+
+/// `GET /api/v1/me/notifications`: where the user's notifications go.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct NotificationSettings {
+    pub language: Language,
+    /// E-mails go to the login address.
+    pub email: String,
+    /// Whether this server sends e-mail at all (`notifications.smtp`, or the demo's outbox
+    /// folder).
+    pub email_available: bool,
+    /// Whether the user has a webhook URL (without one, webhook choices send nothing).
+    pub webhook_configured: bool,
+    /// The kinds of event the user's role is told of.
+    pub choices: Vec<ChannelChoice>,
+}
+
+/// `PUT /api/v1/me/notifications`: what to change (kinds left out keep their choice).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SetNotificationSettings {
+    pub language: Option<Language>,
+    /// e.g. `{"case.answered": "email", "sla.breached": "none"}`
+    #[serde(default)]
+    pub channels: BTreeMap<EventKind, Channels>,
 }

@@ -66,8 +66,18 @@ pub struct NotificationSettings {
     /// Let webhooks reach loopback and private networks (a receiver on the same host, tests).
     /// Cloud metadata services stay out of reach whatever this says.
     pub allow_private_targets: bool,
-    /// Base URL of links in payloads, e.g. `https://telederm.example.fr`.
-    pub public_url: String,
+    /// Base URL of links in messages and of the pages, e.g. `https://telederm.example.fr`.
+    /// Required in production; elsewhere it defaults to the address the server is bound to.
+    pub public_url: Option<String>,
+    /// The SMTP relay e-mails go through. Without it e-mail is off (webhooks only), except in
+    /// the demo, whose e-mails go to `mail_dir`.
+    pub smtp: Option<SmtpSettings>,
+    /// Write e-mails as `.eml` files (mode 0600) to this folder instead of sending them; the
+    /// demo's default is `<data_dir>/outbox`.
+    pub mail_dir: Option<PathBuf>,
+    /// Local hour (in the coordinator's first territory's zone) of the coordinators' daily
+    /// digest of the day before.
+    pub digest_hour: u32,
     /// Attempts before a message is parked for an admin.
     pub max_attempts: u32,
     /// First retry delay; doubled on each failure, up to `max_backoff_secs`.
@@ -75,6 +85,53 @@ pub struct NotificationSettings {
     pub max_backoff_secs: u64,
     /// Per request.
     pub timeout_secs: u64,
+}
+
+/// `notifications.smtp`: the relay. MSSanté operators' relays take STARTTLS and a client
+/// certificate issued by their PKI (IGC-Santé): trust their CA with `ca_file`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SmtpSettings {
+    pub host: String,
+    /// Defaults to 587 with STARTTLS, 465 with implicit TLS, 25 without TLS.
+    pub port: Option<u16>,
+    #[serde(default = "SmtpTls::starttls")]
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+    /// PEM certificate chain and key that identify us to relays requiring a client certificate.
+    pub client_cert: Option<PathBuf>,
+    pub client_key: Option<PathBuf>,
+    /// PEM certificates trusted besides the public roots (a relay's own CA).
+    pub ca_file: Option<PathBuf>,
+    /// `From` of every e-mail, e.g. `telederm <ne-pas-repondre@telederm.example.fr>`.
+    pub sender: String,
+}
+
+impl SmtpSettings {
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.tls {
+            SmtpTls::Starttls => 587,
+            SmtpTls::Implicit => 465,
+            SmtpTls::None => 25,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Upgrade the connection before anything is sent; a relay that cannot is refused.
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Implicit,
+    /// Plain text: only to a relay on this host (refused in production otherwise).
+    None,
+}
+
+impl SmtpTls {
+    fn starttls() -> SmtpTls {
+        SmtpTls::Starttls
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -215,7 +272,7 @@ impl Settings {
             .set_default("queue.lease_check_secs", 60)?
             .set_default("sla.check_secs", 60)?
             .set_default("notifications.poll_secs", 5)?
-            .set_default("notifications.public_url", "http://127.0.0.1:8080")?
+            .set_default("notifications.digest_hour", 7)?
             .set_default("notifications.allow_private_targets", false)?
             .set_default("notifications.max_attempts", 8)?
             .set_default("notifications.backoff_secs", 30)?
@@ -264,7 +321,28 @@ impl Settings {
         if n.max_attempts == 0 || n.backoff_secs == 0 || n.timeout_secs == 0 {
             bail!("notifications: max_attempts, backoff_secs and timeout_secs must be positive");
         }
-        url::Url::parse(&n.public_url).context("notifications.public_url is not a URL")?;
+        match &n.public_url {
+            Some(url) => {
+                url::Url::parse(url).context("notifications.public_url is not a URL")?;
+            }
+            None if self.environment == Environment::Production => {
+                bail!("notifications.public_url must be set in production: links in e-mails and webhooks start with it");
+            }
+            None => {}
+        }
+        if n.digest_hour > 23 {
+            bail!("notifications.digest_hour must be between 0 and 23");
+        }
+        if let Some(smtp) = &n.smtp {
+            let loopback = matches!(smtp.host.as_str(), "localhost" | "127.0.0.1" | "::1");
+            if smtp.tls == SmtpTls::None && !loopback && self.environment == Environment::Production
+            {
+                bail!("notifications.smtp.tls = \"none\" is only allowed to a relay on this host");
+            }
+            if smtp.username.is_some() != smtp.password.is_some() {
+                bail!("notifications.smtp: set both username and password, or neither");
+            }
+        }
         if self.storage.orphan_grace_secs < 60 {
             bail!("storage.orphan_grace_secs must be at least 60: younger blobs may be mid-commit");
         }

@@ -211,7 +211,7 @@ fn territory(code: &str, name: &str, fallbacks: &[&str]) -> anyhow::Result<Terri
 }
 
 /// What to print at start, so that the newcomer knows how to log in.
-pub fn banner(base_url: &str) -> String {
+pub fn banner(base_url: &str, outbox: Option<&std::path::Path>) -> String {
     let mut out =
         format!("\ntelederm demo at {base_url}\nEvery demo user has the password `{PASSWORD}`:\n");
     for (email, name, role, home, territories) in USERS {
@@ -234,5 +234,12 @@ pub fn banner(base_url: &str) -> String {
         "Try: curl -s {base_url}/api/v1/auth/login -H 'content-type: application/json' \
          -d '{{\"email\":\"gp13@demo.test\",\"password\":\"{PASSWORD}\"}}'\n"
     ));
+    if let Some(dir) = outbox {
+        out.push_str(&format!(
+            "E-mails are not sent: each is written to {} as a .eml file (open it with a mail \
+             client, or `ls -t` the folder and read the newest).\n",
+            dir.display()
+        ));
+    }
     out
 }

@@ -34,6 +34,7 @@ use crate::routes;
         (name = "sla", description = "Response-time targets per territory and priority"),
         (name = "reports", description = "Turnaround and outcomes, for coordinators"),
         (name = "audit", description = "The hash-chained audit trail"),
+        (name = "notifications", description = "Where each user hears of events: e-mail, webhook, both or none"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

@@ -26,7 +26,12 @@ use crate::{
     },
     keys::KeyService,
     memory::MemoryBudget,
-    notify::{deliver::Deliverer, target::TargetPolicy},
+    notify::{
+        deliver::{Deliverer, MailDesk},
+        mail::Mailer,
+        target::TargetPolicy,
+        Notifier,
+    },
     openapi,
     photos::{inspect::PhotoLimits, intake::PhotoIntake, quality::QualityThresholds},
     reports::ReportService,
@@ -88,6 +93,16 @@ impl Application {
         )?);
         let orphan_grace = std::time::Duration::from_secs(settings.storage.orphan_grace_secs);
         sweep_orphans(repo.as_ref(), store.as_ref(), clock.now(), orphan_grace).await?;
+        // Bound first: without a configured public URL, links lead to the address bound.
+        let listener = TcpListener::bind(&settings.http.bind)?;
+        let port = listener.local_addr()?.port();
+        let public_url = public_url(settings, &listener)?;
+        let mail = open_mail(settings, &public_url)?;
+        let notifier = Notifier::new(
+            &public_url,
+            mail.is_some(),
+            settings.notifications.digest_hour,
+        );
         let photos = &settings.photos;
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let webhook_targets = TargetPolicy::from_settings(settings);
@@ -128,7 +143,7 @@ impl Application {
                 },
                 CaseSettings {
                     lease: chrono::Duration::seconds(i64::try_from(settings.queue.lease_secs)?),
-                    public_url: settings.notifications.public_url.clone(),
+                    notifier: notifier.clone(),
                 },
             ),
             rota: RotaService::new(repo.clone(), clock.clone()),
@@ -151,14 +166,13 @@ impl Application {
                 body_deadline: std::time::Duration::from_secs(photos.body_deadline_secs),
             }),
             clock,
-            public_url: settings.notifications.public_url.clone(),
+            public_url,
             production: settings.environment == Environment::Production,
-            deliverer: Deliverer::new(&settings.notifications, webhook_targets)?,
+            deliverer: Deliverer::new(&settings.notifications, webhook_targets, mail)?,
+            notifier,
         });
         let every = |secs: u64| (secs > 0).then(|| std::time::Duration::from_secs(secs));
         let lease_check = std::time::Duration::from_secs(settings.queue.lease_check_secs);
-        let listener = TcpListener::bind(&settings.http.bind)?;
-        let port = listener.local_addr()?.port();
         let json_limit = settings.http.max_json_bytes;
         let app_state = state.clone();
         let document = web::Data::new(routes::OpenApiJson(openapi::document()));
@@ -256,6 +270,14 @@ impl Application {
             }));
         }
         if let Some(period) = self.notification_poll {
+            // Digests are made once a day: looking every minute is plenty.
+            workers.push(every(DIGEST_CHECK, state.clone(), |s| async move {
+                s.notifier
+                    .enqueue_digests(s.repo.as_ref(), s.clock.now())
+                    .await
+                    .map(drop)
+                    .map_err(anyhow::Error::from)
+            }));
             workers.push(every(period, state, |s| async move {
                 s.deliverer
                     .deliver_due(s.repo.as_ref(), &s.keys, s.clock.as_ref())
@@ -292,6 +314,40 @@ where
             }
         }
     })
+}
+
+const DIGEST_CHECK: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// `notifications.public_url`, or the address bound (a wildcard address read as `localhost`).
+fn public_url(settings: &Settings, listener: &TcpListener) -> anyhow::Result<String> {
+    if let Some(url) = &settings.notifications.public_url {
+        return Ok(url.trim_end_matches('/').to_owned());
+    }
+    let addr = listener.local_addr()?;
+    let host = match addr.ip() {
+        ip if ip.is_unspecified() => "localhost".to_owned(),
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    Ok(format!("http://{host}:{}", addr.port()))
+}
+
+/// How e-mails leave: the SMTP relay, else the folder of `.eml` files, else nowhere.
+fn open_mail(settings: &Settings, public_url: &str) -> anyhow::Result<Option<MailDesk>> {
+    let n = &settings.notifications;
+    let timeout = std::time::Duration::from_secs(n.timeout_secs);
+    let mailer = match (&n.smtp, &n.mail_dir) {
+        (Some(smtp), _) => Mailer::smtp(smtp, timeout)?,
+        (None, Some(dir)) => Mailer::folder(dir.clone())?,
+        (None, None) => {
+            tracing::info!("no notifications.smtp: e-mail is off, webhooks only");
+            return Ok(None);
+        }
+    };
+    Ok(Some(MailDesk {
+        mailer,
+        public_url: public_url.to_owned(),
+    }))
 }
 
 /// Create the data folder, connect to the configured database and bring its schema up to date.

@@ -6,6 +6,7 @@
 
 mod error;
 mod login;
+mod notifications;
 pub mod people;
 pub mod phrases;
 pub mod sessions;
@@ -171,6 +172,8 @@ impl AccountService {
             territories: new.territories,
             rpps: new.rpps,
             webhook_url: new.webhook_url,
+            language: telederm_schemas::Language::Fr,
+            channels: Default::default(),
             disabled_at: None,
             created_at: at,
         };

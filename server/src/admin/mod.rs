@@ -107,6 +107,7 @@ fn to_wire(n: NotificationRecord) -> anyhow::Result<wire::Notification> {
     Ok(wire::Notification {
         id: n.id,
         recipient_id: n.recipient_id,
+        channel: n.channel,
         event: n.event,
         case_id: n.case_id,
         created_at: n.created_at,

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use telederm_schemas as wire;
+use telederm_schemas::EventKind;
 use uuid::Uuid;
 
 use super::{access::Authorized, service::on_case, CaseError, CaseService};
@@ -12,7 +13,6 @@ use crate::{
         lifecycle::{next, Transition},
         CaseStatus, User, ValidationErrors, MAX_TEXT_CHARS,
     },
-    notify,
 };
 
 /// AAD names of sealed texts.
@@ -114,7 +114,7 @@ impl CaseService {
         .map_err(anyhow::Error::from)?;
         let at = self.now();
         let fx = Effects::audit(on_case(at, derm, "case.answered", record)).with(
-            self.tell(record.gp_id, notify::CASE_ANSWERED, record, at)
+            self.tell(record.gp_id, EventKind::CaseAnswered, record, None, at)
                 .await?,
         );
         let answer = AnswerRecord {
@@ -152,7 +152,7 @@ impl CaseService {
                 .detail(serde_json::json!({ "wants_new_photos": req.wants_new_photos })),
         )
         .with(
-            self.tell(record.gp_id, notify::INFO_REQUESTED, record, at)
+            self.tell(record.gp_id, EventKind::InfoRequested, record, None, at)
                 .await?,
         );
         let request = InfoRequestRecord {

@@ -5,14 +5,14 @@
 
 use std::collections::HashMap;
 
-use uuid::Uuid;
+use telederm_schemas::EventKind;
 
 use super::{CaseError, CaseService};
 use crate::{
     audit,
     db::{Effects, Repo, SlaCandidate, SlaStep},
-    domain::{CaseStatus, Territory, TerritoryCode},
-    notify,
+    domain::{CaseStatus, Recipient, Territory, TerritoryCode, UserId},
+    notify::CaseEvent,
 };
 
 /// Cases looked at per pass; the next pass takes the rest.
@@ -40,26 +40,26 @@ impl CaseService {
                 };
                 territories.insert(c.territory_code.clone(), t);
             }
-            let fallbacks: Vec<String> = territories
-                .get(&c.territory_code)
-                .and_then(Option::as_ref)
-                .map(|t| t.fallbacks.iter().map(ToString::to_string).collect())
-                .unwrap_or_default();
+            let Some(territory) = territories.get(&c.territory_code).and_then(Option::as_ref)
+            else {
+                tracing::error!(case_id = %c.id, "the case's territory cannot be read: no escalation");
+                continue;
+            };
             if c.status == CaseStatus::Queued
                 && !c.reminded
-                && self.take_step(&c, SlaStep::Remind, &fallbacks).await?
+                && self.take_step(&c, SlaStep::Remind, territory).await?
             {
                 stats.reminded += 1;
             }
             if c.warn_at <= now
                 && !c.offered
-                && self.take_step(&c, SlaStep::Offer, &fallbacks).await?
+                && self.take_step(&c, SlaStep::Offer, territory).await?
             {
                 stats.offered += 1;
             }
             if c.due_at <= now
                 && !c.breached
-                && self.take_step(&c, SlaStep::Breach, &fallbacks).await?
+                && self.take_step(&c, SlaStep::Breach, territory).await?
             {
                 stats.breached += 1;
             }
@@ -74,46 +74,47 @@ impl CaseService {
         &self,
         c: &SlaCandidate,
         step: SlaStep,
-        fallbacks: &[String],
+        territory: &Territory,
     ) -> Result<bool, CaseError> {
         let repo: &dyn Repo = self.repo.as_ref();
         let at = self.now();
-        let territory = c.territory_code.as_str();
-        let url = self.settings.public_url.as_str();
+        let code = territory.code.as_str();
+        let fallbacks: Vec<String> = territory
+            .fallbacks
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let notifier = &self.settings.notifier;
+        let event = |kind| CaseEvent {
+            kind,
+            case_id: c.id,
+            territory,
+            due_at: Some(c.due_at),
+            at,
+        };
         let mut notes = Vec::new();
         let mut detail = serde_json::json!({ "due_at": c.due_at });
         match step {
             SlaStep::Remind => {
-                let derms = repo.notifiable_oncall(&[territory.to_owned()], at).await?;
-                notes = notify::about_case(&derms, notify::SLA_REMINDER, c.id, territory, at, url);
+                let derms = repo.oncall_recipients(&[code.to_owned()], at).await?;
+                notes = notifier.about_case(&derms, &event(EventKind::SlaReminder));
             }
             SlaStep::Offer => {
                 if c.status == CaseStatus::Queued {
-                    let derms: Vec<Uuid> = repo.notifiable_oncall(fallbacks, at).await?;
-                    notes =
-                        notify::about_case(&derms, notify::SLA_OFFERED, c.id, territory, at, url);
+                    let derms = repo.oncall_recipients(&fallbacks, at).await?;
+                    notes = notifier.about_case(&derms, &event(EventKind::SlaOffered));
                 }
-                let coordinators = repo.notifiable_coordinators(territory).await?;
-                notes.extend(notify::about_case(
-                    &coordinators,
-                    notify::SLA_WARNING,
-                    c.id,
-                    territory,
-                    at,
-                    url,
-                ));
+                let coordinators = repo.coordinator_recipients(code).await?;
+                notes.extend(notifier.about_case(&coordinators, &event(EventKind::SlaWarning)));
                 detail["offered_to"] = serde_json::json!(fallbacks);
             }
             SlaStep::Breach => {
-                let coordinators = repo.notifiable_coordinators(territory).await?;
-                notes = notify::about_case(
-                    &coordinators,
-                    notify::SLA_BREACHED,
-                    c.id,
-                    territory,
-                    at,
-                    url,
-                );
+                // The coordinators, and the GP who is still waiting.
+                let mut told = repo.coordinator_recipients(code).await?;
+                if let Some(gp) = repo.user(UserId::from(c.gp_id)).await? {
+                    told.extend(Recipient::of(&gp));
+                }
+                notes = notifier.about_case(&told, &event(EventKind::SlaBreached));
             }
         }
         let entry = audit::entry(
@@ -123,7 +124,7 @@ impl CaseService {
             "case",
             Some(c.id.to_string()),
         )
-        .on_case(c.id, territory)
+        .on_case(c.id, code)
         .detail(detail);
         Ok(repo
             .take_sla_step(c.id, step, at, &Effects::audit(entry).with(notes))

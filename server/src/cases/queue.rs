@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use telederm_schemas as wire;
+use telederm_schemas::EventKind;
 use uuid::Uuid;
 
 use super::{read::clinical, CaseError, CaseService};
@@ -10,8 +11,8 @@ use crate::{
     audit,
     auth::policy::{can_act_as, CaseAction},
     db::{CaseRecord, ClaimOutcome, Effects, Notification, Repo, RepoError},
-    domain::{lifecycle::Transition, Role, Territory, User},
-    notify,
+    domain::{lifecycle::Transition, Recipient, Role, Territory, User},
+    notify::CaseEvent,
 };
 
 /// Longest queue listing.
@@ -70,7 +71,7 @@ pub async fn queue_watchers(
     repo: &dyn Repo,
     territory: &Territory,
     at: DateTime<Utc>,
-) -> Result<Vec<Uuid>, RepoError> {
+) -> Result<Vec<Recipient>, RepoError> {
     let here = repo.covered(territory.code.as_str(), at).await?;
     let covering = if here {
         vec![territory.code.to_string()]
@@ -81,7 +82,7 @@ pub async fn queue_watchers(
             .map(ToString::to_string)
             .collect()
     };
-    repo.notifiable_oncall(&covering, at).await
+    repo.oncall_recipients(&covering, at).await
 }
 
 /// Only dermatologists work the queue.
@@ -95,15 +96,19 @@ impl CaseService {
         &self,
         territory: &Territory,
         case_id: Uuid,
+        due_at: Option<DateTime<Utc>>,
         at: DateTime<Utc>,
     ) -> Result<Vec<Notification>, CaseError> {
         let watchers = queue_watchers(self.repo.as_ref(), territory, at).await?;
-        Ok(self.notices(
+        Ok(self.settings.notifier.about_case(
             &watchers,
-            notify::CASE_QUEUED,
-            case_id,
-            territory.code.as_str(),
-            at,
+            &CaseEvent {
+                kind: EventKind::CaseQueued,
+                case_id,
+                territory,
+                due_at,
+                at,
+            },
         ))
     }
 

@@ -1,6 +1,7 @@
 //! The GP's reply to a request for information, with any new photos.
 
 use telederm_schemas as wire;
+use telederm_schemas::EventKind;
 use uuid::Uuid;
 
 use super::{
@@ -15,8 +16,7 @@ use crate::{
     auth::policy::CaseAction,
     crypto::{seal, ObjectRef},
     db::{Effects, ReplyRoute},
-    domain::{lifecycle::Transition, TerritoryCode, User, ValidationErrors},
-    notify,
+    domain::{lifecycle::Transition, User, ValidationErrors},
     photos::intake::RawPhoto,
 };
 
@@ -76,20 +76,24 @@ impl CaseService {
         } else {
             ReplyRoute::Queue
         };
-        let code = TerritoryCode::parse(&record.territory_code).map_err(anyhow::Error::msg)?;
-        let territory = self
-            .repo
-            .territory(&code)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("territory {} is gone", record.territory_code))?;
+        let territory = self.territory_of(&record).await?;
         // The clock starts again: each step moves later by the time the case waited on the GP.
         let sla = crate::sla::policy::resumed(&record, &territory, at);
         let notices = match route {
             ReplyRoute::BackTo { dermatologist, .. } => {
-                self.tell(dermatologist, notify::CASE_REPLIED, &record, at)
+                self.tell(
+                    dermatologist,
+                    EventKind::CaseReplied,
+                    &record,
+                    sla.as_ref().map(|s| s.due_at),
+                    at,
+                )
+                .await?
+            }
+            ReplyRoute::Queue => {
+                self.queued_notices(&territory, case_id, sla.as_ref().map(|s| s.due_at), at)
                     .await?
             }
-            ReplyRoute::Queue => self.queued_notices(&territory, case_id, at).await?,
         };
         let fx = Effects::audit(on_case(at, gp, "case.replied", &record).detail(
             serde_json::json!({

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
+use telederm_schemas::EventKind;
 use uuid::Uuid;
 
 use super::CaseError;
@@ -13,9 +14,9 @@ use crate::{
     audit,
     crypto::DataKey,
     db::{AuditEntry, CaseRecord, Notification, Repo},
-    domain::{Clock, User, UserId},
+    domain::{Clock, Recipient, Territory, TerritoryCode, User, UserId},
     keys::KeyService,
-    notify,
+    notify::{CaseEvent, Notifier},
     photos::intake::PhotoIntake,
     store::BlobStore,
 };
@@ -35,8 +36,8 @@ pub struct CaseService {
 pub struct CaseSettings {
     /// How long a claim lasts.
     pub lease: Duration,
-    /// Base of the links in notifications.
-    pub public_url: String,
+    /// Turns events into outbox messages (channels, links).
+    pub notifier: Notifier,
 }
 
 impl CaseService {
@@ -85,39 +86,46 @@ impl CaseService {
         Ok(self.keys.unwrap(&record, case_id)?)
     }
 
-    /// A message to one user about a case, if the user has a webhook and is enabled.
+    /// The messages telling one user of an event on a case, through the channels it chose
+    /// (none when it is disabled).
     pub(super) async fn tell(
         &self,
         user: Uuid,
-        event: &str,
+        kind: EventKind,
         c: &CaseRecord,
+        due_at: Option<DateTime<Utc>>,
         at: DateTime<Utc>,
     ) -> Result<Vec<Notification>, CaseError> {
-        let reachable = self
+        let Some(recipient) = self
             .repo
             .user(UserId::from(user))
             .await?
-            .is_some_and(|u| u.webhook_url.is_some() && !u.is_disabled());
-        let recipients = if reachable { vec![user] } else { Vec::new() };
-        Ok(self.notices(&recipients, event, c.id, &c.territory_code, at))
+            .as_ref()
+            .and_then(Recipient::of)
+        else {
+            return Ok(Vec::new());
+        };
+        let territory = self.territory_of(c).await?;
+        Ok(self.settings.notifier.about_case(
+            &[recipient],
+            &CaseEvent {
+                kind,
+                case_id: c.id,
+                territory: &territory,
+                due_at,
+                at,
+            },
+        ))
     }
 
-    pub(super) fn notices(
-        &self,
-        recipients: &[Uuid],
-        event: &str,
-        case_id: Uuid,
-        territory: &str,
-        at: DateTime<Utc>,
-    ) -> Vec<Notification> {
-        notify::about_case(
-            recipients,
-            event,
-            case_id,
-            territory,
-            at,
-            &self.settings.public_url,
-        )
+    /// The case's territory (it cannot go while the case exists).
+    pub(super) async fn territory_of(&self, c: &CaseRecord) -> Result<Territory, CaseError> {
+        let code = TerritoryCode::parse(&c.territory_code).map_err(anyhow::Error::msg)?;
+        Ok(self
+            .repo
+            .territory(&code)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("territory {} is gone", c.territory_code))?)
     }
 }
 

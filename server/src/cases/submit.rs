@@ -128,7 +128,10 @@ impl CaseService {
                 serde_json::json!({ "photos": photos.len(), "priority": new.priority.as_str() }),
             ),
         )
-        .with(self.queued_notices(&home, case_id.as_uuid(), at).await?);
+        .with(
+            self.queued_notices(&home, case_id.as_uuid(), Some(sla.due_at), at)
+                .await?,
+        );
         self.commit(record, clinical, photos, fx).await?;
         tracing::info!(case_id = %case_id, "case submitted");
         Ok(response)

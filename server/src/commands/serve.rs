@@ -12,10 +12,15 @@ use crate::{
     telemetry,
 };
 
-pub async fn run(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
+pub async fn run(mut settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
     telemetry::init(settings.environment == Environment::Production);
     if demo_mode && settings.environment == Environment::Production {
         anyhow::bail!("demo mode is refused in production");
+    }
+    let n = &mut settings.notifications;
+    if demo_mode && n.smtp.is_none() && n.mail_dir.is_none() {
+        // The demo's e-mails are files to open, not messages to real people.
+        n.mail_dir = Some(settings.data_dir.join("outbox"));
     }
     let repo = open_database(&settings).await?;
     let clock = Arc::new(OffsetClock::default());
@@ -42,7 +47,11 @@ pub async fn run(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
             .map(|(h, _)| h)
             .unwrap_or("127.0.0.1");
         // Printed, not logged: it is for the person at the terminal.
-        println!("{}", demo::banner(&format!("http://{host}:{}", app.port())));
+        let outbox = settings.notifications.mail_dir.as_deref();
+        println!(
+            "{}",
+            demo::banner(&format!("http://{host}:{}", app.port()), outbox)
+        );
     }
     app.run_until_stopped().await?;
     Ok(())

@@ -20,7 +20,45 @@ fn production() -> Settings {
     let mut s = defaults();
     s.environment = Environment::Production;
     s.storage.key_file = Some("/etc/telederm/master-keys.json".into());
+    s.notifications.public_url = Some("https://telederm.example.fr".into());
     s
+}
+
+#[test]
+fn production_needs_a_public_url_and_an_encrypted_mail_relay() {
+    let mut s = production();
+    s.notifications.public_url = None;
+    let err = s.check().unwrap_err().to_string();
+    assert!(err.contains("notifications.public_url"), "{err}");
+
+    let relay = |host: &str, tls: SmtpTls| SmtpSettings {
+        host: host.into(),
+        port: None,
+        tls,
+        username: None,
+        password: None,
+        client_cert: None,
+        client_key: None,
+        ca_file: None,
+        sender: "telederm <no-reply@telederm.example.fr>".into(),
+    };
+    let mut s = production();
+    s.notifications.smtp = Some(relay("smtp.example.fr", SmtpTls::None));
+    let err = s.check().unwrap_err().to_string();
+    assert!(err.contains("tls"), "{err}");
+    s.notifications.smtp = Some(relay("localhost", SmtpTls::None));
+    assert!(s.check().is_ok(), "a relay on this host may be plain");
+    let mut half = relay("smtp.example.fr", SmtpTls::Starttls);
+    half.username = Some("telederm".into());
+    s.notifications.smtp = Some(half);
+    let err = s.check().unwrap_err().to_string();
+    assert!(err.contains("username and password"), "{err}");
+    assert_eq!(relay("x", SmtpTls::Starttls).port(), 587);
+    assert_eq!(relay("x", SmtpTls::Implicit).port(), 465);
+
+    let mut s = defaults();
+    s.notifications.digest_hour = 24;
+    assert!(s.check().is_err());
 }
 
 #[test]

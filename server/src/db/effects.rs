@@ -2,19 +2,22 @@
 //! An event without its audit line or its notification never commits, and neither do they alone.
 
 use chrono::{DateTime, Utc};
+use telederm_schemas::Channel;
 use uuid::Uuid;
 
 use super::AuditEntry;
 
-/// A webhook message waiting in the outbox.
+/// A message waiting in the outbox: one recipient, one channel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
     pub id: Uuid,
     pub recipient_id: Uuid,
+    pub channel: Channel,
     /// e.g. `case.queued`, `case.answered`, `sla.breached`.
     pub event: String,
     pub case_id: Option<Uuid>,
-    /// The JSON body to POST: ids, event, link; never clinical content.
+    /// The webhook's JSON body, or what the e-mail will say (`notify::mail::MailPayload`): ids,
+    /// reference, territory, due time, link; never clinical content.
     pub payload: String,
     pub created_at: DateTime<Utc>,
 }

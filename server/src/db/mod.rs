@@ -50,7 +50,10 @@ pub use phrases::{PhraseRecord, PhraseRepo};
 pub use queue::{ClaimOutcome, EventRecord, QueueRepo};
 pub use sessions::{SessionRecord, SessionRepo};
 pub use shifts::ShiftRepo;
-pub use sla::{OpenCaseRow, ReportRow, SlaCandidate, SlaPolicyRecord, SlaRepo, SlaStep, SlaTimes};
+pub use sla::{
+    OpenCaseRow, ReportRow, SlaCandidate, SlaPolicyRecord, SlaRepo, SlaStep, SlaTimes,
+    TerritoryFigures,
+};
 pub use territories::TerritoryRepo;
 pub use users::UserRepo;
 pub use webhooks::{WebhookRepo, WebhookSecretRecord};

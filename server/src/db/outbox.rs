@@ -1,16 +1,19 @@
-//! The webhook outbox: messages waiting to be sent, and their delivery state.
+//! The outbox: messages waiting to be sent (webhooks and e-mails), and their delivery state.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Effects, RepoError};
+use super::{sql::Name, Effects, Notification, RepoError};
+use telederm_schemas::Channel;
 
 /// An outbox message ready to send, with where to send it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PendingNotification {
     pub id: Uuid,
     pub recipient_id: Uuid,
+    #[sqlx(try_from = "Name")]
+    pub channel: Channel,
     pub event: String,
     pub case_id: Option<Uuid>,
     pub payload: String,
@@ -21,12 +24,20 @@ pub struct PendingNotification {
     /// set before per-recipient secrets, never rotated).
     pub secret_key_id: Option<String>,
     pub secret_sealed: Option<Vec<u8>>,
+    /// The recipient as it is now: e-mails go to its login address, in its language.
+    pub email: String,
+    pub display_name: String,
+    pub language: String,
+    pub role: String,
+    pub disabled: bool,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct NotificationRecord {
     pub id: Uuid,
     pub recipient_id: Uuid,
+    #[sqlx(try_from = "Name")]
+    pub channel: Channel,
     pub event: String,
     pub case_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
@@ -70,4 +81,29 @@ pub trait OutboxRepo {
         at: DateTime<Utc>,
         fx: &Effects,
     ) -> Result<bool, RepoError>;
+    /// Put a message off until `until` without counting an attempt (an e-mail that waits for
+    /// the next "new cases" message).
+    async fn notification_postponed(&self, id: Uuid, until: DateTime<Utc>)
+        -> Result<(), RepoError>;
+    /// When the last `event` e-mail to the recipient was sent.
+    async fn last_email_sent(
+        &self,
+        recipient_id: Uuid,
+        event: &str,
+    ) -> Result<Option<DateTime<Utc>>, RepoError>;
+    /// Every `event` e-mail waiting for the recipient, due or not, locked until `lock_until` (so
+    /// that they go out together, once): free ones and those this pass holds (`held_until`).
+    async fn take_waiting_emails(
+        &self,
+        recipient_id: Uuid,
+        event: &str,
+        now: DateTime<Utc>,
+        held_until: DateTime<Utc>,
+    ) -> Result<Vec<(Uuid, String)>, RepoError>;
+    /// Whether a message with this id is in the outbox (whatever its state).
+    async fn has_notification(&self, id: Uuid) -> Result<bool, RepoError>;
+    /// Put a message in the outbox unless one with its id is there already (`false`): a
+    /// message made by a periodic pass, with an id derived from what it is about, is made once
+    /// whatever the instances.
+    async fn enqueue_once(&self, n: &Notification) -> Result<bool, RepoError>;
 }

@@ -6,7 +6,24 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::{sql::Name, Effects, RepoError};
-use crate::domain::{calendar::SlaClock, CaseStatus, Priority};
+use crate::domain::{calendar::SlaClock, CaseStatus, Priority, Recipient};
+
+/// A territory's day in figures (the coordinators' digest): counts of cases, never a case.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
+pub struct TerritoryFigures {
+    pub code: String,
+    pub name: String,
+    /// Submitted during the day.
+    pub received: i64,
+    /// First responses (answer or request for information) given during the day.
+    pub responded: i64,
+    /// Response times that ran out during the day.
+    pub breached: i64,
+    /// Waiting for a dermatologist now (queued or claimed), and of those past 80 % of their
+    /// target.
+    pub open: i64,
+    pub at_risk: i64,
+}
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SlaPolicyRecord {
@@ -32,6 +49,7 @@ pub struct SlaTimes {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SlaCandidate {
     pub id: Uuid,
+    pub gp_id: Uuid,
     pub territory_code: String,
     #[sqlx(try_from = "Name")]
     pub status: CaseStatus,
@@ -131,14 +149,22 @@ pub trait SlaRepo {
         at: DateTime<Utc>,
         fx: &Effects,
     ) -> Result<bool, RepoError>;
-    /// Enabled dermatologists on call at `at` for any of the territories who have a webhook.
-    async fn notifiable_oncall(
+    /// Enabled dermatologists on call at `at` for any of the territories, with their channels.
+    async fn oncall_recipients(
         &self,
         territories: &[String],
         at: DateTime<Utc>,
-    ) -> Result<Vec<Uuid>, RepoError>;
-    /// Enabled coordinators of the territory who have a webhook.
-    async fn notifiable_coordinators(&self, territory: &str) -> Result<Vec<Uuid>, RepoError>;
+    ) -> Result<Vec<Recipient>, RepoError>;
+    /// Each territory's figures over `[from, to)`, and what is open at `now`.
+    async fn territory_figures(
+        &self,
+        territories: &[String],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<TerritoryFigures>, RepoError>;
+    /// Enabled coordinators of the territory, with their channels.
+    async fn coordinator_recipients(&self, territory: &str) -> Result<Vec<Recipient>, RepoError>;
     /// Cases submitted in `[from, to)`, of the territories (`None`: all).
     async fn report_rows(
         &self,

@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{Effects, RepoError, WebhookSecretRecord};
-use crate::domain::{Email, User, UserId};
+use crate::domain::{ChannelChoices, Email, User, UserId};
+use telederm_schemas::Language;
 
 #[async_trait]
 pub trait UserRepo {
@@ -33,6 +34,15 @@ pub trait UserRepo {
         &self,
         id: UserId,
         at: DateTime<Utc>,
+        fx: &Effects,
+    ) -> Result<Option<User>, RepoError>;
+    /// Set a user's language and notification channels. Returns the user as it now is, or
+    /// `None` when it does not exist.
+    async fn set_notification_settings(
+        &self,
+        id: UserId,
+        language: Language,
+        channels: &ChannelChoices,
         fx: &Effects,
     ) -> Result<Option<User>, RepoError>;
 }

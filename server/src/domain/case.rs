@@ -137,6 +137,12 @@ pub struct Case {
     pub due_at: Option<DateTime<Utc>>,
 }
 
+/// A case as people name it without its clinical content (e-mails, coordinator and admin
+/// pages): the start of its id, `3F2A9C41`.
+pub fn case_reference(id: uuid::Uuid) -> String {
+    id.simple().to_string()[..8].to_uppercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

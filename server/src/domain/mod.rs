@@ -9,6 +9,7 @@ mod email;
 pub mod icd10;
 mod ids;
 pub mod lifecycle;
+pub mod notifications;
 mod password;
 mod shift;
 mod territory;
@@ -17,11 +18,13 @@ mod user;
 mod validation;
 
 pub use case::{
-    Case, CaseStatus, Clinical, Management, NewCase, PhotoKind, Priority, Sex, MAX_TEXT_CHARS,
+    case_reference, Case, CaseStatus, Clinical, Management, NewCase, PhotoKind, Priority, Sex,
+    MAX_TEXT_CHARS,
 };
 pub use clock::{now, to_micros, Clock, ManualClock, OffsetClock, SystemClock};
 pub use email::Email;
 pub use ids::{CaseId, PhotoId, ShiftId, UserId};
+pub use notifications::{ChannelChoices, Recipient};
 pub use password::NewPassword;
 pub use shift::{NewShift, Shift, MAX_SHIFT_HOURS};
 pub use telederm_schemas::Role;

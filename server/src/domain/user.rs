@@ -2,8 +2,8 @@ use chrono::{DateTime, Utc};
 use telederm_schemas as wire;
 
 use super::{
-    DisplayName, Email, NewPassword, Role, Rpps, TerritoryCode, UserId, ValidationErrors,
-    WebhookUrl,
+    ChannelChoices, DisplayName, Email, NewPassword, Role, Rpps, TerritoryCode, UserId,
+    ValidationErrors, WebhookUrl,
 };
 
 /// A user as stored (without its password hash).
@@ -17,6 +17,10 @@ pub struct User {
     pub territories: Vec<TerritoryCode>,
     pub rpps: Option<Rpps>,
     pub webhook_url: Option<WebhookUrl>,
+    /// Its e-mails' language, and its pages' once signed in.
+    pub language: wire::Language,
+    /// Where it hears of each kind of event, where it chose otherwise than its role's default.
+    pub channels: ChannelChoices,
     pub disabled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }

@@ -10,7 +10,7 @@ use crate::{
     domain::Clock,
     http::upload::UploadGate,
     keys::KeyService,
-    notify::deliver::Deliverer,
+    notify::{deliver::Deliverer, Notifier},
     reports::ReportService,
     rota::RotaService,
     store::BlobStore,
@@ -47,4 +47,6 @@ pub struct AppState {
     /// Production: cookies are `Secure`.
     pub production: bool,
     pub deliverer: Deliverer,
+    /// Channels and links of notifications; the coordinators' digests.
+    pub notifier: Notifier,
 }

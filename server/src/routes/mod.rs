@@ -7,6 +7,7 @@ mod case_actions;
 mod cases;
 mod health;
 mod keys;
+mod notification_settings;
 mod notifications;
 mod photos;
 mod queue;
@@ -37,6 +38,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(reports::register)
             .configure(audit::register)
             .configure(notifications::register)
+            .configure(notification_settings::register)
             .configure(keys::register)
             .map(|api| api.service(openapi_json)),
     );

@@ -128,7 +128,7 @@ pub fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, 
 
 /// A case as pages without clinical content name it (coordinator, admin): the start of its id.
 pub fn case_ref(id: uuid::Uuid) -> String {
-    id.simple().to_string()[..8].to_uppercase()
+    crate::domain::case_reference(id)
 }
 
 /// 303 See Other to one of our pages.

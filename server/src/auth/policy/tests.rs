@@ -17,6 +17,8 @@ fn user(role: Role) -> User {
         territories: Vec::new(),
         rpps: None,
         webhook_url: None,
+        language: telederm_schemas::Language::Fr,
+        channels: Default::default(),
         disabled_at: None,
         created_at: chrono::DateTime::UNIX_EPOCH,
     }

@@ -20,11 +20,12 @@ pub(super) async fn effects_in(tx: &mut impl Tx, fx: &Effects) -> Result<(), Rep
 async fn enqueue_in(tx: &mut impl Tx, n: &Notification) -> Result<(), RepoError> {
     tx.execute(
         Query::new(
-            "INSERT INTO outbox (id, recipient_id, event, case_id, payload, \
-             created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
+            "INSERT INTO outbox (id, recipient_id, channel, event, case_id, payload, \
+             created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
         )
         .bind(n.id)
         .bind(n.recipient_id)
+        .bind(n.channel.as_str())
         .bind(n.event.as_str())
         .bind(n.case_id)
         .bind(n.payload.as_str())

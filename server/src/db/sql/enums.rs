@@ -36,6 +36,17 @@ impl TryFrom<OptName> for Option<CaseStatus> {
     }
 }
 
+impl TryFrom<Name> for telederm_schemas::Channel {
+    type Error = String;
+    fn try_from(n: Name) -> Result<Self, String> {
+        match n.0.as_str() {
+            "email" => Ok(telederm_schemas::Channel::Email),
+            "webhook" => Ok(telederm_schemas::Channel::Webhook),
+            other => Err(format!("corrupt channel in the database: `{other}`")),
+        }
+    }
+}
+
 impl TryFrom<Name> for Priority {
     type Error = String;
     fn try_from(n: Name) -> Result<Self, String> {

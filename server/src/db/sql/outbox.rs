@@ -1,12 +1,14 @@
-//! `OutboxRepo`: webhook messages written with the change that caused them, then taken, sent,
-//! retried or parked by the delivery worker.
+//! `OutboxRepo`: messages (webhooks, e-mails) written with the change that caused them, then
+//! taken, sent, retried or parked by the delivery worker.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{effects::effects_in, placeholders, Backend, Query, SqlRepo, Tx};
-use crate::db::{Effects, NotificationRecord, OutboxRepo, PendingNotification, RepoError};
+use crate::db::{
+    Effects, Notification, NotificationRecord, OutboxRepo, PendingNotification, RepoError,
+};
 
 #[async_trait]
 impl<B: Backend> OutboxRepo for SqlRepo<B> {
@@ -31,9 +33,11 @@ impl<B: Backend> OutboxRepo for SqlRepo<B> {
             return Ok(Vec::new());
         }
         let read = Query::new(format!(
-            "SELECT o.id, o.recipient_id, o.event, o.case_id, o.payload, o.attempts, \
+            "SELECT o.id, o.recipient_id, o.channel, o.event, o.case_id, o.payload, o.attempts, \
              CASE WHEN u.disabled_at IS NULL THEN u.webhook_url END AS webhook_url, \
-             s.master_key_id AS secret_key_id, s.sealed AS secret_sealed \
+             s.master_key_id AS secret_key_id, s.sealed AS secret_sealed, \
+             u.email, u.display_name, u.language, u.role, \
+             u.disabled_at IS NOT NULL AS disabled \
              FROM outbox o JOIN users u ON u.id = o.recipient_id \
              LEFT JOIN webhook_secrets s ON s.user_id = o.recipient_id \
              WHERE o.id IN ({}) ORDER BY o.next_attempt_at, o.id",
@@ -89,7 +93,7 @@ impl<B: Backend> OutboxRepo for SqlRepo<B> {
         limit: i64,
     ) -> Result<Vec<NotificationRecord>, RepoError> {
         let q = Query::new(format!(
-            "SELECT id, recipient_id, event, case_id, created_at, attempts, \
+            "SELECT id, recipient_id, channel, event, case_id, created_at, attempts, \
              next_attempt_at, delivered_at, parked_at, last_error FROM outbox \
              WHERE ($1 IS NULL OR case_id = $1) {} \
              ORDER BY created_at DESC, id LIMIT $2",
@@ -127,5 +131,83 @@ impl<B: Backend> OutboxRepo for SqlRepo<B> {
         effects_in(&mut tx, fx).await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    async fn notification_postponed(
+        &self,
+        id: Uuid,
+        until: DateTime<Utc>,
+    ) -> Result<(), RepoError> {
+        self.db
+            .execute(
+                Query::new(
+                    "UPDATE outbox SET next_attempt_at = $2, locked_until = NULL WHERE id = $1",
+                )
+                .bind(id)
+                .bind(until),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn last_email_sent(
+        &self,
+        recipient_id: Uuid,
+        event: &str,
+    ) -> Result<Option<DateTime<Utc>>, RepoError> {
+        let q = Query::new(
+            "SELECT delivered_at FROM outbox WHERE recipient_id = $1 AND channel = 'email' \
+             AND event = $2 AND delivered_at IS NOT NULL ORDER BY delivered_at DESC LIMIT 1",
+        )
+        .bind(recipient_id)
+        .bind(event);
+        let row: Option<(DateTime<Utc>,)> = self.db.fetch_optional(q).await?;
+        Ok(row.map(|(at,)| at))
+    }
+
+    async fn take_waiting_emails(
+        &self,
+        recipient_id: Uuid,
+        event: &str,
+        now: DateTime<Utc>,
+        held_until: DateTime<Utc>,
+    ) -> Result<Vec<(Uuid, String)>, RepoError> {
+        let q = Query::new(format!(
+            "UPDATE outbox SET locked_until = $4 WHERE id IN (SELECT id FROM outbox \
+             WHERE recipient_id = $1 AND channel = 'email' AND event = $2 \
+             AND delivered_at IS NULL AND parked_at IS NULL \
+             AND (locked_until IS NULL OR locked_until <= $3 OR locked_until = $4) {}) \
+             RETURNING id, payload",
+            B::SKIP_LOCKED
+        ))
+        .bind(recipient_id)
+        .bind(event)
+        .bind(now)
+        .bind(held_until);
+        Ok(self.db.fetch_all(q).await?)
+    }
+
+    async fn has_notification(&self, id: Uuid) -> Result<bool, RepoError> {
+        let row: Option<(Uuid,)> = self
+            .db
+            .fetch_optional(Query::new("SELECT id FROM outbox WHERE id = $1").bind(id))
+            .await?;
+        Ok(row.is_some())
+    }
+
+    async fn enqueue_once(&self, n: &Notification) -> Result<bool, RepoError> {
+        let q = Query::new(
+            "INSERT INTO outbox (id, recipient_id, channel, event, case_id, payload, \
+             created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(n.id)
+        .bind(n.recipient_id)
+        .bind(n.channel.as_str())
+        .bind(n.event.as_str())
+        .bind(n.case_id)
+        .bind(n.payload.as_str())
+        .bind(n.created_at);
+        Ok(self.db.execute(q).await? == 1)
     }
 }

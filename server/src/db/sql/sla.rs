@@ -10,8 +10,9 @@ use super::{
 };
 use crate::db::{
     Effects, OpenCaseRow, RepoError, ReportRow, SlaCandidate, SlaPolicyRecord, SlaRepo, SlaStep,
+    TerritoryFigures,
 };
-use crate::domain::CaseStatus;
+use crate::domain::{CaseStatus, ChannelChoices, Recipient, Role};
 
 /// The statuses in which the SLA clock runs and the ladder applies (queued first: a reminder
 /// goes only to unclaimed cases).
@@ -57,7 +58,7 @@ impl<B: Backend> SlaRepo for SqlRepo<B> {
         limit: i64,
     ) -> Result<Vec<SlaCandidate>, RepoError> {
         let q = Query::new(
-            "SELECT * FROM (SELECT c.id, c.territory_code, c.status, c.remind_at, \
+            "SELECT * FROM (SELECT c.id, c.gp_id, c.territory_code, c.status, c.remind_at, \
              c.warn_at, c.due_at, \
              EXISTS (SELECT 1 FROM sla_steps s WHERE s.case_id = c.id AND s.step = $5) \
                 AS reminded, \
@@ -141,36 +142,67 @@ impl<B: Backend> SlaRepo for SqlRepo<B> {
         Ok(true)
     }
 
-    async fn notifiable_oncall(
+    async fn oncall_recipients(
         &self,
         territories: &[String],
         at: DateTime<Utc>,
-    ) -> Result<Vec<Uuid>, RepoError> {
+    ) -> Result<Vec<Recipient>, RepoError> {
         if territories.is_empty() {
             return Ok(Vec::new());
         }
         let q = Query::new(format!(
-            "SELECT DISTINCT u.id FROM oncall_shifts s JOIN users u \
-             ON u.id = s.dermatologist_id WHERE s.territory_code IN ({}) \
-             AND s.starts_at <= $1 AND s.ends_at > $1 AND u.disabled_at IS NULL \
-             AND u.webhook_url IS NOT NULL ORDER BY u.id",
+            "SELECT {RECIPIENT_COLUMNS} FROM users u WHERE u.id IN (SELECT s.dermatologist_id \
+             FROM oncall_shifts s WHERE s.territory_code IN ({}) \
+             AND s.starts_at <= $1 AND s.ends_at > $1) AND u.disabled_at IS NULL ORDER BY u.id",
             placeholders(2, territories.len())
         ))
         .bind(at)
         .bind_all(territories);
-        let rows: Vec<(Uuid,)> = self.db.fetch_all(q).await?;
-        Ok(rows.into_iter().map(|(id,)| id).collect())
+        recipients(self.db.fetch_all(q).await?)
     }
 
-    async fn notifiable_coordinators(&self, territory: &str) -> Result<Vec<Uuid>, RepoError> {
-        let q = Query::new(
-            "SELECT u.id FROM coordinator_territories c JOIN users u ON u.id = c.user_id \
-             WHERE c.territory_code = $1 AND u.disabled_at IS NULL \
-             AND u.webhook_url IS NOT NULL ORDER BY u.id",
-        )
+    async fn territory_figures(
+        &self,
+        territories: &[String],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<TerritoryFigures>, RepoError> {
+        if territories.is_empty() {
+            return Ok(Vec::new());
+        }
+        let here = "c.territory_code = t.code";
+        let q = Query::new(format!(
+            "SELECT t.code, t.name, \
+             (SELECT COUNT(*) FROM cases c WHERE {here} \
+                AND c.submitted_at >= $1 AND c.submitted_at < $2) AS received, \
+             (SELECT COUNT(*) FROM cases c WHERE {here} \
+                AND c.first_response_at >= $1 AND c.first_response_at < $2) AS responded, \
+             (SELECT COUNT(*) FROM sla_steps s JOIN cases c ON c.id = s.case_id WHERE {here} \
+                AND s.step = $4 AND s.at >= $1 AND s.at < $2) AS breached, \
+             (SELECT COUNT(*) FROM cases c WHERE {here} AND c.status IN ($5, $6)) AS open, \
+             (SELECT COUNT(*) FROM cases c WHERE {here} AND c.status IN ($5, $6) \
+                AND c.warn_at <= $3) AS at_risk \
+             FROM territories t WHERE t.code IN ({}) ORDER BY t.code",
+            placeholders(7, territories.len())
+        ))
+        .bind(from)
+        .bind(to)
+        .bind(now)
+        .bind(SlaStep::Breach.as_str())
+        .bind_all(CLOCK_RUNS)
+        .bind_all(territories);
+        Ok(self.db.fetch_all(q).await?)
+    }
+
+    async fn coordinator_recipients(&self, territory: &str) -> Result<Vec<Recipient>, RepoError> {
+        let q = Query::new(format!(
+            "SELECT {RECIPIENT_COLUMNS} FROM coordinator_territories c \
+             JOIN users u ON u.id = c.user_id \
+             WHERE c.territory_code = $1 AND u.disabled_at IS NULL ORDER BY u.id"
+        ))
         .bind(territory);
-        let rows: Vec<(Uuid,)> = self.db.fetch_all(q).await?;
-        Ok(rows.into_iter().map(|(id,)| id).collect())
+        recipients(self.db.fetch_all(q).await?)
     }
 
     async fn report_rows(
@@ -248,4 +280,31 @@ const OPEN: [CaseStatus; 3] = [
 struct StatusRow {
     #[sqlx(try_from = "super::Name")]
     status: CaseStatus,
+}
+
+const RECIPIENT_COLUMNS: &str = "u.id, u.role, u.webhook_url IS NOT NULL AS has_webhook, \
+     u.notification_channels";
+
+#[derive(sqlx::FromRow)]
+struct RecipientRow {
+    id: Uuid,
+    role: String,
+    has_webhook: bool,
+    notification_channels: String,
+}
+
+fn recipients(rows: Vec<RecipientRow>) -> Result<Vec<Recipient>, RepoError> {
+    rows.into_iter()
+        .map(|r| {
+            Ok(Recipient {
+                id: r.id,
+                role: r
+                    .role
+                    .parse::<Role>()
+                    .map_err(super::users::corrupt("role"))?,
+                has_webhook: r.has_webhook,
+                choices: ChannelChoices::from_stored(&r.notification_channels),
+            })
+        })
+        .collect()
 }

@@ -11,13 +11,16 @@ use super::{
     effects::effects_in, placeholders, webhooks::webhook_secret_in, Backend, Query, SqlRepo, Tx,
 };
 use crate::db::{conflict_on_unique, Effects, RepoError, UserRepo, WebhookSecretRecord};
-use crate::domain::{DisplayName, Email, Role, Rpps, TerritoryCode, User, UserId, WebhookUrl};
+use crate::domain::{
+    ChannelChoices, DisplayName, Email, Role, Rpps, TerritoryCode, User, UserId, WebhookUrl,
+};
+use telederm_schemas::Language;
 
 /// Ids per `IN` list when names are looked up: far below either backend's parameter limit.
 const NAMES_PER_QUERY: usize = 500;
 
-const USER_COLUMNS: &str =
-    "id, email, display_name, role, home_territory, rpps, webhook_url, disabled_at, created_at";
+const USER_COLUMNS: &str = "id, email, display_name, role, home_territory, rpps, webhook_url, \
+     language, notification_channels, disabled_at, created_at";
 
 #[async_trait]
 impl<B: Backend> UserRepo for SqlRepo<B> {
@@ -32,8 +35,9 @@ impl<B: Backend> UserRepo for SqlRepo<B> {
         tx.execute(
             Query::new(
                 "INSERT INTO users (id, email, display_name, role, password_hash, \
-                 home_territory, rpps, webhook_url, disabled_at, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                 home_territory, rpps, webhook_url, language, notification_channels, \
+                 disabled_at, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             )
             .bind(user.id.as_uuid())
             .bind(user.email.as_str())
@@ -43,6 +47,8 @@ impl<B: Backend> UserRepo for SqlRepo<B> {
             .bind(user.home_territory.as_ref().map(|t| t.as_str()))
             .bind(user.rpps.as_ref().map(|r| r.as_str()))
             .bind(user.webhook_url.as_ref().map(|u| u.as_str()))
+            .bind(language_code(user.language))
+            .bind(user.channels.to_stored())
             .bind(user.disabled_at)
             .bind(user.created_at),
         )
@@ -143,6 +149,32 @@ impl<B: Backend> UserRepo for SqlRepo<B> {
         tx.commit().await?;
         self.user(id).await
     }
+
+    async fn set_notification_settings(
+        &self,
+        id: UserId,
+        language: Language,
+        channels: &ChannelChoices,
+        fx: &Effects,
+    ) -> Result<Option<User>, RepoError> {
+        let mut tx = self.db.begin().await?;
+        let found = tx
+            .execute(
+                Query::new(
+                    "UPDATE users SET language = $2, notification_channels = $3 WHERE id = $1",
+                )
+                .bind(id.as_uuid())
+                .bind(language_code(language))
+                .bind(channels.to_stored()),
+            )
+            .await?;
+        if found != 1 {
+            return Ok(None);
+        }
+        effects_in(&mut tx, fx).await?;
+        tx.commit().await?;
+        self.user(id).await
+    }
 }
 
 impl<B: Backend> SqlRepo<B> {
@@ -175,6 +207,8 @@ struct UserRow {
     home_territory: Option<String>,
     rpps: Option<String>,
     webhook_url: Option<String>,
+    language: String,
+    notification_channels: String,
     disabled_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
 }
@@ -195,6 +229,21 @@ struct CoordinatorTerritoryRow {
 /// Stored values were validated on the way in; one that no longer parses is a corrupt row.
 pub(super) fn corrupt(what: &str) -> impl FnOnce(String) -> anyhow::Error + '_ {
     move |e| anyhow!("corrupt {what} in the database: {e}")
+}
+
+pub(super) fn language(raw: &str) -> anyhow::Result<Language> {
+    match raw {
+        "fr" => Ok(Language::Fr),
+        "en" => Ok(Language::En),
+        other => Err(corrupt("language")(other.to_owned())),
+    }
+}
+
+pub(super) fn language_code(language: Language) -> &'static str {
+    match language {
+        Language::Fr => "fr",
+        Language::En => "en",
+    }
 }
 
 pub(super) fn territory_code(raw: &str) -> anyhow::Result<TerritoryCode> {
@@ -232,6 +281,8 @@ impl UserRow {
                 .map(WebhookUrl::parse)
                 .transpose()
                 .map_err(corrupt("webhook url"))?,
+            language: language(&self.language)?,
+            channels: ChannelChoices::from_stored(&self.notification_channels),
             disabled_at: self.disabled_at,
             created_at: self.created_at,
         })

@@ -1,5 +1,5 @@
 //! `GET /admin`: the master keys (which one seals new data, how much each wraps, any missing) and
-//! the webhook messages parked after their last attempt, each with a retry.
+//! the messages (webhooks, e-mails) parked after their last attempt, each with a retry.
 
 use std::collections::HashMap;
 
@@ -29,6 +29,7 @@ struct Query {
 struct Parked {
     id: Uuid,
     event: String,
+    channel: String,
     recipient: String,
     case: String,
     created: String,
@@ -82,6 +83,7 @@ pub(super) async fn show(
         .map(|n| Parked {
             id: n.id,
             event: n.event.clone(),
+            channel: lang.t(&format!("admin-channel-{}", n.channel.as_str())),
             recipient: names
                 .get(&n.recipient_id)
                 .cloned()
@@ -123,6 +125,10 @@ fn failure_key(e: wire::DeliveryFailure) -> &'static str {
         wire::DeliveryFailure::HttpStatus => "http-status",
         wire::DeliveryFailure::NoWebhook => "no-webhook",
         wire::DeliveryFailure::NoSecret => "no-secret",
+        wire::DeliveryFailure::MailRefused => "mail-refused",
+        wire::DeliveryFailure::MailDeferred => "mail-deferred",
+        wire::DeliveryFailure::TlsFailed => "tls-failed",
+        wire::DeliveryFailure::RecipientDisabled => "recipient-disabled",
     }
 }
 
