@@ -102,9 +102,23 @@ async fn deliveries_are_signed_retried_with_backoff_and_carry_no_clinical_conten
     keys.sort();
     assert_eq!(
         keys,
-        ["case_id", "event", "id", "link", "occurred_at", "territory"]
+        [
+            "case_id",
+            "due_at",
+            "event",
+            "id",
+            "link",
+            "occurred_at",
+            "reference",
+            "territory"
+        ]
     );
     assert_eq!(payload["case_id"], json!(case.id));
+    assert_eq!(
+        payload["reference"],
+        json!(case.id.simple().to_string()[..8].to_uppercase())
+    );
+    assert_eq!(payload["due_at"], json!(case.due_at));
     assert!(payload["link"]
         .as_str()
         .unwrap()

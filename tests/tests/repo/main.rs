@@ -9,6 +9,7 @@ mod cases;
 mod claims;
 mod coverage;
 mod database;
+mod email_outbox;
 mod oncall;
 mod open_cases;
 mod outbox;

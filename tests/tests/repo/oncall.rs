@@ -2,9 +2,12 @@
 //! `QueueRepo` and the notification targets of `SlaRepo`.
 
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+
+use telederm_schemas::{Channels, EventKind, Language};
 use telederm_server::{
     db::Effects,
-    domain::{Role, Shift, ShiftId, UserId, WebhookUrl},
+    domain::{ChannelChoices, Recipient, Role, Shift, ShiftId, UserId, WebhookUrl},
 };
 use uuid::Uuid;
 
@@ -130,8 +133,12 @@ async fn territories_fall_back_to_their_fallbacks_and_uncovered_ones_are_found()
     assert!(uncovered(&[], 0).await.is_empty());
 }
 
+fn ids(recipients: &[Recipient]) -> Vec<Uuid> {
+    recipients.iter().map(|r| r.id).collect()
+}
+
 #[tokio::test]
-async fn notifiable_on_call_dermatologists_are_enabled_on_call_and_hooked() {
+async fn on_call_recipients_are_the_enabled_dermatologists_on_call_with_their_channels() {
     let w = rota().await;
     let repo = &w.repo;
     let derm3 = w.dermatologist("derm3@x.fr").await;
@@ -146,55 +153,61 @@ async fn notifiable_on_call_dermatologists_are_enabled_on_call_and_hooked() {
     repo.disable_user(UserId::from(disabled), mins(0), &Effects::default())
         .await
         .unwrap();
+    let choices = ChannelChoices::default()
+        .with(
+            Role::Dermatologist,
+            &BTreeMap::from([(EventKind::SlaReminder, Channels::None)]),
+        )
+        .unwrap();
+    repo.set_notification_settings(
+        UserId::from(unhooked),
+        Language::En,
+        &choices,
+        &Effects::default(),
+    )
+    .await
+    .unwrap();
 
-    let mut both = vec![w.derm1, derm3];
-    both.sort();
-    assert_eq!(
-        repo.notifiable_oncall(&codes(&["84"]), mins(10))
-            .await
-            .unwrap(),
-        both
-    );
-    // Listed once even when on call in two of the territories.
-    assert_eq!(
-        repo.notifiable_oncall(&codes(&["84", "13"]), mins(40))
-            .await
-            .unwrap(),
-        both
-    );
-    assert_eq!(
-        repo.notifiable_oncall(&codes(&["13"]), mins(40))
-            .await
-            .unwrap(),
-        [w.derm1]
-    );
-    assert!(repo
-        .notifiable_oncall(&codes(&["84"]), mins(60))
+    let mut three = vec![w.derm1, derm3, unhooked];
+    three.sort();
+    let found = repo
+        .oncall_recipients(&codes(&["84"]), mins(10))
         .await
-        .unwrap()
-        .is_empty());
-    assert_eq!(
-        repo.notifiable_oncall(&codes(&["04", "84"]), mins(150))
+        .unwrap();
+    assert_eq!(ids(&found), three);
+    let of = |id| found.iter().find(|r| r.id == id).unwrap();
+    assert!(of(w.derm1).has_webhook && !of(unhooked).has_webhook);
+    assert_eq!(of(unhooked).role, Role::Dermatologist);
+    assert_eq!(of(unhooked).choices, choices, "its choices come along");
+    assert_eq!(of(w.derm1).choices, ChannelChoices::default());
+    let on_call = |territories: &'static [&'static str], at| async move {
+        ids(&repo
+            .oncall_recipients(&codes(territories), mins(at))
             .await
-            .unwrap(),
-        [w.derm2]
-    );
+            .unwrap())
+    };
+    // Listed once even when on call in two of the territories.
+    assert_eq!(on_call(&["84", "13"], 40).await, three);
+    assert_eq!(on_call(&["13"], 40).await, [w.derm1]);
+    assert!(on_call(&["84"], 60).await.is_empty());
+    assert_eq!(on_call(&["04", "84"], 150).await, [w.derm2]);
     assert!(repo
-        .notifiable_oncall(&[], mins(10))
+        .oncall_recipients(&[], mins(10))
         .await
         .unwrap()
         .is_empty());
 }
 
 #[tokio::test]
-async fn notifiable_coordinators_are_enabled_hooked_coordinators_of_the_territory() {
+async fn coordinator_recipients_are_the_enabled_coordinators_of_the_territory() {
     let w = World::new().await;
     let repo = &w.repo;
     let both = w
         .add(user("both@x.fr", Role::Coordinator, None, &["13", "84"]))
         .await;
-    // A coordinator of 13 without a webhook: never listed.
-    w.add(user("unhooked@x.fr", Role::Coordinator, None, &["13"]))
+    // A coordinator of 13 without a webhook: listed, without one.
+    let unhooked = w
+        .add(user("unhooked@x.fr", Role::Coordinator, None, &["13"]))
         .await;
     let disabled = w
         .add(user("off@x.fr", Role::Coordinator, None, &["13"]))
@@ -206,9 +219,19 @@ async fn notifiable_coordinators_are_enabled_hooked_coordinators_of_the_territor
         .await
         .unwrap();
 
-    let mut expected = vec![w.coord13, both];
+    let mut expected = vec![w.coord13, both, unhooked];
     expected.sort();
-    assert_eq!(repo.notifiable_coordinators("13").await.unwrap(), expected);
-    assert_eq!(repo.notifiable_coordinators("84").await.unwrap(), [both]);
-    assert!(repo.notifiable_coordinators("04").await.unwrap().is_empty());
+    let found = repo.coordinator_recipients("13").await.unwrap();
+    assert_eq!(ids(&found), expected);
+    assert!(found.iter().all(|r| r.role == Role::Coordinator));
+    assert_eq!(
+        found.iter().filter(|r| r.has_webhook).count(),
+        2,
+        "all but the unhooked one"
+    );
+    assert_eq!(
+        ids(&repo.coordinator_recipients("84").await.unwrap()),
+        [both]
+    );
+    assert!(repo.coordinator_recipients("04").await.unwrap().is_empty());
 }

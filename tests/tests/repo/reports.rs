@@ -133,3 +133,46 @@ async fn report_rows_carry_each_case_of_the_period_and_territories() {
     let next = repo.report_rows(None, mins(60), mins(61)).await.unwrap();
     assert_eq!(ids(&next), [too_late]);
 }
+
+#[tokio::test]
+async fn territory_figures_count_the_day_and_what_is_open_now() {
+    let w = World::new().await;
+    let repo = &w.repo;
+    eventful(&w).await;
+    w.queued("84", Priority::Routine, 10, None).await;
+    // At risk from 90 (80 % of the way from 50 to 100).
+    w.queued("13", Priority::Urgent, 50, Some(100)).await;
+    // Submitted after the day: open, not received.
+    w.queued("13", Priority::Routine, 60, None).await;
+
+    let figures = repo
+        .territory_figures(&codes(&["84", "13"]), mins(0), mins(60), mins(90))
+        .await
+        .unwrap();
+    let counts: Vec<_> = figures
+        .iter()
+        .map(|f| {
+            (
+                f.code.as_str(),
+                f.received,
+                f.responded,
+                f.breached,
+                f.open,
+                f.at_risk,
+            )
+        })
+        .collect();
+    assert_eq!(counts, [("13", 2, 1, 1, 2, 1), ("84", 1, 0, 0, 1, 0)]);
+    assert!(figures.iter().all(|f| !f.name.is_empty()));
+    // Before the at-risk point, and for an unknown or no territory.
+    let (thirteen, elsewhere) = (codes(&["13"]), codes(&["04"]));
+    let early = repo.territory_figures(&thirteen, mins(0), mins(60), mins(89));
+    assert_eq!(early.await.unwrap()[0].at_risk, 0);
+    let none = repo.territory_figures(&elsewhere, mins(0), mins(60), mins(90));
+    assert_eq!(none.await.unwrap()[0].received, 0);
+    assert!(repo
+        .territory_figures(&[], mins(0), mins(60), mins(90))
+        .await
+        .unwrap()
+        .is_empty());
+}

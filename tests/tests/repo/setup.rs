@@ -115,6 +115,8 @@ pub fn user(email: &str, role: Role, home: Option<&str>, territories: &[&str]) -
         territories: territories.iter().map(|t| code(t)).collect(),
         rpps: None,
         webhook_url: None,
+        language: telederm_schemas::Language::Fr,
+        channels: Default::default(),
         disabled_at: None,
         created_at: t0(),
     }
@@ -339,6 +341,7 @@ pub fn notice(
     Notification {
         id: Uuid::new_v4(),
         recipient_id: recipient,
+        channel: telederm_schemas::Channel::Webhook,
         event: event.into(),
         case_id,
         payload: format!(r#"{{"event":"{event}"}}"#),

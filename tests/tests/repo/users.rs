@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::Duration;
 use telederm_server::{
     db::{Effects, RepoError, WebhookSecretRecord},
-    domain::{DisplayName, Role, User, UserId},
+    domain::{ChannelChoices, DisplayName, Role, User, UserId},
 };
 use uuid::Uuid;
 
@@ -187,4 +187,50 @@ async fn display_names_come_in_one_batch_disabled_users_included_unknown_ids_abs
         names,
         HashMap::from([(other.id.as_uuid(), "Someone".to_owned())])
     );
+}
+
+#[tokio::test]
+async fn notification_settings_are_kept_and_audited_only_when_the_user_exists() {
+    let (repo, _dir) = fresh_repo().await;
+    let gp = user("derm@x.fr", Role::Dermatologist, None, &[]);
+    repo.create_user(&gp, "h", None, &Effects::default())
+        .await
+        .unwrap();
+    let created = repo.user(gp.id).await.unwrap().unwrap();
+    assert_eq!(created.language, telederm_schemas::Language::Fr);
+    assert_eq!(created.channels, ChannelChoices::default());
+
+    let changes = std::collections::BTreeMap::from([(
+        telederm_schemas::EventKind::CaseReplied,
+        telederm_schemas::Channels::Webhook,
+    )]);
+    let choices = ChannelChoices::default()
+        .with(Role::Dermatologist, &changes)
+        .unwrap();
+    let set = repo
+        .set_notification_settings(
+            gp.id,
+            telederm_schemas::Language::En,
+            &choices,
+            &audited("user.notifications_set"),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(set.language, telederm_schemas::Language::En);
+    assert_eq!(set.channels, choices);
+    let read = repo.user(gp.id).await.unwrap().unwrap();
+    assert_eq!((read.language, read.channels), (set.language, choices));
+
+    let nobody = repo
+        .set_notification_settings(
+            UserId::new(),
+            telederm_schemas::Language::En,
+            &ChannelChoices::default(),
+            &audited("user.notifications_set.nobody"),
+        )
+        .await
+        .unwrap();
+    assert!(nobody.is_none());
+    assert_eq!(audit_actions(&repo).await, ["user.notifications_set"]);
 }
