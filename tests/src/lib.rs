@@ -7,6 +7,7 @@
 pub mod browser;
 pub mod db;
 pub mod fixtures;
+pub mod optional;
 pub mod pages;
 pub mod stall;
 pub mod store;
