@@ -46,10 +46,21 @@
 # fail when TELEDERM_REQUIRE_BROWSER=1 (or CI is set: the tests read both).
 # Screenshots go to target/ui-screenshots/.
 #
+# SMTP tests send mail to a real SMTP server, tests/smtp/sink.py (aiosmtpd),
+# in both phases. Before phase 1 this script makes a Python virtualenv at
+# target/tools/smtp-venv (`python3 -m venv`, kept between runs) and installs
+# aiosmtpd 1.4.6 from PyPI into it when it is not there yet, then passes its
+# interpreter to the tests as TELEDERM_SMTP_PYTHON (replacing the caller's).
+# Without it the SMTP tests skip with a message, or fail when
+# TELEDERM_REQUIRE_SMTP=1 (or CI is set).
+#
 # Environment:
 #   TELEDERM_REQUIRE_BROWSER=1   Chromium, chromedriver and axe-core must be
 #                                there (installed by this script if need be),
 #                                or the run fails. (.ci/run sets it.)
+#   TELEDERM_REQUIRE_SMTP=1      the Python with aiosmtpd must be there
+#                                (installed by this script if need be), or
+#                                the run fails. (.ci/run sets it.)
 #   TELEDERM_REQUIRE_POSTGRES=1  the PostgreSQL phase must run: if no server
 #                                binaries are found and we are root with
 #                                apt-get, install the `postgresql` package and
@@ -209,6 +220,40 @@ if [ -f "$AXE_JS" ]; then
     export TELEDERM_AXE_JS="$AXE_JS"
 else
     browser_missing "axe-core is missing ($AXE_JS; npm install --prefix target/npm axe-core@$AXE_VERSION)"
+fi
+
+# ---------------------------------------------------------------- SMTP sink
+
+SMTP_VENV="$REPO_ROOT/target/tools/smtp-venv"
+AIOSMTPD_VERSION=1.4.6
+
+has_aiosmtpd() {
+    "$SMTP_VENV/bin/python" -c \
+        "import sys, aiosmtpd; sys.exit(aiosmtpd.__version__ != '$AIOSMTPD_VERSION')" \
+        >/dev/null 2>&1
+}
+
+# A venv left half made (or with another aiosmtpd) is made anew: it takes seconds.
+install_aiosmtpd() {
+    log "ops/test.sh: installing aiosmtpd $AIOSMTPD_VERSION from PyPI into target/tools/smtp-venv"
+    rm -rf "$SMTP_VENV"
+    python3 -m venv "$SMTP_VENV" </dev/null 3>&- \
+        && "$SMTP_VENV/bin/python" -m pip install --quiet "aiosmtpd==$AIOSMTPD_VERSION" \
+            </dev/null 3>&-
+}
+
+if ! has_aiosmtpd && command -v python3 >/dev/null 2>&1; then
+    install_aiosmtpd || log "ops/test.sh: installing aiosmtpd $AIOSMTPD_VERSION failed"
+fi
+if has_aiosmtpd; then
+    export TELEDERM_SMTP_PYTHON="$SMTP_VENV/bin/python"
+else
+    unset TELEDERM_SMTP_PYTHON
+    if [ "${TELEDERM_REQUIRE_SMTP:-0}" = 1 ]; then
+        die "TELEDERM_REQUIRE_SMTP=1 but there is no Python with aiosmtpd $AIOSMTPD_VERSION" \
+            "($SMTP_VENV: needs python3 with its venv module, and PyPI)"
+    fi
+    log "ops/test.sh: no Python with aiosmtpd $AIOSMTPD_VERSION: the SMTP tests will SKIP"
 fi
 
 # ---------------------------------------------------------------- phase 1

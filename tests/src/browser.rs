@@ -22,6 +22,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
+use crate::optional::Optional;
 use driver::Driver;
 
 /// A screen size the pages must work at.
@@ -74,20 +75,20 @@ const FLAGS: &[&str] = &[
     "--force-device-scale-factor=1",
 ];
 
+/// The browser tests: they need Chromium, chromedriver and axe-core.
+const BROWSER_TESTS: Optional = Optional {
+    tests: "browser test",
+    require_var: "TELEDERM_REQUIRE_BROWSER",
+};
+
 /// Whether a missing browser or axe-core fails the test instead of skipping it.
 pub fn required() -> bool {
-    std::env::var("TELEDERM_REQUIRE_BROWSER").is_ok_and(|v| v == "1")
-        || std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+    BROWSER_TESTS.required()
 }
 
 /// A test cannot run for want of `what`: it fails when the browser is required, else it skips.
 pub(crate) fn unavailable<T>(what: &str) -> Option<T> {
-    assert!(
-        !required(),
-        "{what}: the browser tests are required here; run ops/test.sh, which installs it"
-    );
-    eprintln!("SKIPPED (browser test): {what}; ops/test.sh installs it");
-    None
+    BROWSER_TESTS.unavailable(what)
 }
 
 /// A program from `$env_var`, else from the `PATH`.

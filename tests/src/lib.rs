@@ -1,13 +1,15 @@
 //! Test support: `spawn_app()` runs the real server on port 0 with a fresh database of its own
 //! (a temporary SQLite file, or a fresh PostgreSQL database when `TELEDERM_TEST_DATABASE_URL`
 //! names a server), seeded with the demo territories, users and rota. `browser` and `pages`
-//! drive the server's pages in headless Chromium.
+//! drive the server's pages in headless Chromium; `smtp` runs a real SMTP server to send mail to.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod browser;
 pub mod db;
 pub mod fixtures;
+pub mod optional;
 pub mod pages;
+pub mod smtp;
 pub mod stall;
 pub mod store;
 mod story;

@@ -26,6 +26,7 @@ mod rejections;
 mod reports;
 mod shifts;
 mod sla;
+mod smtp_sink;
 mod sweep;
 mod territories;
 mod tokens;
