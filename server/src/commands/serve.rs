@@ -39,7 +39,7 @@ pub async fn run(mut settings: Settings, demo_mode: bool) -> anyhow::Result<()> 
     let store = open_store(&settings)?;
     let app = Application::build_with_clock(&settings, repo, store, clock.clone()).await?;
     if demo_mode {
-        demo::seed_cases(&app.state(), &clock).await?;
+        demo::seed_cases(&app.state(), &|by| clock.set_offset(by)).await?;
         let host = settings
             .http
             .bind

@@ -10,7 +10,7 @@ use telederm_schemas as wire;
 use crate::{
     auth::policy::CaseAction,
     cases::CaseError,
-    domain::{Email, OffsetClock, PhotoKind, User},
+    domain::{Email, PhotoKind, User},
     http::{upload, AppState},
 };
 
@@ -104,7 +104,12 @@ async fn submit_demo(
 /// past through the real services, so that the queue, the ladder, the coordinator's report and the
 /// audit trail all have something to show: one case past its target, one past 80 %, one waiting
 /// on the GP, one claimed, one answered, one fresh.
-pub async fn seed_cases(state: &Arc<AppState>, clock: &OffsetClock) -> anyhow::Result<()> {
+///
+/// `travel` sets the server's clock this far from the present (zero: back to the present).
+pub async fn seed_cases(
+    state: &Arc<AppState>,
+    travel: &(dyn Fn(Duration) + Sync),
+) -> anyhow::Result<()> {
     let gp13 = user(state, "gp13@demo.test").await?;
     if !state
         .repo
@@ -114,8 +119,8 @@ pub async fn seed_cases(state: &Arc<AppState>, clock: &OffsetClock) -> anyhow::R
     {
         return Ok(());
     }
-    let result = seed_in_the_past(state, clock, &gp13).await;
-    clock.set_offset(Duration::zero());
+    let result = seed_in_the_past(state, travel, &gp13).await;
+    travel(Duration::zero());
     result?;
     // The ladder catches up at once rather than at the worker's first tick.
     state.cases.escalate_due().await?;
@@ -124,14 +129,14 @@ pub async fn seed_cases(state: &Arc<AppState>, clock: &OffsetClock) -> anyhow::R
 
 async fn seed_in_the_past(
     state: &Arc<AppState>,
-    clock: &OffsetClock,
+    travel: &(dyn Fn(Duration) + Sync),
     gp13: &User,
 ) -> anyhow::Result<()> {
     let gp84 = user(state, "gp84@demo.test").await?;
     let derm1 = user(state, "derm1@demo.test").await?;
     use wire::{Priority::*, Sex::*};
     let e = |e: CaseError| anyhow::anyhow!("demo case: {e}");
-    let ago = |hours: i64| clock.set_offset(-Duration::hours(hours));
+    let ago = |hours: i64| travel(-Duration::hours(hours));
 
     // Routine (7 days), submitted 8 days ago and never taken: breached.
     ago(192);
@@ -265,7 +270,7 @@ async fn seed_in_the_past(
         3,
     )
     .await?;
-    clock.set_offset(Duration::zero());
+    travel(Duration::zero());
     state.cases.claim(&derm1, claimed.id).await.map_err(e)?;
     Ok(())
 }

@@ -11,6 +11,7 @@ mod authorisation_first;
 mod case_access;
 mod cases;
 mod decode_memory;
+mod email;
 mod errors;
 mod escalation;
 mod fixtures;

@@ -349,10 +349,10 @@ async fn the_demo_seeds_cases_in_several_states_once() {
     )
     .await
     .unwrap();
-    telederm_server::demo::seed_cases(&second.state(), &clock)
+    telederm_server::demo::seed_cases(&second.state(), &|by| clock.set_offset(by))
         .await
         .unwrap();
-    telederm_server::demo::seed_cases(&second.state(), &clock)
+    telederm_server::demo::seed_cases(&second.state(), &|by| clock.set_offset(by))
         .await
         .unwrap();
 

@@ -13,6 +13,7 @@ use lettre::{
     },
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
 };
+use rustls_pki_types::{pem::PemObject, CertificateDer};
 use secrecy::ExposeSecret;
 use telederm_schemas::DeliveryFailure;
 use uuid::Uuid;
@@ -100,10 +101,14 @@ fn tls_parameters(s: &SmtpSettings) -> anyhow::Result<TlsParameters> {
     }
     match (&s.client_cert, &s.client_key) {
         (Some(cert), Some(key)) => {
-            let read = |p: &PathBuf| {
-                std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))
-            };
-            tls = tls.identify_with(Identity::from_pem(&read(cert)?, &read(key)?)?);
+            // lettre 0.11's rustls backend reads the key as PEM but takes the certificate as
+            // DER: decode the PEM file first (its first certificate: the relay sees no chain).
+            let der = CertificateDer::from_pem_file(cert).with_context(|| {
+                format!("cannot read a PEM certificate from {}", cert.display())
+            })?;
+            let key =
+                std::fs::read(key).with_context(|| format!("cannot read {}", key.display()))?;
+            tls = tls.identify_with(Identity::from_pem(&der, &key)?);
         }
         (None, None) => {}
         _ => anyhow::bail!("notifications.smtp: set both client_cert and client_key, or neither"),
