@@ -3,8 +3,10 @@
 
 mod key_paths;
 mod proxies;
+mod smtp;
 
 pub use proxies::TrustedProxies;
+pub use smtp::{SmtpSettings, SmtpTls};
 
 use std::path::{Path, PathBuf};
 
@@ -85,53 +87,6 @@ pub struct NotificationSettings {
     pub max_backoff_secs: u64,
     /// Per request.
     pub timeout_secs: u64,
-}
-
-/// `notifications.smtp`: the relay. MSSanté operators' relays take STARTTLS and a client
-/// certificate issued by their PKI (IGC-Santé): trust their CA with `ca_file`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct SmtpSettings {
-    pub host: String,
-    /// Defaults to 587 with STARTTLS, 465 with implicit TLS, 25 without TLS.
-    pub port: Option<u16>,
-    #[serde(default = "SmtpTls::starttls")]
-    pub tls: SmtpTls,
-    pub username: Option<String>,
-    pub password: Option<SecretString>,
-    /// PEM certificate chain and key that identify us to relays requiring a client certificate.
-    pub client_cert: Option<PathBuf>,
-    pub client_key: Option<PathBuf>,
-    /// PEM certificates trusted besides the public roots (a relay's own CA).
-    pub ca_file: Option<PathBuf>,
-    /// `From` of every e-mail, e.g. `telederm <ne-pas-repondre@telederm.example.fr>`.
-    pub sender: String,
-}
-
-impl SmtpSettings {
-    pub fn port(&self) -> u16 {
-        self.port.unwrap_or(match self.tls {
-            SmtpTls::Starttls => 587,
-            SmtpTls::Implicit => 465,
-            SmtpTls::None => 25,
-        })
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SmtpTls {
-    /// Upgrade the connection before anything is sent; a relay that cannot is refused.
-    Starttls,
-    /// TLS from the first byte (port 465).
-    Implicit,
-    /// Plain text: only to a relay on this host (refused in production otherwise).
-    None,
-}
-
-impl SmtpTls {
-    fn starttls() -> SmtpTls {
-        SmtpTls::Starttls
-    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

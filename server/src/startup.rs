@@ -11,6 +11,10 @@ use actix_web::{
 use tokio::sync::Semaphore;
 use utoipa_actix_web::AppExt;
 
+mod mail;
+
+use mail::{open_mail, public_url};
+
 use crate::{
     accounts::{AccountService, SessionService, SessionSettings},
     admin::AdminService,
@@ -26,12 +30,7 @@ use crate::{
     },
     keys::KeyService,
     memory::MemoryBudget,
-    notify::{
-        deliver::{Deliverer, MailDesk},
-        mail::Mailer,
-        target::TargetPolicy,
-        Notifier,
-    },
+    notify::{deliver::Deliverer, target::TargetPolicy, Notifier},
     openapi,
     photos::{inspect::PhotoLimits, intake::PhotoIntake, quality::QualityThresholds},
     reports::ReportService,
@@ -317,38 +316,6 @@ where
 }
 
 const DIGEST_CHECK: std::time::Duration = std::time::Duration::from_secs(60);
-
-/// `notifications.public_url`, or the address bound (a wildcard address read as `localhost`).
-fn public_url(settings: &Settings, listener: &TcpListener) -> anyhow::Result<String> {
-    if let Some(url) = &settings.notifications.public_url {
-        return Ok(url.trim_end_matches('/').to_owned());
-    }
-    let addr = listener.local_addr()?;
-    let host = match addr.ip() {
-        ip if ip.is_unspecified() => "localhost".to_owned(),
-        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
-        ip => ip.to_string(),
-    };
-    Ok(format!("http://{host}:{}", addr.port()))
-}
-
-/// How e-mails leave: the SMTP relay, else the folder of `.eml` files, else nowhere.
-fn open_mail(settings: &Settings, public_url: &str) -> anyhow::Result<Option<MailDesk>> {
-    let n = &settings.notifications;
-    let timeout = std::time::Duration::from_secs(n.timeout_secs);
-    let mailer = match (&n.smtp, &n.mail_dir) {
-        (Some(smtp), _) => Mailer::smtp(smtp, timeout)?,
-        (None, Some(dir)) => Mailer::folder(dir.clone())?,
-        (None, None) => {
-            tracing::info!("no notifications.smtp: e-mail is off, webhooks only");
-            return Ok(None);
-        }
-    };
-    Ok(Some(MailDesk {
-        mailer,
-        public_url: public_url.to_owned(),
-    }))
-}
 
 /// Create the data folder, connect to the configured database and bring its schema up to date.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Arc<dyn Repo>> {
