@@ -16,7 +16,8 @@ pub struct SmtpSettings {
     pub tls: SmtpTls,
     pub username: Option<String>,
     pub password: Option<SecretString>,
-    /// PEM certificate chain and key that identify us to relays requiring a client certificate.
+    /// PEM certificate and key that identify us to relays requiring a client certificate (the
+    /// first certificate of the file is presented, without its chain).
     pub client_cert: Option<PathBuf>,
     pub client_key: Option<PathBuf>,
     /// PEM certificates trusted besides the public roots (a relay's own CA).

@@ -66,7 +66,7 @@ impl Mailer {
             .create(&dir)
             .with_context(|| format!("cannot create the mail folder {}", dir.display()))?;
         Ok(Mailer {
-            sender: "telederm (démo) <no-reply@demo.test>".parse()?,
+            sender: Mailbox::new(Some("telederm démo".into()), "no-reply@demo.test".parse()?),
             via: Via::Folder(dir),
         })
     }
