@@ -11,10 +11,10 @@ settings-email-address = Adresse e-mail
 settings-email-address-hint = Votre adresse de connexion : c'est là que partent les e-mails.
 settings-email-sending = Envoi d'e-mails
 settings-email-on = Ce serveur envoie des e-mails.
-settings-email-off = L'e-mail est désactivé sur ce serveur : seuls les webhooks sont envoyés. Les choix « E-mail » n'envoient rien.
+settings-email-off = L'e-mail est désactivé sur ce serveur : seuls les webhooks sont envoyés. Les choix « E-mail » n'envoient rien.
 settings-webhook = Webhook
 settings-webhook-set = Une adresse de webhook est enregistrée pour votre compte.
-settings-webhook-none = Aucune adresse de webhook n'est enregistrée pour votre compte : les choix « Webhook » n'envoient rien, et « Les deux » n'envoie que l'e-mail. Votre administrateur peut en enregistrer une.
+settings-webhook-none = Aucune adresse de webhook n'est enregistrée pour votre compte : les choix « Webhook » n'envoient rien, et « Les deux » n'envoie que l'e-mail. Votre administrateur peut en enregistrer une.
 
 settings-language-title = Langue
 settings-language = Langue des pages et des e-mails
@@ -23,7 +23,7 @@ settings-language-fr = Français
 settings-language-en = English
 
 settings-kinds-title = Notifications
-settings-kinds-intro = Pour chaque événement, choisissez comment vous en êtes prévenu ; « par défaut » marque le choix prévu pour votre rôle. Les messages ne contiennent jamais de données cliniques.
+settings-kinds-intro = Pour chaque événement, choisissez comment vous en êtes prévenu ; « par défaut » marque le choix prévu pour votre rôle. Les messages ne contiennent jamais de données cliniques.
 settings-no-kinds = Les administrateurs ne reçoivent aucune notification : seule votre langue se règle ici.
 settings-default = (par défaut)
 settings-channel-email = E-mail
