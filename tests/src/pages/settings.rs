@@ -19,7 +19,7 @@ impl<'b> Settings<'b> {
     }
 
     pub async fn landed(browser: &'b Browser) -> Settings<'b> {
-        browser.text("#where-title").await;
+        browser.text("#language-title").await;
         Settings { browser }
     }
 
@@ -35,7 +35,7 @@ impl<'b> Settings<'b> {
         self.browser.text("h1").await
     }
 
-    /// The address messages go to.
+    /// The address messages go to (not shown to an admin, who gets none).
     pub async fn email(&self) -> String {
         self.browser.text("#settings-email").await
     }
@@ -43,6 +43,17 @@ impl<'b> Settings<'b> {
     /// The saved notice, once saved.
     pub async fn notice(&self) -> String {
         self.browser.text(".notice.ok").await
+    }
+
+    /// What the page says when the role is told of nothing (an admin), if it says it.
+    pub async fn told_of_nothing(&self) -> Option<String> {
+        let found = self
+            .browser
+            .client()
+            .find(Locator::Id("no-kinds"))
+            .await
+            .ok()?;
+        Some(found.text().await.unwrap())
     }
 
     /// The kinds of event offered, by name.

@@ -124,6 +124,10 @@ async fn every_role_sees_its_kinds_by_name_and_an_admin_that_it_gets_none() {
     let page = admin.page("/settings", 200).await;
     assert!(page.contains("Les administrateurs ne reçoivent aucune notification"));
     assert!(!page.contains(r#"name="channels."#));
+    assert!(
+        !page.contains("Aucune adresse de webhook"),
+        "nothing to send"
+    );
     assert_eq!(checked(&page, "language"), "fr");
 }
 

@@ -1,7 +1,8 @@
 //! The settings page in a real browser: a GP reaches it from the header, reads its kinds of
 //! event by name with its defaults, chooses otherwise, saves, reads the notice (and the API
 //! agrees), then switches its pages to English by saving the language; a coordinator's daily
-//! summary offers e-mail or nothing. Accessible (axe) and screenshotted, phone and desktop.
+//! summary offers e-mail or nothing;
+//! an admin reads that it gets none. Accessible (axe) and screenshotted, phone and desktop.
 
 use telederm_schemas::{Channels, EventKind, NotificationSettings};
 use telederm_tests::{
@@ -110,5 +111,26 @@ async fn a_coordinators_daily_summary_goes_by_e_mail_or_not_at_all() {
         .assert_accessible("the coordinator's settings")
         .await;
     browser.screenshot_page("settings-coord").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn an_admin_sets_its_language_and_reads_that_it_gets_no_notifications() {
+    let app = spawn_app().await;
+    let Some(browser) = signed_in(&app, "admin@demo.test").await else {
+        return;
+    };
+    let page = Settings::from_header(&browser, "Préférences").await;
+    assert!(page.kinds().await.is_empty());
+    let said = page.told_of_nothing().await.expect("a sentence");
+    assert!(
+        said.starts_with("Les administrateurs ne reçoivent aucune notification"),
+        "{said}"
+    );
+    browser.assert_accessible("the admin's settings").await;
+    browser.screenshot_page("settings-admin").await;
+    page.choose_language("English").await;
+    let english = page.save().await;
+    assert_eq!(english.heading().await, "Settings");
     browser.close().await;
 }
