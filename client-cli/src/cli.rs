@@ -3,7 +3,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use reqwest::Url;
 
-use crate::cmd::{admin, cases, coordination, queue, shifts};
+use crate::cmd::{admin, cases, coordination, notifications, queue, shifts};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -69,6 +69,9 @@ pub enum Command {
     /// Master keys (admins).
     #[command(subcommand)]
     Keys(admin::KeysCommand),
+    /// Your language and, per kind of event, e-mail, webhook, both or none (every user).
+    #[command(subcommand)]
+    Notifications(notifications::NotificationsCommand),
 }
 
 #[derive(Debug, Args)]

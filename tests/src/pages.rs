@@ -13,4 +13,5 @@ pub mod new_case;
 pub mod queue;
 pub mod review;
 pub mod rota;
+pub mod settings;
 pub mod sign_in;

@@ -14,6 +14,7 @@ mod args;
 pub mod auth;
 pub mod cases;
 pub mod coordination;
+pub mod notifications;
 pub mod queue;
 pub mod shifts;
 mod show;
@@ -89,5 +90,6 @@ pub async fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<()> {
         Command::Users(cmd) => admin::users(ctx, cmd).await,
         Command::Territories(cmd) => admin::territories(ctx, cmd).await,
         Command::Keys(cmd) => admin::keys(ctx, cmd).await,
+        Command::Notifications(cmd) => notifications::run(ctx, cmd).await,
     }
 }

@@ -7,6 +7,7 @@
 
 mod admin;
 mod auth;
+mod notifications;
 mod rota;
 mod story;
 mod support;

@@ -21,15 +21,24 @@ pub fn home_of(user: &User) -> &'static str {
     }
 }
 
-/// The header's links of `user`'s role: (path, message key).
+/// The header's links of `user`'s role: (path, message key); everyone's settings last.
 pub fn nav_of(user: &User) -> &'static [(&'static str, &'static str)] {
     match user.role {
-        Role::Gp => &[("/cases", "nav-my-cases"), ("/cases/new", "nav-new-case")],
-        Role::Dermatologist => &[("/queue", "nav-queue"), ("/phrases", "nav-phrases")],
+        Role::Gp => &[
+            ("/cases", "nav-my-cases"),
+            ("/cases/new", "nav-new-case"),
+            ("/settings", "nav-settings"),
+        ],
+        Role::Dermatologist => &[
+            ("/queue", "nav-queue"),
+            ("/phrases", "nav-phrases"),
+            ("/settings", "nav-settings"),
+        ],
         Role::Coordinator => &[
             ("/dashboard", "nav-dashboard"),
             ("/rota", "nav-rota"),
             ("/audit", "nav-audit"),
+            ("/settings", "nav-settings"),
         ],
         // Users and territories are in the admin pages' own tabs.
         Role::Admin => &[
@@ -37,6 +46,7 @@ pub fn nav_of(user: &User) -> &'static [(&'static str, &'static str)] {
             ("/rota", "nav-rota"),
             ("/dashboard", "nav-dashboard"),
             ("/audit", "nav-audit"),
+            ("/settings", "nav-settings"),
         ],
     }
 }

@@ -30,6 +30,7 @@ pub mod layout;
 mod photos;
 mod rota;
 pub mod session;
+mod settings;
 mod sign_in;
 
 pub use errors::WebError;
@@ -48,5 +49,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(derm::register)
         .configure(coord::register)
         .configure(rota::register)
-        .configure(admin::register);
+        .configure(admin::register)
+        .configure(settings::register);
 }

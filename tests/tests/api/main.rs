@@ -42,5 +42,6 @@ mod web_gp;
 mod web_pages;
 mod web_rota;
 mod web_sessions;
+mod web_settings;
 mod webhook_secrets;
 mod webhook_targets;

@@ -9,4 +9,5 @@ mod derm;
 mod gp;
 mod harness;
 mod rota;
+mod settings;
 mod sign_in;
