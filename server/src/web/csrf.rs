@@ -69,8 +69,18 @@ async fn check(req: &mut ServiceRequest) -> Result<(), WebError> {
         let resolved = session::resolve(&state, req.request()).await?;
         let token = match &resolved {
             Resolved::Active(session) => session.csrf_token.clone(),
-            Resolved::Expired => return Err(WebError::SignInRequired { expired: true }),
-            Resolved::Unknown => return Err(WebError::SignInRequired { expired: false }),
+            Resolved::Expired => {
+                return Err(WebError::SignInRequired {
+                    expired: true,
+                    next: None,
+                })
+            }
+            Resolved::Unknown => {
+                return Err(WebError::SignInRequired {
+                    expired: false,
+                    next: None,
+                })
+            }
         };
         req.extensions_mut()
             .insert(session::AlreadyResolved(resolved));

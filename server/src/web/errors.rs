@@ -21,9 +21,10 @@ use crate::{accounts::AccountError, cases::CaseError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
-    /// No live session: back to sign-in (`expired`: it was one, and the page says so).
+    /// No live session: back to sign-in (`expired`: it was one, and the page says so), then to
+    /// `next` (the page asked for, when it was a GET: a link from an e-mail, for instance).
     #[error("sign-in required")]
-    SignInRequired { expired: bool },
+    SignInRequired { expired: bool, next: Option<String> },
     /// A change without its CSRF token, or from another origin.
     #[error("cross-site request refused")]
     Csrf,
@@ -73,7 +74,9 @@ impl ResponseError for WebError {
 
     fn error_response(&self) -> HttpResponse {
         let message = match self {
-            WebError::SignInRequired { expired } => return to_sign_in(*expired),
+            WebError::SignInRequired { expired, next } => {
+                return to_sign_in(*expired, next.as_deref())
+            }
             WebError::Csrf => "error-csrf",
             WebError::NotFound => "error-not-found",
             WebError::Forbidden => "error-forbidden",
@@ -92,18 +95,30 @@ impl ResponseError for WebError {
 }
 
 /// 303 to the sign-in page (a stale cookie left behind opens nothing).
-fn to_sign_in(expired: bool) -> HttpResponse {
-    let target = if expired { "/?session=expired" } else { "/" };
+fn to_sign_in(expired: bool, next: Option<&str>) -> HttpResponse {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    if expired {
+        query.append_pair("session", "expired");
+    }
+    if let Some(next) = next.filter(|n| *n != "/") {
+        query.append_pair("next", next);
+    }
+    let query = query.finish();
+    let target = if query.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/?{query}")
+    };
     let mut res = HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, target))
+        .insert_header((header::LOCATION, target.as_str()))
         .finish();
     res.extensions_mut().insert(ToSignIn(target));
     res
 }
 
 /// Marks a redirect to sign-in, for `error_pages`.
-#[derive(Debug, Clone, Copy)]
-struct ToSignIn(&'static str);
+#[derive(Debug, Clone)]
+struct ToSignIn(String);
 
 impl From<AccountError> for WebError {
     fn from(e: AccountError) -> Self {
@@ -136,7 +151,7 @@ pub async fn error_pages(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let res = next.call(req).await?.map_into_boxed_body();
-    let to_sign_in = res.response().extensions().get::<ToSignIn>().copied();
+    let to_sign_in = res.response().extensions().get::<ToSignIn>().cloned();
     if let Some(ToSignIn(target)) = to_sign_in {
         // htmx's requests follow a redirect unseen and would swap the sign-in page into their
         // target: htmx is told to load it instead.

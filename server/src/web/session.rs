@@ -129,11 +129,25 @@ impl FromRequest for SignedIn {
                     here: here(&req),
                     session: *session,
                 }),
-                Resolved::Expired => Err(WebError::SignInRequired { expired: true }),
-                Resolved::Unknown => Err(WebError::SignInRequired { expired: false }),
+                Resolved::Expired => Err(WebError::SignInRequired {
+                    expired: true,
+                    next: come_back_to(&req),
+                }),
+                Resolved::Unknown => Err(WebError::SignInRequired {
+                    expired: false,
+                    next: come_back_to(&req),
+                }),
             }
         })
     }
+}
+
+/// Where to come back to after signing in: the page asked for, when it was a page (a GET that is
+/// not htmx's own refresh).
+fn come_back_to(req: &HttpRequest) -> Option<String> {
+    let page =
+        req.method() == actix_web::http::Method::GET && !req.headers().contains_key("hx-request");
+    page.then(|| here(req))
 }
 
 /// The address to come back to: with its query for a GET, the path alone otherwise (a posted

@@ -38,6 +38,8 @@ struct SignInPage {
     ctx: Ctx,
     /// Kept when the sign-in is refused.
     email: String,
+    /// The page to open once signed in (one of ours).
+    next: Option<String>,
     notice: Option<String>,
     error: Option<String>,
 }
@@ -53,7 +55,18 @@ async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpRespo
             _ => None,
         },
     };
-    sign_in_page(&state, &req, StatusCode::OK, String::new(), notice, None)
+    let next = query(&req, "next");
+    let form = Entered {
+        email: String::new(),
+        next,
+    };
+    sign_in_page(&state, &req, StatusCode::OK, form, notice, None)
+}
+
+/// What the form carries back when it is shown again.
+struct Entered {
+    email: String,
+    next: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -62,6 +75,7 @@ struct SignInForm {
     email: String,
     #[serde(default)]
     password: String,
+    next: Option<String>,
 }
 
 /// The CSRF guard has checked the form's token against its cookie, and the origin.
@@ -71,7 +85,11 @@ async fn sign_in(
     req: HttpRequest,
     form: web::Form<SignInForm>,
 ) -> Result<HttpResponse, WebError> {
-    let SignInForm { email, password } = form.into_inner();
+    let SignInForm {
+        email,
+        password,
+        next,
+    } = form.into_inner();
     let lang = i18n::negotiate(&req, None);
     // A language chosen before signing in stays with the session.
     let chosen = req
@@ -90,8 +108,11 @@ async fn sign_in(
                 state.sessions.sign_out(&old).await?;
             }
             let max_age = state.sessions.settings().max;
+            let to = next
+                .filter(|n| is_local_path(n))
+                .unwrap_or_else(|| home_of(&new.user).to_owned());
             Ok(HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, home_of(&new.user)))
+                .insert_header((header::LOCATION, to))
                 .cookie(session::session_cookie(&id, max_age, state.production))
                 .cookie(session::removal(csrf::PRE_SESSION_COOKIE, state.production))
                 .finish())
@@ -102,7 +123,7 @@ async fn sign_in(
                 &state,
                 &req,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                email,
+                Entered { email, next },
                 None,
                 Some(error),
             )
@@ -114,7 +135,7 @@ async fn sign_in(
                 &state,
                 &req,
                 StatusCode::TOO_MANY_REQUESTS,
-                email,
+                Entered { email, next },
                 None,
                 Some(error),
             )?;
@@ -132,7 +153,7 @@ fn sign_in_page(
     state: &AppState,
     req: &HttpRequest,
     status: StatusCode,
-    email: String,
+    entered: Entered,
     notice: Option<&str>,
     error: Option<String>,
 ) -> Result<HttpResponse, WebError> {
@@ -140,7 +161,8 @@ fn sign_in_page(
     let (token, is_new) = csrf::pre_session_token(req);
     let page = SignInPage {
         ctx: Ctx::new(lang, None, token.clone(), "/"),
-        email,
+        email: entered.email,
+        next: entered.next.filter(|n| is_local_path(n)),
         notice: notice.map(|key| lang.t(key)),
         error,
     };

@@ -398,7 +398,10 @@ async fn gps_and_dermatologists_are_sent_to_their_own_home() {
         }
     }
     let res = Browser::new(&app).get("/dashboard").await;
-    assert_eq!((res.status().as_u16(), location(&res)), (303, "/".into()));
+    assert_eq!(
+        (res.status().as_u16(), location(&res)),
+        (303, "/?next=%2Fdashboard".into())
+    );
     // An admin reads every territory's.
     let mut admin = Browser::new(&app);
     admin.sign_in("admin", "/admin").await;

@@ -144,11 +144,11 @@ async fn a_session_ends_after_30_minutes_unused() {
     app.advance(Duration::minutes(30));
     let res = gp.get("/cases").await;
     assert_eq!(res.status(), 303);
-    assert_eq!(location(&res), "/?session=expired");
+    assert_eq!(location(&res), "/?session=expired&next=%2Fcases");
     let page = gp.page("/?session=expired", 200).await;
     assert!(page.contains("Votre session a expiré : reconnectez-vous."));
     // Gone for good, not only until the next request.
-    assert_eq!(location(&gp.get("/cases").await), "/");
+    assert_eq!(location(&gp.get("/cases").await), "/?next=%2Fcases");
 }
 
 #[tokio::test]
@@ -164,7 +164,7 @@ async fn a_session_ends_12_hours_after_sign_in_however_busy() {
     }
     app.advance(Duration::hours(12) - elapsed);
     let res = gp.get("/cases").await;
-    assert_eq!(location(&res), "/?session=expired");
+    assert_eq!(location(&res), "/?session=expired&next=%2Fcases");
     // Signing in again opens a new one.
     gp.sign_in("gp13", "/cases").await;
     gp.page("/cases", 200).await;
@@ -192,7 +192,7 @@ async fn signing_out_ends_the_session_for_good() {
 
     // The old cookie, replayed, opens nothing.
     gp.cookies.insert("telederm_session".into(), stolen);
-    assert_eq!(location(&gp.get("/cases").await), "/");
+    assert_eq!(location(&gp.get("/cases").await), "/?next=%2Fcases");
     let actions: Vec<String> = app
         .state
         .repo
@@ -219,7 +219,7 @@ async fn a_disabled_users_session_stops_at_once() {
     assert_eq!(res.status(), 200);
     let res = gp.get("/cases").await;
     assert_eq!(res.status(), 303);
-    assert_eq!(location(&res), "/");
+    assert_eq!(location(&res), "/?next=%2Fcases");
     // And it cannot sign in again.
     let res = gp.sign_in_as("gp84@demo.test", DEMO_PASSWORD).await;
     assert_eq!(res.status(), 422);
@@ -244,10 +244,71 @@ async fn a_cookie_opens_no_api_call_and_a_bearer_token_no_page() {
         .bearer_auth(&token);
     let res = stranger.send(req).await;
     assert_eq!(res.status(), 303, "a bearer token is not a session");
-    assert_eq!(location(&res), "/");
+    assert_eq!(location(&res), "/?next=%2Fcases");
     let req = stranger
         .request(reqwest::Method::GET, "/")
         .bearer_auth(&token);
     let page = stranger.send(req).await.text().await.unwrap();
     assert!(page.contains("<h1>Connexion</h1>"));
+}
+
+/// A link from an e-mail opens its page once signed in; a `next` that leaves our site is ignored.
+#[tokio::test]
+async fn signing_in_from_a_link_lands_on_its_page_and_only_on_ours() {
+    let app = spawn_app().await;
+    let token = app.token("gp13").await;
+    let case = app.submit_small(&token, "urgent").await;
+    let mut gp = Browser::new(&app);
+    let link = format!("/cases/{}", case.id);
+    let res = gp.get(&link).await;
+    assert_eq!(res.status(), 303);
+    let to_sign_in = location(&res);
+    assert_eq!(to_sign_in, format!("/?next=%2Fcases%2F{}", case.id));
+    let page = gp.page(&to_sign_in, 200).await;
+    assert!(page.contains(&format!(
+        r#"<input type="hidden" name="next" value="{link}">"#
+    )));
+    let csrf = crate::web_browser::csrf_token(&page);
+    let res = gp
+        .post_form(
+            "/sign-in",
+            &[
+                ("email", "gp13@demo.test"),
+                ("password", DEMO_PASSWORD),
+                ("next", link.as_str()),
+                ("csrf", csrf.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), link);
+    gp.page(&link, 200).await;
+
+    for elsewhere in [
+        "//evil.example/x",
+        "https://evil.example/",
+        "/\\evil.example",
+    ] {
+        let mut other = Browser::new(&app);
+        let page = other
+            .page(&format!("/?next={}", urlencoding(elsewhere)), 200)
+            .await;
+        assert!(!page.contains(r#"name="next""#), "{elsewhere} kept: {page}");
+        let csrf = crate::web_browser::csrf_token(&page);
+        let res = other
+            .post_form(
+                "/sign-in",
+                &[
+                    ("email", "gp13@demo.test"),
+                    ("password", DEMO_PASSWORD),
+                    ("next", elsewhere),
+                    ("csrf", csrf.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(location(&res), "/cases", "{elsewhere}");
+    }
+}
+
+fn urlencoding(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -137,7 +137,11 @@ async fn a_signed_out_visitor_is_sent_to_sign_in() {
     let mut b = Browser::new(&app);
     let res = b.get("/settings").await;
     assert_eq!(res.status(), 303);
-    assert_eq!(location(&res), "/");
+    assert_eq!(
+        location(&res),
+        "/?next=%2Fsettings",
+        "and back once signed in"
+    );
 }
 
 #[tokio::test]

@@ -216,7 +216,7 @@ async fn a_gp_sends_a_case_from_a_phone_and_follows_it_to_the_biopsy() {
     browser.open(&app.url(&format!("/cases/{id}"))).await;
     assert_eq!(
         browser.client().current_url().await.unwrap().as_str(),
-        app.url("/")
+        app.url(&format!("/?next=%2Fcases%2F{id}"))
     );
     browser.close().await;
 }
