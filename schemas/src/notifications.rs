@@ -42,11 +42,19 @@ pub enum DeliveryFailure {
     NoWebhook,
     /// The recipient's URL has no signing secret (set before per-recipient secrets): rotate it.
     NoSecret,
-    /// The mail server refused the message for good (5xx): the address or the sender is
-    /// refused; retrying would not help.
+    /// The mail server refused the recipient's address for good (550, 551, 553): retrying
+    /// would not help.
     MailRefused,
+    /// The mail server refused us (another 5xx: credentials, relay access, sender) at every
+    /// attempt: check `notifications.smtp`.
+    RelayRefused,
     /// The mail server put the message off (4xx) until the attempts ran out.
     MailDeferred,
+    /// E-mail is off on this server now (no `notifications.smtp`), or its mail folder cannot be
+    /// written.
+    MailUnavailable,
+    /// The message could not be made (the server log says why); retrying would not help.
+    Unsendable,
     /// The mail server's certificate was not trusted, or ours was refused.
     TlsFailed,
     /// The recipient was disabled: nothing is sent to a disabled account.
@@ -54,7 +62,7 @@ pub enum DeliveryFailure {
 }
 
 impl DeliveryFailure {
-    pub const ALL: [DeliveryFailure; 10] = [
+    pub const ALL: [DeliveryFailure; 13] = [
         DeliveryFailure::RefusedTarget,
         DeliveryFailure::Timeout,
         DeliveryFailure::ConnectFailed,
@@ -62,7 +70,10 @@ impl DeliveryFailure {
         DeliveryFailure::NoWebhook,
         DeliveryFailure::NoSecret,
         DeliveryFailure::MailRefused,
+        DeliveryFailure::RelayRefused,
         DeliveryFailure::MailDeferred,
+        DeliveryFailure::MailUnavailable,
+        DeliveryFailure::Unsendable,
         DeliveryFailure::TlsFailed,
         DeliveryFailure::RecipientDisabled,
     ];
@@ -76,7 +87,10 @@ impl DeliveryFailure {
             DeliveryFailure::NoWebhook => "no_webhook",
             DeliveryFailure::NoSecret => "no_secret",
             DeliveryFailure::MailRefused => "mail_refused",
+            DeliveryFailure::RelayRefused => "relay_refused",
             DeliveryFailure::MailDeferred => "mail_deferred",
+            DeliveryFailure::MailUnavailable => "mail_unavailable",
+            DeliveryFailure::Unsendable => "unsendable",
             DeliveryFailure::TlsFailed => "tls_failed",
             DeliveryFailure::RecipientDisabled => "recipient_disabled",
         }
@@ -249,12 +263,28 @@ impl Channels {
     }
 }
 
-/// A user's language: its e-mails' and, once signed in, its pages'.
+/// A user's language: its e-mails' (saving it on the settings page switches that session's pages
+/// too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Language {
     Fr,
     En,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::Fr => "fr",
+            Language::En => "en",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Language> {
+        [Language::Fr, Language::En]
+            .into_iter()
+            .find(|l| l.as_str() == s)
+    }
 }
 
 /// One kind of event the user may be told of, and how.

@@ -289,10 +289,14 @@ impl Settings {
             bail!("notifications.digest_hour must be between 0 and 23");
         }
         if let Some(smtp) = &n.smtp {
-            let loopback = matches!(smtp.host.as_str(), "localhost" | "127.0.0.1" | "::1");
-            if smtp.tls == SmtpTls::None && !loopback && self.environment == Environment::Production
-            {
-                bail!("notifications.smtp.tls = \"none\" is only allowed to a relay on this host");
+            let loopback = smtp.host == "localhost"
+                || smtp
+                    .host
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback());
+            let production = self.environment == Environment::Production;
+            if smtp.tls == SmtpTls::None && !loopback && (production || smtp.username.is_some()) {
+                bail!("notifications.smtp.tls = \"none\" is only allowed to a relay on this host (credentials and e-mails would cross the network in the clear)");
             }
             if smtp.username.is_some() != smtp.password.is_some() {
                 bail!("notifications.smtp: set both username and password, or neither");

@@ -12,14 +12,15 @@
 //! - Services, which know nothing of HTTP and each answer their own error enum: `cases` (every
 //!   use case of a case, the escalation ladder, leases, the orphan sweep), `rota` (territories,
 //!   shifts, response-time targets), `accounts` (sign-in, users, webhooks), `reports` (turnaround,
-//!   outcomes, the audit trail), `admin` (parked notifications, key status), `notify` (the
-//!   webhook outbox and its delivery), `keys` (master keys, rotation, webhook secrets).
+//!   outcomes, the audit trail), `admin` (parked notifications, key status), `notify` (who
+//!   hears of what: the outbox, e-mails, webhooks, digests, and their delivery), `keys` (master keys, rotation, webhook secrets).
 //! - Rules and records: `auth` (the access policy, passwords, tokens, login throttling), `sla`
 //!   (targets and when each step falls due), `audit` (the hash-chained trail), `db` (the `Repo`
 //!   traits and the generic SQL repository on SQLite and PostgreSQL), `photos` (the intake
 //!   pipeline), `store` (sealed blobs), `crypto` (envelope encryption, keyring, signing key),
 //!   `memory` (budgets, wiping plaintext), `domain` (validated types, the case lifecycle, the
-//!   clock), `config` (settings), `telemetry` (logs, request ids, metrics).
+//!   clock), `i18n` (French and English messages and dates), `config` (settings), `telemetry`
+//!   (logs, request ids, metrics).
 
 pub mod accounts;
 pub mod admin;

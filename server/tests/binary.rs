@@ -130,10 +130,15 @@ impl Running {
 /// `server(data_dir)` in production, with its master key file in `keys_dir` (outside the data).
 fn production(data_dir: &Path, keys_dir: &Path) -> Command {
     let mut cmd = server(data_dir);
-    cmd.env("TELEDERM__ENVIRONMENT", "production").env(
-        "TELEDERM__STORAGE__KEY_FILE",
-        keys_dir.join("master-keys.json"),
-    );
+    cmd.env("TELEDERM__ENVIRONMENT", "production")
+        .env(
+            "TELEDERM__STORAGE__KEY_FILE",
+            keys_dir.join("master-keys.json"),
+        )
+        .env(
+            "TELEDERM__NOTIFICATIONS__PUBLIC_URL",
+            "https://telederm.example.fr",
+        );
     cmd
 }
 

@@ -90,10 +90,7 @@ fn print(ctx: &Context, s: &NotificationSettings) -> anyhow::Result<()> {
     if ctx.output == crate::cli::OutputFormat::Json {
         return output::print_json(s);
     }
-    let language = match s.language {
-        Language::Fr => "fr",
-        Language::En => "en",
-    };
+    let language = s.language.as_str();
     let mut text = output::render_key_values(&[
         ("language", language.to_owned()),
         ("email", s.email.clone()),

@@ -56,6 +56,17 @@ fn production_needs_a_public_url_and_an_encrypted_mail_relay() {
     assert_eq!(relay("x", SmtpTls::Starttls).port(), 587);
     assert_eq!(relay("x", SmtpTls::Implicit).port(), 465);
 
+    let mut plain = relay("smtp.example.fr", SmtpTls::None);
+    plain.username = Some("telederm".into());
+    plain.password = Some(SecretString::from("secret"));
+    let mut s = defaults();
+    s.notifications.smtp = Some(plain);
+    let err = s.check().unwrap_err().to_string();
+    assert!(
+        err.contains("clear"),
+        "credentials in the clear, even in development: {err}"
+    );
+
     let mut s = defaults();
     s.notifications.digest_hour = 24;
     assert!(s.check().is_err());

@@ -4,7 +4,7 @@
 //! - the traits and the records they exchange, one file per concern: `users`, `territories`,
 //!   `shifts`, `cases` (cases, photos, data keys), `queue` (on call, queue, claims, history),
 //!   `actions` (answer, request info, reply, cancel, close, outcomes), `sla` (policies, ladder,
-//!   report rows), `audit` (reading the trail), `outbox` (webhook messages), `webhooks` (URLs and
+//!   report rows), `audit` (reading the trail), `outbox` (messages to send: e-mails and webhooks), `webhooks` (URLs and
 //!   secrets), `sessions` (browser sessions), `phrases` (dermatologists' saved phrases), `effects` (the audit lines and notifications a
 //!   change writes with itself).
 //!   Records hold domain types (`CaseStatus`, `Priority`, ...), parsed at the row boundary.

@@ -85,12 +85,21 @@ pub trait OutboxRepo {
     /// the next "new cases" message).
     async fn notification_postponed(&self, id: Uuid, until: DateTime<Utc>)
         -> Result<(), RepoError>;
-    /// When the last `event` e-mail to the recipient was sent.
-    async fn last_email_sent(
+    /// Take the recipient's turn for a "new cases" e-mail at `now`, if its last one went at or
+    /// before `since` (or never): `None`. Otherwise `Some(when the last one went)`: another
+    /// instance, or an earlier pass, has the turn.
+    async fn take_new_cases_turn(
         &self,
         recipient_id: Uuid,
-        event: &str,
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, RepoError>;
+    /// Give back the turn taken at `taken_at` (the e-mail did not go), unless taken again since.
+    async fn give_back_new_cases_turn(
+        &self,
+        recipient_id: Uuid,
+        taken_at: DateTime<Utc>,
+    ) -> Result<(), RepoError>;
     /// Every `event` e-mail waiting for the recipient, due or not, locked until `lock_until` (so
     /// that they go out together, once): free ones and those this pass holds (`held_until`).
     async fn take_waiting_emails(

@@ -20,6 +20,24 @@ fluent_templates::static_loader! {
 static FR: LanguageIdentifier = langid!("fr");
 static EN: LanguageIdentifier = langid!("en");
 
+impl From<Lang> for telederm_schemas::Language {
+    fn from(lang: Lang) -> telederm_schemas::Language {
+        match lang {
+            Lang::Fr => telederm_schemas::Language::Fr,
+            Lang::En => telederm_schemas::Language::En,
+        }
+    }
+}
+
+impl From<telederm_schemas::Language> for Lang {
+    fn from(language: telederm_schemas::Language) -> Lang {
+        match language {
+            telederm_schemas::Language::Fr => Lang::Fr,
+            telederm_schemas::Language::En => Lang::En,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     Fr,

@@ -36,8 +36,13 @@ impl Notifier {
         }
         let mut made = 0;
         for coordinator in repo.list_users().await? {
-            if self.digest(repo, &coordinator, now, hour).await? {
-                made += 1;
+            // One coordinator's failure does not keep the others' digests.
+            match self.digest(repo, &coordinator, now, hour).await {
+                Ok(true) => made += 1,
+                Ok(false) => {}
+                Err(error) => {
+                    tracing::warn!(user_id = %coordinator.id, %error, "cannot make the daily digest")
+                }
             }
         }
         Ok(made)
@@ -85,6 +90,7 @@ impl Notifier {
                 .map(|t| t.with_timezone(&Utc))
         };
         let (Some(from), Some(to)) = (midnight(yesterday), midnight(today)) else {
+            tracing::warn!(%today, zone = %tz, "no local midnight to count the digest's day from");
             return Ok(false);
         };
         let codes: Vec<String> = user.territories.iter().map(ToString::to_string).collect();

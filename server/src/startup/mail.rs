@@ -10,7 +10,9 @@ use crate::{
 /// `notifications.public_url`, or the address bound (a wildcard address read as `localhost`).
 pub(super) fn public_url(settings: &Settings, listener: &TcpListener) -> anyhow::Result<String> {
     if let Some(url) = &settings.notifications.public_url {
-        return Ok(url.trim_end_matches('/').to_owned());
+        // As parsed: what reaches a header or a link is the URL the check accepted.
+        let url = url::Url::parse(url)?;
+        return Ok(url.as_str().trim_end_matches('/').to_owned());
     }
     let addr = listener.local_addr()?;
     let host = match addr.ip() {
@@ -27,7 +29,12 @@ pub(super) fn open_mail(settings: &Settings, public_url: &str) -> anyhow::Result
     let timeout = std::time::Duration::from_secs(n.timeout_secs);
     let mailer = match (&n.smtp, &n.mail_dir) {
         (Some(smtp), _) => Mailer::smtp(smtp, timeout)?,
-        (None, Some(dir)) => Mailer::folder(dir.clone())?,
+        (None, Some(dir)) => {
+            if settings.environment == crate::config::Environment::Production {
+                tracing::warn!(dir = %dir.display(), "notifications.mail_dir is set: e-mails are written to files, not sent");
+            }
+            Mailer::folder(dir.clone(), timeout)?
+        }
         (None, None) => {
             tracing::info!("no notifications.smtp: e-mail is off, webhooks only");
             return Ok(None);

@@ -344,19 +344,23 @@ async fn coordinators_get_one_digest_a_day_and_breaches_at_once() {
     let Some(sink) = SmtpSink::start(Behaviour::default()) else {
         return;
     };
-    // The digest hour is the present hour in Paris, where the demo's territory 13 is.
-    let hour = chrono::Timelike::hour(&chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris));
-    let app = app_mailing_to(&sink, |s| s.notifications.digest_hour = hour).await;
+    // The digest hour is the server's present hour in Paris, where the demo's territory 13 is
+    // (its clock stands still unless the test moves it).
+    let app = app_mailing_to(&sink, |_| {}).await;
+    let hour = chrono::Timelike::hour(&app.now().with_timezone(&chrono_tz::Europe::Paris));
+    let state = &app.state;
+    let at = |hour| telederm_server::notify::Notifier::new(&app.address, true, hour);
+    if hour < 23 {
+        let later = at(hour + 1);
+        let none = later.enqueue_digests(state.repo.as_ref(), app.now());
+        assert_eq!(none.await.unwrap(), 0, "not before its hour");
+    }
+    let notifier = at(hour);
     let gp = app.token("gp13").await;
     let case = app.submit_small(&gp, "urgent").await;
-    let state = &app.state;
-    let made = state
-        .notifier
-        .enqueue_digests(state.repo.as_ref(), app.now());
+    let made = notifier.enqueue_digests(state.repo.as_ref(), app.now());
     assert_eq!(made.await.unwrap(), 1, "the coordinator of 13");
-    let again = state
-        .notifier
-        .enqueue_digests(state.repo.as_ref(), app.now());
+    let again = notifier.enqueue_digests(state.repo.as_ref(), app.now());
     assert_eq!(again.await.unwrap(), 0, "once a day");
     assert_eq!(
         app.deliver().await.delivered,
@@ -389,4 +393,35 @@ async fn coordinators_get_one_digest_a_day_and_breaches_at_once() {
         .collect();
     told.sort();
     assert_eq!(told, ["coord@demo.test", "gp13@demo.test"]);
+}
+
+/// A relay that takes the connection and never answers: the attempt ends at the timeout, as a
+/// timeout, and the worker goes on.
+#[tokio::test]
+async fn a_relay_that_stalls_does_not_hold_the_worker() {
+    // Connections complete in the kernel's backlog; nothing ever answers them.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let smtp = relay(silent.local_addr().unwrap().port(), SmtpTls::None);
+    let app = spawn_app_with(
+        move |s| {
+            s.notifications.smtp = Some(smtp);
+            s.notifications.timeout_secs = 1;
+        },
+        |s| s,
+    )
+    .await;
+    let gp = app.token("gp13").await;
+    app.submit_small(&gp, "urgent").await;
+    assert_eq!(app.deliver().await.retried, 1);
+    let admin = app.token("admin").await;
+    let all: Vec<Notification> = app
+        .get("/api/v1/notifications?parked=false", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        all[0].last_error,
+        Some(telederm_schemas::DeliveryFailure::Timeout)
+    );
 }

@@ -59,11 +59,14 @@ async fn emails_are_taken_with_their_recipient_and_new_cases_go_together() {
     );
     assert!(!t.display_name.is_empty());
 
-    // The pass holding q1 (until 3) takes every waiting "new cases" e-mail of derm1, due or not;
-    // another pass gets none of them meanwhile.
+    // The pass holding q1 (until 3) takes derm1's turn (never mailed before: free), then every
+    // waiting "new cases" e-mail of derm1, due or not; another pass gets none of them meanwhile.
+    let turn = |now, since| repo.take_new_cases_turn(w.derm1, mins(now), mins(since));
+    assert_eq!(turn(2, -13).await.unwrap(), None, "the turn is taken");
     assert_eq!(
-        repo.last_email_sent(w.derm1, "case.queued").await.unwrap(),
-        None
+        turn(2, -13).await.unwrap(),
+        Some(mins(2)),
+        "and not twice: it went at 2"
     );
     let mut batch: Vec<Uuid> = repo
         .take_waiting_emails(w.derm1, "case.queued", mins(2), mins(3))
@@ -84,13 +87,26 @@ async fn emails_are_taken_with_their_recipient_and_new_cases_go_together() {
     for id in &batch {
         repo.notification_delivered(*id, mins(2)).await.unwrap();
     }
+    // 15 minutes on, the next turn; given back (its e-mail did not go), it is free again.
+    assert_eq!(turn(10, -5).await.unwrap(), Some(mins(2)));
+    assert_eq!(turn(17, 2).await.unwrap(), None);
+    repo.give_back_new_cases_turn(w.derm1, mins(16))
+        .await
+        .unwrap();
     assert_eq!(
-        repo.last_email_sent(w.derm1, "case.queued").await.unwrap(),
-        Some(mins(2))
+        turn(18, 3).await.unwrap(),
+        Some(mins(17)),
+        "not the turn of 16"
     );
+    repo.give_back_new_cases_turn(w.derm1, mins(17))
+        .await
+        .unwrap();
+    assert_eq!(turn(18, 3).await.unwrap(), None);
+    let derm2 = repo.take_new_cases_turn(w.derm2, mins(2), mins(-13));
     assert_eq!(
-        repo.last_email_sent(w.derm2, "case.queued").await.unwrap(),
-        None
+        derm2.await.unwrap(),
+        None,
+        "each dermatologist its own turn"
     );
 
     // Put off: not due before its time, and no attempt counted.

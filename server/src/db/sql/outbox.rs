@@ -18,11 +18,14 @@ impl<B: Backend> OutboxRepo for SqlRepo<B> {
         lock_until: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<PendingNotification>, RepoError> {
+        // Materialised: PostgreSQL may run a plain subquery of an UPDATE more than once, and
+        // then take more rows than the limit.
         let take = Query::new(format!(
-            "UPDATE outbox SET locked_until = $2 WHERE id IN (SELECT id FROM outbox \
+            "WITH picked AS MATERIALIZED (SELECT id FROM outbox \
              WHERE delivered_at IS NULL AND parked_at IS NULL AND next_attempt_at <= $1 \
              AND (locked_until IS NULL OR locked_until <= $1) \
-             ORDER BY next_attempt_at LIMIT $3 {}) RETURNING id",
+             ORDER BY next_attempt_at LIMIT $3 {}) \
+             UPDATE outbox SET locked_until = $2 WHERE id IN (SELECT id FROM picked) RETURNING id",
             B::SKIP_LOCKED
         ))
         .bind(now)
@@ -150,19 +153,50 @@ impl<B: Backend> OutboxRepo for SqlRepo<B> {
         Ok(())
     }
 
-    async fn last_email_sent(
+    async fn take_new_cases_turn(
         &self,
         recipient_id: Uuid,
-        event: &str,
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, RepoError> {
-        let q = Query::new(
-            "SELECT delivered_at FROM outbox WHERE recipient_id = $1 AND channel = 'email' \
-             AND event = $2 AND delivered_at IS NOT NULL ORDER BY delivered_at DESC LIMIT 1",
-        )
-        .bind(recipient_id)
-        .bind(event);
-        let row: Option<(DateTime<Utc>,)> = self.db.fetch_optional(q).await?;
-        Ok(row.map(|(at,)| at))
+        let taken = self
+            .db
+            .execute(
+                Query::new(
+                    "UPDATE users SET new_cases_mailed_at = $2 WHERE id = $1 \
+                     AND (new_cases_mailed_at IS NULL OR new_cases_mailed_at <= $3)",
+                )
+                .bind(recipient_id)
+                .bind(now)
+                .bind(since),
+            )
+            .await?;
+        if taken == 1 {
+            return Ok(None);
+        }
+        let q =
+            Query::new("SELECT new_cases_mailed_at FROM users WHERE id = $1").bind(recipient_id);
+        let row: Option<(Option<DateTime<Utc>>,)> = self.db.fetch_optional(q).await?;
+        // A user gone meanwhile: nothing to wait for.
+        Ok(row.and_then(|(at,)| at))
+    }
+
+    async fn give_back_new_cases_turn(
+        &self,
+        recipient_id: Uuid,
+        taken_at: DateTime<Utc>,
+    ) -> Result<(), RepoError> {
+        self.db
+            .execute(
+                Query::new(
+                    "UPDATE users SET new_cases_mailed_at = NULL \
+                     WHERE id = $1 AND new_cases_mailed_at = $2",
+                )
+                .bind(recipient_id)
+                .bind(taken_at),
+            )
+            .await?;
+        Ok(())
     }
 
     async fn take_waiting_emails(

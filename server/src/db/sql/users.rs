@@ -47,7 +47,7 @@ impl<B: Backend> UserRepo for SqlRepo<B> {
             .bind(user.home_territory.as_ref().map(|t| t.as_str()))
             .bind(user.rpps.as_ref().map(|r| r.as_str()))
             .bind(user.webhook_url.as_ref().map(|u| u.as_str()))
-            .bind(language_code(user.language))
+            .bind(user.language.as_str())
             .bind(user.channels.to_stored())
             .bind(user.disabled_at)
             .bind(user.created_at),
@@ -164,7 +164,7 @@ impl<B: Backend> UserRepo for SqlRepo<B> {
                     "UPDATE users SET language = $2, notification_channels = $3 WHERE id = $1",
                 )
                 .bind(id.as_uuid())
-                .bind(language_code(language))
+                .bind(language.as_str())
                 .bind(channels.to_stored()),
             )
             .await?;
@@ -231,19 +231,8 @@ pub(super) fn corrupt(what: &str) -> impl FnOnce(String) -> anyhow::Error + '_ {
     move |e| anyhow!("corrupt {what} in the database: {e}")
 }
 
-pub(super) fn language(raw: &str) -> anyhow::Result<Language> {
-    match raw {
-        "fr" => Ok(Language::Fr),
-        "en" => Ok(Language::En),
-        other => Err(corrupt("language")(other.to_owned())),
-    }
-}
-
-pub(super) fn language_code(language: Language) -> &'static str {
-    match language {
-        Language::Fr => "fr",
-        Language::En => "en",
-    }
+fn language(raw: &str) -> anyhow::Result<Language> {
+    Language::parse(raw).ok_or_else(|| corrupt("language")(raw.to_owned()))
 }
 
 pub(super) fn territory_code(raw: &str) -> anyhow::Result<TerritoryCode> {

@@ -1,11 +1,13 @@
 //! One e-mail of the outbox, or the "new cases" e-mail it belongs to: a dermatologist hears of
-//! cases arriving at most once per `NEW_CASES_EVERY`; what arrives in between waits and goes out
+//! cases arriving at most once per `NEW_CASES_EVERY`, whatever the instances (each takes the
+//! recipient's turn with a conditional update); what arrives in between waits and goes out
 //! together in the next message.
 
 use chrono::{DateTime, Duration, Utc};
 use telederm_schemas::{DeliveryFailure, EventKind, Language, Role};
+use uuid::Uuid;
 
-use super::{Deliverer, Outcome};
+use super::{Deliverer, MailDesk, Outcome};
 use crate::{
     db::{PendingNotification, Repo, RepoError},
     domain::Clock,
@@ -25,7 +27,10 @@ impl Deliverer {
     ) -> Result<Outcome, RepoError> {
         let Some(desk) = &self.mail else {
             tracing::warn!(notification_id = %n.id, "an e-mail waits but e-mail is off (notifications.smtp)");
-            return Ok(Outcome::Failed(vec![n.id], DeliveryFailure::ConnectFailed));
+            return Ok(Outcome::Failed(
+                vec![n.id],
+                DeliveryFailure::MailUnavailable,
+            ));
         };
         if n.disabled {
             return Ok(Outcome::Failed(
@@ -35,79 +40,98 @@ impl Deliverer {
         }
         let Some(payload) = MailPayload::from_json(&n.payload) else {
             tracing::error!(notification_id = %n.id, "unreadable e-mail in the outbox");
-            return Ok(Outcome::Failed(vec![n.id], DeliveryFailure::MailRefused));
+            return Ok(Outcome::Failed(vec![n.id], DeliveryFailure::Unsendable));
         };
         let now = clock.now();
-        let (ids, message) = match payload {
+        match payload {
             MailPayload::Case(notice) if notice.event == EventKind::CaseQueued => {
-                let event = EventKind::CaseQueued.as_str();
-                if let Some(last) = repo.last_email_sent(n.recipient_id, event).await? {
-                    if last + NEW_CASES_EVERY > now {
-                        return Ok(Outcome::Postponed(last + NEW_CASES_EVERY));
-                    }
-                }
-                let waiting = repo
-                    .take_waiting_emails(n.recipient_id, event, now, held_until)
-                    .await?;
-                let mut notices: Vec<CaseNotice> = waiting
-                    .iter()
-                    .filter_map(|(_, json)| match MailPayload::from_json(json)? {
-                        MailPayload::Case(c) => Some(c),
-                        MailPayload::Digest(_) => None,
-                    })
-                    .collect();
-                notices.sort_by_key(|c| c.occurred_at);
-                let ids = waiting.into_iter().map(|(id, _)| id).collect();
-                (ids, self.compose(n, &Content::NewCases(&notices), now))
+                self.new_cases(desk, n, repo, now, held_until).await
             }
             MailPayload::Case(notice) => {
-                (vec![n.id], self.compose(n, &Content::Case(&notice), now))
+                Ok(send(desk, n, vec![n.id], &Content::Case(&notice), now).await)
             }
             MailPayload::Digest(digest) => {
-                (vec![n.id], self.compose(n, &Content::Digest(&digest), now))
+                Ok(send(desk, n, vec![n.id], &Content::Digest(&digest), now).await)
             }
-        };
-        let message = match message {
-            Ok(m) => m,
-            Err(error) => {
-                // A recipient address the relay's syntax refuses, for instance.
-                tracing::error!(notification_id = %n.id, %error, "cannot compose the e-mail");
-                return Ok(Outcome::Failed(ids, DeliveryFailure::MailRefused));
-            }
-        };
-        Ok(match desk.mailer.send(n.id, &message).await {
-            Ok(()) => Outcome::Sent(ids),
-            Err(failure) => Outcome::Failed(ids, failure),
-        })
+        }
     }
 
-    fn compose(
+    /// The recipient's "new cases" e-mail, if it is its turn: every such e-mail waiting for it,
+    /// as one message.
+    async fn new_cases(
         &self,
+        desk: &MailDesk,
         n: &PendingNotification,
-        content: &Content,
-        at: DateTime<Utc>,
-    ) -> anyhow::Result<lettre::Message> {
-        let desk = self
-            .mail
-            .as_ref()
-            .ok_or_else(|| anyhow::anyhow!("e-mail is off"))?;
-        let to = Addressee {
-            email: n.email.clone(),
-            name: n.display_name.clone(),
-            language: if n.language == "en" {
-                Language::En
-            } else {
-                Language::Fr
-            },
-            role: n.role.parse::<Role>().map_err(anyhow::Error::msg)?,
-        };
-        compose(
-            &to,
-            content,
-            n.id,
-            desk.mailer.sender(),
-            &desk.public_url,
-            at,
-        )
+        repo: &dyn Repo,
+        now: DateTime<Utc>,
+        held_until: DateTime<Utc>,
+    ) -> Result<Outcome, RepoError> {
+        let event = EventKind::CaseQueued.as_str();
+        if let Some(last) = repo
+            .take_new_cases_turn(n.recipient_id, now, now - NEW_CASES_EVERY)
+            .await?
+        {
+            return Ok(Outcome::Postponed(last + NEW_CASES_EVERY));
+        }
+        let waiting = repo
+            .take_waiting_emails(n.recipient_id, event, now, held_until)
+            .await?;
+        if !waiting.iter().any(|(id, _)| *id == n.id) {
+            // Taken by another instance meanwhile (its lock ran out here): it sends it.
+            repo.give_back_new_cases_turn(n.recipient_id, now).await?;
+            return Ok(Outcome::Skipped);
+        }
+        let mut notices: Vec<CaseNotice> = Vec::with_capacity(waiting.len());
+        for (id, json) in &waiting {
+            match MailPayload::from_json(json) {
+                Some(MailPayload::Case(c)) => notices.push(c),
+                _ => {
+                    tracing::error!(notification_id = %id, "unreadable e-mail in the outbox: sent without it")
+                }
+            }
+        }
+        notices.sort_by_key(|c| c.occurred_at);
+        let ids = waiting.into_iter().map(|(id, _)| id).collect();
+        let outcome = send(desk, n, ids, &Content::NewCases(&notices), now).await;
+        if matches!(outcome, Outcome::Failed(..)) {
+            // Nothing went: the retry need not wait for the next turn.
+            repo.give_back_new_cases_turn(n.recipient_id, now).await?;
+        }
+        Ok(outcome)
+    }
+}
+
+/// Compose and hand over the message for the outbox messages `ids` (`n` leads them).
+async fn send(
+    desk: &MailDesk,
+    n: &PendingNotification,
+    ids: Vec<Uuid>,
+    content: &Content<'_>,
+    at: DateTime<Utc>,
+) -> Outcome {
+    let to = Addressee {
+        email: n.email.clone(),
+        name: n.display_name.clone(),
+        language: Language::parse(&n.language).unwrap_or(Language::Fr),
+        role: n.role.parse::<Role>().unwrap_or(Role::Admin),
+    };
+    let message = match compose(
+        &to,
+        content,
+        n.id,
+        desk.mailer.sender(),
+        &desk.public_url,
+        at,
+    ) {
+        Ok(m) => m,
+        Err(error) => {
+            // An address the message format refuses, for instance.
+            tracing::error!(notification_id = %n.id, %error, "cannot compose the e-mail");
+            return Outcome::Failed(ids, DeliveryFailure::Unsendable);
+        }
+    };
+    match desk.mailer.send(n.id, &message).await {
+        Ok(()) => Outcome::Sent(ids),
+        Err(failure) => Outcome::Failed(ids, failure),
     }
 }

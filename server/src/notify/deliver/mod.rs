@@ -60,6 +60,8 @@ enum Outcome {
     Sent(Vec<Uuid>),
     Postponed(DateTime<Utc>),
     Failed(Vec<Uuid>, DeliveryFailure),
+    /// Another instance has it.
+    Skipped,
 }
 
 impl Deliverer {
@@ -114,6 +116,7 @@ impl Deliverer {
                     stats.delivered += ids.len();
                     done.extend(ids);
                 }
+                Outcome::Skipped => {}
                 Outcome::Postponed(until) => {
                     repo.notification_postponed(n.id, until).await?;
                     stats.postponed += 1;
@@ -155,7 +158,9 @@ impl Retry {
 fn is_final(failure: DeliveryFailure) -> bool {
     matches!(
         failure,
-        DeliveryFailure::MailRefused | DeliveryFailure::RecipientDisabled
+        DeliveryFailure::MailRefused
+            | DeliveryFailure::RecipientDisabled
+            | DeliveryFailure::Unsendable
     )
 }
 

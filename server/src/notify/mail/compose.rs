@@ -105,15 +105,8 @@ fn raw(name: &'static str, value: String) -> HeaderValue {
     HeaderValue::new(HeaderName::new_from_ascii_str(name), value)
 }
 
-fn lang_of(language: Language) -> Lang {
-    match language {
-        Language::Fr => Lang::Fr,
-        Language::En => Lang::En,
-    }
-}
-
 fn view(to: &Addressee, content: &Content, public_url: &str) -> View {
-    let lang = lang_of(to.language);
+    let lang = Lang::from(to.language);
     let base = public_url.trim_end_matches('/');
     let arg = |k: &'static str, v: String| (k, FluentValue::from(v));
     let (subject, lead, items, action_label, action_url) = match content {

@@ -23,6 +23,9 @@ use crate::config::{SmtpSettings, SmtpTls};
 pub struct Mailer {
     sender: Mailbox,
     via: Via,
+    /// The whole exchange with the relay (lettre bounds only the connection): a relay that
+    /// stalls must not hold the delivery worker.
+    timeout: Duration,
 }
 
 enum Via {
@@ -53,11 +56,12 @@ impl Mailer {
         Ok(Mailer {
             sender,
             via: Via::Smtp(builder.build()),
+            timeout,
         })
     }
 
-    /// Messages written as `.eml` files to `dir` (the demo's outbox), created 0700.
-    pub fn folder(dir: PathBuf) -> anyhow::Result<Mailer> {
+    /// Messages written as `.eml` files to `dir` (the demo's outbox), made or kept 0700.
+    pub fn folder(dir: PathBuf, timeout: Duration) -> anyhow::Result<Mailer> {
         let mut builder = std::fs::DirBuilder::new();
         builder.recursive(true);
         #[cfg(unix)]
@@ -65,7 +69,14 @@ impl Mailer {
         builder
             .create(&dir)
             .with_context(|| format!("cannot create the mail folder {}", dir.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+                .with_context(|| format!("cannot make {} private", dir.display()))?;
+        }
         Ok(Mailer {
+            timeout,
             sender: Mailbox::new(Some("telederm démo".into()), "no-reply@demo.test".parse()?),
             via: Via::Folder(dir),
         })
@@ -78,15 +89,25 @@ impl Mailer {
     /// Hand `message` over; `id` names its file in a folder.
     pub async fn send(&self, id: Uuid, message: &Message) -> Result<(), DeliveryFailure> {
         match &self.via {
-            Via::Smtp(transport) => transport.send(message.clone()).await.map(drop).map_err(|e| {
-                let failure = classify(&e);
-                // The relay's answer may name the address: for the log, not the admins' list.
-                tracing::info!(notification_id = %id, %failure, error = %e, "e-mail delivery failed");
-                failure
-            }),
+            Via::Smtp(transport) => {
+                let sent = tokio::time::timeout(self.timeout, transport.send(message.clone()));
+                match sent.await {
+                    Ok(Ok(_)) => Ok(()),
+                    Ok(Err(e)) => {
+                        let failure = classify(&e);
+                        // The relay's answer: for the log, not the admins' list.
+                        tracing::warn!(notification_id = %id, %failure, error = %e, "e-mail delivery failed");
+                        Err(failure)
+                    }
+                    Err(_) => {
+                        tracing::warn!(notification_id = %id, "the mail relay did not answer in time");
+                        Err(DeliveryFailure::Timeout)
+                    }
+                }
+            }
             Via::Folder(dir) => write_eml(dir, id, message.formatted()).await.map_err(|e| {
                 tracing::warn!(notification_id = %id, error = %e, "cannot write the e-mail file");
-                DeliveryFailure::ConnectFailed
+                DeliveryFailure::MailUnavailable
             }),
         }
     }
@@ -118,8 +139,15 @@ fn tls_parameters(s: &SmtpSettings) -> anyhow::Result<TlsParameters> {
 
 /// What an admin may know of a failed attempt: its category.
 fn classify(e: &lettre::transport::smtp::Error) -> DeliveryFailure {
-    if e.is_permanent() {
+    // The address refused for good; another permanent refusal is about us (credentials, relay
+    // access, sender), which the operator can fix: retried.
+    let address_refused = e
+        .status()
+        .is_some_and(|code| matches!(code.to_string().as_str(), "550" | "551" | "553"));
+    if e.is_permanent() && address_refused {
         DeliveryFailure::MailRefused
+    } else if e.is_permanent() {
+        DeliveryFailure::RelayRefused
     } else if e.is_transient() {
         DeliveryFailure::MailDeferred
     } else if e.is_tls() {

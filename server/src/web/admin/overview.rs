@@ -126,7 +126,10 @@ fn failure_key(e: wire::DeliveryFailure) -> &'static str {
         wire::DeliveryFailure::NoWebhook => "no-webhook",
         wire::DeliveryFailure::NoSecret => "no-secret",
         wire::DeliveryFailure::MailRefused => "mail-refused",
+        wire::DeliveryFailure::RelayRefused => "relay-refused",
         wire::DeliveryFailure::MailDeferred => "mail-deferred",
+        wire::DeliveryFailure::MailUnavailable => "mail-unavailable",
+        wire::DeliveryFailure::Unsendable => "unsendable",
         wire::DeliveryFailure::TlsFailed => "tls-failed",
         wire::DeliveryFailure::RecipientDisabled => "recipient-disabled",
     }

@@ -100,7 +100,7 @@ pub(super) async fn save(
                 Ok(saved) => {
                     // The pages of this session follow the language just saved, as the
                     // header's switch makes them.
-                    let chosen = view::lang_of(saved.language);
+                    let chosen = Lang::from(saved.language);
                     if chosen != me.lang() {
                         state
                             .sessions
@@ -137,7 +137,7 @@ fn render(
                 .into_iter()
                 .find(|l| l.code() == f.get("language"))
         })
-        .unwrap_or_else(|| view::lang_of(settings.language));
+        .unwrap_or_else(|| Lang::from(settings.language));
     let languages = Lang::ALL
         .into_iter()
         .map(|l| LanguageChoice {

@@ -20,7 +20,7 @@ pub fn request(lang: Lang, f: &Fields) -> Result<wire::SetNotificationSettings, 
             if parsed.is_none() {
                 errors.add("language", lang.t("settings-invalid-language"));
             }
-            parsed.map(super::view::language_of)
+            parsed.map(wire::Language::from)
         }
     };
     let mut req = wire::SetNotificationSettings {

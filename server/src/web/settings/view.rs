@@ -114,21 +114,6 @@ pub fn kinds(
         .collect()
 }
 
-/// The page's language of a user's setting.
-pub fn lang_of(language: wire::Language) -> Lang {
-    match language {
-        wire::Language::Fr => Lang::Fr,
-        wire::Language::En => Lang::En,
-    }
-}
-
-pub fn language_of(lang: Lang) -> wire::Language {
-    match lang {
-        Lang::Fr => wire::Language::Fr,
-        Lang::En => wire::Language::En,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
