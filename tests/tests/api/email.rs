@@ -284,6 +284,12 @@ async fn a_relay_that_defers_gets_the_message_again_and_one_that_never_takes_it_
         Some(telederm_schemas::DeliveryFailure::MailDeferred)
     );
     assert_eq!((never.refused(), never.messages().len()), (2, 0));
+    // The admin's page lists it, with its channel and why.
+    let mut admin = crate::web_browser::Browser::new(&app);
+    admin.sign_in("admin", "/admin").await;
+    let page = admin.page("/admin", 200).await;
+    assert!(page.contains("par e-mail"), "{page}");
+    assert!(page.contains("le serveur de messagerie a différé le message à chaque essai"));
 
     // A permanent refusal (5xx) parks at once: retrying would meet it again.
     let Some(refusing) = SmtpSink::start(Behaviour {

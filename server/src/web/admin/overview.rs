@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use actix_web::{get, http::StatusCode, post, web, HttpRequest, HttpResponse};
 use askama::Template;
+use fluent_templates::fluent_bundle::FluentValue;
 use serde::Deserialize;
 use telederm_schemas as wire;
 use uuid::Uuid;
@@ -83,7 +84,13 @@ pub(super) async fn show(
         .map(|n| Parked {
             id: n.id,
             event: n.event.clone(),
-            channel: lang.t(&format!("admin-channel-{}", n.channel.as_str())),
+            channel: lang.t_with(
+                "admin-parked-via",
+                [(
+                    "channel",
+                    FluentValue::from(lang.t(&format!("admin-channel-{}", n.channel.as_str()))),
+                )],
+            ),
             recipient: names
                 .get(&n.recipient_id)
                 .cloned()
