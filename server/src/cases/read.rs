@@ -247,15 +247,16 @@ impl CaseService {
             .repo
             .cases_of_gp(gp.id.as_uuid(), page.limit.into(), page.offset.into())
             .await?;
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.case.id).collect();
+        let keys = self.data_keys(&ids).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let record = &row.case;
             // A case whose data key was destroyed (or does not open) is listed as unreadable rather
             // than failing the whole list.
-            let text = match self.data_key(record.id).await {
-                Ok(key) => clinical(&key, record).ok(),
-                Err(_) => None,
-            };
+            let text = keys
+                .get(&record.id)
+                .and_then(|key| clinical(key, record).ok());
             let (patient_ref, body_site) = match text {
                 Some(t) => (t.patient_ref, t.body_site),
                 None => {

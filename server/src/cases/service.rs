@@ -3,7 +3,7 @@
 //! pages, the demo seeding, the background workers). It knows nothing of HTTP: it takes domain
 //! values and the acting user, asks `auth::policy` who may do what, and answers `CaseError`.
 
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
 use chrono::{DateTime, Duration, Utc};
 use telederm_schemas::EventKind;
@@ -84,6 +84,26 @@ impl CaseService {
             .await?
             .ok_or_else(|| anyhow::anyhow!("case {case_id} has no data key"))?;
         Ok(self.keys.unwrap(&record, case_id)?)
+    }
+
+    /// The data keys of several cases, unwrapped, read in one batch (lists). A case whose key is
+    /// missing or does not open is absent, and logged.
+    pub(super) async fn data_keys(
+        &self,
+        case_ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, DataKey>, CaseError> {
+        let mut keys = HashMap::with_capacity(case_ids.len());
+        for record in self.repo.data_keys_of(case_ids).await? {
+            match self.keys.unwrap(&record, record.case_id) {
+                Ok(key) => {
+                    keys.insert(record.case_id, key);
+                }
+                Err(error) => {
+                    tracing::warn!(case_id = %record.case_id, %error, "data key does not open")
+                }
+            }
+        }
+        Ok(keys)
     }
 
     /// The messages telling one user of an event on a case, through the channels it chose

@@ -102,9 +102,13 @@ pub trait CaseRepo {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<GpCaseRecord>, RepoError>;
-    /// Photos of the cases, in submission order.
+    /// Photos of the cases, in the order of `case_ids`, each case's in submission order (one
+    /// batch).
     async fn photos_of_cases(&self, case_ids: &[Uuid]) -> Result<Vec<PhotoRecord>, RepoError>;
     async fn data_key(&self, case_id: Uuid) -> Result<Option<DataKeyRecord>, RepoError>;
+    /// The data keys of the cases, in one batch (lists read them all at once); a case without
+    /// one is absent.
+    async fn data_keys_of(&self, case_ids: &[Uuid]) -> Result<Vec<DataKeyRecord>, RepoError>;
     /// Data keys not wrapped by `master_key_id`, a page at a time (for rotation).
     async fn data_keys_not_under(
         &self,

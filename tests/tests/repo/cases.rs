@@ -280,3 +280,50 @@ async fn photo_reads_are_counted_from_the_audit_trail() {
     assert_eq!(repo.photo_read_count(Uuid::new_v4()).await.unwrap(), 0);
     assert_eq!(w.status(c.id).await, CaseStatus::Queued);
 }
+
+/// Lists read keys and photos for all their cases at once, each case's photos in order.
+#[tokio::test]
+async fn keys_and_photos_of_many_cases_come_in_one_batch() {
+    let w = World::new().await;
+    let repo = &w.repo;
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let c = case(w.gp13, "13", Priority::Routine, mins(i), None);
+        // Stored in reverse order: the batch still gives each case's photos by position.
+        let photos = [photo(c.id, 2, mins(i)), photo(c.id, 1, mins(i))];
+        repo.create_case(
+            &c,
+            &photos,
+            &data_key(c.id, "k1"),
+            &audited("case.submitted"),
+        )
+        .await
+        .unwrap();
+        ids.push(c.id);
+    }
+    let unknown = Uuid::new_v4();
+    let asked = [ids[2], unknown, ids[0]];
+    let mut keyed: Vec<Uuid> = repo
+        .data_keys_of(&asked)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|k| k.case_id)
+        .collect();
+    keyed.sort();
+    let mut expected = vec![ids[0], ids[2]];
+    expected.sort();
+    assert_eq!(keyed, expected, "one per case that has one");
+    let photos = repo.photos_of_cases(&asked).await.unwrap();
+    assert_eq!(photos.len(), 4);
+    for id in [ids[0], ids[2]] {
+        let positions: Vec<i32> = photos
+            .iter()
+            .filter(|p| p.case_id == id)
+            .map(|p| p.position)
+            .collect();
+        assert_eq!(positions, [1, 2]);
+    }
+    assert!(repo.data_keys_of(&[]).await.unwrap().is_empty());
+    assert!(repo.photos_of_cases(&[]).await.unwrap().is_empty());
+}

@@ -5,7 +5,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{effects::effects_in, transitions::event_in, Backend, Query, SqlRepo, Tx};
+use super::{
+    effects::effects_in, placeholders, transitions::event_in, Backend, Query, SqlRepo, Tx,
+};
 use crate::db::{
     CaseRecord, CaseRepo, DataKeyRecord, Effects, GpCaseRecord, PhotoRecord, RepoError,
 };
@@ -43,6 +45,9 @@ pub(super) async fn photos_in(tx: &mut impl Tx, photos: &[PhotoRecord]) -> Resul
     }
     Ok(())
 }
+
+/// Ids per `IN` list of a batch read: far below either backend's parameter limit.
+const IDS_PER_QUERY: usize = 500;
 
 #[async_trait]
 impl<B: Backend> CaseRepo for SqlRepo<B> {
@@ -134,12 +139,33 @@ impl<B: Backend> CaseRepo for SqlRepo<B> {
 
     async fn photos_of_cases(&self, case_ids: &[Uuid]) -> Result<Vec<PhotoRecord>, RepoError> {
         let mut all = Vec::new();
-        for id in case_ids {
+        for chunk in case_ids.chunks(IDS_PER_QUERY) {
             let q = Query::new(format!(
-                "SELECT {PHOTO_COLUMNS} FROM photos WHERE case_id = $1 ORDER BY position"
+                "SELECT {PHOTO_COLUMNS} FROM photos WHERE case_id IN ({}) \
+                 ORDER BY case_id, position",
+                placeholders(1, chunk.len())
             ))
-            .bind(*id);
+            .bind_all(chunk.iter().copied());
             all.extend(self.db.fetch_all::<PhotoRecord>(q).await?);
+        }
+        let rank: std::collections::HashMap<Uuid, usize> = case_ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (*id, i))
+            .collect();
+        all.sort_by_key(|p| (rank.get(&p.case_id).copied(), p.position));
+        Ok(all)
+    }
+
+    async fn data_keys_of(&self, case_ids: &[Uuid]) -> Result<Vec<DataKeyRecord>, RepoError> {
+        let mut all = Vec::new();
+        for chunk in case_ids.chunks(IDS_PER_QUERY) {
+            let q = Query::new(format!(
+                "SELECT case_id, master_key_id, wrapped FROM data_keys WHERE case_id IN ({})",
+                placeholders(1, chunk.len())
+            ))
+            .bind_all(chunk.iter().copied());
+            all.extend(self.db.fetch_all::<DataKeyRecord>(q).await?);
         }
         Ok(all)
     }
