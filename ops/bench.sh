@@ -9,6 +9,7 @@
 #   runs the scenarios below with wrk. Prints a table (throughput, p50, p99,
 #   peak RSS, goal) and writes target/bench/results.json.
 #
+# BENCH_ONLY=REGEX runs only the scenarios whose name matches (e.g. BENCH_ONLY=queue).
 # Runs are short (BENCH_SECS, default 10 s per scenario): figures are
 # indicative, not statistically tight. Peak RSS is the server's VmHWM, reset
 # before each scenario (clear_refs, when allowed; otherwise since start).
@@ -153,9 +154,12 @@ seed() {
 
 # ------------------------------------------------------------------ scenarios
 # load NAME GOAL THREADS CONNS SECS METHOD PATH TOKENS [BODY] [extra env...]
+wanted() { [ -z "${BENCH_ONLY:-}" ] || [[ "$1" =~ $BENCH_ONLY ]]; }
+
 load() {
     local name=$1 goal=$2 threads=$3 conns=$4 secs=$5 method=$6 path=$7 tokens=$8 body=${9:-}
     shift 9 || shift $#
+    wanted "$name" || return 0
     echo 5 >"/proc/$SERVER_PID/clear_refs" 2>/dev/null || true # reset VmHWM
     log "-- $BACKEND: $name ($conns connections, ${secs}s)"
     local out
@@ -202,25 +206,27 @@ run_backend() {
         load "submit 4 MB photo" ">= 30 cases/s, p99 <= 400 ms" 8 8 "$SECS" POST /api/v1/cases \
             "$WORK/gp8.tokens" "$WORK/4m.body"
     fi
-    seed_queue
+    if wanted "queue GET" || wanted "claim-next"; then seed_queue; fi
     local queued
     queued="$(sql "select count(*) from cases where status = 'queued'")"
     load "queue GET ($queued queued, 20 territories)" "p99 <= 20 ms" 8 8 "$SECS" GET \
         /api/v1/queue "$WORK/derm.tokens"
     local before after
-    before="$(sql "select count(*) from cases where status = 'claimed'")"
-    load "claim-next (8 dermatologists)" ">= 1000 claims/s, p99 <= 20 ms, exactly once" \
-        8 8 "$SECS" POST /api/v1/queue/claim-next "$WORK/derm.tokens" "" BENCH_COLLECT_IDS=1
-    after="$(sql "select count(*) from cases where status = 'claimed'")"
-    # Exactly once: every case claimed in the database was answered 200 once, to one caller.
-    # wrk stops at its deadline with up to one request per connection in flight: those claims
-    # commit without their answer being read, so `lost` up to the connection count (8) is that.
-    local last
-    last="$(tail -n 1 "$RESULTS")"
-    jq -c --argjson claimed "$((after - before))" \
-        '. + {claimed_in_db: $claimed, lost: ($claimed - .distinct_ids)}' <<<"$last" >"$WORK/last"
-    sed -i '$d' "$RESULTS" && cat "$WORK/last" >>"$RESULTS"
-    log "   claimed in db: $((after - before)); $(jq -r '"answered 200: \(.status["200"] // 0), doubles: \(.double_ids), lost: \(.lost)"' "$WORK/last")"
+    if wanted "claim-next"; then
+        before="$(sql "select count(*) from cases where status = 'claimed'")"
+        load "claim-next (8 dermatologists)" ">= 1000 claims/s, p99 <= 20 ms, exactly once" \
+            8 8 "$SECS" POST /api/v1/queue/claim-next "$WORK/derm.tokens" "" BENCH_COLLECT_IDS=1
+        after="$(sql "select count(*) from cases where status = 'claimed'")"
+        # Exactly once: every case claimed in the database was answered 200 once, to one caller.
+        # wrk stops at its deadline with up to one request per connection in flight: those claims
+        # commit without their answer being read, so `lost` up to the connection count (8) is that.
+        local last
+        last="$(tail -n 1 "$RESULTS")"
+        jq -c --argjson claimed "$((after - before))" \
+            '. + {claimed_in_db: $claimed, lost: ($claimed - .distinct_ids)}' <<<"$last" >"$WORK/last"
+        sed -i '$d' "$RESULTS" && cat "$WORK/last" >>"$RESULTS"
+        log "   claimed in db: $((after - before)); $(jq -r '"answered 200: \(.status["200"] // 0), doubles: \(.double_ids), lost: \(.lost)"' "$WORK/last")"
+    fi
     if [ "$HAVE_BIG" = 1 ]; then
         load "peak RSS, 64 connections x 4 MB" "peak RSS <= 512 MB" 16 64 "$SECS" POST \
             /api/v1/cases "$WORK/gp16.tokens" "$WORK/4m.body"

@@ -12,7 +12,7 @@ use super::{
     Backend, Query, SqlRepo, Tx,
 };
 use crate::db::{AuditEntry, CaseRecord, ClaimOutcome, Effects, EventRecord, QueueRepo, RepoError};
-use crate::domain::{lifecycle::Transition, CaseStatus, Priority};
+use crate::domain::{lifecycle::Transition, CaseStatus};
 
 /// The condition for a queued case one may take: of `n` territories from `$first`, or offered
 /// to the fallbacks by one of `m` territories after them.
@@ -30,14 +30,11 @@ fn takeable(first: usize, n: usize, m: usize) -> String {
     format!("({})", parts.join(" OR "))
 }
 
-/// Queue order: urgent first (`$urgent` is bound to `Priority::Urgent`), then earliest due
-/// (unknown due last), then earliest submitted.
-fn queue_order(urgent: usize) -> String {
-    format!(
-        "CASE WHEN priority = ${urgent} THEN 0 ELSE 1 END, \
-         CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, submitted_at, id"
-    )
-}
+/// Queue order: urgent first, then earliest due (unknown due last), then earliest submitted.
+/// Spelt as the index `cases_queue_order` (migration 0012) is, so that a queue is read in order
+/// from it rather than sorted whole: keep the two the same.
+const QUEUE_ORDER: &str = "CASE WHEN priority = 'urgent' THEN 0 ELSE 1 END, \
+     CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, submitted_at, id";
 
 #[async_trait]
 impl<B: Backend> QueueRepo for SqlRepo<B> {
@@ -118,13 +115,11 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
         }
         let q = Query::new(format!(
             "SELECT {CASE_COLUMNS} FROM cases WHERE status = $2 AND {} \
-             ORDER BY {} LIMIT $1",
-            takeable(4, territories.len(), offered_from.len()),
-            queue_order(3),
+             ORDER BY {QUEUE_ORDER} LIMIT $1",
+            takeable(3, territories.len(), offered_from.len()),
         ))
         .bind(limit)
         .bind(CaseStatus::Queued)
-        .bind(Priority::Urgent)
         .bind_all(territories.iter().chain(offered_from));
         Ok(self.db.fetch_all(q).await?)
     }
@@ -177,9 +172,8 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
         // The first case of the queue, skipping those another claimer is taking (PostgreSQL).
         let first = format!(
             "id = (SELECT id FROM cases WHERE status = $3 AND {} \
-             ORDER BY {} LIMIT 1 {})",
-            takeable(5, territories.len(), offered_from.len()),
-            queue_order(4),
+             ORDER BY {QUEUE_ORDER} LIMIT 1 {})",
+            takeable(4, territories.len(), offered_from.len()),
             B::SKIP_LOCKED,
         );
         let change = StatusChange::of(Transition::Claim, first)
@@ -187,7 +181,6 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
             .bind(dermatologist)
             .bind(lease_until)
             .bind(CaseStatus::Queued)
-            .bind(Priority::Urgent)
             .bind_all(territories.iter().chain(offered_from));
         let mut tx = self.db.begin().await?;
         let claimed: Vec<(Uuid, String)> = change
