@@ -13,6 +13,8 @@
 # Runs are short (BENCH_SECS, default 10 s per scenario): figures are
 # indicative, not statistically tight. Peak RSS is the server's VmHWM, reset
 # before each scenario (clear_refs, when allowed; otherwise since start).
+# The report scenario (PostgreSQL only) seeds BENCH_REPORT_CASES cases with SQL
+# (ops/lib/seed-reports.sql) and reads the SLA report over all of them.
 # The queue is seeded through the real API (submissions with a 5 KB photo from
 # 20 GPs of 20 territories) up to BENCH_QUEUE_CASES (10000), polled with SQL.
 # Photos: fixtures/lesion-gps.jpg (73 KB); the ~4 MB 12 MP phone JPEG is
@@ -35,6 +37,7 @@ PG_SYSTEM_USER_FALLBACK=telederm-pg
 
 SECS="${BENCH_SECS:-10}"
 QUEUE_CASES="${BENCH_QUEUE_CASES:-10000}"
+REPORT_CASES="${BENCH_REPORT_CASES:-1000000}"
 OUT_DIR="$REPO_ROOT/target/bench"
 BIN="$REPO_ROOT/target/release/telederm-server"
 LUA="$REPO_ROOT/ops/lib/load.lua"
@@ -195,6 +198,22 @@ seed_queue() {
     log "   $(sed -n 's/^BENCH_JSON //p' "$WORK/seed.out")"
 }
 
+# The SLA report over BENCH_REPORT_CASES (1,000,000) cases of the last 90 days, made by
+# PostgreSQL itself from ops/lib/seed-reports.sql (answers, breaches, requests for information,
+# outcomes), read by an admin over every territory, one request at a time.
+report_scenario() {
+    log "-- postgres: seeding $REPORT_CASES cases with SQL (ops/lib/seed-reports.sql)"
+    psql -q -v ON_ERROR_STOP=1 -v n="$REPORT_CASES" \
+        "postgres://$PG_ROLE@127.0.0.1:$PG_PORT/telederm_bench" -f "$REPO_ROOT/ops/lib/seed-reports.sql"
+    login admin@demo.test demo-password >"$WORK/admin.tokens"
+    local from to cases
+    from="$(date -u -d '-91 days' +%FT%TZ)"
+    to="$(date -u -d '+1 day' +%FT%TZ)"
+    cases="$(sql "select count(*) from cases")"
+    load "SLA report ($cases cases, by territory)" "< 1 s" 1 1 "$SECS" GET \
+        "/api/v1/reports/sla?from=$from&to=$to" "$WORK/admin.tokens"
+}
+
 run_backend() {
     BACKEND=$1
     log "== $BACKEND =="
@@ -226,6 +245,9 @@ run_backend() {
             '. + {claimed_in_db: $claimed, lost: ($claimed - .distinct_ids)}' <<<"$last" >"$WORK/last"
         sed -i '$d' "$RESULTS" && cat "$WORK/last" >>"$RESULTS"
         log "   claimed in db: $((after - before)); $(jq -r '"answered 200: \(.status["200"] // 0), doubles: \(.double_ids), lost: \(.lost)"' "$WORK/last")"
+    fi
+    if [ "$BACKEND" = postgres ] && wanted "SLA report"; then
+        report_scenario
     fi
     if [ "$HAVE_BIG" = 1 ]; then
         load "peak RSS, 64 connections x 4 MB" "peak RSS <= 512 MB" 16 64 "$SECS" POST \
