@@ -51,8 +51,8 @@ pub use queue::{ClaimOutcome, EventRecord, QueueRepo};
 pub use sessions::{SessionRecord, SessionRepo};
 pub use shifts::ShiftRepo;
 pub use sla::{
-    OpenCaseRow, ReportRow, SlaCandidate, SlaPolicyRecord, SlaRepo, SlaStep, SlaTimes,
-    TerritoryFigures,
+    OpenCaseRow, ReportRow, SlaCandidate, SlaPolicyRecord, SlaRepo, SlaStep, SlaSummaryRow,
+    SlaTimes, SummaryKey, TerritoryFigures,
 };
 pub use territories::TerritoryRepo;
 pub use users::UserRepo;

@@ -90,6 +90,41 @@ impl SlaStep {
     }
 }
 
+/// What to group the SLA summary by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SummaryKey {
+    Territory,
+    /// The first responder's id (`unassigned` before any response).
+    Dermatologist,
+    Priority,
+    /// One group, keyed `""`: every case of the scope.
+    Total,
+}
+
+/// The SLA report's figures of one group, counted by the database (a report may cover a million
+/// cases: they never travel to the server one by one).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SlaSummaryRow {
+    pub key: String,
+    pub cases: i64,
+    pub answered: i64,
+    /// First responses, and their delay from submission in whole seconds: nearest-rank median,
+    /// 90th and 95th percentiles, and the longest.
+    pub responses: i64,
+    pub median_secs: Option<i64>,
+    pub p90_secs: Option<i64>,
+    pub p95_secs: Option<i64>,
+    pub max_secs: Option<i64>,
+    /// Recorded by the ladder, answered after the due time, or open (clock running) past it.
+    pub breaches: i64,
+    /// Queued, claimed or waiting on the GP.
+    pub open: i64,
+    /// Queued or claimed, past 80 % of the target.
+    pub at_risk: i64,
+    pub info_requested: i64,
+    pub new_photos_requested: i64,
+}
+
 /// One case as the reports see it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReportRow {
@@ -172,6 +207,16 @@ pub trait SlaRepo {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<ReportRow>, RepoError>;
+    /// The SLA report's figures of the cases submitted in `[from, to)` of the territories (`None`:
+    /// all), grouped by `key`, as they stand at `now`.
+    async fn sla_summary(
+        &self,
+        territories: Option<&[String]>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        now: DateTime<Utc>,
+        key: SummaryKey,
+    ) -> Result<Vec<SlaSummaryRow>, RepoError>;
     /// Cases open now (queued, claimed or waiting on the GP), whenever submitted, of the
     /// territories (`None`: all), oldest first.
     async fn open_cases(

@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use telederm_schemas as wire;
 
-use super::{
-    scope::Scope,
-    stats::{nearest_rank, share},
-};
+use super::{scope::Scope, stats::share};
 use super::{ReportError, ReportService};
-use crate::{db::ReportRow, domain::CaseStatus};
+use crate::{
+    db::{ReportRow, SlaSummaryRow, SummaryKey},
+    domain::CaseStatus,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupBy {
@@ -51,20 +51,24 @@ impl ReportService {
         by: GroupBy,
     ) -> Result<wire::SlaReport, ReportError> {
         let now = self.clock.now();
-        let rows = self
-            .repo
-            .report_rows(scope.territories.as_deref(), scope.from, scope.to)
-            .await?;
+        let repo = self.repo.as_ref();
+        let scoped = scope.territories.as_deref();
+        let summary = |key| repo.sla_summary(scoped, scope.from, scope.to, now, key);
+        let groups = summary(match by {
+            GroupBy::Territory => SummaryKey::Territory,
+            GroupBy::Dermatologist => SummaryKey::Dermatologist,
+            GroupBy::Priority => SummaryKey::Priority,
+        })
+        .await?;
+        let total = summary(SummaryKey::Total).await?;
         let labels: BTreeMap<String, String> = match by {
-            GroupBy::Territory => self
-                .repo
+            GroupBy::Territory => repo
                 .list_territories()
                 .await?
                 .into_iter()
                 .map(|t| (t.code.to_string(), t.name.as_str().to_owned()))
                 .collect(),
-            GroupBy::Dermatologist => self
-                .repo
+            GroupBy::Dermatologist => repo
                 .list_users()
                 .await?
                 .into_iter()
@@ -72,24 +76,17 @@ impl ReportService {
                 .collect(),
             GroupBy::Priority => BTreeMap::new(),
         };
-        let mut groups: BTreeMap<String, Vec<&ReportRow>> = BTreeMap::new();
-        for r in &rows {
-            let key = match by {
-                GroupBy::Territory => r.territory_code.clone(),
-                GroupBy::Dermatologist => r
-                    .first_responder
-                    .map_or_else(|| UNASSIGNED.to_owned(), |d| d.to_string()),
-                GroupBy::Priority => r.priority.as_str().to_owned(),
-            };
-            groups.entry(key).or_default().push(r);
-        }
-        let all: Vec<&ReportRow> = rows.iter().collect();
         let territories = match &scope.territories {
             Some(ts) => ts.clone(),
+            // Every territory (an admin who named none).
             None => {
-                let mut ts: Vec<String> = rows.iter().map(|r| r.territory_code.clone()).collect();
+                let mut ts: Vec<String> = repo
+                    .list_territories()
+                    .await?
+                    .into_iter()
+                    .map(|t| t.code.to_string())
+                    .collect();
                 ts.sort();
-                ts.dedup();
                 ts
             }
         };
@@ -101,9 +98,9 @@ impl ReportService {
             territories,
             groups: groups
                 .iter()
-                .map(|(key, rows)| summarize(key, labels.get(key).cloned(), rows, now))
+                .map(|g| summarize(&g.key, labels.get(&g.key).cloned(), Some(g)))
                 .collect(),
-            total: summarize("total", None, &all, now),
+            total: summarize("total", None, total.first()),
         })
     }
 }
@@ -119,51 +116,28 @@ pub(super) fn breached(r: &ReportRow, now: DateTime<Utc>) -> bool {
         || (matches!(r.status, CaseStatus::Queued | CaseStatus::Claimed) && due <= now)
 }
 
-fn summarize(
-    key: &str,
-    label: Option<String>,
-    rows: &[&ReportRow],
-    now: DateTime<Utc>,
-) -> wire::SlaGroup {
-    let cases = rows.len() as u64;
-    let count = |f: &dyn Fn(&ReportRow) -> bool| rows.iter().filter(|r| f(r)).count() as u64;
-    let mut first: Vec<i64> = rows
-        .iter()
-        .filter_map(|r| {
-            r.first_response_at
-                .map(|t| (t - r.submitted_at).num_seconds())
-        })
-        .collect();
-    first.sort_unstable();
-    let breaches = count(&|r| breached(r, now));
-    let open = |r: &ReportRow| {
-        matches!(
-            r.status,
-            CaseStatus::Queued | CaseStatus::Claimed | CaseStatus::InfoRequested
-        )
-    };
+fn summarize(key: &str, label: Option<String>, g: Option<&SlaSummaryRow>) -> wire::SlaGroup {
+    let n = |v: Option<i64>| v.map_or(0, |v| u64::try_from(v).unwrap_or(0));
+    let cases = n(g.map(|g| g.cases));
+    let breaches = n(g.map(|g| g.breaches));
     wire::SlaGroup {
         key: key.to_owned(),
         label,
         cases,
-        answered: count(&|r| r.answered_at.is_some()),
+        answered: n(g.map(|g| g.answered)),
         first_response: wire::DurationStats {
-            count: first.len() as u64,
-            median_secs: nearest_rank(&first, 50),
-            p90_secs: nearest_rank(&first, 90),
-            p95_secs: nearest_rank(&first, 95),
-            max_secs: first.last().copied(),
+            count: n(g.map(|g| g.responses)),
+            median_secs: g.and_then(|g| g.median_secs),
+            p90_secs: g.and_then(|g| g.p90_secs),
+            p95_secs: g.and_then(|g| g.p95_secs),
+            max_secs: g.and_then(|g| g.max_secs),
         },
         breaches,
         breach_rate: share(breaches, cases),
-        open: count(&open),
-        // The clock stands still while the case waits on the GP: not at risk then.
-        at_risk: count(&|r| {
-            matches!(r.status, CaseStatus::Queued | CaseStatus::Claimed)
-                && r.warn_at.is_some_and(|w| w <= now)
-        }),
-        info_request_share: share(count(&|r| r.info_requested), cases),
-        new_photos_share: share(count(&|r| r.new_photos_requested), cases),
+        open: n(g.map(|g| g.open)),
+        at_risk: n(g.map(|g| g.at_risk)),
+        info_request_share: share(n(g.map(|g| g.info_requested)), cases),
+        new_photos_share: share(n(g.map(|g| g.new_photos_requested)), cases),
     }
 }
 

@@ -176,3 +176,61 @@ async fn territory_figures_count_the_day_and_what_is_open_now() {
         .unwrap()
         .is_empty());
 }
+
+#[tokio::test]
+async fn the_sla_summary_counts_each_group_and_picks_nearest_rank_delays() {
+    use telederm_server::db::SummaryKey;
+    let w = World::new().await;
+    let repo = &w.repo;
+    // First responded at 20 (the request for information), breached at 35, answered at 40.
+    eventful(&w).await;
+    // Queued, due at 100: open, at risk from 90 (80 % of the way from 50), overdue at 100.
+    w.queued("13", Priority::Urgent, 50, Some(100)).await;
+    w.queued("84", Priority::Routine, 10, None).await;
+    let summary = |key, now| repo.sla_summary(None, mins(0), mins(60), mins(now), key);
+
+    let by_territory = summary(SummaryKey::Territory, 95).await.unwrap();
+    let figures: Vec<_> = by_territory
+        .iter()
+        .map(|g| {
+            (
+                g.key.as_str(),
+                g.cases,
+                g.answered,
+                g.responses,
+                g.median_secs,
+                g.breaches,
+                g.open,
+                g.at_risk,
+                g.info_requested,
+            )
+        })
+        .collect();
+    assert_eq!(
+        figures,
+        [
+            ("13", 2, 1, 1, Some(20 * 60), 1, 1, 1, 1),
+            ("84", 1, 0, 0, None, 0, 1, 0, 0)
+        ]
+    );
+    // At 100 the open case of 13 is overdue: a breach before the ladder records it.
+    let later = summary(SummaryKey::Territory, 100).await.unwrap();
+    assert_eq!(later[0].breaches, 2);
+    let total = summary(SummaryKey::Total, 95).await.unwrap();
+    assert_eq!(
+        (total.len(), total[0].key.as_str(), total[0].cases),
+        (1, "", 3)
+    );
+    assert_eq!(total[0].max_secs, Some(20 * 60));
+    let by_derm = summary(SummaryKey::Dermatologist, 95).await.unwrap();
+    let keys: Vec<&str> = by_derm.iter().map(|g| g.key.as_str()).collect();
+    assert_eq!(keys, [w.derm1.to_string().as_str(), "unassigned"]);
+    let by_priority = summary(SummaryKey::Priority, 95).await.unwrap();
+    let keys: Vec<(&str, i64)> = by_priority
+        .iter()
+        .map(|g| (g.key.as_str(), g.cases))
+        .collect();
+    assert_eq!(keys, [("routine", 1), ("urgent", 2)]);
+    let none = repo.sla_summary(Some(&[]), mins(0), mins(60), mins(95), SummaryKey::Total);
+    assert!(none.await.unwrap().is_empty());
+}

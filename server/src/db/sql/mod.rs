@@ -14,6 +14,7 @@ mod queue;
 mod sessions;
 mod shifts;
 mod sla;
+mod sla_summary;
 mod territories;
 mod transitions;
 mod users;

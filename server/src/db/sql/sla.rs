@@ -10,7 +10,7 @@ use super::{
 };
 use crate::db::{
     Effects, OpenCaseRow, RepoError, ReportRow, SlaCandidate, SlaPolicyRecord, SlaRepo, SlaStep,
-    TerritoryFigures,
+    SlaSummaryRow, SummaryKey, TerritoryFigures,
 };
 use crate::domain::{CaseStatus, ChannelChoices, Recipient, Role};
 
@@ -241,6 +241,17 @@ impl<B: Backend> SlaRepo for SqlRepo<B> {
             .bind(SlaStep::Breach.as_str())
             .bind_all(territories.into_iter().flatten());
         Ok(self.db.fetch_all(q).await?)
+    }
+
+    async fn sla_summary(
+        &self,
+        territories: Option<&[String]>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        now: DateTime<Utc>,
+        key: SummaryKey,
+    ) -> Result<Vec<SlaSummaryRow>, RepoError> {
+        self.summary(territories, from, to, now, key).await
     }
 
     async fn open_cases(
