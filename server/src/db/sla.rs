@@ -97,8 +97,6 @@ pub enum SummaryKey {
     /// The first responder's id (`unassigned` before any response).
     Dermatologist,
     Priority,
-    /// One group, keyed `""`: every case of the scope.
-    Total,
 }
 
 /// The SLA report's figures of one group, counted by the database (a report may cover a million
@@ -208,7 +206,7 @@ pub trait SlaRepo {
         to: DateTime<Utc>,
     ) -> Result<Vec<ReportRow>, RepoError>;
     /// The SLA report's figures of the cases submitted in `[from, to)` of the territories (`None`:
-    /// all), grouped by `key`, as they stand at `now`.
+    /// all), grouped by `key`, as they stand at `now`; one more row, keyed `""`, totals them.
     async fn sla_summary(
         &self,
         territories: Option<&[String]>,

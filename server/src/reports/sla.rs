@@ -53,14 +53,16 @@ impl ReportService {
         let now = self.clock.now();
         let repo = self.repo.as_ref();
         let scoped = scope.territories.as_deref();
-        let summary = |key| repo.sla_summary(scoped, scope.from, scope.to, now, key);
-        let groups = summary(match by {
+        let key = match by {
             GroupBy::Territory => SummaryKey::Territory,
             GroupBy::Dermatologist => SummaryKey::Dermatologist,
             GroupBy::Priority => SummaryKey::Priority,
-        })
-        .await?;
-        let total = summary(SummaryKey::Total).await?;
+        };
+        let (total, groups): (Vec<SlaSummaryRow>, Vec<SlaSummaryRow>) = repo
+            .sla_summary(scoped, scope.from, scope.to, now, key)
+            .await?
+            .into_iter()
+            .partition(|g| g.key.is_empty());
         let labels: BTreeMap<String, String> = match by {
             GroupBy::Territory => repo
                 .list_territories()

@@ -1,5 +1,5 @@
-//! The SLA report's figures, counted by the database: one statement per report, whatever the
-//! number of cases. Percentiles are nearest-rank (the smallest delay with at least p % of the
+//! The SLA report's figures, counted by the database: one statement per report (the groups and,
+//! keyed `""`, the total), whatever the number of cases. Percentiles are nearest-rank (the smallest delay with at least p % of the
 //! delays at or below it), picked with `ROW_NUMBER()` so that both backends compute them alike.
 
 use chrono::{DateTime, Utc};
@@ -23,7 +23,6 @@ fn key_of<B: Backend>(key: SummaryKey) -> String {
     match key {
         SummaryKey::Territory => "c.territory_code".into(),
         SummaryKey::Priority => "c.priority".into(),
-        SummaryKey::Total => "''".into(),
         SummaryKey::Dermatologist if B::NAME == "postgres" => {
             "COALESCE(CAST(c.first_responder AS TEXT), 'unassigned')".into()
         }
@@ -74,17 +73,20 @@ impl<B: Backend> SqlRepo<B> {
                     AND i.wants_new_photos) THEN 1 ELSE 0 END AS photos \
               FROM cases c LEFT JOIN answers a ON a.case_id = c.id \
               WHERE c.submitted_at >= $1 AND c.submitted_at < $2{in_territories}), \
+            keyed AS (SELECT k, delay, answered, breached, open, at_risk, info, photos \
+              FROM base UNION ALL SELECT '' AS k, delay, answered, breached, open, at_risk, \
+                info, photos FROM base), \
             ranked AS (SELECT k, delay, \
                 ROW_NUMBER() OVER (PARTITION BY k ORDER BY delay) AS rn, \
                 COUNT(*) OVER (PARTITION BY k) AS n \
-              FROM base WHERE delay IS NOT NULL), \
+              FROM keyed WHERE delay IS NOT NULL), \
             delays AS (SELECT k, COUNT(*) AS responses, {p50} AS median_secs, \
                 {p90} AS p90_secs, {p95} AS p95_secs, MAX(delay) AS max_secs \
               FROM ranked GROUP BY k), \
             counts AS (SELECT k, COUNT(*) AS cases, SUM(answered) AS answered, \
                 SUM(breached) AS breaches, SUM(open) AS open, SUM(at_risk) AS at_risk, \
                 SUM(info) AS info_requested, SUM(photos) AS new_photos_requested \
-              FROM base GROUP BY k) \
+              FROM keyed GROUP BY k) \
             SELECT counts.k AS key, counts.cases, counts.answered, \
                 COALESCE(delays.responses, 0) AS responses, delays.median_secs, \
                 delays.p90_secs, delays.p95_secs, delays.max_secs, counts.breaches, \
