@@ -253,6 +253,9 @@ fn wire_name<T: serde::Serialize>(value: &T) -> String {
 }
 
 #[cfg(test)]
+mod outcomes;
+
+#[cfg(test)]
 mod tests {
     use zeroize::{ZeroizeOnDrop, Zeroizing};
 
