@@ -84,6 +84,17 @@ fn stages(c: &mut Criterion, input: &Input) {
             )
         })
     });
+    // The quality check as it was: `image`'s thumbnail of the full RGB decoding as working copy.
+    let image = inspect::decode(format, &stripped.bytes, &limits)
+        .unwrap_or_else(|e| panic!("{}: decode refused: {e:?}", input.name));
+    group.bench_function("quality_before", |b| {
+        b.iter(|| {
+            let grey = black_box(&image)
+                .thumbnail(quality::WORKING_SIDE, quality::WORKING_SIDE)
+                .to_luma8();
+            quality::assess_working(image.width(), image.height(), &grey, &thresholds)
+        })
+    });
     group.bench_function("seal", |b| {
         b.iter(|| {
             seal(
@@ -148,11 +159,7 @@ fn main() {
     }
     c.final_summary();
     // The goals, with exiftool timed on the same files, after criterion's own output.
-    let all = || generated.iter().chain(&others);
-    for input in all().filter(|i| format_of(i) == Format::Jpeg) {
-        exiftool::goals(input, &Paths::new(input));
-    }
-    for input in all().filter(|i| format_of(i) != Format::Jpeg) {
-        exiftool::figures(input, &Paths::new(input));
+    for input in generated.iter().chain(&others) {
+        exiftool::goals(input, &Paths::new(input), format_of(input) == Format::Jpeg);
     }
 }
