@@ -2,7 +2,7 @@
 //! the metadata removal pict-rs shells out for, timed on the same file in the same run, process
 //! start included (that is what shelling out costs).
 //!
-//! Each path is timed over `RUNS` runs: the median wall time, and the mean CPU time of the thread
+//! Each path is timed over `RUNS` runs or more (see `time`): the median wall time, and the mean CPU time of the thread
 //! running it (from /proc/thread-self/schedstat, in ns: one core's worth, as the goals are stated;
 //! the paths are single-threaded). The CPU time does not count the time other processes took
 //! the core, so it stays meaningful on a shared machine where wall times are not. exiftool's CPU
@@ -29,12 +29,15 @@ struct Timing {
     cpu_ms: f64,
 }
 
-/// Times `f` over `RUNS` runs after one warm-up; `setup` is outside the timing.
+/// Times `f` over at least `RUNS` runs and half a second after one warm-up (small files run
+/// many times: the thread's CPU time advances by scheduler ticks); `setup` is outside the timing.
 fn time<T, R>(mut setup: impl FnMut() -> T, mut f: impl FnMut(T) -> R) -> Timing {
+    const AT_LEAST: Duration = Duration::from_millis(500);
     std::hint::black_box(f(setup()));
-    let mut walls = Vec::with_capacity(RUNS);
+    let mut walls = Vec::new();
     let mut cpu = Duration::ZERO;
-    for _ in 0..RUNS {
+    while walls.len() < RUNS || (walls.iter().sum::<Duration>() < AT_LEAST && walls.len() < 20_000)
+    {
         let input = setup();
         let (cpu_before, start) = (thread_cpu(), Instant::now());
         std::hint::black_box(f(input));
@@ -43,8 +46,8 @@ fn time<T, R>(mut setup: impl FnMut() -> T, mut f: impl FnMut(T) -> R) -> Timing
     }
     walls.sort();
     Timing {
-        median_ms: ms(walls[RUNS / 2]),
-        cpu_ms: ms(cpu) / RUNS as f64,
+        median_ms: ms(walls[walls.len() / 2]),
+        cpu_ms: ms(cpu) / walls.len() as f64,
     }
 }
 
