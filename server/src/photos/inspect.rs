@@ -2,7 +2,9 @@
 //!
 //! `dimensions` reads width and height from the header alone, so an oversized photo is refused
 //! before a single pixel buffer exists. `decode` then decodes under `image::Limits` sized from the
-//! header, after a structural walk that proves the file reaches its end marker.
+//! header, after a structural walk that proves the file reaches its end marker. `prove` is what
+//! the intake runs: the same checks, decoding a YCbCr or grey JPEG to its luma plane only and
+//! making the quality check's working copy on the way (see `proof`).
 //!
 //! Why the walk: on image 0.25, zune-jpeg (run non-strict by `image`) fills a cut-short JPEG with
 //! grey and reports success, and the PNG decoder accepts a file whose IEND is cut. Walking the

@@ -149,7 +149,7 @@ pub fn inspect(raw: RawPhoto, limits: &PhotoLimits) -> Result<Inspected, PhotoEr
 /// A photo stripped of its metadata and hashed: the bytes that will be stored, not yet proven to
 /// be a whole image.
 pub struct Cleaned {
-    raw_number: usize,
+    number: usize,
     kind: PhotoKind,
     label: String,
     format: Format,
@@ -170,7 +170,7 @@ impl Cleaned {
     pub fn into_processed(self, outcome: CheckOutcome) -> Processed {
         Processed {
             id: PhotoId::new(),
-            number: self.raw_number,
+            number: self.number,
             kind: self.kind,
             format: self.format,
             width: outcome.width,
@@ -215,7 +215,7 @@ pub fn clean(photo: Inspected) -> Result<Cleaned, PhotoError> {
     } = raw;
     wipe(bytes);
     Ok(Cleaned {
-        raw_number: number,
+        number,
         kind,
         format,
         digest: Sha256::digest(&stripped.bytes[..]).into(),
