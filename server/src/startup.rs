@@ -32,7 +32,10 @@ use crate::{
     memory::MemoryBudget,
     notify::{deliver::Deliverer, target::TargetPolicy, Notifier},
     openapi,
-    photos::{inspect::PhotoLimits, intake::PhotoIntake, quality::QualityThresholds},
+    photos::{
+        checked::CheckedPhotos, inspect::PhotoLimits, intake::PhotoIntake,
+        quality::QualityThresholds,
+    },
     reports::ReportService,
     rota::RotaService,
     routes,
@@ -139,6 +142,7 @@ impl Application {
                     permits: Arc::new(Semaphore::new(photos.concurrency.unwrap_or(cores))),
                     decode_memory: MemoryBudget::new(photos.decode_budget_bytes),
                     decode_wait: std::time::Duration::from_millis(photos.decode_wait_ms),
+                    checked: CheckedPhotos::default(),
                 },
                 CaseSettings {
                     lease: chrono::Duration::seconds(i64::try_from(settings.queue.lease_secs)?),

@@ -1,7 +1,8 @@
 //! A photo checked before it is sent: the real intake pipeline (sniff, header limits, strip,
 //! whole-image decode, quality), so that the GP sees what a submission would keep and what to
 //! retake while the patient is still there. Nothing is stored, and the log says only that a
-//! check happened.
+//! check happened; the intake remembers, for the same user's submission and for a few minutes,
+//! only the photo's hash, size and quality warnings (`photos::checked`).
 
 use telederm_schemas as wire;
 
@@ -21,7 +22,8 @@ impl CaseService {
         raw: RawPhoto,
     ) -> Result<wire::PhotoCheck, CaseError> {
         self.may_check_photo(user)?;
-        let result = self.intake.process(raw).await;
+        // Remembered for a while, so that submitting this photo does not decode it again.
+        let result = self.intake.check(raw, user.id, self.now()).await;
         // The fact only: no bytes, no hash, no metadata value, no reason.
         tracing::info!(accepted = result.is_ok(), "photo checked");
         let processed = result?;

@@ -63,7 +63,7 @@ impl CaseService {
         let (Some(request), Some(asker)) = (open_request, record.info_requested_by) else {
             return Err(CaseError::refused(record.status, REPLY_TRANSITION));
         };
-        let photos = self.process_photos(photos).await?;
+        let photos = self.process_photos(gp, photos).await?;
         let at = self.now();
         let asker_on_call = eligible_territories(self.repo.as_ref(), asker, at)
             .await?

@@ -43,7 +43,7 @@ impl CaseService {
             .clone()
             .ok_or_else(|| anyhow::anyhow!("GP {} has no home territory", gp.id))?;
 
-        let photos = self.process_photos(photos).await?;
+        let photos = self.process_photos(gp, photos).await?;
 
         let home = self
             .repo
@@ -137,16 +137,21 @@ impl CaseService {
         Ok(response)
     }
 
-    /// Every photo through the intake pipeline, in order.
+    /// Every photo of `gp` through the intake pipeline, all at once (the intake bounds how many
+    /// decode together); the first refusal in the photos' order is the answer.
     pub(super) async fn process_photos(
         &self,
+        gp: &User,
         photos: Vec<RawPhoto>,
     ) -> Result<Vec<Processed>, CaseError> {
-        let mut processed = Vec::with_capacity(photos.len());
-        for raw in photos {
-            processed.push(self.intake.process(raw).await?);
-        }
-        Ok(processed)
+        let now = self.now();
+        let results = futures_util::future::join_all(
+            photos
+                .into_iter()
+                .map(|raw| self.intake.process(raw, gp.id, now)),
+        )
+        .await;
+        Ok(results.into_iter().collect::<Result<_, _>>()?)
     }
 
     /// Seal the text and the photos under a fresh data key, write the blobs, insert the rows.

@@ -157,7 +157,12 @@ pub(super) fn push_len_prefixed(aad: &mut Vec<u8>, bytes: &[u8]) {
 
 /// `version || nonce || AES-256-GCM(key, aad, plaintext) || tag`, encrypted in place in the output
 /// buffer so a 25 MiB photo costs one allocation and no extra copy.
+///
+/// Sealed with ring's AES-GCM (BoringSSL's assembly, using VAES and carry-less multiplication
+/// where the CPU has them): 0.4 ms for a 4 MB photo where aes-gcm takes 3 ms (issue 15). It is the
+/// same standard AES-256-GCM, which [`open_raw`] opens with aes-gcm.
 pub(super) fn seal_raw(key: &[u8; KEY_LEN], aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
+    use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
     assert!(
         plaintext.len() as u64 <= aes_gcm::P_MAX,
         "plaintext exceeds the AES-GCM message limit"
@@ -169,13 +174,19 @@ pub(super) fn seal_raw(key: &[u8; KEY_LEN], aad: &[u8], plaintext: &[u8]) -> Vec
     out.push(FORMAT_VERSION);
     out.extend_from_slice(&nonce);
     out.extend_from_slice(plaintext);
-    let cipher = Aes256Gcm::new(key.into());
-    let tag = match cipher.encrypt_in_place_detached((&nonce).into(), aad, &mut out[HEADER_LEN..]) {
-        Ok(tag) => tag,
-        // aes-gcm only refuses messages over P_MAX, which the assert above excludes.
-        Err(_) => unreachable!("AES-GCM refused a message within its limits"),
+    let Ok(key) = UnboundKey::new(&AES_256_GCM, key) else {
+        unreachable!("ring refused a key of AES-256's length");
     };
-    out.extend_from_slice(&tag);
+    let sealed = LessSafeKey::new(key).seal_in_place_separate_tag(
+        Nonce::assume_unique_for_key(nonce),
+        Aad::from(aad),
+        &mut out[HEADER_LEN..],
+    );
+    let Ok(tag) = sealed else {
+        // ring only refuses messages over AES-GCM's limit, which the assert above excludes.
+        unreachable!("AES-GCM refused a message within its limits");
+    };
+    out.extend_from_slice(tag.as_ref());
     out
 }
 

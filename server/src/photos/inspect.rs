@@ -2,7 +2,9 @@
 //!
 //! `dimensions` reads width and height from the header alone, so an oversized photo is refused
 //! before a single pixel buffer exists. `decode` then decodes under `image::Limits` sized from the
-//! header, after a structural walk that proves the file reaches its end marker.
+//! header, after a structural walk that proves the file reaches its end marker. `prove` is what
+//! the intake runs: the same checks, decoding a YCbCr or grey JPEG to its luma plane only and
+//! making the quality check's working copy on the way (see `proof`).
 //!
 //! Why the walk: on image 0.25, zune-jpeg (run non-strict by `image`) fills a cut-short JPEG with
 //! grey and reports success, and the PNG decoder accepts a file whose IEND is cut. Walking the
@@ -25,11 +27,14 @@
 
 mod complete;
 mod cost;
+mod proof;
 use std::io::Cursor;
 
 use image::{DynamicImage, ImageDecoder, ImageError, ImageReader, Limits};
 
 use super::Format;
+
+pub use proof::{prove, Proof};
 
 /// Decoded pixels can take up to 8 bytes each (16-bit RGBA PNG), the widest layout our three
 /// formats produce.
@@ -193,12 +198,16 @@ pub fn decode(
     // `ImageReader::decode` reserves the output size against `max_alloc` before allocating it.
     let image = reader.decode().map_err(|err| unreadable(format, err))?;
     if format == Format::Jpeg && ends_in_decoder_fill(&image) {
-        return Err(InspectError::Corrupt(
-            "the JPEG file is damaged (part of the picture is missing): send the original again"
-                .to_owned(),
-        ));
+        return Err(damaged_jpeg());
     }
     Ok(image)
+}
+
+fn damaged_jpeg() -> InspectError {
+    InspectError::Corrupt(
+        "the JPEG file is damaged (part of the picture is missing): send the original again"
+            .to_owned(),
+    )
 }
 
 /// When zune-jpeg, run non-strict, gives up on damaged entropy data, it may leave every later
@@ -207,10 +216,14 @@ pub fn decode(
 /// exactly that grey while the rest is not is vanishingly rare, so this is taken as damage.
 /// Other damage often decodes into flat or garbled colours instead, which this does not catch.
 fn ends_in_decoder_fill(image: &DynamicImage) -> bool {
+    ends_in_decoder_fill_bytes(image.as_bytes(), image.height())
+}
+
+/// [`ends_in_decoder_fill`] on the samples of an image `height` rows high.
+fn ends_in_decoder_fill_bytes(bytes: &[u8], height: u32) -> bool {
     const FILL: u8 = 128;
     const BAND_ROWS: usize = 8;
-    let bytes = image.as_bytes();
-    let height = usize::try_from(image.height()).unwrap_or(usize::MAX);
+    let height = usize::try_from(height).unwrap_or(usize::MAX);
     let row_len = bytes.len().checked_div(height).unwrap_or(0);
     let band = row_len * height.min(BAND_ROWS);
     let Some(bottom) = bytes.get(bytes.len().saturating_sub(band)..) else {

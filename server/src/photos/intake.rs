@@ -1,26 +1,30 @@
 //! One photo through the pipeline, in the order the privacy promise needs: sniff the format from
-//! the bytes, refuse oversize from the header (`inspect`); then strip the metadata, decode the
-//! stripped bytes under limits (proving what we store is a whole image), assess quality, hash
-//! (`process`). CPU-bound: `PhotoIntake::process` runs both off the async threads, `process`
-//! under the photo concurrency bound and the decode memory budget, sized from what `inspect`
-//! found.
+//! the bytes, refuse oversize from the header (`inspect`); strip the metadata and hash what is
+//! left (`clean`); decode the stripped bytes under limits, proving what we store is a whole image,
+//! and assess its quality on the way (`prove`). `process` is all of them.
+//!
+//! CPU-bound: `PhotoIntake` runs each stage off the async threads, `clean` and `prove` under the
+//! photo concurrency bound, `prove` also under the decode memory budget sized from what `inspect`
+//! found. A photo its user has just had checked is not proven again (see `checked`).
 
 use std::{any::Any, sync::Arc, time::Duration};
 
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use telederm_schemas as wire;
 use tokio::sync::Semaphore;
 use zeroize::Zeroizing;
 
 use crate::{
-    domain::{PhotoId, PhotoKind},
-    memory::{wipe_image, MemoryBudget, OverBudget},
+    domain::{PhotoId, PhotoKind, UserId},
+    memory::{budget::MAX_ONE_HOLD, MemoryBudget, OverBudget},
     photos::{
+        checked::{CheckOutcome, CheckedPhotos},
         inspect::{self, DecodeCost, InspectError, PhotoLimits},
         quality::{self, QualityThresholds},
         sniff,
         strip::{self, StripError},
-        Format, Sniffed,
+        wipe, Format, Sniffed,
     },
 };
 
@@ -70,9 +74,20 @@ pub struct Processed {
     pub bytes: Zeroizing<Vec<u8>>,
     /// Given back once the photo is sealed.
     pub hold: UploadHold,
+    /// The SHA-256 of `bytes`, in hex.
     pub sha256: String,
     pub removed: Vec<String>,
     pub warnings: Vec<wire::QualityWarning>,
+    /// What the proof and the quality check found (remembered when the photo was checked).
+    pub outcome: CheckOutcome,
+    digest: [u8; 32],
+}
+
+impl Drop for Processed {
+    fn drop(&mut self) {
+        // Wiped at memory speed (see `photos::wipe`).
+        self.bytes.clear();
+    }
 }
 
 impl Processed {
@@ -131,12 +146,56 @@ pub fn inspect(raw: RawPhoto, limits: &PhotoLimits) -> Result<Inspected, PhotoEr
     })
 }
 
-/// Strip, decode, assess and hash an inspected photo.
-pub fn process(
-    photo: Inspected,
-    limits: &PhotoLimits,
-    thresholds: &QualityThresholds,
-) -> Result<Processed, PhotoError> {
+/// A photo stripped of its metadata and hashed: the bytes that will be stored, not yet proven to
+/// be a whole image.
+pub struct Cleaned {
+    number: usize,
+    kind: PhotoKind,
+    label: String,
+    format: Format,
+    /// Plaintext: wiped when dropped.
+    bytes: Zeroizing<Vec<u8>>,
+    hold: UploadHold,
+    removed: Vec<String>,
+    digest: [u8; 32],
+}
+
+impl Cleaned {
+    /// The SHA-256 of the stripped bytes.
+    pub fn digest(&self) -> &[u8; 32] {
+        &self.digest
+    }
+
+    /// The photo ready to be sealed, with what its proof found.
+    pub fn into_processed(self, outcome: CheckOutcome) -> Processed {
+        Processed {
+            id: PhotoId::new(),
+            number: self.number,
+            kind: self.kind,
+            format: self.format,
+            width: outcome.width,
+            height: outcome.height,
+            sha256: hex::encode(self.digest),
+            removed: self.removed,
+            warnings: outcome
+                .warnings
+                .iter()
+                .map(|w| wire::QualityWarning {
+                    code: wire_name(&w.code),
+                    message: w.message.clone(),
+                })
+                .collect(),
+            outcome,
+            digest: self.digest,
+            bytes: self.bytes,
+            hold: self.hold,
+        }
+    }
+}
+
+/// Strip the metadata of an inspected photo (its received bytes are wiped as soon as they are
+/// stripped) and hash what is left.
+pub fn clean(photo: Inspected) -> Result<Cleaned, PhotoError> {
     let Inspected {
         raw, label, format, ..
     } = photo;
@@ -148,32 +207,50 @@ pub fn process(
             PhotoError::Corrupt(format!("{label} could not be cleaned of its metadata"))
         }
     })?;
-    drop(raw.bytes);
-    let mut image =
-        inspect::decode(format, &stripped.bytes, limits).map_err(|e| inspect_error(&label, e))?;
-    let warnings = quality::assess(&image, thresholds)
-        .into_iter()
-        .map(|w| wire::QualityWarning {
-            code: wire_name(&w.code),
-            message: w.message,
-        })
-        .collect();
-    let (width, height) = (image.width(), image.height());
-    wipe_image(&mut image);
-    drop(image);
-    Ok(Processed {
-        id: PhotoId::new(),
-        number: raw.number,
-        kind: raw.kind,
+    let RawPhoto {
+        number,
+        kind,
+        bytes,
+        hold,
+    } = raw;
+    wipe(bytes);
+    Ok(Cleaned {
+        number,
+        kind,
         format,
-        width,
-        height,
-        sha256: hex::encode(Sha256::digest(&stripped.bytes)),
+        digest: Sha256::digest(&stripped.bytes[..]).into(),
         removed: stripped.removed.iter().map(wire_name).collect(),
         bytes: stripped.bytes,
-        hold: raw.hold,
-        warnings,
+        hold,
+        label,
     })
+}
+
+/// Decode the stripped bytes under limits (proving they hold a whole image) and assess quality.
+pub fn prove(
+    photo: Cleaned,
+    limits: &PhotoLimits,
+    thresholds: &QualityThresholds,
+) -> Result<Processed, PhotoError> {
+    let proof = inspect::prove(photo.format, &photo.bytes, limits)
+        .map_err(|e| inspect_error(&photo.label, e))?;
+    let warnings = quality::assess_working(proof.width, proof.height, &proof.grey, thresholds);
+    let outcome = CheckOutcome {
+        width: proof.width,
+        height: proof.height,
+        warnings,
+    };
+    drop(proof);
+    Ok(photo.into_processed(outcome))
+}
+
+/// Every stage: strip, hash, decode, assess.
+pub fn process(
+    photo: Inspected,
+    limits: &PhotoLimits,
+    thresholds: &QualityThresholds,
+) -> Result<Processed, PhotoError> {
+    prove(clean(photo)?, limits, thresholds)
 }
 
 fn inspect_error(label: &str, e: InspectError) -> PhotoError {
@@ -186,7 +263,7 @@ fn inspect_error(label: &str, e: InspectError) -> PhotoError {
 }
 
 /// The pipeline with the server's bounds: how many photos decode at once (CPU), the memory every
-/// decoding shares, and how long a photo waits for room in it.
+/// decoding shares, and how long a photo waits for room in it; and the checks remembered.
 #[derive(Clone)]
 pub struct PhotoIntake {
     pub limits: PhotoLimits,
@@ -194,43 +271,84 @@ pub struct PhotoIntake {
     pub permits: Arc<Semaphore>,
     pub decode_memory: MemoryBudget,
     pub decode_wait: Duration,
+    pub checked: CheckedPhotos,
 }
 
 impl PhotoIntake {
-    /// Inspect then process one photo, off the async threads.
-    pub async fn process(&self, raw: RawPhoto) -> Result<Processed, PhotoError> {
+    /// Takes one photo of `user` through the pipeline, off the async threads. A photo whose
+    /// stripped bytes `user` had checked within `checked::TTL` of `now` is not decoded again.
+    pub async fn process(
+        &self,
+        raw: RawPhoto,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<Processed, PhotoError> {
         let limits = self.limits;
-        let thresholds = self.thresholds;
-        // The header says what decoding will hold in memory: an oversized photo is refused here,
-        // and the others wait for that much room in the budget every decoding shares.
         let inspected =
             crate::telemetry::spawn_blocking_in_span(move || inspect(raw, &limits)).await??;
         let peak = inspected.cost().peak_bytes;
+        // Only when the budget is set below the per-photo cap (settings refuse that): a photo that
+        // could never fit is refused rather than decoded over the budget.
+        let most = self.decode_memory.limit().min(MAX_ONE_HOLD);
+        if peak > most {
+            let over = OverBudget {
+                wanted: peak,
+                limit: most,
+            };
+            return Err(over_decode_budget(inspected.label(), over));
+        }
+        let permit = self.permit().await?;
+        let cleaned = crate::telemetry::spawn_blocking_in_span(move || {
+            let _held = permit;
+            clean(inspected)
+        })
+        .await??;
+        if let Some(outcome) = self.checked.recall(user, cleaned.digest(), now) {
+            return Ok(cleaned.into_processed(outcome));
+        }
+        self.prove(cleaned, peak).await
+    }
+
+    /// [`PhotoIntake::process`], and the outcome remembered for `user`'s submission of the same
+    /// photo.
+    pub async fn check(
+        &self,
+        raw: RawPhoto,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<Processed, PhotoError> {
+        let processed = self.process(raw, user, now).await?;
+        self.checked
+            .remember(user, processed.digest, processed.outcome.clone(), now);
+        Ok(processed)
+    }
+
+    /// Decodes and assesses a cleaned photo once `peak` bytes of the decode budget are free.
+    async fn prove(&self, cleaned: Cleaned, peak: u64) -> Result<Processed, PhotoError> {
+        let (limits, thresholds) = (self.limits, self.thresholds);
         // Bounded: a photo waiting here keeps its upload's memory and its user's upload slot.
         let wait = tokio::time::timeout(self.decode_wait, self.decode_memory.acquire(peak));
         let memory = match wait.await {
             Ok(Ok(memory)) => memory,
-            // Only when the budget is set below the per-photo cap (settings refuse that): a photo
-            // that could never fit is refused rather than decoded over the budget.
-            Ok(Err(over)) => return Err(over_decode_budget(inspected.label(), over)),
+            Ok(Err(over)) => return Err(over_decode_budget(&cleaned.label, over)),
             Err(_) => {
                 return Err(PhotoError::Busy {
                     retry_after_secs: RETRY_AFTER_SECS,
                 })
             }
         };
-        let permit = self
-            .permits
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(anyhow::Error::from)?;
+        let permit = self.permit().await?;
         crate::telemetry::spawn_blocking_in_span(move || {
             // Held by the decoding itself: a client that goes away does not free them early.
             let _held = (permit, memory);
-            process(inspected, &limits, &thresholds)
+            prove(cleaned, &limits, &thresholds)
         })
         .await?
+    }
+
+    async fn permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, PhotoError> {
+        let permit = self.permits.clone().acquire_owned().await;
+        Ok(permit.map_err(anyhow::Error::from)?)
     }
 }
 
@@ -251,6 +369,9 @@ fn wire_name<T: serde::Serialize>(value: &T) -> String {
         _ => "other".to_owned(),
     }
 }
+
+#[cfg(test)]
+mod outcomes;
 
 #[cfg(test)]
 mod tests {

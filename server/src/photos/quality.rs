@@ -1,15 +1,19 @@
 //! Quality warnings the GP can act on at once, while the patient is still there: too small,
 //! blurred, too dark, too bright. They never reject a photo.
 //!
-//! Blur and exposure are measured on a grey working copy at most 1024 px on its long side: the
-//! size a dermatologist's screen shows the whole photo at, and small enough that a 24 MP photo
-//! is assessed in about 80 ms (release build, measured), nearly all of it the downscale.
+//! Blur and exposure are measured on a grey working copy at most 1024 px on its long side (see
+//! `working`): the size a dermatologist's screen shows the whole photo at. A JPEG's copy is made
+//! from its luma plane during the whole-image proof (`inspect::prove`), so the check itself only
+//! reads about one megapixel.
 
 mod exposure;
 mod sharpness;
+mod working;
 
 use image::{DynamicImage, GrayImage};
 use serde::Serialize;
+
+pub use working::{working_grey, working_grey_from_luma, WORKING_SIDE};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QualityWarning {
@@ -27,14 +31,12 @@ pub enum WarningCode {
     Overexposed,
 }
 
-/// Long side of the working copy, in pixels.
-const WORKING_SIDE: u32 = 1024;
-
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct QualityThresholds {
     /// Shorter side below which a photo is too small, in pixels.
     pub min_short_side: u32,
-    /// Laplacian variance of the sharpest tenth of the working copy below which it is blurred.
+    /// Laplacian variance of the sharpest tenth of the working copy below which it is blurred,
+    /// for a photo of ordinary contrast (see `sharpness::normalised`).
     pub min_sharpness: f64,
     /// Mean luma (0-255) below which a photo is underexposed.
     pub min_mean_luma: f64,
@@ -83,20 +85,35 @@ impl Default for QualityThresholds {
 
 /// Warnings for `image`, in a stable order; empty when the photo looks usable.
 pub fn assess(image: &DynamicImage, thresholds: &QualityThresholds) -> Vec<QualityWarning> {
+    let mut grey = working_grey(image);
+    let warnings = assess_working(image.width(), image.height(), &grey, thresholds);
+    // The working copy is the photo too, if a small one.
+    zeroize::Zeroize::zeroize(&mut *grey);
+    warnings
+}
+
+/// Warnings for a photo of `width` x `height` px whose grey working copy is `grey`.
+pub fn assess_working(
+    width: u32,
+    height: u32,
+    grey: &GrayImage,
+    thresholds: &QualityThresholds,
+) -> Vec<QualityWarning> {
     let mut warnings = Vec::new();
-    let (width, height) = (image.width(), image.height());
     if width.min(height) < thresholds.min_short_side {
         warnings.push(too_small(width, height, thresholds.min_short_side));
     }
-    let mut grey = working_grey(image);
-    if sharpness::score(&grey).is_some_and(|score| score < thresholds.min_sharpness) {
+    let exposure = exposure::measure(grey);
+    let sharpness = sharpness::score(grey)
+        .map(|score| sharpness::normalised(score, exposure.map_or(0.0, |e| e.contrast)));
+    if sharpness.is_some_and(|score| score < thresholds.min_sharpness) {
         warnings.push(warning(
             WarningCode::Blurred,
             "The photo looks blurred: hold the phone steady, tap the lesion to focus, \
              and take it again.",
         ));
     }
-    if let Some(exposure) = exposure::measure(&grey) {
+    if let Some(exposure) = exposure {
         if exposure.mean < thresholds.min_mean_luma
             || exposure.black_share > thresholds.max_black_share
         {
@@ -116,8 +133,6 @@ pub fn assess(image: &DynamicImage, thresholds: &QualityThresholds) -> Vec<Quali
             ));
         }
     }
-    // The working copy is the photo too, if a small one.
-    zeroize::Zeroize::zeroize(&mut *grey);
     warnings
 }
 
@@ -137,18 +152,6 @@ fn too_small(width: u32, height: u32, min_short_side: u32) -> QualityWarning {
              app), at least {min_short_side} px on its shorter side."
         ),
     }
-}
-
-/// Grey copy at most `WORKING_SIDE` px long. `thumbnail` averages whole source areas (fast, and
-/// no aliasing that would pass for detail); small photos are only converted.
-fn working_grey(image: &DynamicImage) -> GrayImage {
-    if image.width().max(image.height()) <= WORKING_SIDE {
-        return image.to_luma8();
-    }
-    let mut thumbnail = image.thumbnail(WORKING_SIDE, WORKING_SIDE);
-    let grey = thumbnail.to_luma8();
-    crate::memory::wipe_image(&mut thumbnail);
-    grey
 }
 
 #[cfg(test)]
@@ -195,6 +198,34 @@ mod tests {
     fn a_dark_photo_is_underexposed() {
         let dark = skin_with_lesion(1200, 1000).brighten(-130);
         assert_eq!(codes(&dark), [WarningCode::Underexposed]);
+    }
+
+    /// The photo as a dim room gives it: every level scaled down (not shifted), as the sensor's
+    /// signal is, detail included.
+    fn dimmed(image: &DynamicImage, factor: f32) -> DynamicImage {
+        let mut rgb = image.to_rgb8();
+        for level in rgb.iter_mut() {
+            *level = (f32::from(*level) * factor).round() as u8;
+        }
+        DynamicImage::ImageRgb8(rgb)
+    }
+
+    #[test]
+    fn a_dark_but_sharp_photo_is_not_called_blurred() {
+        let dark = dimmed(&skin_with_lesion(1200, 1000), 0.12);
+        // Its raw score is that of a blurred photo: the false alarm the normalisation removes.
+        let raw = sharpness::score(&working_grey(&dark)).unwrap();
+        assert!(raw < QualityThresholds::default().min_sharpness, "{raw}");
+        assert_eq!(codes(&dark), [WarningCode::Underexposed]);
+    }
+
+    #[test]
+    fn a_dark_blurred_photo_is_still_blurred() {
+        let dark = dimmed(&skin_with_lesion(1200, 1000).blur(4.0), 0.12);
+        assert_eq!(
+            codes(&dark),
+            [WarningCode::Blurred, WarningCode::Underexposed]
+        );
     }
 
     #[test]

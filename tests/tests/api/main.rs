@@ -22,6 +22,7 @@ mod notifications;
 mod operations;
 mod outcomes;
 mod photo_check;
+mod photo_reuse;
 mod queue;
 mod rejections;
 mod reports;

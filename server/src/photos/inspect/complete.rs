@@ -60,7 +60,7 @@ fn jpeg_reaches_eoi(bytes: &[u8]) -> bool {
 pub(super) fn next_jpeg_marker(bytes: &[u8], from: usize) -> Option<(usize, u8)> {
     let mut at = from;
     loop {
-        let ff = at + bytes.get(at..)?.iter().position(|&b| b == 0xFF)?;
+        let ff = at + memchr::memchr(0xFF, bytes.get(at..)?)?;
         match *bytes.get(ff + 1)? {
             0x00 | 0xFF | 0xD0..=0xD7 => at = ff + 1,
             marker => return Some((ff + 2, marker)),

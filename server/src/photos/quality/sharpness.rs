@@ -5,6 +5,11 @@
 //! It is taken per tile and the sharpest tenth of the tiles decides: a close-up of a lesion in
 //! focus against a blurred background (shallow depth of field, usual with phones held close) is
 //! sharp where it matters and must not be flagged.
+//!
+//! The Laplacian scales with contrast: the same scene shot in dim light, its levels squeezed
+//! into a fraction of the range, scores that fraction squared and looked blurred when it was not.
+//! [`normalised`] brings a low-contrast photo's score back to what it would be at ordinary
+//! contrast, so dim or flat photos are judged on their detail, not their levels.
 
 use image::GrayImage;
 
@@ -15,6 +20,25 @@ const TILE: usize = 64;
 /// The score is the variance reached by this share of the tiles, the sharpest ones: a tenth of
 /// the frame is about what a lesion and the skin around it fill in an overview photo.
 const SHARPEST_SHARE: f64 = 0.10;
+
+/// The contrast (see `exposure::Exposure::contrast`) of an ordinary, well-lit photo, at and above
+/// which scores are taken as they are: the thresholds were measured on such photos.
+const ORDINARY_CONTRAST: f64 = 100.0;
+
+/// The lowest contrast a score is scaled up from, a sixteenth of the score at most: below it the
+/// levels left are so few that rounding noise would pass for detail.
+const LOWEST_CONTRAST: f64 = ORDINARY_CONTRAST / 4.0;
+
+/// `score` at ordinary contrast: scaled up by the square of how much flatter than ordinary the
+/// photo is (the Laplacian's variance goes with the square of the levels), never scaled down,
+/// so that a contrasty photo is not called blurred for its contrast.
+pub(super) fn normalised(score: f64, contrast: f64) -> f64 {
+    if contrast >= ORDINARY_CONTRAST {
+        return score;
+    }
+    let gain = ORDINARY_CONTRAST / contrast.max(LOWEST_CONTRAST);
+    score * gain * gain
+}
 
 /// Laplacian variance of the sharpest tenth of the image, or `None` when the image is too small
 /// to hold a single tile (under 66 px on a side).
@@ -102,6 +126,16 @@ mod tests {
             }])
         });
         assert_eq!(score(&image), Some(160_000.0));
+    }
+
+    #[test]
+    fn low_contrast_is_scaled_up_to_ordinary_and_no_further() {
+        assert_eq!(normalised(40.0, 180.0), 40.0);
+        assert_eq!(normalised(40.0, 100.0), 40.0);
+        assert_eq!(normalised(40.0, 50.0), 160.0);
+        assert_eq!(normalised(40.0, 25.0), 640.0);
+        assert_eq!(normalised(40.0, 5.0), 640.0);
+        assert_eq!(normalised(40.0, 0.0), 640.0);
     }
 
     #[test]

@@ -261,7 +261,7 @@ fn entropy_end(input: &[u8], from: usize) -> Result<usize, StripError> {
     let mut i = from;
     loop {
         let rest = input.get(i..).ok_or_else(truncated)?;
-        let ff = i + rest.iter().position(|&b| b == 0xFF).ok_or_else(truncated)?;
+        let ff = i + memchr::memchr(0xFF, rest).ok_or_else(truncated)?;
         let mut next = ff + 1;
         while input.get(next) == Some(&0xFF) {
             next += 1;

@@ -107,7 +107,7 @@ fn skip_entropy(b: &[u8], mut pos: usize) -> Result<usize, StripError> {
     loop {
         pos += b
             .get(pos..)
-            .and_then(|rest| rest.iter().position(|&x| x == 0xFF))
+            .and_then(|rest| memchr::memchr(0xFF, rest))
             .ok_or_else(unended)?;
         match b.get(pos + 1) {
             None => return Err(unended()),
