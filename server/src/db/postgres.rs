@@ -19,6 +19,9 @@ impl Postgres {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
+            // No round trip to test a connection before each query (it would double them): a
+            // connection the server dropped fails its next query, and the pool discards it.
+            .test_before_acquire(false)
             .connect(url)
             .await?;
         Ok(Postgres { pool })

@@ -37,6 +37,7 @@ pub trait Backend: Send + Sync + 'static {
             .await?
             .ok_or(sqlx::Error::RowNotFound)
     }
+    /// A transaction that writes (on SQLite, on the one writer connection).
     async fn begin(&self) -> Result<Self::Tx, sqlx::Error>;
     async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError>;
 }
