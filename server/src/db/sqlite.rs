@@ -92,6 +92,8 @@ impl Backend for Sqlite {
     const NAME: &'static str = "sqlite";
     const SKIP_LOCKED: &'static str = "";
 
+    const LOCK_APPENDS: &'static str = "";
+
     async fn execute(&self, q: Query) -> Result<u64, sqlx::Error> {
         if reads_only(&q) {
             return execute(&self.readers, q).await;
