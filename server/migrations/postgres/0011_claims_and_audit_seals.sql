@@ -22,3 +22,10 @@ WHEN (OLD.hash IS NOT NULL OR NEW.hash IS NULL
 EXECUTE FUNCTION audit_log_refuse();
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 FOR EACH ROW EXECUTE FUNCTION audit_log_refuse();
+
+-- The queue in the order it is worked (urgent first, then earliest due, unknown due last, then
+-- earliest submitted), so that claim-next reads its first case off the index instead of sorting
+-- every queued case while it holds the write lock. Queries name these expressions literally
+-- (`db::sql::queue::QUEUE_ORDER`): a bound parameter would not match them.
+CREATE INDEX cases_queue_order ON cases (status, (CASE WHEN priority = 'urgent' THEN 0 ELSE 1 END),
+    (due_at IS NULL), due_at, submitted_at, id);

@@ -39,6 +39,12 @@ fn queue_order(urgent: usize) -> String {
     )
 }
 
+/// Queue order as the index `cases_queue_order` (migration 0011) holds it, word for word so that
+/// both databases read the first case off the index: the same order as `queue_order` (`false`
+/// sorts before `true`, so a known due time comes first).
+const QUEUE_ORDER: &str = "CASE WHEN priority = 'urgent' THEN 0 ELSE 1 END, due_at IS NULL, \
+     due_at, submitted_at, id";
+
 #[async_trait]
 impl<B: Backend> QueueRepo for SqlRepo<B> {
     async fn oncall_territories(
@@ -177,9 +183,8 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
         // The first case of the queue, skipping those another claimer is taking (PostgreSQL).
         let first = format!(
             "id = (SELECT id FROM cases WHERE status = $3 AND {} \
-             ORDER BY {} LIMIT 1 {})",
-            takeable(5, territories.len(), offered_from.len()),
-            queue_order(4),
+             ORDER BY {QUEUE_ORDER} LIMIT 1 {})",
+            takeable(4, territories.len(), offered_from.len()),
             B::SKIP_LOCKED,
         );
         let change = StatusChange::of(Transition::Claim, first)
@@ -187,7 +192,6 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
             .bind(dermatologist)
             .bind(lease_until)
             .bind(CaseStatus::Queued)
-            .bind(Priority::Urgent)
             .bind_all(territories.iter().chain(offered_from));
         let mut tx = self.db.begin().await?;
         let claimed: Vec<(Uuid, String)> = change
@@ -283,5 +287,16 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
             .bind(CaseStatus::Claimed);
         let row: Option<(Option<Uuid>,)> = self.db.fetch_optional(q).await?;
         Ok(row.and_then(|(c,)| c))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_indexed_queue_order_names_urgent_as_it_is_stored() {
+        let stored = format!("priority = '{}'", Priority::Urgent.as_str());
+        assert!(QUEUE_ORDER.contains(&stored), "{QUEUE_ORDER}");
     }
 }
