@@ -10,7 +10,8 @@
 #   peak RSS, goal) and writes target/bench/results.json.
 #
 # BENCH_ONLY=REGEX runs only the scenarios whose name matches (e.g. BENCH_ONLY=queue).
-# Runs are short (BENCH_SECS, default 10 s per scenario): figures are
+# Runs are short (BENCH_SECS, default 10 s per scenario; claim-next runs until
+# BENCH_CLAIMS, default 10000, claims are made): figures are
 # indicative, not statistically tight. Peak RSS is the server's VmHWM, reset
 # before each scenario (clear_refs, when allowed; otherwise since start).
 # The report scenario (PostgreSQL only) seeds BENCH_REPORT_CASES cases with SQL
@@ -36,6 +37,7 @@ PG_SYSTEM_USER_FALLBACK=telederm-pg
 . "$REPO_ROOT/ops/lib/pg.sh"
 
 SECS="${BENCH_SECS:-10}"
+CLAIMS="${BENCH_CLAIMS:-10000}"
 QUEUE_CASES="${BENCH_QUEUE_CASES:-10000}"
 REPORT_CASES="${BENCH_REPORT_CASES:-1000000}"
 OUT_DIR="$REPO_ROOT/target/bench"
@@ -214,6 +216,56 @@ report_scenario() {
         "/api/v1/reports/sla?from=$from&to=$to" "$WORK/admin.tokens"
 }
 
+# claim-next: BENCH_CLAIMS (10000) claims by 8 dermatologists (one connection each, the same
+# share each), then exactly once checked in SQL: every case claimed during the run has one
+# claim event, its holder is that event's actor, one `case.claimed` audit line per claim, and
+# the 200 answers name as many distinct cases as were claimed (0 doubles, 0 lost). wrk runs
+# until its deadline even when every thread is done: it is interrupted once they all are, so
+# no request is left in flight and the figures cover the claims alone.
+claims() {
+    local per=$(((CLAIMS + 7) / 8)) done_file="$WORK/claims.done"
+    : >"$done_file"
+    local q_events="select count(*) from case_events where kind = 'claimed'"
+    local q_audit="select count(*) from audit_log where action = 'case.claimed'"
+    local events_before audit_before
+    events_before="$(sql "$q_events")"
+    audit_before="$(sql "$q_audit")"
+    echo 5 >"/proc/$SERVER_PID/clear_refs" 2>/dev/null || true # reset VmHWM
+    log "-- $BACKEND: claim-next, $CLAIMS claims (8 connections)"
+    BENCH_TOKENS="$WORK/derm.tokens" BENCH_METHOD=POST BENCH_BODY="" BENCH_COLLECT_IDS=1 \
+        BENCH_MAX_PER_THREAD="$per" BENCH_DONE_FILE="$done_file" \
+        wrk -t8 -c8 -d600s --timeout 30s -s "$LUA" "$URL/api/v1/queue/claim-next" \
+        >"$WORK/claims.out" &
+    local wrk_pid=$! finished=()
+    while kill -0 "$wrk_pid" 2>/dev/null; do
+        mapfile -t finished <"$done_file" # a builtin: no process per look
+        [ "${#finished[@]}" -lt 8 ] || kill -INT "$wrk_pid" 2>/dev/null || true
+        sleep 0.05
+    done
+    wait "$wrk_pid" || true
+    local rss claimed audit twice holders
+    rss="$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")"
+    claimed=$(($(sql "$q_events") - events_before))
+    audit=$(($(sql "$q_audit") - audit_before))
+    # Over every claim ever made (the run's and any before): none twice, none held by another.
+    twice="$(sql "select count(*) from (select case_id from case_events where kind = 'claimed' \
+        group by case_id having count(*) > 1) t")"
+    holders="$(sql "select count(*) from cases c where c.status = 'claimed' and (c.claimed_by is null \
+        or c.claimed_by <> (select e.actor_id from case_events e where e.case_id = c.id \
+        and e.kind = 'claimed' order by e.seq desc limit 1))")"
+    sed -n 's/^BENCH_JSON //p' "$WORK/claims.out" | jq -c --arg b "$BACKEND" \
+        --arg s "claim-next (8 dermatologists, $CLAIMS claims)" \
+        --arg g ">= 1000 claims/s, p99 <= 20 ms, exactly once" --argjson rss "$rss" \
+        --argjson claimed "$claimed" --argjson audit "$audit" --argjson twice "$twice" \
+        --argjson holders "$holders" \
+        '. + {scenario: $s, backend: $b, goal: $g, peak_rss_mb: ($rss / 1024 | floor),
+              claimed_in_db: $claimed, audit_lines: $audit, claimed_twice_in_db: $twice,
+              wrong_holder_in_db: $holders, lost: ($claimed - .distinct_ids),
+              exactly_once: ($twice == 0 and $holders == 0 and .double_ids == 0
+                  and $claimed == .distinct_ids and ($claimed == (.status["200"] // 0))
+                  and $audit == $claimed)}' | tee -a "$RESULTS" >&2
+}
+
 run_backend() {
     BACKEND=$1
     log "== $BACKEND =="
@@ -230,25 +282,13 @@ run_backend() {
     queued="$(sql "select count(*) from cases where status = 'queued'")"
     load "queue GET ($queued queued, 20 territories)" "p99 <= 20 ms" 8 8 "$SECS" GET \
         /api/v1/queue "$WORK/derm.tokens"
-    local before after
     if wanted "claim-next"; then
-        before="$(sql "select count(*) from cases where status = 'claimed'")"
-        load "claim-next (8 dermatologists)" ">= 1000 claims/s, p99 <= 20 ms, exactly once" \
-            8 8 "$SECS" POST /api/v1/queue/claim-next "$WORK/derm.tokens" "" BENCH_COLLECT_IDS=1
-        after="$(sql "select count(*) from cases where status = 'claimed'")"
-        # Exactly once: every case claimed in the database was answered 200 once, to one caller.
-        # wrk stops at its deadline with up to one request per connection in flight: those claims
-        # commit without their answer being read, so `lost` up to the connection count (8) is that.
-        local last
-        last="$(tail -n 1 "$RESULTS")"
-        jq -c --argjson claimed "$((after - before))" \
-            '. + {claimed_in_db: $claimed, lost: ($claimed - .distinct_ids)}' <<<"$last" >"$WORK/last"
-        sed -i '$d' "$RESULTS" && cat "$WORK/last" >>"$RESULTS"
-        log "   claimed in db: $((after - before)); $(jq -r '"answered 200: \(.status["200"] // 0), doubles: \(.double_ids), lost: \(.lost)"' "$WORK/last")"
+        claims
     fi
     if [ "$BACKEND" = postgres ] && wanted "SLA report"; then
         report_scenario
     fi
+
     if [ "$HAVE_BIG" = 1 ]; then
         load "peak RSS, 64 connections x 4 MB" "peak RSS <= 512 MB" 16 64 "$SECS" POST \
             /api/v1/cases "$WORK/gp16.tokens" "$WORK/4m.body"
@@ -277,7 +317,7 @@ jq -s --arg note "$INTAKE_NOTE" --arg secs "$SECS" \
     jq -r '.[] | [.scenario, .backend, (.rps|tostring), (.p50_ms|tostring), (.p99_ms|tostring),
         (.peak_rss_mb|tostring), .goal,
         ("statuses " + (.status|tojson)),
-        (if .claimed_in_db then "claimed \(.claimed_in_db), doubles \(.double_ids), lost \(.lost)" else "" end)]
+        (if .claimed_in_db then "claimed in db \(.claimed_in_db), answered 200 \(.status["200"] // 0), doubles \(.double_ids), lost \(.lost), claimed twice in db \(.claimed_twice_in_db), wrong holder \(.wrong_holder_in_db), audit lines \(.audit_lines): " + (if .exactly_once then "exactly once" else "NOT EXACTLY ONCE" end) else "" end)]
         | @tsv' <(jq '.scenarios' "$OUT_DIR/results.json") |
         while IFS=$'\t' read -r s b r p50 p99 rss g st ex; do
             printf '%-44s %-9s %9s %9s %9s %8s  %s  [%s%s]\n' "$s" "$b" "$r" "$p50" "$p99" "$rss" "$g" "$st" "${ex:+; $ex}"

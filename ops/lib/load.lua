@@ -4,7 +4,9 @@
 --
 -- Environment: BENCH_TOKENS (file, one token a line), BENCH_METHOD (default GET),
 -- BENCH_BODY (file), BENCH_CONTENT_TYPE, BENCH_MAX_PER_THREAD (0: no cap),
--- BENCH_COLLECT_IDS=1 to keep the `"id":"..."` of each 200 answer (claim exactness).
+-- BENCH_COLLECT_IDS=1 to keep the `"id":"..."` of each 200 answer (claim exactness),
+-- BENCH_DONE_FILE: each thread that reaches its cap appends a line to it (wrk itself runs
+-- until its deadline: the caller interrupts it once every thread is done).
 
 local threads = {}
 local tokens = {}
@@ -52,6 +54,12 @@ function response(status, headers, body)
   end
   answered = answered + 1
   if max_per_thread > 0 and answered >= max_per_thread then
+    local done_file = os.getenv("BENCH_DONE_FILE")
+    if done_file and done_file ~= "" then
+      local f = assert(io.open(done_file, "a"))
+      f:write("done\n")
+      f:close()
+    end
     wrk.thread:stop()
   end
 end

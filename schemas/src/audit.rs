@@ -26,7 +26,8 @@ pub struct AuditEntry {
     /// Ids, counts and codes; never clinical text.
     #[schema(value_type = Option<Object>)]
     pub detail: Option<serde_json::Value>,
-    /// SHA-256 over the line and the previous line's hash.
+    /// SHA-256 over the line and the previous line's hash; empty until the line is sealed (a
+    /// moment after it is written: lines are linked into the chain in order, in the background).
     pub hash: String,
 }
 
@@ -55,7 +56,7 @@ pub struct AuditPage {
     pub next_before: Option<i64>,
 }
 
-/// The result of walking the whole chain.
+/// The result of walking the whole sealed chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AuditVerification {
     pub intact: bool,
@@ -65,4 +66,8 @@ pub struct AuditVerification {
     /// The first line that does not follow from the one before it.
     pub first_broken_seq: Option<i64>,
     pub reason: Option<String>,
+    /// Lines written after the head, awaiting their seal (usually sealed within a second); not
+    /// checked yet.
+    #[serde(default)]
+    pub lines_pending: u64,
 }

@@ -40,6 +40,14 @@ pub struct Settings {
     pub sla: SlaSettings,
     pub notifications: NotificationSettings,
     pub web: WebSettings,
+    pub audit: AuditSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuditSettings {
+    /// How often the lines written since the last seal are linked into the hash chain, in
+    /// milliseconds; 0 turns the sealer off (tests drive it).
+    pub seal_ms: u64,
 }
 
 /// The browser front door.
@@ -226,6 +234,7 @@ impl Settings {
             .set_default("queue.lease_secs", 2 * 3600)?
             .set_default("queue.lease_check_secs", 60)?
             .set_default("sla.check_secs", 60)?
+            .set_default("audit.seal_ms", 200)?
             .set_default("notifications.poll_secs", 5)?
             .set_default("notifications.digest_hour", 7)?
             .set_default("notifications.allow_private_targets", false)?

@@ -48,6 +48,7 @@ pub struct Application {
     server: Server,
     lease_check: std::time::Duration,
     sla_check: Option<std::time::Duration>,
+    audit_seal: Option<std::time::Duration>,
     notification_poll: Option<std::time::Duration>,
     orphan_sweep: Option<std::time::Duration>,
     orphan_grace: std::time::Duration,
@@ -217,6 +218,8 @@ impl Application {
             port,
             lease_check,
             sla_check: every(settings.sla.check_secs),
+            audit_seal: (settings.audit.seal_ms > 0)
+                .then(|| std::time::Duration::from_millis(settings.audit.seal_ms)),
             notification_poll: every(settings.notifications.poll_secs),
             orphan_sweep: every(settings.storage.sweep_secs),
             orphan_grace,
@@ -245,7 +248,8 @@ impl Application {
     }
 
     /// Serve until SIGINT or SIGTERM, then finish in-flight requests (actix's graceful shutdown).
-    /// The workers (leases, escalations, notifications) run alongside and stop with the server.
+    /// The workers (leases, escalations, audit seals, notifications) run alongside and stop with
+    /// the server.
     /// Several instances may run them at once: each change they make is conditional and happens
     /// once.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
@@ -266,6 +270,14 @@ impl Application {
                     .map_err(anyhow::Error::from)
             }));
         }
+        if let Some(period) = self.audit_seal {
+            workers.push(every(period, state.clone(), |s| async move {
+                crate::audit::seal(s.repo.as_ref(), s.clock.now())
+                    .await
+                    .map(drop)
+                    .map_err(anyhow::Error::from)
+            }));
+        }
         if let Some(period) = self.orphan_sweep {
             let grace = self.orphan_grace;
             workers.push(every(period, state.clone(), move |s| async move {
@@ -281,7 +293,7 @@ impl Application {
                     .map(drop)
                     .map_err(anyhow::Error::from)
             }));
-            workers.push(every(period, state, |s| async move {
+            workers.push(every(period, state.clone(), |s| async move {
                 s.deliverer
                     .deliver_due(s.repo.as_ref(), &s.keys, s.clock.as_ref())
                     .await
@@ -292,6 +304,12 @@ impl Application {
         let result = self.server.await;
         for w in workers {
             w.abort();
+        }
+        if self.audit_seal.is_some() {
+            // The last requests' lines, rather than waiting for the next start.
+            if let Err(error) = crate::audit::seal(state.repo.as_ref(), state.clock.now()).await {
+                tracing::warn!(%error, "audit lines left unsealed until the next start");
+            }
         }
         result
     }

@@ -74,6 +74,7 @@ pub async fn spawn_app_with(
     // The tests drive the escalation and delivery workers themselves.
     settings.sla.check_secs = 0;
     settings.notifications.poll_secs = 0;
+    settings.audit.seal_ms = 0;
     // Test receivers listen on loopback; the tests of the guard turn this off again.
     settings.notifications.allow_private_targets = true;
     // Leases are expired by the tests that need it, at the server clock's time.
@@ -131,6 +132,13 @@ impl TestApp {
     /// One pass of the escalation worker.
     pub async fn escalate(&self) -> telederm_server::cases::escalate::EscalationStats {
         self.state.cases.escalate_due().await.unwrap()
+    }
+
+    /// One pass of the audit chain's sealer: the lines written so far are linked.
+    pub async fn seal_audit(&self) -> telederm_server::audit::SealStats {
+        telederm_server::audit::seal(self.state.repo.as_ref(), self.clock.now())
+            .await
+            .unwrap()
     }
 
     /// One pass of the delivery worker.

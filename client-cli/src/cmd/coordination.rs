@@ -280,9 +280,10 @@ pub async fn audit(ctx: &Context, cmd: AuditCommand) -> anyhow::Result<()> {
                 output::print_json(&v)?;
             } else if v.intact {
                 output::write_stdout(&format!(
-                    "intact: {} lines, head {}\n",
+                    "intact: {} lines, head {}; {} awaiting their seal\n",
                     v.lines_checked,
-                    v.head_hash.clone().unwrap_or_default()
+                    v.head_hash.clone().unwrap_or_default(),
+                    v.lines_pending
                 ))?;
             } else {
                 output::write_stdout(&format!(

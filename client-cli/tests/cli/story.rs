@@ -267,6 +267,8 @@ async fn a_case_from_submission_to_biopsy_through_the_cli() {
             ])
             .await,
     );
+    // Sealed in the background a moment after they are written; here, by hand.
+    app.seal_audit().await;
     golden(
         "audit-verify.txt",
         &coord.ok(&["audit", "verify", "--output", "table"]).await,

@@ -117,6 +117,10 @@ coord-verify-ok-title = Chain intact
 coord-verify-broken-title = Chain broken
 coord-verify-intact = { $lines } lines checked: each follows from the one before.
 coord-verify-broken = { $lines } lines checked; line { $seq } does not follow from the one before: the trail was changed.
+coord-verify-pending = { $pending ->
+    [one] One newer line awaits its seal (within a second): verify again to include it.
+   *[other] { $pending } newer lines await their seal (within a second): verify again to include them.
+}
 coord-head-hash = Head hash:
 coord-head-hash-hint = Note it down elsewhere (a register, a dated e-mail): rewriting the whole trail would change it.
 coord-action-case-submitted = Case sent
@@ -148,3 +152,4 @@ coord-action-user-webhook-set = Webhook changed
 coord-action-user-webhook-secret-rotated = Webhook secret rotated
 coord-action-keys-rotated = Keys rotated
 coord-action-notification-retried = Notification retried
+coord-action-audit-gap = Unused number (its write was cancelled)

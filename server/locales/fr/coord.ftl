@@ -117,6 +117,10 @@ coord-verify-ok-title = Chaîne intacte
 coord-verify-broken-title = Chaîne rompue
 coord-verify-intact = { $lines } lignes vérifiées : chacune suit de la précédente.
 coord-verify-broken = { $lines } lignes vérifiées ; la ligne { $seq } ne suit pas de la précédente : le journal a été modifié.
+coord-verify-pending = { $pending ->
+    [one] Une ligne plus récente attend son scellement (moins d'une seconde) : vérifiez à nouveau pour l'inclure.
+   *[other] { $pending } lignes plus récentes attendent leur scellement (moins d'une seconde) : vérifiez à nouveau pour les inclure.
+}
 coord-head-hash = Empreinte de tête :
 coord-head-hash-hint = Notez-la ailleurs (registre, courriel daté) : une réécriture complète du journal changerait cette empreinte.
 coord-action-case-submitted = Demande envoyée
@@ -148,3 +152,4 @@ coord-action-user-webhook-set = Webhook modifié
 coord-action-user-webhook-secret-rotated = Secret de webhook renouvelé
 coord-action-keys-rotated = Clés renouvelées
 coord-action-notification-retried = Notification relancée
+coord-action-audit-gap = Numéro inutilisé (son écriture a été annulée)

@@ -1,6 +1,6 @@
 //! Verifying the audit trail's hash chain (`domain::audit::link_hash`): each line's hash covers its
-//! content, its position and the previous line's hash, so altering, inserting or deleting a line
-//! breaks every later link.
+//! content, its position and the previous line's hash, so altering, inserting or deleting a
+//! sealed line breaks every later link.
 
 use crate::{
     db::AuditRecord,
@@ -40,6 +40,7 @@ impl Verifier {
         &self.hash
     }
 
+    /// Check the next sealed line (the head names it or a later one).
     pub fn check(&mut self, r: &AuditRecord) -> Result<(), BrokenLink> {
         let broken = |reason: String| BrokenLink { seq: r.seq, reason };
         if r.seq != self.seq + 1 {
@@ -52,16 +53,19 @@ impl Verifier {
                 ),
             });
         }
-        if r.prev_hash != self.hash {
+        let (Some(prev_hash), Some(hash)) = (&r.prev_hash, &r.hash) else {
+            return Err(broken("it has no hash, though the head is past it".into()));
+        };
+        if *prev_hash != self.hash {
             return Err(broken(
                 "its previous hash is not the hash of the line before".into(),
             ));
         }
-        if link_hash(&r.prev_hash, r.seq, &r.entry()) != r.hash {
+        if link_hash(prev_hash, r.seq, &r.entry()) != *hash {
             return Err(broken("its content does not match its hash".into()));
         }
         self.seq = r.seq;
-        self.hash = r.hash.clone();
+        self.hash = hash.clone();
         self.checked += 1;
         Ok(())
     }

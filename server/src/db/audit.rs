@@ -1,4 +1,6 @@
-//! The audit trail as the repository stores it: entries, chained records, and how to read them.
+//! The audit trail as the repository stores it: entries, chained records, and how to read and
+//! seal them. A change appends its lines unlinked, in its own transaction (`Effects`); the sealer
+//! (`audit::seal`) links them in order shortly after and moves the head.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -7,7 +9,7 @@ use uuid::Uuid;
 use super::{Effects, RepoError};
 use crate::domain::audit::AuditEntry;
 
-/// A chained audit line as stored.
+/// An audit line as stored: numbered when appended, linked (`prev_hash`, `hash`) once sealed.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AuditRecord {
     pub seq: i64,
@@ -20,8 +22,9 @@ pub struct AuditRecord {
     pub territory_code: Option<String>,
     pub request_id: Option<String>,
     pub detail: Option<String>,
-    pub prev_hash: String,
-    pub hash: String,
+    /// Both `None` until the line is sealed.
+    pub prev_hash: Option<String>,
+    pub hash: Option<String>,
 }
 
 impl AuditRecord {
@@ -38,6 +41,25 @@ impl AuditRecord {
             detail: self.detail.clone(),
         }
     }
+}
+
+/// The link the sealer computed for one line (`domain::audit::link_hash`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditLink {
+    pub seq: i64,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// What became of a number that no visible line holds (`AuditRepo::fill_audit_gap`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditGap {
+    /// Its append rolled back: a line saying so now holds the number.
+    Filled,
+    /// Its line committed meanwhile.
+    Appeared,
+    /// Appends are still in flight (PostgreSQL): it may yet appear; look again later.
+    InFlight,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -58,10 +80,24 @@ pub struct AuditFilter {
 pub trait AuditRepo {
     /// Append entries and notifications on their own (reads, logins, operators' commands).
     async fn record(&self, fx: &Effects) -> Result<(), RepoError>;
-    /// Matching entries, newest first.
+    /// Matching entries, newest first, sealed or not.
     async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>, RepoError>;
-    /// The chain in order, from `after_seq` exclusive, a page at a time (for verification).
+    /// Every line in order, sealed or not, from `after_seq` exclusive, a page at a time (for
+    /// verification and sealing).
     async fn audit_chain(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditRecord>, RepoError>;
-    /// The last link's (seq, hash) as the head row remembers it.
+    /// The last sealed line's (seq, hash) as the head row remembers it.
     async fn audit_head(&self) -> Result<(i64, String), RepoError>;
+    /// How many lines come after `after_seq` (after the head: those awaiting their seal).
+    async fn audit_lines_after(&self, after_seq: i64) -> Result<i64, RepoError>;
+    /// Seal `links`, the lines right after `head` in order, and move the head to the last of
+    /// them, in one transaction; `false`, with nothing written, when the head is no longer
+    /// `head` (another sealer was first).
+    async fn seal_audit(
+        &self,
+        head: &(i64, String),
+        links: &[AuditLink],
+    ) -> Result<bool, RepoError>;
+    /// Number `seq` has no visible line: once no append is in flight, give it `entry` (its
+    /// append rolled back, so the chain goes on without a hole).
+    async fn fill_audit_gap(&self, seq: i64, entry: &AuditEntry) -> Result<AuditGap, RepoError>;
 }

@@ -42,7 +42,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 pub use crate::domain::audit::AuditEntry;
 pub use actions::{ActionRepo, AnswerRecord, InfoRequestRecord, OutcomeRecord, ReplyRoute};
-pub use audit::{AuditFilter, AuditRecord, AuditRepo};
+pub use audit::{AuditFilter, AuditGap, AuditLink, AuditRecord, AuditRepo};
 pub use cases::{CaseRecord, CaseRepo, DataKeyRecord, GpCaseRecord, PhotoRecord};
 pub use effects::{Effects, Notification};
 pub use outbox::{NotificationRecord, OutboxRepo, PendingNotification};

@@ -19,6 +19,9 @@ impl Postgres {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
+            // No round trip to test a connection before each query (it would double them): a
+            // connection the server dropped fails its next query, and the pool discards it.
+            .test_before_acquire(false)
             .connect(url)
             .await?;
         Ok(Postgres { pool })
@@ -32,6 +35,9 @@ impl Backend for Postgres {
     type Tx = PgTx;
     const NAME: &'static str = "postgres";
     const SKIP_LOCKED: &'static str = "FOR UPDATE SKIP LOCKED";
+    // SHARE ROW EXCLUSIVE conflicts with the ROW EXCLUSIVE lock an INSERT holds until its
+    // transaction ends (taken before its sequence number), and with itself.
+    const LOCK_APPENDS: &'static str = "LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE NOWAIT";
 
     async fn execute(&self, q: Query) -> Result<u64, sqlx::Error> {
         execute(&self.pool, q).await

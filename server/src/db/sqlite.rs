@@ -1,4 +1,13 @@
-//! The embedded backend: one SQLite file in WAL mode.
+//! The embedded backend: one SQLite file in WAL mode, written through one connection and read
+//! through several.
+//!
+//! SQLite lets one transaction write at a time. Writers that each hold a connection of their own
+//! collide on the file lock and retry until the busy timeout (a convoy: p99 above a second under
+//! load); here every write waits its turn for the one writer connection instead, in order, and
+//! commits with the others that queued meanwhile (`writer`: group commit). Reads do not wait for
+//! writes: WAL gives each reader a snapshot of the last commit.
+
+mod writer;
 
 use std::{str::FromStr, time::Duration};
 
@@ -8,18 +17,27 @@ use sqlx::{
         SqliteArguments, SqliteConnectOptions, SqliteExecutor, SqliteJournalMode, SqlitePool,
         SqlitePoolOptions, SqliteSynchronous,
     },
-    Arguments, Transaction,
+    Arguments,
 };
 
 use super::sql::{Arg, Backend, Query, Row, Tx};
+use writer::{WriteTx, Writer};
 
 pub struct Sqlite {
-    pool: SqlitePool,
+    /// Every write, in turn.
+    writer: Writer,
+    /// `SELECT`s, concurrently; `query_only`, so that a write sent here fails loudly.
+    readers: SqlitePool,
 }
 
 impl Sqlite {
+    /// `max_connections` readers and one writer.
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Sqlite> {
         let options = SqliteConnectOptions::from_str(url)?;
+        if is_in_memory(options.get_filename()) {
+            // Each connection would have a database of its own.
+            anyhow::bail!("database.url: an in-memory SQLite database cannot be shared by the writer and the readers; name a file");
+        }
         create_private_file(options.get_filename())?;
         let options = options
             .create_if_missing(true)
@@ -27,16 +45,46 @@ impl Sqlite {
             // FULL: an acknowledged write survives a power cut, not only a crash.
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // Only other processes (an operator's command) make the writer wait now.
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
+        let writer = Writer::connect(&options).await?;
+        let readers = SqlitePoolOptions::new()
             .max_connections(max_connections)
-            .connect_with(options)
+            // A connection to a local file does not go stale; a ping per query would double the
+            // round trips to its thread.
+            .test_before_acquire(false)
+            .connect_with(options.pragma("query_only", "ON"))
             .await?;
-        Ok(Sqlite { pool })
+        Ok(Sqlite { writer, readers })
     }
 }
 
-pub struct SqliteTx(Transaction<'static, sqlx::Sqlite>);
+/// Whether a statement outside a transaction may run on a reader: a `SELECT`; anything else (an
+/// `UPDATE ... RETURNING` too) is a transaction of its own on the writer.
+fn reads_only(q: &Query) -> bool {
+    let head = q.sql.trim_start().get(..6).unwrap_or_default();
+    head.eq_ignore_ascii_case("select")
+}
+
+fn is_in_memory(path: &std::path::Path) -> bool {
+    path.as_os_str().is_empty() || path.to_string_lossy().starts_with(':')
+}
+
+/// A write outside a transaction: committed on success, rolled back on failure.
+async fn alone<T>(tx: SqliteTx, done: Result<T, sqlx::Error>) -> Result<T, sqlx::Error> {
+    match done {
+        Ok(v) => {
+            tx.commit().await?;
+            Ok(v)
+        }
+        Err(e) => {
+            tx.rollback().await?;
+            Err(e)
+        }
+    }
+}
+
+pub struct SqliteTx(WriteTx);
 
 #[async_trait]
 impl Backend for Sqlite {
@@ -44,33 +92,54 @@ impl Backend for Sqlite {
     const NAME: &'static str = "sqlite";
     const SKIP_LOCKED: &'static str = "";
 
+    const LOCK_APPENDS: &'static str = "";
+
     async fn execute(&self, q: Query) -> Result<u64, sqlx::Error> {
-        execute(&self.pool, q).await
+        if reads_only(&q) {
+            return execute(&self.readers, q).await;
+        }
+        let mut tx = self.begin().await?;
+        let done = tx.execute(q).await;
+        alone(tx, done).await
     }
     async fn fetch_all<R: Row>(&self, q: Query) -> Result<Vec<R>, sqlx::Error> {
-        fetch_all(&self.pool, q).await
+        if reads_only(&q) {
+            return fetch_all(&self.readers, q).await;
+        }
+        let mut tx = self.begin().await?;
+        let done = tx.fetch_all(q).await;
+        alone(tx, done).await
     }
     async fn fetch_optional<R: Row>(&self, q: Query) -> Result<Option<R>, sqlx::Error> {
-        fetch_optional(&self.pool, q).await
+        if reads_only(&q) {
+            return fetch_optional(&self.readers, q).await;
+        }
+        let mut tx = self.begin().await?;
+        let done = tx.fetch_optional(q).await;
+        alone(tx, done).await
     }
     async fn begin(&self) -> Result<SqliteTx, sqlx::Error> {
-        Ok(SqliteTx(self.pool.begin().await?))
+        Ok(SqliteTx(self.writer.begin().await?))
     }
     async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
-        sqlx::migrate!("./migrations/sqlite").run(&self.pool).await
+        static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+        self.writer.migrate(&MIGRATIONS).await
     }
 }
 
 #[async_trait]
 impl Tx for SqliteTx {
     async fn execute(&mut self, q: Query) -> Result<u64, sqlx::Error> {
-        execute(&mut *self.0, q).await
+        let done = execute(self.0.conn(), q).await;
+        self.0.check(done)
     }
     async fn fetch_all<R: Row>(&mut self, q: Query) -> Result<Vec<R>, sqlx::Error> {
-        fetch_all(&mut *self.0, q).await
+        let done = fetch_all(self.0.conn(), q).await;
+        self.0.check(done)
     }
     async fn fetch_optional<R: Row>(&mut self, q: Query) -> Result<Option<R>, sqlx::Error> {
-        fetch_optional(&mut *self.0, q).await
+        let done = fetch_optional(self.0.conn(), q).await;
+        self.0.check(done)
     }
     async fn commit(self) -> Result<(), sqlx::Error> {
         self.0.commit().await
@@ -126,7 +195,7 @@ fn arguments(args: &[Arg]) -> Result<SqliteArguments<'_>, sqlx::Error> {
 /// Create the database file readable by its owner only; SQLite gives its -wal and -shm files the
 /// same mode.
 fn create_private_file(path: &std::path::Path) -> std::io::Result<()> {
-    if path.as_os_str().is_empty() || path.to_string_lossy().starts_with(':') || path.exists() {
+    if is_in_memory(path) || path.exists() {
         return Ok(());
     }
     let mut options = std::fs::OpenOptions::new();

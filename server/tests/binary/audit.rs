@@ -1,4 +1,5 @@
-//! `telederm-server audit verify` finds the first altered or missing line of the chain.
+//! `telederm-server audit verify` finds the first altered or missing sealed line of the chain;
+//! `audit seal` seals the lines written while no server ran.
 
 use std::path::Path;
 
@@ -25,14 +26,35 @@ fn verify(data_dir: &Path) -> (bool, String) {
     (out.status.success(), String::from_utf8(out.stdout).unwrap())
 }
 
+fn seal(data_dir: &Path) -> String {
+    let out = server(data_dir).args(["audit", "seal"]).output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Three operators' commands recorded, then sealed.
+fn three_users_sealed(data_dir: &Path) {
+    for n in 1..=3 {
+        create_user(data_dir, &format!("admin{n}@example.fr"));
+    }
+    assert_eq!(seal(data_dir).trim(), "sealed 3 lines");
+}
+
 #[test]
 fn audit_verify_reports_the_first_altered_or_missing_line() {
     let dir = tempfile::tempdir().unwrap();
     for n in 1..=3 {
         create_user(dir.path(), &format!("admin{n}@example.fr"));
     }
+    // Written by commands while no server ran: not sealed yet, not checked yet.
+    let (ok, out) = verify(dir.path());
+    assert!(ok, "{out}");
+    assert!(out.starts_with("intact: 0 lines, head 000"), "{out}");
+    assert!(out.trim_end().ends_with("; 3 awaiting their seal"), "{out}");
+    assert_eq!(seal(dir.path()).trim(), "sealed 3 lines");
     let (ok, out) = verify(dir.path());
     assert!(ok && out.starts_with("intact: 3 lines, head "), "{out}");
+    assert!(out.trim_end().ends_with("; 0 awaiting their seal"), "{out}");
 
     tamper(
         dir.path(),
@@ -46,9 +68,7 @@ fn audit_verify_reports_the_first_altered_or_missing_line() {
     );
 
     let dir = tempfile::tempdir().unwrap();
-    for n in 1..=3 {
-        create_user(dir.path(), &format!("admin{n}@example.fr"));
-    }
+    three_users_sealed(dir.path());
     tamper(dir.path(), "DELETE FROM audit_log WHERE seq = 2");
     let (ok, out) = verify(dir.path());
     assert!(!ok);
@@ -62,6 +82,7 @@ fn audit_verify_reports_the_first_altered_or_missing_line() {
     for n in 1..=2 {
         create_user(dir.path(), &format!("admin{n}@example.fr"));
     }
+    assert_eq!(seal(dir.path()).trim(), "sealed 2 lines");
     tamper(dir.path(), "DELETE FROM audit_log WHERE seq = 2");
     let (ok, out) = verify(dir.path());
     assert!(

@@ -1,8 +1,12 @@
 //! The audit trail: every read and change, logins, who sees which lines, and tampering detected.
+//! Lines are written unlinked and sealed in order a moment later (`app.seal_audit()` here):
+//! `audit_seal` covers the sealing itself.
 
 use serde_json::json;
 use telederm_schemas::{AuditEntry, AuditPage, AuditVerification};
 use telederm_tests::{assert_problem, case_json, db::tamper_with_audit_log, spawn_app, TestApp};
+
+use crate::web_browser::Browser;
 
 async fn audit(app: &TestApp, token: &str, query: &str) -> Vec<AuditEntry> {
     let res = app
@@ -196,6 +200,7 @@ async fn an_altered_line_is_detected() {
     let admin = app.token("admin").await;
     let gp = app.token("gp13").await;
     app.submit_small(&gp, "routine").await;
+    app.seal_audit().await;
     let intact = verify(&app, &admin).await;
     assert!(intact.intact && intact.first_broken_seq.is_none());
     assert!(intact.lines_checked >= 3);
@@ -226,6 +231,7 @@ async fn a_deleted_line_is_detected() {
     let gp = app.token("gp13").await;
     app.submit_small(&gp, "routine").await;
     app.submit_small(&gp, "routine").await;
+    app.seal_audit().await;
     let lines = audit(&app, &admin, "action=case.submitted").await;
     let first = lines.last().unwrap().seq;
     tamper_with_audit_log(
@@ -248,4 +254,118 @@ async fn the_database_refuses_to_change_the_log() {
     assert!(err.unwrap_err().contains("append-only"));
     let err = telederm_tests::db::execute(&app.settings, "DELETE FROM audit_log").await;
     assert!(err.unwrap_err().contains("append-only"));
+    // Sealed, a line's links cannot be rewritten either.
+    app.seal_audit().await;
+    let err = telederm_tests::db::execute(
+        &app.settings,
+        "UPDATE audit_log SET prev_hash = hash, hash = prev_hash WHERE seq = 1",
+    )
+    .await;
+    assert!(err.unwrap_err().contains("append-only"));
+    assert!(verify(&app, &app.token("admin").await).await.intact);
+}
+
+#[tokio::test]
+async fn lines_are_sealed_in_order_and_verification_counts_those_awaiting() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let gp = app.token("gp13").await;
+    let mut coord = Browser::new(&app);
+    coord.accept_language = Some("en");
+    coord.sign_in("coord", "/dashboard").await;
+    app.seal_audit().await;
+    let before = verify(&app, &admin).await;
+    assert_eq!(before.lines_pending, 0);
+    app.submit_small(&gp, "urgent").await;
+    app.submit_small(&gp, "routine").await;
+
+    // Written and listed at once, not linked yet: verification checks the sealed part only.
+    let waiting = verify(&app, &admin).await;
+    assert!(waiting.intact);
+    assert_eq!(waiting.lines_checked, before.lines_checked);
+    assert_eq!(waiting.head_hash, before.head_hash);
+    assert_eq!(waiting.lines_pending, 2, "{waiting:?}");
+    let submitted = audit(&app, &admin, "action=case.submitted").await;
+    assert_eq!(submitted.len(), 2);
+    assert!(submitted.iter().all(|l| l.hash.is_empty()));
+    let page = coord.page("/audit?verify=1", 200).await;
+    assert!(
+        page.contains("2 newer lines await their seal (within a second)"),
+        "{page}"
+    );
+
+    assert_eq!(app.seal_audit().await.sealed, waiting.lines_pending);
+    let sealed = verify(&app, &admin).await;
+    assert!(sealed.intact);
+    assert_eq!(sealed.lines_pending, 0);
+    assert_eq!(
+        sealed.lines_checked,
+        before.lines_checked + waiting.lines_pending
+    );
+    assert_ne!(sealed.head_hash, before.head_hash);
+    let line = audit(&app, &admin, "action=case.submitted").await.remove(0);
+    assert_eq!(line.hash.len(), 64);
+    let page = coord.page("/audit?verify=1", 200).await;
+    assert!(page.contains("Chain intact") && !page.contains("await their seal"));
+    assert_eq!(app.seal_audit().await.sealed, 0, "nothing left");
+}
+
+/// PostgreSQL hands out numbers before their transaction ends: a line numbered before others may
+/// commit after them, or never. Sealing waits for the first and fills the second's number. On
+/// SQLite the one writer numbers lines as they commit: neither can happen.
+#[tokio::test]
+async fn a_line_committed_late_is_sealed_in_its_place_and_a_rolled_back_number_is_filled() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let gp = app.token("gp13").await;
+    app.seal_audit().await;
+    let postgres = telederm_tests::db::backend() == "postgres";
+    if postgres {
+        use secrecy::ExposeSecret;
+        use sqlx::{Connection, Executor};
+        let insert = "INSERT INTO audit_log (at, action, target_type) \
+                      VALUES (CURRENT_TIMESTAMP, 'test.late', 'test')";
+        let url = app.settings.database_url();
+        let mut late = sqlx::PgConnection::connect(url.expose_secret())
+            .await
+            .unwrap();
+        late.execute("BEGIN").await.unwrap();
+        late.execute(insert).await.unwrap();
+        app.submit_small(&gp, "routine").await;
+        // Sealed up to the line still in flight, not past it.
+        app.seal_audit().await;
+        let held = verify(&app, &admin).await;
+        assert!(held.intact && held.lines_pending == 1, "{held:?}");
+        let waiting = audit(&app, &admin, "action=case.submitted").await;
+        assert_eq!(waiting[0].hash, "", "the submission waits behind it");
+        late.execute("COMMIT").await.unwrap();
+
+        late.execute("BEGIN").await.unwrap();
+        late.execute(insert).await.unwrap();
+        late.execute("ROLLBACK").await.unwrap();
+    }
+    app.submit_small(&gp, "routine").await;
+    let stats = app.seal_audit().await;
+    let gaps_expected = u64::from(postgres);
+    assert_eq!(stats.gaps_filled, gaps_expected);
+    let done = verify(&app, &admin).await;
+    assert!(done.intact && done.lines_pending == 0, "{done:?}");
+
+    let all = audit(&app, &admin, "limit=500").await;
+    let mut seqs: Vec<i64> = all.iter().map(|l| l.seq).collect();
+    seqs.reverse();
+    assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>(), "no hole");
+    let late: Vec<_> = all.iter().filter(|l| l.action == "test.late").collect();
+    let gaps: Vec<_> = all.iter().filter(|l| l.action == "audit.gap").collect();
+    assert_eq!(late.len() as u64, gaps_expected);
+    assert_eq!(gaps.len() as u64, gaps_expected);
+    if let (Some(late), Some(gap)) = (late.first(), gaps.first()) {
+        let submitted = audit(&app, &admin, "action=case.submitted").await;
+        let first_submitted = submitted.last().unwrap().seq;
+        assert!(
+            late.seq < first_submitted,
+            "numbered before, sealed in its place"
+        );
+        assert!(gap.seq > first_submitted && gap.territory.is_none());
+    }
 }

@@ -1,9 +1,10 @@
 //! `AuditRepo`: the hash chain, its head, filters, and entries written in the transaction of the
-//! change they record.
+//! change they record (unlinked, then sealed: `audit_seal`).
 
 use std::sync::Arc;
 
 use telederm_server::{
+    audit::seal,
     db::{AuditEntry, AuditFilter, AuditRecord, ClaimOutcome, Effects, Repo},
     domain::{
         audit::{link_hash, GENESIS},
@@ -16,22 +17,24 @@ use crate::setup::{
     audit_actions, code, entry, fresh_repo, history, mins, notice, territory, World,
 };
 
-/// Every line follows from the one before, and the head names the last.
-async fn assert_chain_intact(repo: &Arc<dyn Repo>) -> Vec<AuditRecord> {
+/// Every line is sealed and follows from the one before, and the head names the last.
+pub async fn assert_chain_intact(repo: &Arc<dyn Repo>) -> Vec<AuditRecord> {
     let chain = repo.audit_chain(0, 10_000).await.unwrap();
     let mut prev = GENESIS.to_owned();
     for (i, r) in chain.iter().enumerate() {
         assert_eq!(r.seq, i as i64 + 1);
-        assert_eq!(r.prev_hash, prev, "line {}", r.seq);
         assert_eq!(
-            r.hash,
-            link_hash(&prev, r.seq, &r.entry()),
+            r.prev_hash.as_deref(),
+            Some(prev.as_str()),
             "line {}",
             r.seq
         );
-        prev = r.hash.clone();
+        let hash = link_hash(&prev, r.seq, &r.entry());
+        assert_eq!(r.hash.as_deref(), Some(hash.as_str()), "line {}", r.seq);
+        prev = hash;
     }
     assert_eq!(repo.audit_head().await.unwrap(), (chain.len() as i64, prev));
+    assert_eq!(repo.audit_lines_after(chain.len() as i64).await.unwrap(), 0);
     chain
 }
 
@@ -60,14 +63,31 @@ async fn entries_are_chained_in_order_and_the_head_names_the_last() {
     };
     repo.record(&fx(0, 3)).await.unwrap();
     repo.record(&fx(3, 5)).await.unwrap();
-    // Nothing to write: the chain does not move.
+    // Nothing to write: nothing appended.
     repo.record(&Effects::default()).await.unwrap();
 
+    // Numbered in order as written, unlinked until sealed; the head has not moved.
+    let written = repo.audit_chain(0, 100).await.unwrap();
+    assert_eq!(
+        written.iter().map(|r| r.seq).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5]
+    );
+    assert!(written
+        .iter()
+        .all(|r| r.hash.is_none() && r.prev_hash.is_none()));
+    assert_eq!(repo.audit_head().await.unwrap(), (0, GENESIS.to_owned()));
+    assert_eq!(repo.audit_lines_after(0).await.unwrap(), 5);
+    assert_eq!(repo.audit_lines_after(3).await.unwrap(), 2);
+
+    let stats = seal(repo.as_ref(), mins(10)).await.unwrap();
+    assert_eq!((stats.sealed, stats.gaps_filled), (5, 0));
     let chain = assert_chain_intact(&repo).await;
     let read: Vec<_> = chain.iter().map(AuditRecord::entry).collect();
     assert_eq!(read, entries);
-    assert_eq!(chain[0].prev_hash, GENESIS);
+    assert_eq!(chain[0].prev_hash.as_deref(), Some(GENESIS));
     assert_eq!(repo.audit_head().await.unwrap().0, 5);
+    // Nothing left: a second pass does nothing.
+    assert_eq!(seal(repo.as_ref(), mins(11)).await.unwrap().sealed, 0);
 
     let seqs = |page: Vec<AuditRecord>| page.iter().map(|r| r.seq).collect::<Vec<_>>();
     assert_eq!(seqs(repo.audit_chain(2, 2).await.unwrap()), [3, 4]);
@@ -239,6 +259,8 @@ async fn a_change_commits_with_its_audit_lines_and_notifications_or_not_at_all()
         .await
         .unwrap();
     assert_eq!(repo.notifications(false, None, 100).await.unwrap().len(), 2);
+    assert_eq!(repo.audit_lines_after(0).await.unwrap(), 1);
+    seal(repo.as_ref(), mins(4)).await.unwrap();
     assert_eq!(repo.audit_head().await.unwrap().0, 1);
     assert_chain_intact(repo).await;
 }
@@ -263,6 +285,8 @@ async fn concurrent_appenders_keep_one_unbroken_chain() {
     for t in tasks {
         t.await.unwrap();
     }
+    // Numbered without a hole, whatever the order they committed in, then sealed in that order.
+    assert_eq!(seal(repo.as_ref(), mins(100)).await.unwrap().sealed, 80);
     let chain = assert_chain_intact(&repo).await;
     assert_eq!(chain.len(), 80);
 }

@@ -5,6 +5,7 @@
 
 mod actions;
 mod audit;
+mod audit_seal;
 mod cases;
 mod claims;
 mod coverage;

@@ -27,6 +27,12 @@ pub trait Backend: Send + Sync + 'static {
     /// `FOR UPDATE SKIP LOCKED`, so concurrent takers skip each other's rows; nothing on SQLite,
     /// where a single writer runs the whole `UPDATE ... WHERE id IN (SELECT ...)` atomically.
     const SKIP_LOCKED: &'static str;
+    /// Run by the audit sealer before it declares a number without a line lost for good: on
+    /// PostgreSQL, a lock that conflicts with every append still in flight (sequence numbers
+    /// are handed out before their transaction commits or rolls back), failing at once rather
+    /// than making appenders wait; nothing on SQLite, whose write transaction already excludes
+    /// every other writer.
+    const LOCK_APPENDS: &'static str;
 
     /// Rows affected.
     async fn execute(&self, q: Query) -> Result<u64, sqlx::Error>;
@@ -37,6 +43,7 @@ pub trait Backend: Send + Sync + 'static {
             .await?
             .ok_or(sqlx::Error::RowNotFound)
     }
+    /// A transaction that writes (on SQLite, on the one writer connection).
     async fn begin(&self) -> Result<Self::Tx, sqlx::Error>;
     async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError>;
 }
@@ -47,11 +54,6 @@ pub trait Tx: Send + Sized {
     async fn execute(&mut self, q: Query) -> Result<u64, sqlx::Error>;
     async fn fetch_all<R: Row>(&mut self, q: Query) -> Result<Vec<R>, sqlx::Error>;
     async fn fetch_optional<R: Row>(&mut self, q: Query) -> Result<Option<R>, sqlx::Error>;
-    async fn fetch_one<R: Row>(&mut self, q: Query) -> Result<R, sqlx::Error> {
-        self.fetch_optional(q)
-            .await?
-            .ok_or(sqlx::Error::RowNotFound)
-    }
     async fn commit(self) -> Result<(), sqlx::Error>;
     async fn rollback(self) -> Result<(), sqlx::Error>;
 }

@@ -2,13 +2,15 @@
 //! rows) and its audit lines (`Effects`). An event without them never commits, and neither do
 //! they alone.
 //!
-//! Appending to the audit chain locks the head row first (`UPDATE ... RETURNING`): on PostgreSQL
-//! concurrent appenders wait for each other, on SQLite the statement takes the write lock. Every
-//! transaction appends last, after its case rows, so the lock order never crosses.
+//! Audit lines are appended without their links, so a change locks nothing shared beyond its own
+//! rows: no global head to wait for (`audit::seal` links them later, in order).
 
-use super::{audit::AUDIT_COLUMNS, Query, Tx};
+use super::{
+    audit::{bind_entry, ENTRY_COLUMNS, ENTRY_FIELDS},
+    placeholders, Query, Tx,
+};
 use crate::db::{Effects, Notification, RepoError};
-use crate::domain::audit::{link_hash, AuditEntry};
+use crate::domain::audit::AuditEntry;
 
 pub(super) async fn effects_in(tx: &mut impl Tx, fx: &Effects) -> Result<(), RepoError> {
     for n in &fx.notify {
@@ -35,45 +37,23 @@ async fn enqueue_in(tx: &mut impl Tx, n: &Notification) -> Result<(), RepoError>
     Ok(())
 }
 
-/// Chain the entries after the head and move the head to the last one.
+/// Append the entries unlinked, numbered in order: on SQLite by the single writer (the largest
+/// number plus one), on PostgreSQL by a sequence, so appenders do not wait for each other. The
+/// sealer (`audit::seal`) links them shortly after.
 async fn append_in(tx: &mut impl Tx, entries: &[AuditEntry]) -> Result<(), RepoError> {
     if entries.is_empty() {
         return Ok(());
     }
-    let (mut seq, mut prev): (i64, String) = tx
-        .fetch_one(Query::new(
-            "UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash",
-        ))
-        .await?;
+    let rows = (0..entries.len())
+        .map(|i| format!("({})", placeholders(i * ENTRY_FIELDS + 1, ENTRY_FIELDS)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut q = Query::new(format!(
+        "INSERT INTO audit_log ({ENTRY_COLUMNS}) VALUES {rows}"
+    ));
     for e in entries {
-        seq += 1;
-        let hash = link_hash(&prev, seq, e);
-        tx.execute(
-            Query::new(format!(
-                "INSERT INTO audit_log ({AUDIT_COLUMNS}) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-            ))
-            .bind(seq)
-            .bind(e.at)
-            .bind(e.actor_id)
-            .bind(e.action.as_str())
-            .bind(e.target_type.as_str())
-            .bind(e.target_id.as_deref())
-            .bind(e.case_id)
-            .bind(e.territory.as_deref())
-            .bind(e.request_id.as_deref())
-            .bind(e.detail.as_deref())
-            .bind(prev.as_str())
-            .bind(hash.as_str()),
-        )
-        .await?;
-        prev = hash;
+        q = bind_entry(q, e);
     }
-    tx.execute(
-        Query::new("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-            .bind(seq)
-            .bind(prev),
-    )
-    .await?;
+    tx.execute(q).await?;
     Ok(())
 }

@@ -278,3 +278,15 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
         Ok(row.and_then(|(c,)| c))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use telederm_schemas::cases::Priority;
+
+    #[test]
+    fn the_indexed_queue_order_names_urgent_as_it_is_stored() {
+        let stored = format!("priority = '{}'", Priority::Urgent.as_str());
+        assert!(QUEUE_ORDER.contains(&stored), "{QUEUE_ORDER}");
+    }
+}

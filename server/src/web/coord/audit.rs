@@ -83,6 +83,8 @@ struct Line {
 struct Verification {
     intact: bool,
     summary: String,
+    /// Lines written after the head, not checked yet.
+    pending: Option<String>,
     head_hash: Option<String>,
 }
 
@@ -274,9 +276,16 @@ async fn verify(state: &AppState, me: &SignedIn, lang: Lang) -> Result<Verificat
             ],
         )
     };
+    let pending = (v.lines_pending > 0).then(|| {
+        lang.t_with(
+            "coord-verify-pending",
+            [("pending", FluentValue::from(v.lines_pending))],
+        )
+    });
     Ok(Verification {
         intact: v.intact,
         summary,
+        pending,
         head_hash: v.head_hash,
     })
 }
