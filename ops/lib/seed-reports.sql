@@ -6,7 +6,9 @@
 -- dermatologists: 90 % answered (first response 0 to 71 hours after submission, against a 48 h
 -- target: about a third late, recorded as breaches), 10 % still queued; one in 7 had a request
 -- for information (one in 14 for new photos); one in 5 of the answered has outcome dates.
--- Clinical text is a placeholder byte: the report never opens it.
+-- Clinical text is a placeholder byte: the report never opens it. The facts the transitions
+-- keep on a case (answered_at, breach_noted, info_requested, new_photos_requested: migration
+-- 0015) are written with it, as the answer, the breach and the request would have.
 
 BEGIN;
 CREATE TEMP TABLE seed ON COMMIT DROP AS
@@ -27,7 +29,8 @@ FROM generate_series(1, :n) AS i, gps, derms;
 
 INSERT INTO cases (id, gp_id, territory_code, status, priority, age, sex, clinical, consent_at,
                    submitted_at, due_at, remind_at, warn_at, sla_clock, sla_target_secs,
-                   first_response_at, first_responder)
+                   first_response_at, first_responder, answered_at, breach_noted, info_requested,
+                   new_photos_requested)
 SELECT id, gp, territory,
        CASE WHEN i % 10 = 0 THEN 'queued' ELSE 'answered' END,
        CASE WHEN i % 3 = 0 THEN 'urgent' ELSE 'routine' END,
@@ -35,7 +38,9 @@ SELECT id, gp, territory,
        submitted, submitted + interval '48 hours', submitted + interval '24 hours',
        submitted + interval '38 hours 24 minutes', 'calendar', 172800,
        CASE WHEN i % 10 = 0 THEN NULL ELSE submitted + (i % 72) * interval '1 hour' END,
-       CASE WHEN i % 10 = 0 THEN NULL ELSE derm END
+       CASE WHEN i % 10 = 0 THEN NULL ELSE derm END,
+       CASE WHEN i % 10 = 0 THEN NULL ELSE submitted + (i % 72) * interval '1 hour' END,
+       i % 10 <> 0 AND i % 72 >= 48, i % 7 = 0, i % 14 = 0
 FROM seed;
 
 INSERT INTO answers (case_id, dermatologist_id, answered_at, management, sealed)

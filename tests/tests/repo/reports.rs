@@ -207,14 +207,15 @@ async fn the_sla_summary_counts_each_group_and_picks_nearest_rank_delays() {
                 g.open,
                 g.at_risk,
                 g.info_requested,
+                g.new_photos_requested,
             )
         })
         .collect();
     assert_eq!(
         figures,
         [
-            ("13", 2, 1, 1, Some(20 * 60), 1, 1, 1, 1),
-            ("84", 1, 0, 0, None, 0, 1, 0, 0)
+            ("13", 2, 1, 1, Some(20 * 60), 1, 1, 1, 1, 1),
+            ("84", 1, 0, 0, None, 0, 1, 0, 0, 0)
         ]
     );
     // At 100 the open case of 13 is overdue: a breach before the ladder records it.
@@ -231,4 +232,57 @@ async fn the_sla_summary_counts_each_group_and_picks_nearest_rank_delays() {
     assert_eq!(keys, [("", 3), ("routine", 1), ("urgent", 2)]);
     let none = repo.sla_summary(Some(&[]), mins(0), mins(60), mins(95), SummaryKey::Priority);
     assert!(none.await.unwrap().is_empty());
+}
+
+/// Nearest rank over several delays, in a group and in the total: the smallest delay with at
+/// least p % of them at or below it (PostgreSQL's `percentile_disc`, SQLite's row numbers).
+#[tokio::test]
+async fn the_sla_summary_picks_nearest_rank_percentiles_over_many_delays() {
+    use telederm_server::db::SummaryKey;
+    let w = World::new().await;
+    let fx = Effects::default();
+    // Territory 13: ten cases submitted at 0, answered 1 to 10 minutes after their claim at 1.
+    for minute in 1..=10 {
+        let id = w.queued("13", Priority::Routine, 0, Some(600)).await;
+        w.claim(id, w.derm1).await;
+        assert!(w
+            .repo
+            .answer(&answer(id, w.derm1, 1 + minute), &fx)
+            .await
+            .unwrap());
+    }
+    // Territory 84: one case answered after 30 minutes.
+    let id = w.queued("84", Priority::Routine, 0, Some(600)).await;
+    w.claim(id, w.derm1).await;
+    assert!(w.repo.answer(&answer(id, w.derm1, 30), &fx).await.unwrap());
+
+    let rows = w
+        .repo
+        .sla_summary(None, mins(0), mins(60), mins(60), SummaryKey::Territory)
+        .await
+        .unwrap();
+    let delays: Vec<_> = rows
+        .iter()
+        .map(|g| {
+            let m = |s: Option<i64>| s.map(|s| s / 60);
+            (
+                g.key.as_str(),
+                g.responses,
+                m(g.median_secs),
+                m(g.p90_secs),
+                m(g.p95_secs),
+                m(g.max_secs),
+            )
+        })
+        .collect();
+    assert_eq!(
+        delays,
+        [
+            // 11 delays 2..=11 and 30: rank 6 is 7, rank 10 is 11, rank 11 is 30.
+            ("", 11, Some(7), Some(11), Some(30), Some(30)),
+            // 10 delays 2..=11: rank 5 is 6, rank 9 is 10, rank 10 is 11.
+            ("13", 10, Some(6), Some(10), Some(11), Some(11)),
+            ("84", 1, Some(30), Some(30), Some(30), Some(30)),
+        ]
+    );
 }

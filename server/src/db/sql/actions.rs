@@ -24,7 +24,7 @@ impl<B: Backend> ActionRepo for SqlRepo<B> {
         let mut tx = self.db.begin().await?;
         let moved = StatusChange::of(Transition::Answer, "id = $1 AND claimed_by = $2")
             .set(
-                "claimed_by = NULL, lease_until = NULL, \
+                "claimed_by = NULL, lease_until = NULL, answered_at = $3, \
                  first_response_at = COALESCE(first_response_at, $3), \
                  first_responder = COALESCE(first_responder, $2)",
             )
@@ -68,11 +68,13 @@ impl<B: Backend> ActionRepo for SqlRepo<B> {
             .set(
                 "info_requested_by = $2, claimed_by = NULL, lease_until = NULL, paused_at = $3, \
                  first_response_at = COALESCE(first_response_at, $3), \
-                 first_responder = COALESCE(first_responder, $2)",
+                 first_responder = COALESCE(first_responder, $2), info_requested = TRUE, \
+                 new_photos_requested = (new_photos_requested OR $4)",
             )
             .bind(r.case_id)
             .bind(r.dermatologist_id)
             .bind(r.asked_at)
+            .bind(r.wants_new_photos)
             .apply(&mut tx)
             .await?;
         if !moved {

@@ -104,7 +104,7 @@ impl<B: Backend> SlaRepo for SqlRepo<B> {
             .bind(at)
             .bind_all(CLOCK_RUNS),
             SlaStep::Breach => Query::new(
-                "UPDATE cases SET status = status WHERE id = $1 \
+                "UPDATE cases SET breach_noted = TRUE WHERE id = $1 \
                  AND status IN ($2, $3) RETURNING status",
             )
             .bind(case_id)
