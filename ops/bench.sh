@@ -167,16 +167,39 @@ load() {
     wanted "$name" || return 0
     echo 5 >"/proc/$SERVER_PID/clear_refs" 2>/dev/null || true # reset VmHWM
     log "-- $BACKEND: $name ($conns connections, ${secs}s)"
-    local out
+    local out probe_pid="" health='{}'
+    if [ "${PROBE_HEALTH:-0}" = 1 ]; then
+        probe_health "$secs" >"$WORK/health.out" &
+        probe_pid=$!
+    fi
     out="$(env BENCH_TOKENS="$tokens" BENCH_METHOD="$method" BENCH_BODY="$body" \
         BENCH_CONTENT_TYPE="$CONTENT_TYPE" "$@" \
         wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 30s -s "$LUA" "$URL$path" \
         | sed -n 's/^BENCH_JSON //p')"
+    if [ -n "$probe_pid" ]; then
+        wait "$probe_pid"
+        health="$(jq -sc '{healthz: {probes: length, not_200: map(select(.code != 200)) | length,
+            max_ms: (map(.ms) | max), p50_ms: (map(.ms) | sort | .[length / 2 | floor])}}' \
+            "$WORK/health.out")"
+    fi
     local rss
     rss="$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")"
     jq -c --arg s "$name" --arg b "$BACKEND" --arg g "$goal" --argjson rss "$rss" \
-        '. + {scenario: $s, backend: $b, goal: $g, peak_rss_mb: ($rss / 1024 | floor)}' \
+        --argjson health "$health" \
+        '. + {scenario: $s, backend: $b, goal: $g, peak_rss_mb: ($rss / 1024 | floor)} + $health' \
         <<<"$out" | tee -a "$RESULTS" >&2
+}
+
+# GET /healthz every 200 ms for SECS seconds, one JSON line per probe ({code, ms}), each probe
+# given 5 s: the server must answer it while it is loaded.
+probe_health() {
+    local until=$((SECONDS + $1)) line
+    while [ "$SECONDS" -lt "$until" ]; do
+        line="$(curl -s -o /dev/null -m 5 -w '%{http_code} %{time_total}' "$URL/healthz" || true)"
+        jq -nc --arg l "$line" '($l | split(" ")) as $p
+            | {code: ($p[0] | tonumber? // 0), ms: (($p[1] // "5" | tonumber) * 1000 | round)}'
+        sleep 0.2
+    done
 }
 
 seed_queue() {
@@ -290,7 +313,8 @@ run_backend() {
     fi
 
     if [ "$HAVE_BIG" = 1 ]; then
-        load "peak RSS, 64 connections x 4 MB" "peak RSS <= 512 MB" 16 64 "$SECS" POST \
+        PROBE_HEALTH=1 load "peak RSS, 64 connections x 4 MB" \
+            "peak RSS <= 512 MB, /healthz answered" 16 64 "$SECS" POST \
             /api/v1/cases "$WORK/gp16.tokens" "$WORK/4m.body"
     fi
     stop_server
@@ -317,7 +341,8 @@ jq -s --arg note "$INTAKE_NOTE" --arg secs "$SECS" \
     jq -r '.[] | [.scenario, .backend, (.rps|tostring), (.p50_ms|tostring), (.p99_ms|tostring),
         (.peak_rss_mb|tostring), .goal,
         ("statuses " + (.status|tojson)),
-        (if .claimed_in_db then "claimed in db \(.claimed_in_db), answered 200 \(.status["200"] // 0), doubles \(.double_ids), lost \(.lost), claimed twice in db \(.claimed_twice_in_db), wrong holder \(.wrong_holder_in_db), audit lines \(.audit_lines): " + (if .exactly_once then "exactly once" else "NOT EXACTLY ONCE" end) else "" end)]
+        (if .healthz then "/healthz: \(.healthz.probes) probes, \(.healthz.not_200) not 200, p50 \(.healthz.p50_ms) ms, max \(.healthz.max_ms) ms" else "" end)
+        + (if .claimed_in_db then "claimed in db \(.claimed_in_db), answered 200 \(.status["200"] // 0), doubles \(.double_ids), lost \(.lost), claimed twice in db \(.claimed_twice_in_db), wrong holder \(.wrong_holder_in_db), audit lines \(.audit_lines): " + (if .exactly_once then "exactly once" else "NOT EXACTLY ONCE" end) else "" end)]
         | @tsv' <(jq '.scenarios' "$OUT_DIR/results.json") |
         while IFS=$'\t' read -r s b r p50 p99 rss g st ex; do
             printf '%-44s %-9s %9s %9s %9s %8s  %s  [%s%s]\n' "$s" "$b" "$r" "$p50" "$p99" "$rss" "$g" "$st" "${ex:+; $ex}"

@@ -177,6 +177,7 @@ async fn receive(
         multipart: Multipart::new(req.headers(), metered),
         limits,
         total: 0,
+        declared,
         body: &body,
     };
     let result = reader.read_parts(wanted, parts).await;
@@ -232,6 +233,8 @@ struct Reader<'a> {
     multipart: Multipart,
     limits: UploadLimits,
     total: usize,
+    /// The body's length as its header declared it, if it did.
+    declared: Option<usize>,
     body: &'a gate::Body,
 }
 
@@ -319,7 +322,10 @@ impl Reader<'_> {
         max: usize,
         what: &str,
     ) -> Result<Zeroizing<Vec<u8>>, ApiError> {
-        let mut buf = WipingBuf::default();
+        // Sized once for what the body has left (at most `max`) rather than grown by doubling:
+        // a photo then takes its own size in memory, as the budget counts it, not up to twice.
+        let left = self.declared.map_or(0, |n| n.saturating_sub(self.total));
+        let mut buf = WipingBuf::with_capacity(left.min(max));
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(malformed)?;
             self.total += chunk.len();
