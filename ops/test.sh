@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # ops/test.sh: run the WHOLE telederm test suite, non-interactively.
 #
+# Each phase's cargo runs with TELEDERM_TEST_PHASE=sqlite or postgres.
+#
 # Phase 1 (SQLite, always):
 #     cargo test --workspace [--locked]
 # Phase 2 (PostgreSQL):
@@ -8,7 +10,11 @@
 #     port, trust auth, fsync off), then runs
 #     TELEDERM_TEST_DATABASE_URL=postgres://telederm@127.0.0.1:PORT/postgres \
 #         cargo test -p telederm-tests -p telederm-cli [--locked]
-#     (the HTTP suite and the CLI's story against the real server)
+#     (the HTTP suite and the CLI's story against the real server), then
+#     cargo test -p telederm-server --test binary [--locked]
+#     (the binary as an operator runs it, with the tests that start several
+#     instances on one database: they skip without it, or fail when
+#     TELEDERM_REQUIRE_POSTGRES=1 outside the SQLite phase)
 #     The tests create a fresh database per test from that admin URL. The
 #     cluster is always stopped and its temp dir removed at the end, also on
 #     failure, Ctrl-C or SIGTERM. (A SIGTERM sent to this script's pid alone
@@ -170,7 +176,7 @@ run_tests() {
         TELEDERM_TEST_PHASE="$phase" bash -c "$TELEDERM_TEST_CMD_OVERRIDE" \
             test.sh-override ${SCRIPT_ARGS[@]+"${SCRIPT_ARGS[@]}"} 3>&-
     else
-        cargo "$@" ${LOCKED[@]+"${LOCKED[@]}"} \
+        TELEDERM_TEST_PHASE="$phase" cargo "$@" ${LOCKED[@]+"${LOCKED[@]}"} \
             ${SCRIPT_ARGS[@]+"${SCRIPT_ARGS[@]}"} 3>&-
     fi
 }
@@ -371,8 +377,10 @@ start_cluster
 header "PostgreSQL (port $PG_PORT)"
 PG_RESULT="did not finish"
 PG_STATUS=0
-TELEDERM_TEST_DATABASE_URL="postgres://$PG_ROLE@127.0.0.1:$PG_PORT/postgres" \
-    run_tests postgres test -p telederm-tests -p telederm-cli || PG_STATUS=$?
+export TELEDERM_TEST_DATABASE_URL="postgres://$PG_ROLE@127.0.0.1:$PG_PORT/postgres"
+run_tests postgres test -p telederm-tests -p telederm-cli || PG_STATUS=$?
+# The server binary's tests, for the several-instances ones (two processes on this cluster).
+run_tests postgres test -p telederm-server --test binary || PG_STATUS=$?
 CURRENT_PHASE=""
 if [ "$PG_STATUS" = 0 ]; then
     PG_RESULT="passed"
