@@ -262,7 +262,7 @@ async fn an_instance_killed_mid_submission_loses_nothing_acknowledged() {
         .unwrap();
     let store = cluster.bucket.store(None);
     let later = chrono::Utc::now() + chrono::Duration::hours(2);
-    telederm_server::cases::sweep::sweep_orphans(
+    let swept = telederm_server::cases::sweep::sweep_orphans(
         repo.as_ref(),
         &store,
         later,
@@ -270,6 +270,12 @@ async fn an_instance_killed_mid_submission_loses_nothing_acknowledged() {
     )
     .await
     .unwrap();
+    eprintln!(
+        "killed mid-submission: {} of 8 acknowledged, {} committed in all, {} orphan photos swept",
+        acknowledged.len(),
+        new.len(),
+        swept.orphan_blobs
+    );
     let mut referenced: Vec<String> = sqlx::query_scalar("SELECT blob_key FROM photos")
         .fetch_all(&db)
         .await

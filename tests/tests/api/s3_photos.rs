@@ -224,3 +224,38 @@ async fn readiness_fails_when_the_bucket_is_gone() {
     let problem = assert_problem(res, 503, "not_ready").await;
     assert!(problem.detail.contains("photo store"), "{}", problem.detail);
 }
+
+#[tokio::test]
+async fn a_reply_adds_its_photos_to_the_bucket() {
+    let Some(app) = spawn_app_on_s3().await else {
+        return;
+    };
+    let bucket = app.bucket.as_ref().unwrap();
+    let (gp, derm) = (app.token("gp13").await, app.token("derm1").await);
+    let case = submit(&app, &gp, &[("overview", fixtures::read("small.jpg"))]).await;
+    let claim = app
+        .act(&derm, case.id, "claim", serde_json::json!({}))
+        .await;
+    assert_eq!(claim.status(), 200);
+    let ask =
+        serde_json::json!({"message": "Please add a dermoscopy photo.", "wants_new_photos": true});
+    assert_eq!(
+        app.act(&derm, case.id, "request-info", ask).await.status(),
+        200
+    );
+
+    let photo = fixtures::read("lesion-gps.jpg");
+    let res = app
+        .reply_with_photos(&gp, case.id, "Here it is.", &[("dermoscopy", photo)])
+        .await;
+    assert_eq!(res.status(), 200);
+    let back: Case = res.json().await.unwrap();
+    assert_eq!(back.photos.len(), 2);
+    let mut expected = vec![object_key(&back, 0), object_key(&back, 1)];
+    expected.sort();
+    assert_eq!(bucket.keys().await, expected);
+    assert_eq!(
+        app.get(&photo_url(&back, 1), Some(&derm)).await.status(),
+        200
+    );
+}
