@@ -37,7 +37,8 @@ pub struct S3Settings {
     /// Plain HTTP to the endpoint: only to one on this host (loopback), outside production.
     #[serde(default)]
     pub allow_http: bool,
-    /// Per request, retries included (an attempt that hangs is cut and tried again within it).
+    /// Each attempt is cut after this long, and none is retried once this long has passed since
+    /// the first: a request to the bucket fails within about twice this.
     #[serde(default = "default_timeout_secs")]
     pub timeout_secs: u64,
 }

@@ -287,3 +287,27 @@ async fn an_instance_killed_mid_submission_loses_nothing_acknowledged() {
         "no orphan left, no photo lost"
     );
 }
+
+#[test]
+fn production_refuses_plain_http_to_the_bucket() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = tempfile::tempdir().unwrap();
+    let out = super::production(dir.path(), keys.path())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("TELEDERM__STORAGE__KIND", "s3")
+        .env("TELEDERM__STORAGE__S3__ENDPOINT", "http://127.0.0.1:9000")
+        .env("TELEDERM__STORAGE__S3__ALLOW_HTTP", "true")
+        .env("TELEDERM__STORAGE__S3__REGION", "fr-par")
+        .env("TELEDERM__STORAGE__S3__BUCKET", "telederm-photos")
+        .env("TELEDERM__STORAGE__S3__ACCESS_KEY_ID", ACCESS_KEY_ID)
+        .env(
+            "TELEDERM__STORAGE__S3__SECRET_ACCESS_KEY",
+            SECRET_ACCESS_KEY,
+        )
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("storage.s3.allow_http"), "{stderr}");
+    assert!(!stderr.contains(SECRET_ACCESS_KEY) && !stderr.contains(ACCESS_KEY_ID));
+}
