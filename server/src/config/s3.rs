@@ -32,7 +32,8 @@ pub struct S3Settings {
     pub access_key_id: SecretString,
     pub secret_access_key: SecretString,
     /// Keys start with `<prefix>/`, so that one bucket may hold several deployments; lower-case
-    /// letters, digits, `-` and `/`.
+    /// letters, digits, `-` and `/`. Everything under it is ours (the orphan sweep deletes what
+    /// no photo references): two deployments' prefixes must not nest (`a` and `a/b`).
     pub prefix: Option<String>,
     /// Plain HTTP to the endpoint: only to one on this host (loopback), outside production.
     #[serde(default)]
