@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # ops/test.sh: run the WHOLE telederm test suite, non-interactively.
 #
+# Each phase's cargo runs with TELEDERM_TEST_PHASE=sqlite or postgres.
+#
 # Phase 1 (SQLite, always):
 #     cargo test --workspace [--locked]
 # Phase 2 (PostgreSQL):
@@ -8,7 +10,11 @@
 #     port, trust auth, fsync off), then runs
 #     TELEDERM_TEST_DATABASE_URL=postgres://telederm@127.0.0.1:PORT/postgres \
 #         cargo test -p telederm-tests -p telederm-cli [--locked]
-#     (the HTTP suite and the CLI's story against the real server)
+#     (the HTTP suite and the CLI's story against the real server), then
+#     cargo test -p telederm-server --test binary [--locked]
+#     (the binary as an operator runs it, with the tests that start several
+#     instances on one database: they skip without it, or fail when
+#     TELEDERM_REQUIRE_POSTGRES=1 outside the SQLite phase)
 #     The tests create a fresh database per test from that admin URL. The
 #     cluster is always stopped and its temp dir removed at the end, also on
 #     failure, Ctrl-C or SIGTERM. (A SIGTERM sent to this script's pid alone
@@ -54,11 +60,23 @@
 # Without it the SMTP tests skip with a message, or fail when
 # TELEDERM_REQUIRE_SMTP=1 (or CI is set).
 #
+# S3 tests keep photos in a real S3-protocol server, moto's server mode
+# (tests/s3/moto_server.py, one process per test binary on 127.0.0.1 and a free
+# port, one bucket per test), in both phases. Before phase 1 this script makes
+# a Python virtualenv at target/tools/s3-venv (kept between runs) and installs
+# moto[server] 5.2.1 from PyPI into it when it is not there yet, then passes its
+# interpreter to the tests as TELEDERM_S3_PYTHON (replacing the caller's).
+# Without it the S3 tests skip with a message, or fail when TELEDERM_REQUIRE_S3=1
+# (or CI is set).
+#
 # Environment:
 #   TELEDERM_REQUIRE_BROWSER=1   Chromium, chromedriver and axe-core must be
 #                                there (installed by this script if need be),
 #                                or the run fails. (.ci/run sets it.)
 #   TELEDERM_REQUIRE_SMTP=1      the Python with aiosmtpd must be there
+#                                (installed by this script if need be), or
+#                                the run fails. (.ci/run sets it.)
+#   TELEDERM_REQUIRE_S3=1        the Python with moto[server] must be there
 #                                (installed by this script if need be), or
 #                                the run fails. (.ci/run sets it.)
 #   TELEDERM_REQUIRE_POSTGRES=1  the PostgreSQL phase must run: if no server
@@ -158,7 +176,7 @@ run_tests() {
         TELEDERM_TEST_PHASE="$phase" bash -c "$TELEDERM_TEST_CMD_OVERRIDE" \
             test.sh-override ${SCRIPT_ARGS[@]+"${SCRIPT_ARGS[@]}"} 3>&-
     else
-        cargo "$@" ${LOCKED[@]+"${LOCKED[@]}"} \
+        TELEDERM_TEST_PHASE="$phase" cargo "$@" ${LOCKED[@]+"${LOCKED[@]}"} \
             ${SCRIPT_ARGS[@]+"${SCRIPT_ARGS[@]}"} 3>&-
     fi
 }
@@ -256,6 +274,40 @@ else
     log "ops/test.sh: no Python with aiosmtpd $AIOSMTPD_VERSION: the SMTP tests will SKIP"
 fi
 
+# ---------------------------------------------------------------- S3 server
+
+S3_VENV="$REPO_ROOT/target/tools/s3-venv"
+MOTO_VERSION=5.2.1
+
+has_moto() {
+    "$S3_VENV/bin/python" -c \
+        "import sys, moto, moto.server; sys.exit(moto.__version__ != '$MOTO_VERSION')" \
+        >/dev/null 2>&1
+}
+
+# A venv left half made (or with another moto) is made anew: it takes a minute.
+install_moto() {
+    log "ops/test.sh: installing moto[server] $MOTO_VERSION from PyPI into target/tools/s3-venv"
+    rm -rf "$S3_VENV"
+    python3 -m venv "$S3_VENV" </dev/null 3>&- \
+        && "$S3_VENV/bin/python" -m pip install --quiet "moto[server]==$MOTO_VERSION" \
+            </dev/null 3>&-
+}
+
+if ! has_moto && command -v python3 >/dev/null 2>&1; then
+    install_moto || log "ops/test.sh: installing moto[server] $MOTO_VERSION failed"
+fi
+if has_moto; then
+    export TELEDERM_S3_PYTHON="$S3_VENV/bin/python"
+else
+    unset TELEDERM_S3_PYTHON
+    if [ "${TELEDERM_REQUIRE_S3:-0}" = 1 ]; then
+        die "TELEDERM_REQUIRE_S3=1 but there is no Python with moto[server] $MOTO_VERSION" \
+            "($S3_VENV: needs python3 with its venv module, and PyPI)"
+    fi
+    log "ops/test.sh: no Python with moto[server] $MOTO_VERSION: the S3 tests will SKIP"
+fi
+
 # ---------------------------------------------------------------- phase 1
 
 header "SQLite"
@@ -325,8 +377,10 @@ start_cluster
 header "PostgreSQL (port $PG_PORT)"
 PG_RESULT="did not finish"
 PG_STATUS=0
-TELEDERM_TEST_DATABASE_URL="postgres://$PG_ROLE@127.0.0.1:$PG_PORT/postgres" \
-    run_tests postgres test -p telederm-tests -p telederm-cli || PG_STATUS=$?
+export TELEDERM_TEST_DATABASE_URL="postgres://$PG_ROLE@127.0.0.1:$PG_PORT/postgres"
+run_tests postgres test -p telederm-tests -p telederm-cli || PG_STATUS=$?
+# The server binary's tests, for the several-instances ones (two processes on this cluster).
+run_tests postgres test -p telederm-server --test binary || PG_STATUS=$?
 CURRENT_PHASE=""
 if [ "$PG_STATUS" = 0 ]; then
     PG_RESULT="passed"

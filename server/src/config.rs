@@ -3,9 +3,11 @@
 
 mod key_paths;
 mod proxies;
+mod s3;
 mod smtp;
 
 pub use proxies::TrustedProxies;
+pub use s3::{S3Settings, StorageKind};
 pub use smtp::{SmtpSettings, SmtpTls};
 
 use std::path::{Path, PathBuf};
@@ -146,6 +148,10 @@ pub struct PhotoSettings {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct StorageSettings {
+    /// Where sealed photos live: `local` (default) or `s3` (then `storage.s3` says where).
+    #[serde(default)]
+    pub kind: StorageKind,
+    pub s3: Option<S3Settings>,
     /// Master key file; defaults to `<data_dir>/master-keys.json`. Created (mode 0600) in
     /// development when missing; production refuses to start without it, or with it inside
     /// `data_dir`.
@@ -311,6 +317,7 @@ impl Settings {
                 bail!("notifications.smtp: set both username and password, or neither");
             }
         }
+        s3::check_storage(&self.storage, self.environment)?;
         if self.storage.orphan_grace_secs < 60 {
             bail!("storage.orphan_grace_secs must be at least 60: younger blobs may be mid-commit");
         }

@@ -13,6 +13,8 @@ use utoipa_actix_web::AppExt;
 
 mod mail;
 
+pub use crate::store::open as open_store;
+
 use mail::{open_mail, public_url};
 
 use crate::{
@@ -39,7 +41,7 @@ use crate::{
     reports::ReportService,
     rota::RotaService,
     routes,
-    store::{BlobStore, LocalStore},
+    store::BlobStore,
     telemetry::{self, Metrics},
 };
 
@@ -345,11 +347,6 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Arc<dyn Repo>>
     let repo = db::connect(&settings.database_url(), settings.database.max_connections).await?;
     repo.migrate().await?;
     Ok(repo)
-}
-
-/// The local encrypted photo store under the data folder.
-pub fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn BlobStore>> {
-    Ok(Arc::new(LocalStore::open(settings.blobs_dir())?))
 }
 
 fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {

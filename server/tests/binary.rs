@@ -4,6 +4,10 @@
 // Beside this file, out of `tests/`' top level where Cargo would build each as its own binary.
 #[path = "binary/audit.rs"]
 mod audit;
+#[path = "binary/cluster.rs"]
+mod cluster;
+#[path = "binary/instances.rs"]
+mod instances;
 #[path = "binary/signing_keys.rs"]
 mod signing_keys;
 #[path = "binary/source_constants.rs"]

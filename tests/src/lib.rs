@@ -9,6 +9,7 @@ pub mod db;
 pub mod fixtures;
 pub mod optional;
 pub mod pages;
+pub mod s3;
 pub mod smtp;
 pub mod stall;
 pub mod store;
@@ -43,12 +44,23 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     /// The state the handlers share, to drive the workers (escalations, deliveries) by hand.
     pub state: Arc<AppState>,
+    /// The bucket that holds the photos of an app on S3 (`spawn_app_on_s3`).
+    pub bucket: Option<s3::Bucket>,
     // Kept so the SQLite file lives as long as the app.
     _data_dir: tempfile::TempDir,
 }
 
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}, |store| store).await
+}
+
+/// The server with its photos in a bucket of its own on the test S3 server (moto) instead of a
+/// folder; `None`: skip the test (no S3 server here).
+pub async fn spawn_app_on_s3() -> Option<TestApp> {
+    let bucket = s3::Bucket::create().await?;
+    let mut app = spawn_app_with(|s| bucket.use_in(s), |store| store).await;
+    app.bucket = Some(bucket);
+    Some(app)
 }
 
 /// `configure` adjusts the settings; `wrap_store` may wrap the blob store (to inject failures).
@@ -115,6 +127,7 @@ pub async fn spawn_app_with(
         settings,
         clock,
         state,
+        bucket: None,
         _data_dir: data_dir,
     }
 }

@@ -189,3 +189,88 @@ fn web_sessions_last_30_minutes_unused_and_12_hours_at_most() {
     s.web.session_idle_secs = 0;
     assert!(s.check().is_err());
 }
+
+/// `[storage.s3]` as an operator writes it, parsed from a file.
+fn on_s3(extra: &str) -> anyhow::Result<Settings> {
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("telederm.toml");
+    let endpoint = if extra.contains("endpoint") {
+        ""
+    } else {
+        "endpoint = \"https://s3.fr-par.scw.cloud\"\n"
+    };
+    let toml = format!(
+        "[storage]\nkind = \"s3\"\n[storage.s3]\n{endpoint}region = \"fr-par\"\n\
+         bucket = \"telederm-photos\"\naccess_key_id = \"SCWKEYID\"\n\
+         secret_access_key = \"very-secret-key\"\n{extra}"
+    );
+    std::fs::write(&file, toml)?;
+    Settings::load(Some(&file), &Overrides::default())
+}
+
+#[test]
+fn the_store_is_local_unless_s3_is_chosen_and_its_secrets_stay_out_of_debug() {
+    assert_eq!(defaults().storage.kind, StorageKind::Local);
+    let s = on_s3("").unwrap();
+    assert_eq!(s.storage.kind, StorageKind::S3);
+    let s3 = s.storage.s3.as_ref().unwrap();
+    assert_eq!(s3.secret_access_key.expose_secret(), "very-secret-key");
+    assert!(!s3.path_style && !s3.allow_http && s3.prefix.is_none());
+    assert_eq!(s3.timeout_secs, 30);
+    let printed = format!("{s:?}");
+    assert!(printed.contains("telederm-photos"), "{printed}");
+    assert!(!printed.contains("very-secret-key") && !printed.contains("SCWKEYID"));
+    // Virtual-hosted style puts the bucket in the host name; path style leaves it out.
+    assert_eq!(
+        s3.request_endpoint().unwrap().as_deref(),
+        Some("https://telederm-photos.s3.fr-par.scw.cloud")
+    );
+    let s = on_s3("path_style = true\nprefix = \"prod/photos\"").unwrap();
+    let s3 = s.storage.s3.unwrap();
+    assert_eq!(
+        s3.request_endpoint().unwrap().as_deref(),
+        Some("https://s3.fr-par.scw.cloud")
+    );
+    assert_eq!(s3.prefix.as_deref(), Some("prod/photos"));
+}
+
+#[test]
+fn s3_settings_that_would_be_unsafe_or_half_set_are_refused() {
+    let refused = |extra: &str, says: &str| {
+        let err = format!("{:#}", on_s3(extra).unwrap_err());
+        assert!(err.contains(says), "{extra}: {err}");
+    };
+    refused("allow_http = true", "allow_http");
+    refused("endpoint = \"http://s3.example.fr\"", "use https");
+    refused(
+        "endpoint = \"http://s3.example.fr\"\nallow_http = true",
+        "only allowed to an endpoint on this host",
+    );
+    refused("prefix = \"/prod\"", "storage.s3.prefix");
+    refused("prefix = \"prod/\"", "storage.s3.prefix");
+    refused("prefix = \"Prod\"", "storage.s3.prefix");
+    refused("timeout_secs = 0", "timeout_secs");
+    let mut s = on_s3("endpoint = \"http://127.0.0.1:9000\"\nallow_http = true\npath_style = true")
+        .unwrap();
+    s.check().unwrap();
+    s.environment = Environment::Production;
+    s.storage.key_file = Some("/etc/telederm/master-keys.json".into());
+    s.notifications.public_url = Some("https://telederm.example.fr".into());
+    let err = s.check().unwrap_err().to_string();
+    assert!(err.contains("outside production"), "{err}");
+
+    let mut s = defaults();
+    s.storage.kind = StorageKind::S3;
+    assert!(s
+        .check()
+        .unwrap_err()
+        .to_string()
+        .contains("needs the storage.s3"));
+    let mut s = on_s3("").unwrap();
+    s.storage.kind = StorageKind::Local;
+    assert!(s
+        .check()
+        .unwrap_err()
+        .to_string()
+        .contains("storage.kind is \"local\""));
+}

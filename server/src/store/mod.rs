@@ -1,11 +1,18 @@
-//! Where sealed photo blobs live: a `BlobStore` trait with a local-filesystem implementation.
-//! Stores only ever see ciphertext; they never overwrite a blob.
+//! Where sealed photo blobs live: a `BlobStore` trait with a local-filesystem and an
+//! S3-compatible implementation. Stores only ever see ciphertext (callers seal first, and check
+//! what they read back against the photo's recorded SHA-256); they never overwrite a blob.
 
 mod local;
+mod s3;
 
 pub use local::LocalStore;
+pub use s3::S3Store;
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
+
+use crate::config::{Settings, StorageKind};
 
 /// A blob's name in the store: lower-case hex/uuid characters and `/` only, so it is also a safe
 /// relative path.
@@ -75,4 +82,17 @@ pub trait BlobStore: Send + Sync {
     async fn tidy(&self, before: std::time::SystemTime) -> Result<Tidied, StoreError>;
     /// The store answers, for readiness.
     async fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// The configured store of sealed photos: a folder (by default, under the data folder) or an
+/// S3-compatible bucket.
+pub fn open(settings: &Settings) -> anyhow::Result<Arc<dyn BlobStore>> {
+    Ok(match (settings.storage.kind, &settings.storage.s3) {
+        (StorageKind::S3, Some(s3)) => {
+            tracing::info!(bucket = %s3.bucket, endpoint = ?s3.endpoint, prefix = ?s3.prefix, "photos are kept in an S3 bucket");
+            Arc::new(S3Store::open(s3)?)
+        }
+        (StorageKind::S3, None) => anyhow::bail!("storage.kind = \"s3\" needs storage.s3"),
+        (StorageKind::Local, _) => Arc::new(LocalStore::open(settings.blobs_dir())?),
+    })
 }

@@ -26,6 +26,7 @@ mod photo_reuse;
 mod queue;
 mod rejections;
 mod reports;
+mod s3_photos;
 mod shifts;
 mod sla;
 mod smtp_sink;
