@@ -9,6 +9,9 @@
 #   runs the scenarios below with wrk. Prints a table (throughput, p50, p99,
 #   peak RSS, goal) and writes target/bench/results.json.
 #
+# BENCH_BIN=PATH runs that server binary instead of building this checkout's (e.g. an older
+# commit's, for a before/after table; BENCH_REPORT_SEED=FILE then seeds the report scenario
+# with that commit's seed-reports.sql, as its schema expects).
 # BENCH_ONLY=REGEX runs only the scenarios whose name matches (e.g. BENCH_ONLY=queue).
 # Runs are short (BENCH_SECS, default 10 s per scenario; claim-next runs until
 # BENCH_CLAIMS, default 10000, claims are made): figures are
@@ -41,7 +44,8 @@ CLAIMS="${BENCH_CLAIMS:-10000}"
 QUEUE_CASES="${BENCH_QUEUE_CASES:-10000}"
 REPORT_CASES="${BENCH_REPORT_CASES:-1000000}"
 OUT_DIR="$REPO_ROOT/target/bench"
-BIN="$REPO_ROOT/target/release/telederm-server"
+BIN="${BENCH_BIN:-$REPO_ROOT/target/release/telederm-server}"
+REPORT_SEED="${BENCH_REPORT_SEED:-$REPO_ROOT/ops/lib/seed-reports.sql}"
 LUA="$REPO_ROOT/ops/lib/load.lua"
 PASSWORD="bench-password-1234"
 BIG_PHOTO="${BENCH_BIG_PHOTO:-$REPO_ROOT/../shared/corpus/jpeg-phone/exiv2__exiv2-bug2565.jpg}"
@@ -59,8 +63,10 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ------------------------------------------------------------------ tools
-log "== building release =="
-cargo build --release -p telederm-server
+if [ -z "${BENCH_BIN:-}" ]; then
+    log "== building release =="
+    cargo build --release -p telederm-server
+fi
 if ! command -v wrk >/dev/null; then
     [ "$(id -u)" = 0 ] || die "wrk is not installed (Debian: apt-get install wrk)"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk </dev/null
@@ -227,9 +233,9 @@ seed_queue() {
 # PostgreSQL itself from ops/lib/seed-reports.sql (answers, breaches, requests for information,
 # outcomes), read by an admin over every territory, one request at a time.
 report_scenario() {
-    log "-- postgres: seeding $REPORT_CASES cases with SQL (ops/lib/seed-reports.sql)"
+    log "-- postgres: seeding $REPORT_CASES cases with SQL ($REPORT_SEED)"
     psql -q -v ON_ERROR_STOP=1 -v n="$REPORT_CASES" \
-        "postgres://$PG_ROLE@127.0.0.1:$PG_PORT/telederm_bench" -f "$REPO_ROOT/ops/lib/seed-reports.sql"
+        "postgres://$PG_ROLE@127.0.0.1:$PG_PORT/telederm_bench" -f "$REPORT_SEED"
     login admin@demo.test demo-password >"$WORK/admin.tokens"
     local from to cases
     from="$(date -u -d '-91 days' +%FT%TZ)"
