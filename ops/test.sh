@@ -8,7 +8,9 @@
 #     port, trust auth, fsync off), then runs
 #     TELEDERM_TEST_DATABASE_URL=postgres://telederm@127.0.0.1:PORT/postgres \
 #         cargo test -p telederm-tests -p telederm-cli [--locked]
-#     (the HTTP suite and the CLI's story against the real server)
+#     (the HTTP suite and the CLI's story against the real server), then
+#         cargo test -p telederm-server --test binary [--locked]
+#     (the server binary's commands: backup and restore with pg_dump/pg_restore)
 #     The tests create a fresh database per test from that admin URL. The
 #     cluster is always stopped and its temp dir removed at the end, also on
 #     failure, Ctrl-C or SIGTERM. (A SIGTERM sent to this script's pid alone
@@ -327,6 +329,10 @@ PG_RESULT="did not finish"
 PG_STATUS=0
 TELEDERM_TEST_DATABASE_URL="postgres://$PG_ROLE@127.0.0.1:$PG_PORT/postgres" \
     run_tests postgres test -p telederm-tests -p telederm-cli || PG_STATUS=$?
+# The server binary's own tests: backup and restore take their PostgreSQL path (pg_dump,
+# pg_restore); the others ignore the URL.
+TELEDERM_TEST_DATABASE_URL="postgres://$PG_ROLE@127.0.0.1:$PG_PORT/postgres" \
+    run_tests postgres test -p telederm-server --test binary || PG_STATUS=$?
 CURRENT_PHASE=""
 if [ "$PG_STATUS" = 0 ]; then
     PG_RESULT="passed"

@@ -5,6 +5,7 @@ mod key_paths;
 mod proxies;
 mod smtp;
 
+pub(crate) use key_paths::resolve as resolve_path;
 pub use proxies::TrustedProxies;
 pub use smtp::{SmtpSettings, SmtpTls};
 

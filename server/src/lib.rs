@@ -26,6 +26,7 @@ pub mod accounts;
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod cases;
 pub mod commands;
 pub mod config;

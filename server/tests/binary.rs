@@ -4,6 +4,8 @@
 // Beside this file, out of `tests/`' top level where Cargo would build each as its own binary.
 #[path = "binary/audit.rs"]
 mod audit;
+#[path = "binary/backup.rs"]
+mod backup;
 #[path = "binary/signing_keys.rs"]
 mod signing_keys;
 #[path = "binary/source_constants.rs"]

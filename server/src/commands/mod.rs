@@ -1,7 +1,9 @@
-//! The `telederm-server` command line: `serve`, `migrate`, `admin ...`, `keys ...`, `openapi`.
+//! The `telederm-server` command line: `serve`, `migrate`, `admin ...`, `keys ...`, `audit ...`,
+//! `backup`, `restore`, `openapi`.
 
 mod admin;
 mod audit;
+mod backup;
 mod keys;
 mod serve;
 
@@ -50,6 +52,11 @@ pub enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Write a consistent snapshot of the database and blobs, with a manifest, to a new folder
+    /// (never the key files).
+    Backup(backup::BackupArgs),
+    /// Bring a backup back into an empty data folder or database, then check every blob.
+    Restore(backup::RestoreArgs),
     /// Print the OpenAPI document.
     Openapi,
 }
@@ -79,6 +86,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Admin(cmd) => admin::run(cli.settings(None)?, cmd).await,
         Command::Keys(cmd) => keys::run(cli.settings(None)?, cmd).await,
         Command::Audit(cmd) => audit::run(cli.settings(None)?, cmd).await,
+        Command::Backup(args) => backup::backup(cli.settings(None)?, args).await,
+        Command::Restore(args) => backup::restore(cli.settings(None)?, args).await,
         Command::Openapi => {
             print!("{}", crate::openapi::document());
             Ok(())
