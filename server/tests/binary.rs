@@ -6,6 +6,8 @@
 mod audit;
 #[path = "binary/backup.rs"]
 mod backup;
+#[path = "binary/purge.rs"]
+mod purge;
 #[path = "binary/signing_keys.rs"]
 mod signing_keys;
 #[path = "binary/source_constants.rs"]

@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use super::{server, Running};
 
 /// A fresh PostgreSQL database on the test server, or `None` for SQLite.
-fn fresh_database() -> Option<String> {
+pub(super) fn fresh_database() -> Option<String> {
     let admin = std::env::var("TELEDERM_TEST_DATABASE_URL").ok()?;
     let name = format!("telederm_backup_{}", uuid::Uuid::new_v4().simple());
     tokio::runtime::Runtime::new().unwrap().block_on(async {
@@ -34,7 +34,7 @@ fn fresh_database() -> Option<String> {
 }
 
 /// The operator's setup: data in `data`, key files in `keys` (apart), the database at `db`.
-fn operator(data: &Path, keys: &Path, db: Option<&str>) -> Command {
+pub(super) fn operator(data: &Path, keys: &Path, db: Option<&str>) -> Command {
     let mut cmd = server(data);
     cmd.env("TELEDERM__STORAGE__KEY_FILE", keys.join("master-keys.json"));
     if let Some(url) = db {
@@ -44,7 +44,7 @@ fn operator(data: &Path, keys: &Path, db: Option<&str>) -> Command {
 }
 
 /// `serve --demo` until its demo cases are seeded (the banner comes after them).
-fn start_demo(mut cmd: Command) -> Running {
+pub(super) fn start_demo(mut cmd: Command) -> Running {
     cmd.args(["serve", "--demo", "--bind", "127.0.0.1:0"]);
     let mut child = cmd
         .stdout(Stdio::piped())
@@ -83,7 +83,7 @@ fn start_demo(mut cmd: Command) -> Running {
     }
 }
 
-fn run_ok(mut cmd: Command) -> String {
+pub(super) fn run_ok(mut cmd: Command) -> String {
     let out = cmd.output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "{stderr}");
@@ -96,9 +96,9 @@ fn run_refused(mut cmd: Command) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-struct Api {
-    base: String,
-    client: reqwest::Client,
+pub(super) struct Api {
+    pub(super) base: String,
+    pub(super) client: reqwest::Client,
 }
 
 impl Api {
@@ -175,7 +175,7 @@ impl Api {
 
 /// One case answered and closed with its outcome, one more answered: with the demo's queued,
 /// claimed and waiting cases, every state.
-async fn every_state(api: &Api) {
+pub(super) async fn every_state(api: &Api) {
     let gp = api.login("gp13").await;
     let derm = api.login("derm1").await;
     let cases: Value = api.get(&gp, "/cases").await.json().await.unwrap();

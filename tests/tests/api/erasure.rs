@@ -134,6 +134,8 @@ async fn an_admin_erases_a_closed_case_and_nothing_of_it_opens_any_more() {
     browser.sign_in("gp13", "/cases").await;
     let page = browser.page(&format!("/cases/{}", case.id), 410).await;
     assert!(page.contains("Cette demande a été effacée"), "{page}");
+    let list = browser.page("/cases", 200).await;
+    assert!(list.contains("Demande effacée"), "{list}");
 
     // The sealed bytes saved before are gone from the store, and no key left opens them.
     for (pid, _) in &old_blobs {
