@@ -14,7 +14,10 @@ use crate::config::{resolve_path, Settings};
 /// the key files would put the keys and the data they open in one place.
 pub(super) fn refuse_inside_data_or_keys(settings: &Settings, to: &Path) -> anyhow::Result<()> {
     let target = resolve_path(to).with_context(|| format!("cannot resolve {}", to.display()))?;
-    let mut forbidden = vec![("the data folder", settings.data_dir.clone())];
+    let mut forbidden = vec![
+        ("the data folder", settings.data_dir.clone()),
+        ("the blob folder", settings.blobs_dir()),
+    ];
     for file in [settings.key_file(), settings.signing_key_file()] {
         if let Some(dir) = file.parent() {
             forbidden.push(("the key folder", dir.to_path_buf()));

@@ -136,17 +136,24 @@ fn tool_major(tool: &Path) -> anyhow::Result<u32> {
         .output()
         .with_context(|| format!("cannot run {} (install the PostgreSQL client, or name it with --pg-dump / --pg-restore)", tool.display()))?;
     let text = String::from_utf8_lossy(&out.stdout);
-    text.split(')')
-        .nth(1)
-        .and_then(|rest| rest.trim().split(['.', ' ']).next())
-        .and_then(|major| major.parse().ok())
-        .with_context(|| {
-            format!(
-                "cannot read the version of {}: {}",
-                tool.display(),
-                text.trim()
-            )
-        })
+    major_of(&text).with_context(|| {
+        format!(
+            "cannot read the version of {}: {}",
+            tool.display(),
+            text.trim()
+        )
+    })
+}
+
+fn major_of(version: &str) -> Option<u32> {
+    version
+        .split(')')
+        .nth(1)?
+        .trim()
+        .split(['.', ' '])
+        .next()?
+        .parse()
+        .ok()
 }
 
 async fn run(mut cmd: Command, what: &'static str) -> anyhow::Result<()> {
@@ -160,4 +167,20 @@ async fn run(mut cmd: Command, what: &'static str) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::major_of;
+
+    #[test]
+    fn the_major_version_is_read_from_what_the_tools_print() {
+        assert_eq!(
+            major_of("pg_dump (PostgreSQL) 15.10 (Debian 15.10-0+deb12u1)\n"),
+            Some(15)
+        );
+        assert_eq!(major_of("pg_restore (PostgreSQL) 17.2\n"), Some(17));
+        assert_eq!(major_of("pg_dump (PostgreSQL) 9.6.24\n"), Some(9));
+        assert_eq!(major_of("something else"), None);
+    }
 }
