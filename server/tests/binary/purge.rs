@@ -1,9 +1,10 @@
 //! `telederm-server cases purge` erases closed cases past their retention period (or closed
-//! before a date): their blobs leave the store, the audit chain still verifies.
+//! before a date): their blobs leave the store, the audit chain still verifies. On PostgreSQL
+//! when `TELEDERM_TEST_DATABASE_URL` names a server, like `backup`.
 
 use std::process::Command;
 
-use super::backup::{every_state, operator, run_ok, start_demo, Api};
+use super::backup::{every_state, fresh_database, operator, run_ok, start_demo, Api};
 
 fn purge(cmd: Command, args: &[&str]) -> (i32, String, String) {
     let mut cmd = cmd;
@@ -33,7 +34,8 @@ fn an_operator_purges_closed_cases_from_the_shell() {
     let root = tempfile::tempdir().unwrap();
     let (data, keys) = (root.path().join("data"), root.path().join("keys"));
     std::fs::create_dir(&keys).unwrap();
-    let cmd = || operator(&data, &keys, None);
+    let db = fresh_database();
+    let cmd = || operator(&data, &keys, db.as_deref());
     let running = start_demo(cmd());
     let api = Api {
         base: format!("http://127.0.0.1:{}", running.port),
