@@ -12,9 +12,10 @@
 #         cargo test -p telederm-tests -p telederm-cli [--locked]
 #     (the HTTP suite and the CLI's story against the real server), then
 #     cargo test -p telederm-server --test binary [--locked]
-#     (the binary as an operator runs it, with the tests that start several
-#     instances on one database: they skip without it, or fail when
-#     TELEDERM_REQUIRE_POSTGRES=1 outside the SQLite phase)
+#     (the binary as an operator runs it: backup and restore with pg_dump and
+#     pg_restore, and the tests that start several instances on one database:
+#     they skip without it, or fail when TELEDERM_REQUIRE_POSTGRES=1 outside the
+#     SQLite phase)
 #     The tests create a fresh database per test from that admin URL. The
 #     cluster is always stopped and its temp dir removed at the end, also on
 #     failure, Ctrl-C or SIGTERM. (A SIGTERM sent to this script's pid alone
@@ -379,7 +380,8 @@ PG_RESULT="did not finish"
 PG_STATUS=0
 export TELEDERM_TEST_DATABASE_URL="postgres://$PG_ROLE@127.0.0.1:$PG_PORT/postgres"
 run_tests postgres test -p telederm-tests -p telederm-cli || PG_STATUS=$?
-# The server binary's tests, for the several-instances ones (two processes on this cluster).
+# The server binary's tests: several instances on this cluster, backup and restore through
+# pg_dump and pg_restore.
 run_tests postgres test -p telederm-server --test binary || PG_STATUS=$?
 CURRENT_PHASE=""
 if [ "$PG_STATUS" = 0 ]; then

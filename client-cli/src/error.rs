@@ -41,6 +41,9 @@ fn hint(err: &anyhow::Error, during_login: bool) -> Option<String> {
                 "your login has expired or was revoked; run `telederm login --email ...`".into(),
             ),
             "rate_limited" => Some("too many failed attempts; wait and retry".into()),
+            "case_erased" => Some(
+                "the case was erased (retention period over, or by an administrator): its photos and clinical text no longer exist".into(),
+            ),
             _ => None,
         },
         ClientError::Connect { url, .. } => Some(format!(
@@ -108,6 +111,7 @@ mod tests {
     #[test]
     fn rate_limited_and_connect_hints() {
         assert!(render(&api("rate_limited"), true).contains("hint: too many failed attempts"));
+        assert!(render(&api("case_erased"), false).contains("hint: the case was erased"));
         let err = ClientError::Connect {
             url: "http://127.0.0.1:9".into(),
             cause: "Connection refused (os error 111)".into(),

@@ -37,5 +37,5 @@ pub use reports::{
 };
 pub use shifts::{CreateShift, MoveShift, Shift, ShiftQuery};
 pub use sla::{SetSlaPolicy, SlaClock, SlaPolicy};
-pub use territories::{CreateTerritory, Territory, UpdateTerritory, WorkingHours};
+pub use territories::{CreateTerritory, Retention, Territory, UpdateTerritory, WorkingHours};
 pub use users::{CreateUser, Person, Role, SetWebhook, User, UserQuery, UserWithSecret};

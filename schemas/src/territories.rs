@@ -55,6 +55,18 @@ pub struct CreateTerritory {
 
 read_fields!(CreateTerritory { code, name, timezone, fallbacks = Vec::new, working_hours, holidays = Vec::new });
 
+/// `GET` and `PUT /api/v1/territories/{code}/retention`: how long the territory keeps a closed
+/// case before it is erased (crypto-shredded), in days after its closing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "JsonObject")]
+pub struct Retention {
+    /// 1 to 36500; the default is 3650 (10 years).
+    #[schema(example = 3650)]
+    pub retention_days: u32,
+}
+
+read_fields!(Retention { retention_days });
+
 /// `PATCH /api/v1/territories/{code}` (admin): absent fields are left as they are.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(try_from = "JsonObject")]

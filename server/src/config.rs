@@ -6,6 +6,7 @@ mod proxies;
 mod s3;
 mod smtp;
 
+pub(crate) use key_paths::resolve as resolve_path;
 pub use proxies::TrustedProxies;
 pub use s3::{S3Settings, StorageKind};
 pub use smtp::{SmtpSettings, SmtpTls};

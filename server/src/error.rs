@@ -11,8 +11,8 @@ use telederm_schemas::{FieldError, FieldErrors, Problem};
 
 use crate::{
     accounts::AccountError, admin::AdminError, cases::CaseError, db::RepoError,
-    domain::ValidationErrors, photos::intake::PhotoError, reports::ReportError, rota::RotaError,
-    telemetry::current_request_id,
+    domain::ValidationErrors, photos::intake::PhotoError, reports::ReportError,
+    retention::EraseError, rota::RotaError, telemetry::current_request_id,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +35,9 @@ pub enum ApiError {
     Conflict(String),
     #[error("{0}")]
     InvalidState(String),
+    /// The case was erased: 410, for good.
+    #[error("{0}")]
+    CaseErased(String),
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
@@ -75,6 +78,7 @@ impl ApiError {
             MethodNotAllowed => ("method_not_allowed", StatusCode::METHOD_NOT_ALLOWED),
             Conflict(_) => ("conflict", StatusCode::CONFLICT),
             InvalidState(_) => ("invalid_state", StatusCode::CONFLICT),
+            CaseErased(_) => ("case_erased", StatusCode::GONE),
             PayloadTooLarge(_) => ("payload_too_large", StatusCode::PAYLOAD_TOO_LARGE),
             UnsupportedMediaType(_) => {
                 ("unsupported_media_type", StatusCode::UNSUPPORTED_MEDIA_TYPE)
@@ -174,8 +178,26 @@ impl From<CaseError> for ApiError {
             }
             CaseError::Conflict(why) => ApiError::Conflict(why.to_owned()),
             CaseError::Validation(e) => e.into(),
+            e @ CaseError::Erased => ApiError::CaseErased(e.to_string()),
             CaseError::Photo(e) => e.into(),
             CaseError::Internal(e) => ApiError::Internal(e),
+        }
+    }
+}
+
+impl From<EraseError> for ApiError {
+    fn from(e: EraseError) -> Self {
+        match e {
+            EraseError::NotFound(what) => ApiError::NotFound(what),
+            EraseError::Forbidden => ApiError::Forbidden,
+            e @ EraseError::InProgress(_) => ApiError::InvalidState(e.to_string()),
+            e @ EraseError::AlreadyErased => ApiError::CaseErased(e.to_string()),
+            e @ EraseError::Conflict => ApiError::Conflict(e.to_string()),
+            e @ EraseError::InvalidPeriod => ApiError::Validation(vec![FieldError {
+                field: "retention_days".to_owned(),
+                message: e.to_string(),
+            }]),
+            EraseError::Internal(e) => ApiError::Internal(e),
         }
     }
 }

@@ -11,7 +11,7 @@
 //!   `commands` (the binary's subcommands), `demo` (seed data through the services).
 //! - Services, which know nothing of HTTP and each answer their own error enum: `cases` (every
 //!   use case of a case, the escalation ladder, leases, the orphan sweep), `rota` (territories,
-//!   shifts, response-time targets), `accounts` (sign-in, users, webhooks), `reports` (turnaround,
+//!   shifts, response-time targets), `accounts` (sign-in, users, webhooks), `retention` (erasing cases), `reports` (turnaround,
 //!   outcomes, the audit trail), `admin` (parked notifications, key status), `notify` (who
 //!   hears of what: the outbox, e-mails, webhooks, digests, and their delivery), `keys` (master keys, rotation, webhook secrets).
 //! - Rules and records: `auth` (the access policy, passwords, tokens, login throttling), `sla`
@@ -26,6 +26,7 @@ pub mod accounts;
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod cases;
 pub mod commands;
 pub mod config;
@@ -42,6 +43,7 @@ pub mod notify;
 pub mod openapi;
 pub mod photos;
 pub mod reports;
+pub mod retention;
 pub mod rota;
 pub mod routes;
 pub mod sla;

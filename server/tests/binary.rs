@@ -4,10 +4,14 @@
 // Beside this file, out of `tests/`' top level where Cargo would build each as its own binary.
 #[path = "binary/audit.rs"]
 mod audit;
+#[path = "binary/backup.rs"]
+mod backup;
 #[path = "binary/cluster.rs"]
 mod cluster;
 #[path = "binary/instances.rs"]
 mod instances;
+#[path = "binary/purge.rs"]
+mod purge;
 #[path = "binary/signing_keys.rs"]
 mod signing_keys;
 #[path = "binary/source_constants.rs"]

@@ -5,12 +5,13 @@ use std::io::{self, IsTerminal};
 use anyhow::Context as _;
 use clap::Subcommand;
 use telederm_schemas::{
-    CreateTerritory, CreateUser, KeyStatus, Role, Territory, UpdateTerritory, User, UserWithSecret,
+    CreateTerritory, CreateUser, KeyStatus, Retention, Role, Territory, UpdateTerritory, User,
+    UserWithSecret,
 };
 use uuid::Uuid;
 
 use super::{args, webhooks, Context};
-use crate::output;
+use crate::{client::Client, output};
 
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
@@ -95,6 +96,13 @@ pub enum TerritoriesCommand {
         /// Replaces the holidays (repeatable).
         #[arg(long = "holiday", value_parser = args::date)]
         holidays: Option<Vec<chrono::NaiveDate>>,
+    },
+    /// How many days after closing the territory keeps a case before the server's purge erases
+    /// it; sets it with --days (admins).
+    Retention {
+        code: String,
+        #[arg(long)]
+        days: Option<u32>,
     },
 }
 
@@ -181,6 +189,17 @@ pub async fn users(ctx: &Context, cmd: UsersCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Print the territory's retention period, after setting it when `days` is given.
+async fn retention(client: &Client, code: &str, days: Option<u32>) -> anyhow::Result<()> {
+    let path = format!("api/v1/territories/{code}/retention");
+    let retention: Retention = match days {
+        Some(retention_days) => client.put(&path, &Retention { retention_days }).await?,
+        None => client.get(&path).await?,
+    };
+    println!("{code}\t{} days", retention.retention_days);
+    Ok(())
+}
+
 pub async fn territories(ctx: &Context, cmd: TerritoriesCommand) -> anyhow::Result<()> {
     let client = ctx.authenticated_client()?;
     let territories: Vec<Territory> = match cmd {
@@ -221,6 +240,9 @@ pub async fn territories(ctx: &Context, cmd: TerritoriesCommand) -> anyhow::Resu
                     .patch(&format!("api/v1/territories/{code}"), &body)
                     .await?,
             ]
+        }
+        TerritoriesCommand::Retention { code, days } => {
+            return retention(&client, &code, days).await;
         }
     };
     let rows: Vec<Vec<String>> = territories

@@ -77,6 +77,17 @@ async fn coordinators_and_admins_do_their_work_from_the_terminal() {
             ])
             .await,
     );
+    // The retention period: set by the admin, read by the coordinator.
+    assert_eq!(
+        admin
+            .ok(&["territories", "retention", "13", "--days", "365"])
+            .await,
+        "13\t365 days\n"
+    );
+    assert_eq!(
+        coord.ok(&["territories", "retention", "13"]).await,
+        "13\t365 days\n"
+    );
     golden(
         "keys-status.txt",
         &admin.ok(&["keys", "status", "--output", "table"]).await,

@@ -26,6 +26,7 @@ error-csrf = The request was refused: it did not come from a telederm page, or t
 error-not-found = This page does not exist.
 error-forbidden = This action is not open to you.
 error-conflict = The case changed meanwhile (taken, answered or cancelled). Reload the page.
+error-case-erased = This case was erased: its retention period ended, or an administrator erased it. Its photos and clinical text no longer exist anywhere.
 error-invalid = The form sent is not valid. Reload the page and try again.
 error-too-large = The form sent is too large.
 error-internal = Something went wrong on our side. Try again in a moment; if it keeps happening, tell the administrator.

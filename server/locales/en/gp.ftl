@@ -100,6 +100,7 @@ send-refused = The send was refused: reload the page (the case may have changed 
 send-fix = Fix what is flagged and send again: your photos and answers are kept.
 
 list-empty = No cases yet.
+list-erased = Erased case
 list-new = New case
 list-sent = sent { $date }
 list-waiting = waiting for { $duration }

@@ -26,6 +26,7 @@ error-csrf = La demande a été refusée : elle ne venait pas d'une page de tele
 error-not-found = Cette page n'existe pas.
 error-forbidden = Cette action ne vous est pas ouverte.
 error-conflict = La demande a changé entre-temps (prise en charge, répondue ou annulée). Rechargez la page.
+error-case-erased = Cette demande a été effacée : sa durée de conservation a pris fin, ou un administrateur l'a effacée. Ses photos et son texte clinique n'existent plus nulle part.
 error-invalid = Le formulaire envoyé n'est pas valide. Rechargez la page et recommencez.
 error-too-large = Le formulaire envoyé est trop volumineux.
 error-internal = Une erreur s'est produite de notre côté. Réessayez dans un instant ; si elle persiste, prévenez l'administrateur.

@@ -105,6 +105,7 @@ send-fix = Corrigez ce qui est signalé puis renvoyez : vos photos et vos répon
 
 # Liste
 list-empty = Aucune demande pour l'instant.
+list-erased = Demande effacée
 list-new = Nouvelle demande
 list-sent = envoyée { $date }
 list-waiting = en attente depuis { $duration }

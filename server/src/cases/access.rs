@@ -47,6 +47,8 @@ impl CaseService {
         let record = self.load(case_id).await?;
         let facts = self.facts(user, &record).await?;
         match can_act_on(user, &facts, action) {
+            // Those who could see it learn that it was erased; nothing else of it remains.
+            Access::Allowed if record.erased_at.is_some() => Err(CaseError::Erased),
             Access::Allowed => Ok(Authorized { record }),
             Access::Forbidden => Err(CaseError::Forbidden),
             Access::Hidden => Err(CaseError::NotFound("case")),

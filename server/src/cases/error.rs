@@ -32,6 +32,9 @@ pub enum CaseError {
     Conflict(&'static str),
     #[error("the request has invalid fields")]
     Validation(ValidationErrors),
+    /// The case was erased: its data key is destroyed, nothing clinical of it remains.
+    #[error("this case was erased (retention period over, or erased by an administrator)")]
+    Erased,
     #[error(transparent)]
     Photo(#[from] PhotoError),
     #[error(transparent)]

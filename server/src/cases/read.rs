@@ -25,6 +25,9 @@ use crate::{
 /// Shown in listings in place of text that cannot be opened (its data key was destroyed).
 pub const UNREADABLE: &str = "(unreadable)";
 
+/// Shown in listings in place of the text of an erased case.
+pub const ERASED: &str = "(erased)";
+
 /// Most cases one listing returns, newest first.
 pub const LIST_LIMIT: i64 = 200;
 
@@ -259,6 +262,7 @@ impl CaseService {
                 .and_then(|key| clinical(key, record).ok());
             let (patient_ref, body_site) = match text {
                 Some(t) => (t.patient_ref, t.body_site),
+                None if record.erased_at.is_some() => (ERASED.to_owned(), ERASED.to_owned()),
                 None => {
                     tracing::warn!(case_id = %record.id, "case text unreadable");
                     (UNREADABLE.to_owned(), UNREADABLE.to_owned())

@@ -77,6 +77,7 @@ impl CaseService {
             warn_at: Some(sla.warn_at),
             paused_at: None,
             offered_at: None,
+            erased_at: None,
         };
         let response = wire::Case {
             id: case_id.as_uuid(),

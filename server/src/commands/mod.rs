@@ -1,7 +1,10 @@
-//! The `telederm-server` command line: `serve`, `migrate`, `admin ...`, `keys ...`, `openapi`.
+//! The `telederm-server` command line: `serve`, `migrate`, `admin ...`, `keys ...`, `audit ...`,
+//! `cases purge`, `backup`, `restore`, `openapi`.
 
 mod admin;
 mod audit;
+mod backup;
+mod cases;
 mod keys;
 mod serve;
 
@@ -50,6 +53,14 @@ pub enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Retention: erase closed cases past their territory's period.
+    #[command(subcommand)]
+    Cases(cases::CasesCommand),
+    /// Write a consistent snapshot of the database and blobs, with a manifest, to a new folder
+    /// (never the key files).
+    Backup(backup::BackupArgs),
+    /// Bring a backup back into an empty data folder or database, then check every blob.
+    Restore(backup::RestoreArgs),
     /// Print the OpenAPI document.
     Openapi,
 }
@@ -79,6 +90,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Admin(cmd) => admin::run(cli.settings(None)?, cmd).await,
         Command::Keys(cmd) => keys::run(cli.settings(None)?, cmd).await,
         Command::Audit(cmd) => audit::run(cli.settings(None)?, cmd).await,
+        Command::Cases(cmd) => cases::run(cli.settings(None)?, cmd).await,
+        Command::Backup(args) => backup::backup(cli.settings(None)?, args).await,
+        Command::Restore(args) => backup::restore(cli.settings(None)?, args).await,
         Command::Openapi => {
             print!("{}", crate::openapi::document());
             Ok(())

@@ -44,7 +44,7 @@ pub(super) fn refuse_keys_inside_data_dir(settings: &Settings) -> anyhow::Result
 
 /// `path` made absolute with links and `..` resolved as far as it exists; the rest, which does
 /// not exist yet and so holds no link, is appended lexically.
-fn resolve(path: &Path) -> io::Result<PathBuf> {
+pub(crate) fn resolve(path: &Path) -> io::Result<PathBuf> {
     let absolute = std::path::absolute(path)?;
     let parts: Vec<Component> = absolute.components().collect();
     for existing in (1..=parts.len()).rev() {

@@ -44,6 +44,8 @@ pub struct CaseRecord {
     pub paused_at: Option<DateTime<Utc>>,
     /// When the case was offered to the fallback territories.
     pub offered_at: Option<DateTime<Utc>>,
+    /// When the case was erased (data key destroyed, blobs deleted, sealed text blanked).
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 /// A line of a GP's list: the case, when it last changed, and how many photos it has.

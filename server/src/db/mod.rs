@@ -5,7 +5,8 @@
 //!   `shifts`, `cases` (cases, photos, data keys), `queue` (on call, queue, claims, history),
 //!   `actions` (answer, request info, reply, cancel, close, outcomes), `sla` (policies, ladder,
 //!   report rows), `audit` (reading the trail), `outbox` (messages to send: e-mails and webhooks), `webhooks` (URLs and
-//!   secrets), `sessions` (browser sessions), `phrases` (dermatologists' saved phrases), `effects` (the audit lines and notifications a
+//!   secrets), `sessions` (browser sessions), `phrases` (dermatologists' saved phrases), `erasure` (retention periods,
+//!   crypto-shredding a case), `effects` (the audit lines and notifications a
 //!   change writes with itself).
 //!   Records hold domain types (`CaseStatus`, `Priority`, ...), parsed at the row boundary.
 //! - `sql/`: `SqlRepo<B>`, the SQL of every trait method, written once for both dialects (both
@@ -22,6 +23,7 @@ mod actions;
 mod audit;
 mod cases;
 mod effects;
+mod erasure;
 mod outbox;
 mod phrases;
 mod postgres;
@@ -45,6 +47,7 @@ pub use actions::{ActionRepo, AnswerRecord, InfoRequestRecord, OutcomeRecord, Re
 pub use audit::{AuditFilter, AuditGap, AuditLink, AuditRecord, AuditRepo};
 pub use cases::{CaseRecord, CaseRepo, DataKeyRecord, GpCaseRecord, PhotoRecord};
 pub use effects::{Effects, Notification};
+pub use erasure::ErasureRepo;
 pub use outbox::{NotificationRecord, OutboxRepo, PendingNotification};
 pub use phrases::{PhraseRecord, PhraseRepo};
 pub use queue::{ClaimOutcome, EventRecord, QueueRepo};
@@ -97,6 +100,7 @@ pub trait Repo:
     + WebhookRepo
     + SessionRepo
     + PhraseRepo
+    + ErasureRepo
     + Send
     + Sync
 {

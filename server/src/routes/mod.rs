@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod case_actions;
 mod cases;
+mod erasure;
 mod health;
 mod keys;
 mod notification_settings;
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(territories::register)
             .configure(shifts::register)
             .configure(cases::register)
+            .configure(erasure::register)
             .configure(photos::register)
             .configure(queue::register)
             .configure(case_actions::register)

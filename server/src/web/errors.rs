@@ -36,6 +36,9 @@ pub enum WebError {
     /// The case moved on meanwhile (answered, taken, cancelled...): reload and see.
     #[error("the case changed")]
     Conflict,
+    /// The case was erased (retention period over, or an administrator's erasure).
+    #[error("the case was erased")]
+    Erased,
     /// A form the page itself did not produce (its own forms are checked where they are read).
     #[error("invalid form")]
     Invalid,
@@ -66,6 +69,7 @@ impl ResponseError for WebError {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Forbidden => StatusCode::FORBIDDEN,
             WebError::Conflict => StatusCode::CONFLICT,
+            WebError::Erased => StatusCode::GONE,
             WebError::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -81,6 +85,7 @@ impl ResponseError for WebError {
             WebError::NotFound => "error-not-found",
             WebError::Forbidden => "error-forbidden",
             WebError::Conflict => "error-conflict",
+            WebError::Erased => "error-case-erased",
             WebError::Invalid => "error-invalid",
             WebError::TooLarge => "error-too-large",
             WebError::Internal(cause) => {
@@ -139,6 +144,7 @@ impl From<CaseError> for WebError {
                 WebError::Conflict
             }
             CaseError::Validation(_) | CaseError::Photo(_) => WebError::Invalid,
+            CaseError::Erased => WebError::Erased,
             CaseError::Internal(e) => WebError::Internal(e),
         }
     }

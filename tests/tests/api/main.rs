@@ -12,6 +12,7 @@ mod case_access;
 mod cases;
 mod decode_memory;
 mod email;
+mod erasure;
 mod errors;
 mod escalation;
 mod fixtures;

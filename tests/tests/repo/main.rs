@@ -13,6 +13,7 @@ mod claims;
 mod coverage;
 mod database;
 mod email_outbox;
+mod erasure;
 mod oncall;
 mod open_cases;
 mod outbox;

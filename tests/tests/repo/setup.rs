@@ -263,6 +263,7 @@ pub fn case(
         warn_at: target.map(|t| submitted_at + t * 4 / 5),
         paused_at: None,
         offered_at: None,
+        erased_at: None,
     }
 }
 

@@ -15,7 +15,7 @@ use crate::db::{
 pub(super) const CASE_COLUMNS: &str = "id, gp_id, territory_code, status, priority, age, sex, \
      phototype, clinical, consent_at, submitted_at, due_at, claimed_by, lease_until, \
      info_requested_by, sla_clock, CAST(sla_target_secs AS BIGINT) AS sla_target_secs, \
-     remind_at, warn_at, paused_at, offered_at";
+     remind_at, warn_at, paused_at, offered_at, erased_at";
 const PHOTO_COLUMNS: &str = "id, case_id, position, kind, format, width, height, \
      bytes, sha256, blob_key, metadata_removed, quality_warnings, created_at";
 

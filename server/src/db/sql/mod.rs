@@ -7,6 +7,7 @@ mod backend;
 mod cases;
 mod effects;
 mod enums;
+mod erasure;
 mod outbox;
 mod phrases;
 mod query;

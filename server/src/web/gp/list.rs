@@ -82,7 +82,11 @@ pub(super) async fn my_cases(
             status: case.status,
             status_text: lang.t(&format!("status-{}", case.status)),
             urgent: case.priority == Priority::Urgent,
-            title: title(&case),
+            title: if case.patient_ref == crate::cases::read::ERASED {
+                lang.t("list-erased")
+            } else {
+                title(&case)
+            },
             sent: lang.t_with(
                 "list-sent",
                 [(
