@@ -96,6 +96,12 @@ impl BlobStore for S3Store {
             .await
         {
             Ok(_) => Ok(()),
+            // The client retries a put whose answer was lost; when the first try landed, the
+            // retry meets our own object. Keys are unique per photo, so equal bytes are ours.
+            Err(
+                object_store::Error::AlreadyExists { .. }
+                | object_store::Error::Precondition { .. },
+            ) if self.get(key).await? == bytes => Ok(()),
             Err(
                 object_store::Error::AlreadyExists { .. }
                 | object_store::Error::Precondition { .. },
