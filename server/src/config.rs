@@ -43,6 +43,10 @@ pub struct Settings {
     pub notifications: NotificationSettings,
     pub web: WebSettings,
     pub audit: AuditSettings,
+    /// systemd's `$CREDENTIALS_DIRECTORY` (not a setting): key files there may have the mode
+    /// systemd gives credentials (see `crypto::private_file`).
+    #[serde(skip)]
+    pub credentials_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -265,10 +269,13 @@ impl Settings {
         if let Some(dir) = &overrides.data_dir {
             builder = builder.set_override("data_dir", dir.to_string_lossy().as_ref())?;
         }
-        let settings: Settings = builder
+        let mut settings: Settings = builder
             .build()?
             .try_deserialize()
             .context("invalid configuration")?;
+        settings.credentials_dir = std::env::var_os("CREDENTIALS_DIRECTORY")
+            .filter(|dir| !dir.is_empty())
+            .map(PathBuf::from);
         settings.check()?;
         Ok(settings)
     }

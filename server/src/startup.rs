@@ -93,6 +93,7 @@ impl Application {
         let signing_key = crate::auth::signing_key::load(settings)?;
         let keys = Arc::new(KeyService::open(
             &settings.key_file(),
+            settings.credentials_dir.as_deref(),
             settings.environment != Environment::Production,
             clock.now(),
         )?);

@@ -6,6 +6,8 @@
 mod audit;
 #[path = "binary/cluster.rs"]
 mod cluster;
+#[path = "binary/credentials.rs"]
+mod credentials;
 #[path = "binary/instances.rs"]
 mod instances;
 #[path = "binary/signing_keys.rs"]
