@@ -179,6 +179,9 @@ pub struct HttpSettings {
     /// client in `Forwarded` / `X-Forwarded-For`. Empty by default: the headers are ignored.
     #[serde(default)]
     pub trusted_proxies: TrustedProxies,
+    /// On SIGTERM or SIGINT, how long requests in flight (an upload, up to
+    /// `photos.body_deadline_secs`) may take to finish before their connections are dropped.
+    pub shutdown_grace_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -219,6 +222,7 @@ impl Settings {
             .set_default("data_dir", "./data")?
             .set_default("http.bind", "127.0.0.1:8080")?
             .set_default("http.max_json_bytes", 64 * 1024)?
+            .set_default("http.shutdown_grace_secs", 30)?
             .set_default("database.max_connections", 10)?
             .set_default("auth.issuer", "telederm")?
             .set_default("auth.audience", "telederm-api")?

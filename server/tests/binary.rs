@@ -10,6 +10,8 @@ mod cluster;
 mod credentials;
 #[path = "binary/instances.rs"]
 mod instances;
+#[path = "binary/shutdown.rs"]
+mod shutdown;
 #[path = "binary/signing_keys.rs"]
 mod signing_keys;
 #[path = "binary/source_constants.rs"]

@@ -10,6 +10,7 @@ fn defaults_are_development_on_sqlite() {
     let s = defaults();
     assert_eq!(s.environment, Environment::Development);
     assert_eq!(s.http.bind, "127.0.0.1:8080");
+    assert_eq!(s.http.shutdown_grace_secs, 30, "actix's own default");
     assert!(s.database_url().expose_secret().starts_with("sqlite://"));
     assert!(s.auth.signing_key.is_none(), "no built-in signing key");
     assert_eq!(s.signing_key_file(), s.data_dir.join("signing-key"));
