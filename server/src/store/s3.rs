@@ -101,11 +101,13 @@ impl BlobStore for S3Store {
             Err(
                 object_store::Error::AlreadyExists { .. }
                 | object_store::Error::Precondition { .. },
-            ) if self.get(key).await? == bytes => Ok(()),
-            Err(
-                object_store::Error::AlreadyExists { .. }
-                | object_store::Error::Precondition { .. },
-            ) => Err(StoreError::AlreadyExists(key.as_str().to_owned())),
+            ) => match self.get(key).await {
+                Ok(stored) if stored == bytes => Ok(()),
+                Ok(_) | Err(StoreError::NotFound(_)) => {
+                    Err(StoreError::AlreadyExists(key.as_str().to_owned()))
+                }
+                Err(e) => Err(e),
+            },
             Err(e) => Err(other(e)),
         }
     }
