@@ -44,6 +44,10 @@ pub struct Settings {
     pub notifications: NotificationSettings,
     pub web: WebSettings,
     pub audit: AuditSettings,
+    /// systemd's `$CREDENTIALS_DIRECTORY` (not a setting): key files there may have the mode
+    /// systemd gives credentials (see `crypto::private_file`).
+    #[serde(skip)]
+    pub credentials_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -176,6 +180,9 @@ pub struct HttpSettings {
     /// client in `Forwarded` / `X-Forwarded-For`. Empty by default: the headers are ignored.
     #[serde(default)]
     pub trusted_proxies: TrustedProxies,
+    /// On SIGTERM or SIGINT, how long requests in flight (an upload, up to
+    /// `photos.body_deadline_secs`) may take to finish before their connections are dropped.
+    pub shutdown_grace_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -216,6 +223,7 @@ impl Settings {
             .set_default("data_dir", "./data")?
             .set_default("http.bind", "127.0.0.1:8080")?
             .set_default("http.max_json_bytes", 64 * 1024)?
+            .set_default("http.shutdown_grace_secs", 30)?
             .set_default("database.max_connections", 10)?
             .set_default("auth.issuer", "telederm")?
             .set_default("auth.audience", "telederm-api")?
@@ -266,10 +274,13 @@ impl Settings {
         if let Some(dir) = &overrides.data_dir {
             builder = builder.set_override("data_dir", dir.to_string_lossy().as_ref())?;
         }
-        let settings: Settings = builder
+        let mut settings: Settings = builder
             .build()?
             .try_deserialize()
             .context("invalid configuration")?;
+        settings.credentials_dir = std::env::var_os("CREDENTIALS_DIRECTORY")
+            .filter(|dir| !dir.is_empty())
+            .map(PathBuf::from);
         settings.check()?;
         Ok(settings)
     }

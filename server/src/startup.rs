@@ -12,6 +12,7 @@ use tokio::sync::Semaphore;
 use utoipa_actix_web::AppExt;
 
 mod mail;
+mod stop;
 
 pub use crate::store::open as open_store;
 
@@ -93,6 +94,7 @@ impl Application {
         let signing_key = crate::auth::signing_key::load(settings)?;
         let keys = Arc::new(KeyService::open(
             &settings.key_file(),
+            settings.credentials_dir.as_deref(),
             settings.environment != Environment::Production,
             clock.now(),
         )?);
@@ -206,6 +208,8 @@ impl Application {
                 .configure(crate::web::configure)
                 .default_service(web::to(not_found))
         })
+        .shutdown_timeout(settings.http.shutdown_grace_secs)
+        .shutdown_signal(stop::stop_requested()?)
         .listen(listener)?;
         if let Some(workers) = settings.http.workers {
             server = server.workers(workers);
@@ -249,7 +253,8 @@ impl Application {
         self.state.clone().into_inner()
     }
 
-    /// Serve until SIGINT or SIGTERM, then finish in-flight requests (actix's graceful shutdown).
+    /// Serve until SIGINT or SIGTERM, then finish in-flight requests for up to
+    /// `http.shutdown_grace_secs` (see `stop`).
     /// The workers (leases, escalations, audit seals, notifications) run alongside and stop with
     /// the server.
     /// Several instances may run them at once: each change they make is conditional and happens

@@ -8,10 +8,14 @@ mod audit;
 mod backup;
 #[path = "binary/cluster.rs"]
 mod cluster;
+#[path = "binary/credentials.rs"]
+mod credentials;
 #[path = "binary/instances.rs"]
 mod instances;
 #[path = "binary/purge.rs"]
 mod purge;
+#[path = "binary/shutdown.rs"]
+mod shutdown;
 #[path = "binary/signing_keys.rs"]
 mod signing_keys;
 #[path = "binary/source_constants.rs"]

@@ -34,9 +34,9 @@ pub fn load(settings: &Settings) -> anyhow::Result<SigningKey> {
                 path.display()
             );
         }
-        return read_file(&path);
+        return read_credential(&path, settings.credentials_dir.as_deref());
     }
-    load_or_create(&path)
+    load_or_create(&path, settings.credentials_dir.as_deref())
 }
 
 /// Writes a fresh key to a new owner-only file; refuses to replace an existing one.
@@ -51,7 +51,12 @@ pub fn create_file(path: &Path) -> anyhow::Result<SigningKey> {
 }
 
 pub fn read_file(path: &Path) -> anyhow::Result<SigningKey> {
-    let bytes = private_file::read(path, WHAT, MAX_FILE_BYTES)?;
+    read_credential(path, None)
+}
+
+/// As `read_file`, also accepting a systemd credential in `credentials_dir`.
+fn read_credential(path: &Path, credentials_dir: Option<&Path>) -> anyhow::Result<SigningKey> {
+    let bytes = private_file::read(path, WHAT, MAX_FILE_BYTES, credentials_dir)?;
     let origin = format!("{WHAT} {}", path.display());
     let text = std::str::from_utf8(&bytes)
         .ok()
@@ -60,9 +65,9 @@ pub fn read_file(path: &Path) -> anyhow::Result<SigningKey> {
 }
 
 /// Safe against a concurrent creator: the loser of the race reads the winner's file.
-fn load_or_create(path: &Path) -> anyhow::Result<SigningKey> {
+fn load_or_create(path: &Path, credentials_dir: Option<&Path>) -> anyhow::Result<SigningKey> {
     if path.exists() {
-        return read_file(path);
+        return read_credential(path, credentials_dir);
     }
     match try_create(path)? {
         Some(key) => {
@@ -120,10 +125,13 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("signing-key");
-        let first = load_or_create(&path).unwrap();
+        let first = load_or_create(&path, None).unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
-        assert_eq!(load_or_create(&path).unwrap().as_bytes(), first.as_bytes());
+        assert_eq!(
+            load_or_create(&path, None).unwrap().as_bytes(),
+            first.as_bytes()
+        );
         assert!(create_file(&path).is_err(), "never overwritten");
         assert_eq!(read_file(&path).unwrap().as_bytes(), first.as_bytes());
 

@@ -75,6 +75,7 @@ pub async fn run(settings: Settings, cmd: &AdminCommand) -> anyhow::Result<()> {
     let keys = match webhook_url {
         Some(_) => Some(Arc::new(KeyService::open(
             &settings.key_file(),
+            settings.credentials_dir.as_deref(),
             settings.environment != Environment::Production,
             crate::domain::now(),
         )?)),

@@ -26,7 +26,12 @@ pub async fn run(mut settings: Settings, demo_mode: bool) -> anyhow::Result<()> 
     let clock = Arc::new(OffsetClock::default());
     if demo_mode {
         // Demo mode is never production: the key file is made when missing.
-        let keys = Arc::new(KeyService::open(&settings.key_file(), true, clock.now())?);
+        let keys = Arc::new(KeyService::open(
+            &settings.key_file(),
+            settings.credentials_dir.as_deref(),
+            true,
+            clock.now(),
+        )?);
         let accounts = AccountService::new(
             repo.clone(),
             Some(keys),

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use secrecy::SecretString;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 /// `notifications.smtp`: the relay. MSSanté operators' relays take STARTTLS and a client
 /// certificate issued by their PKI (IGC-Santé): trust their CA with `ca_file`.
@@ -14,7 +14,11 @@ pub struct SmtpSettings {
     pub port: Option<u16>,
     #[serde(default = "SmtpTls::starttls")]
     pub tls: SmtpTls,
+    /// An empty value (`TELEDERM__NOTIFICATIONS__SMTP__USERNAME=`) counts as unset, so that a
+    /// variable left blank is caught by the "both or neither" check instead of sending "".
+    #[serde(default, deserialize_with = "empty_as_none")]
     pub username: Option<String>,
+    #[serde(default, deserialize_with = "empty_secret_as_none")]
     pub password: Option<SecretString>,
     /// PEM certificate and key that identify us to relays requiring a client certificate (the
     /// first certificate of the file is presented, without its chain).
@@ -51,4 +55,13 @@ impl SmtpTls {
     fn starttls() -> SmtpTls {
         SmtpTls::Starttls
     }
+}
+
+fn empty_as_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let value = Option::<String>::deserialize(d)?;
+    Ok(value.filter(|v| !v.is_empty()))
+}
+
+fn empty_secret_as_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SecretString>, D::Error> {
+    Ok(empty_as_none(d)?.map(SecretString::from))
 }

@@ -10,6 +10,7 @@ fn defaults_are_development_on_sqlite() {
     let s = defaults();
     assert_eq!(s.environment, Environment::Development);
     assert_eq!(s.http.bind, "127.0.0.1:8080");
+    assert_eq!(s.http.shutdown_grace_secs, 30, "actix's own default");
     assert!(s.database_url().expose_secret().starts_with("sqlite://"));
     assert!(s.auth.signing_key.is_none(), "no built-in signing key");
     assert_eq!(s.signing_key_file(), s.data_dir.join("signing-key"));
@@ -273,4 +274,35 @@ fn s3_settings_that_would_be_unsafe_or_half_set_are_refused() {
         .unwrap_err()
         .to_string()
         .contains("storage.kind is \"local\""));
+}
+
+/// `[notifications.smtp]` with the given credential lines, parsed from a file as an operator
+/// (or a blank `TELEDERM__NOTIFICATIONS__SMTP__PASSWORD=`) writes it.
+fn with_smtp(credentials: &str) -> anyhow::Result<Settings> {
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("telederm.toml");
+    let toml = format!(
+        "[notifications.smtp]\nhost = \"smtp.example.fr\"\n\
+         sender = \"telederm <no-reply@telederm.example.fr>\"\n{credentials}"
+    );
+    std::fs::write(&file, toml)?;
+    Settings::load(Some(&file), &Overrides::default())
+}
+
+#[test]
+fn an_empty_smtp_username_or_password_counts_as_unset() {
+    for half in [
+        "username = \"telederm\"\npassword = \"\"",
+        "username = \"\"\npassword = \"secret\"",
+    ] {
+        let err = format!("{:#}", with_smtp(half).unwrap_err());
+        assert!(err.contains("username and password"), "{half}: {err}");
+    }
+    let s = with_smtp("username = \"\"\npassword = \"\"").unwrap();
+    let smtp = s.notifications.smtp.unwrap();
+    assert!(smtp.username.is_none() && smtp.password.is_none());
+    let s = with_smtp("username = \"telederm\"\npassword = \"secret\"").unwrap();
+    let smtp = s.notifications.smtp.unwrap();
+    assert_eq!(smtp.username.as_deref(), Some("telederm"));
+    assert_eq!(smtp.password.unwrap().expose_secret(), "secret");
 }

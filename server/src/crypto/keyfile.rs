@@ -43,10 +43,13 @@ struct EntryRepr {
     key: String,
 }
 
-/// The keys and the index of the active one.
-pub(super) fn read(path: &Path) -> Result<(Vec<MasterKey>, usize), CryptoError> {
+/// The keys and the index of the active one; `credentials_dir` as for `private_file::read`.
+pub(super) fn read(
+    path: &Path,
+    credentials_dir: Option<&Path>,
+) -> Result<(Vec<MasterKey>, usize), CryptoError> {
     let bad = |what: String| CryptoError::KeyFile(format!("key file {}: {what}", path.display()));
-    let bytes = private_file::read(path, "key file", MAX_FILE_BYTES)?;
+    let bytes = private_file::read(path, "key file", MAX_FILE_BYTES, credentials_dir)?;
     let repr: FileRepr = serde_json::from_slice(&bytes).map_err(|e| {
         let kind = match e.classify() {
             serde_json::error::Category::Data => "unexpected structure",

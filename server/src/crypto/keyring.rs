@@ -95,7 +95,16 @@ pub struct Keyring {
 impl Keyring {
     /// Reads a key file; refuses one that other users can read (unix) or that is malformed.
     pub fn load(path: impl AsRef<Path>) -> Result<Keyring, CryptoError> {
-        let (keys, active) = keyfile::read(path.as_ref())?;
+        Keyring::load_from(path, None)
+    }
+
+    /// As `load`, also accepting a systemd credential in `credentials_dir`
+    /// (`$CREDENTIALS_DIRECTORY`) as systemd leaves it (see `private_file::check_mode`).
+    pub fn load_from(
+        path: impl AsRef<Path>,
+        credentials_dir: Option<&Path>,
+    ) -> Result<Keyring, CryptoError> {
+        let (keys, active) = keyfile::read(path.as_ref(), credentials_dir)?;
         Ok(Keyring { keys, active })
     }
 

@@ -2,7 +2,8 @@
 //!
 //! Written atomically: a 0600 temp file in the same directory, fsync, then rename or hard link,
 //! then fsync the directory, so a crash never leaves a half-written key behind. Read only when the
-//! file's mode is no wider than 0600, and into memory that is wiped on drop.
+//! file's mode is no wider than 0600 (or it is a systemd credential, see `check_mode`), and into
+//! memory that is wiped on drop.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -21,11 +22,13 @@ pub(crate) enum Mode {
 }
 
 /// The bytes of an owner-only file of at most `max_bytes`; errors name the file, never its content.
-/// `what` names the file in messages, e.g. "key file".
+/// `what` names the file in messages, e.g. "key file". `credentials_dir` is systemd's
+/// `$CREDENTIALS_DIRECTORY` for this service, if any.
 pub(crate) fn read(
     path: &Path,
     what: &str,
     max_bytes: u64,
+    credentials_dir: Option<&Path>,
 ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
     let bad = |why: &str| CryptoError::KeyFile(format!("{what} {}: {why}", path.display()));
     let mut file = File::open(path).map_err(|e| match e.kind() {
@@ -34,7 +37,7 @@ pub(crate) fn read(
     })?;
     // Check the open file itself, not the path, so the file checked is the file read.
     let meta = file.metadata()?;
-    check_mode(path, what, &meta)?;
+    check_mode(path, what, &meta, credentials_dir)?;
     if meta.len() > max_bytes {
         return Err(bad("too large"));
     }
@@ -102,20 +105,120 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Owner-only (no wider than 0600), or a systemd credential: newer systemd gives the service
+/// its credentials through a POSIX ACL, which `stat` shows as group read (0440). Those are
+/// accepted inside the service's own credentials directory, when nobody but the owner may write
+/// the file and the directory is closed to others.
 #[cfg(unix)]
-fn check_mode(path: &Path, what: &str, meta: &fs::Metadata) -> Result<(), CryptoError> {
+fn check_mode(
+    path: &Path,
+    what: &str,
+    meta: &fs::Metadata,
+    credentials_dir: Option<&Path>,
+) -> Result<(), CryptoError> {
     use std::os::unix::fs::PermissionsExt;
     let mode = meta.permissions().mode() & 0o777;
-    if mode & !0o600 != 0 {
-        return Err(CryptoError::KeyFile(format!(
-            "{what} {p} has mode {mode:04o}, wider than 0600; run `chmod 600 {p}`",
-            p = path.display()
-        )));
+    if mode & !0o600 == 0 {
+        return Ok(());
     }
-    Ok(())
+    if mode & 0o022 == 0 && credentials_dir.is_some_and(|dir| is_credential(path, dir)) {
+        return Ok(());
+    }
+    let hint = match credentials_dir {
+        Some(dir) => format!(
+            " (files wider than that are accepted only in the credentials directory {} when \
+             only their owner may write them and that directory is closed to others)",
+            dir.display()
+        ),
+        None => String::new(),
+    };
+    Err(CryptoError::KeyFile(format!(
+        "{what} {p} has mode {mode:04o}, wider than 0600; run `chmod 600 {p}`{hint}",
+        p = path.display()
+    )))
+}
+
+/// `path` lies in `dir`, a directory owned by root or by us, that others may not enter and whose
+/// group (the ACL mask, under systemd) may not write.
+#[cfg(unix)]
+fn is_credential(path: &Path, dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let (Ok(path), Ok(dir)) = (path.canonicalize(), dir.canonicalize()) else {
+        return false;
+    };
+    let Ok(dir_meta) = fs::metadata(&dir) else {
+        return false;
+    };
+    let owner = dir_meta.uid();
+    path.starts_with(&dir)
+        && dir_meta.mode() & 0o027 == 0
+        && (owner == 0 || owner == rustix::process::geteuid().as_raw())
 }
 
 #[cfg(not(unix))]
-fn check_mode(_path: &Path, _what: &str, _meta: &fs::Metadata) -> Result<(), CryptoError> {
+fn check_mode(
+    _path: &Path,
+    _what: &str,
+    _meta: &fs::Metadata,
+    _credentials_dir: Option<&Path>,
+) -> Result<(), CryptoError> {
     Ok(())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use std::os::unix::fs::PermissionsExt;
+    use std::path::PathBuf;
+
+    use super::*;
+
+    fn with_mode(path: PathBuf, mode: u32) -> PathBuf {
+        fs::write(&path, b"key").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
+        path
+    }
+
+    fn refusal(path: &Path, credentials_dir: Option<&Path>) -> String {
+        match read(path, "key file", 64, credentials_dir) {
+            Err(CryptoError::KeyFile(msg)) => msg,
+            other => panic!("{path:?} accepted: {:?}", other.map(|b| b.len())),
+        }
+    }
+
+    /// A temp dir (0700, ours) stands in for systemd's credentials directory.
+    #[test]
+    fn a_0440_key_file_is_accepted_in_the_credentials_directory_only() {
+        let root = tempfile::tempdir().unwrap();
+        let credentials = root.path().join("credentials");
+        fs::create_dir(&credentials).unwrap();
+        let elsewhere = root.path().join("etc");
+        fs::create_dir(&elsewhere).unwrap();
+        // Written before the directory is closed to writing, as systemd does.
+        let inside = &with_mode(credentials.join("master-keys.json"), 0o440);
+        let group_writable = &with_mode(credentials.join("signing-key"), 0o460);
+        fs::set_permissions(&credentials, fs::Permissions::from_mode(0o500)).unwrap();
+        let dir = Some(credentials.as_path());
+
+        assert_eq!(&read(inside, "key file", 64, dir).unwrap()[..], b"key");
+        let msg = refusal(inside, None);
+        assert!(msg.contains("mode 0440, wider than 0600"), "{msg}");
+        let outside = &with_mode(elsewhere.join("master-keys.json"), 0o440);
+        let msg = refusal(outside, dir);
+        assert!(msg.contains("mode 0440, wider than 0600"), "{msg}");
+        assert!(msg.contains("credentials directory"), "{msg}");
+        let msg = refusal(group_writable, dir);
+        assert!(msg.contains("mode 0460"), "{msg}");
+        // Through a path that only looks as if it were inside.
+        let dotted = credentials.join("../etc/master-keys.json");
+        assert!(refusal(&dotted, dir).contains("wider than 0600"));
+
+        // A credentials directory that others may enter is not private to the service.
+        fs::set_permissions(&credentials, fs::Permissions::from_mode(0o555)).unwrap();
+        assert!(refusal(inside, dir).contains("wider than 0600"));
+        // The ACL mask systemd leaves on the directory (group r-x) is fine.
+        fs::set_permissions(&credentials, fs::Permissions::from_mode(0o550)).unwrap();
+        assert!(read(inside, "key file", 64, dir).is_ok());
+        fs::set_permissions(&credentials, fs::Permissions::from_mode(0o700)).unwrap();
+    }
 }

@@ -26,6 +26,8 @@ use crate::{
 
 pub struct KeyService {
     path: PathBuf,
+    /// systemd's `$CREDENTIALS_DIRECTORY`, where the key file may be a credential.
+    credentials_dir: Option<PathBuf>,
     ring: RwLock<Keyring>,
     /// When the key file was last read: a newer file (a rotation by `keys rotate`) is re-read
     /// before wrapping, so new cases go under the new master key at once.
@@ -38,16 +40,17 @@ fn modified(path: &Path) -> Option<std::time::SystemTime> {
 
 impl KeyService {
     /// Load the key file; with `create_if_missing` (development and demo) make a new one, dated
-    /// `now`.
+    /// `now`. `credentials_dir`: `Settings::credentials_dir`.
     pub fn open(
         path: &Path,
+        credentials_dir: Option<&Path>,
         create_if_missing: bool,
         now: DateTime<Utc>,
     ) -> anyhow::Result<KeyService> {
-        let ring = if create_if_missing {
+        let ring = if path.exists() {
+            Keyring::load_from(path, credentials_dir)?
+        } else if create_if_missing {
             Keyring::load_or_create(path, now)?
-        } else if path.exists() {
-            Keyring::load(path)?
         } else {
             anyhow::bail!(
                 "master key file {} not found: create it with `telederm-server keys init`",
@@ -56,6 +59,7 @@ impl KeyService {
         };
         Ok(KeyService {
             path: path.to_path_buf(),
+            credentials_dir: credentials_dir.map(Path::to_path_buf),
             ring: RwLock::new(ring),
             loaded: RwLock::new(modified(path)),
         })
@@ -124,7 +128,7 @@ impl KeyService {
 
     fn reload(&self) -> anyhow::Result<()> {
         let stamp = modified(&self.path);
-        let fresh = Keyring::load(&self.path)?;
+        let fresh = Keyring::load_from(&self.path, self.credentials_dir.as_deref())?;
         *self.loaded.write().unwrap_or_else(|p| p.into_inner()) = stamp;
         *self.ring.write().unwrap_or_else(|p| p.into_inner()) = fresh;
         tracing::info!("master key file reloaded");

@@ -86,8 +86,13 @@ mod tests {
     #[test]
     fn a_sealed_secret_opens_for_its_user_only() {
         let dir = tempfile::tempdir().unwrap();
-        let keys =
-            KeyService::open(&dir.path().join("keys.json"), true, crate::domain::now()).unwrap();
+        let keys = KeyService::open(
+            &dir.path().join("keys.json"),
+            None,
+            true,
+            crate::domain::now(),
+        )
+        .unwrap();
         let secret = generate();
         let user = Uuid::new_v4();
         let record = seal(&keys, user, &secret).unwrap();

@@ -69,8 +69,17 @@ fn put_blocking(path: &Path, key: &BlobKey, bytes: &[u8]) -> Result<(), StoreErr
     let _ = fs::remove_file(&temp);
     match result {
         Ok(()) => {}
+        // A blob is whole once linked, so equal bytes mean this put was already done.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return Err(StoreError::AlreadyExists(key.as_str().to_owned()))
+            return match fs::read(path) {
+                Ok(stored) if stored == bytes => Ok(()),
+                Ok(_) => Err(StoreError::AlreadyExists(key.as_str().to_owned())),
+                // Removed since (a concurrent delete): still not ours to write.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    Err(StoreError::AlreadyExists(key.as_str().to_owned()))
+                }
+                Err(e) => Err(e.into()),
+            };
         }
         Err(e) => return Err(e.into()),
     }

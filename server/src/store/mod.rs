@@ -70,7 +70,9 @@ pub enum StoreError {
 
 #[async_trait]
 pub trait BlobStore: Send + Sync {
-    /// Store a new blob durably; `AlreadyExists` rather than overwrite.
+    /// Store a new blob durably; `AlreadyExists` rather than overwrite. A key already holding
+    /// exactly these bytes is a put already done (a retried request whose first try landed):
+    /// `Ok`, nothing written.
     async fn put(&self, key: &BlobKey, bytes: &[u8]) -> Result<(), StoreError>;
     async fn get(&self, key: &BlobKey) -> Result<Vec<u8>, StoreError>;
     /// Removing a missing blob is not an error.

@@ -96,10 +96,18 @@ impl BlobStore for S3Store {
             .await
         {
             Ok(_) => Ok(()),
+            // The client retries a put whose answer was lost; when the first try landed, the
+            // retry meets our own object. Keys are unique per photo, so equal bytes are ours.
             Err(
                 object_store::Error::AlreadyExists { .. }
                 | object_store::Error::Precondition { .. },
-            ) => Err(StoreError::AlreadyExists(key.as_str().to_owned())),
+            ) => match self.get(key).await {
+                Ok(stored) if stored == bytes => Ok(()),
+                Ok(_) | Err(StoreError::NotFound(_)) => {
+                    Err(StoreError::AlreadyExists(key.as_str().to_owned()))
+                }
+                Err(e) => Err(e),
+            },
             Err(e) => Err(other(e)),
         }
     }

@@ -46,6 +46,8 @@ pub async fn observe(
         status = tracing::field::Empty,
     );
     let started = Instant::now();
+    // Its headers are in; the body may take minutes yet (an upload).
+    span.in_scope(|| tracing::debug!("request started"));
     let mut res = REQUEST_ID
         .scope(request_id.clone(), next.call(req).instrument(span.clone()))
         .await?;
