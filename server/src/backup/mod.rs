@@ -206,12 +206,16 @@ pub async fn restore(
         Backend::Sqlite => sqlite::refuse_unless_empty(url)?,
         Backend::Postgres => postgres::refuse_unless_empty(url).await?,
     }
-    let present = store.list().await?.len();
-    if present > 0 {
-        bail!("refusing to restore: the blob store already holds {present} blobs; restore needs an empty data folder or database and an empty store");
-    }
     if manifest.store.blobs_copied {
+        let present = store.list().await?.len();
+        if present > 0 {
+            bail!("refusing to restore: the blob store already holds {present} blobs; restore needs an empty data folder or database and an empty store");
+        }
         blobs::check_copies(&from.join("blobs"), &manifest.blobs)?;
+    } else {
+        // An object store's blobs were listed, not copied: they must still be in the bucket,
+        // checked before the database is written.
+        blobs::verify(store, &manifest.blobs).await?;
     }
     let snapshot = from.join(&manifest.database.file);
     match backend {

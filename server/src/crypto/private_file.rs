@@ -108,7 +108,7 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
 /// Owner-only (no wider than 0600), or a systemd credential: newer systemd gives the service
 /// its credentials through a POSIX ACL, which `stat` shows as group read (0440). Those are
 /// accepted inside the service's own credentials directory, when nobody but the owner may write
-/// the file and the directory is closed to others.
+/// the file, others may not even read it, and the directory is closed to others.
 #[cfg(unix)]
 fn check_mode(
     path: &Path,
@@ -121,7 +121,7 @@ fn check_mode(
     if mode & !0o600 == 0 {
         return Ok(());
     }
-    if mode & 0o022 == 0 && credentials_dir.is_some_and(|dir| is_credential(path, dir)) {
+    if mode & 0o027 == 0 && credentials_dir.is_some_and(|dir| is_credential(path, dir)) {
         return Ok(());
     }
     let hint = match credentials_dir {
@@ -197,6 +197,7 @@ mod tests {
         // Written before the directory is closed to writing, as systemd does.
         let inside = &with_mode(credentials.join("master-keys.json"), 0o440);
         let group_writable = &with_mode(credentials.join("signing-key"), 0o460);
+        let world_readable = &with_mode(credentials.join("other-key"), 0o444);
         fs::set_permissions(&credentials, fs::Permissions::from_mode(0o500)).unwrap();
         let dir = Some(credentials.as_path());
 
@@ -209,6 +210,8 @@ mod tests {
         assert!(msg.contains("credentials directory"), "{msg}");
         let msg = refusal(group_writable, dir);
         assert!(msg.contains("mode 0460"), "{msg}");
+        let msg = refusal(world_readable, dir);
+        assert!(msg.contains("mode 0444"), "{msg}");
         // Through a path that only looks as if it were inside.
         let dotted = credentials.join("../etc/master-keys.json");
         assert!(refusal(&dotted, dir).contains("wider than 0600"));

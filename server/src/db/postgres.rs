@@ -37,7 +37,12 @@ impl Backend for Postgres {
     const SKIP_LOCKED: &'static str = "FOR UPDATE SKIP LOCKED";
     // SHARE ROW EXCLUSIVE conflicts with the ROW EXCLUSIVE lock an INSERT holds until its
     // transaction ends (taken before its sequence number), and with itself.
-    const LOCK_APPENDS: &'static str = "LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE NOWAIT";
+    // Waits up to 100 ms for the appends in flight (new ones queue behind it meanwhile): under a
+    // steady load there is never a moment with none, so NOWAIT would leave a gap unsealed.
+    const LOCK_APPENDS: &'static [&'static str] = &[
+        "SET LOCAL lock_timeout = '100ms'",
+        "LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE",
+    ];
 
     async fn execute(&self, q: Query) -> Result<u64, sqlx::Error> {
         execute(&self.pool, q).await

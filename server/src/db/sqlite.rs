@@ -45,6 +45,9 @@ impl Sqlite {
             // FULL: an acknowledged write survives a power cut, not only a crash.
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // Deleted rows are overwritten with zeros: an erased case's data key must not stay
+            // readable in the file's free pages.
+            .pragma("secure_delete", "ON")
             // Only other processes (an operator's command) make the writer wait now.
             .busy_timeout(Duration::from_secs(10));
         let writer = Writer::connect(&options).await?;
@@ -59,11 +62,24 @@ impl Sqlite {
     }
 }
 
-/// Whether a statement outside a transaction may run on a reader: a `SELECT`; anything else (an
-/// `UPDATE ... RETURNING` too) is a transaction of its own on the writer.
+/// Whether a statement outside a transaction may run on a reader: a `SELECT`, or a `WITH` that
+/// changes nothing (a report); anything else (an `UPDATE ... RETURNING` too) is a transaction of
+/// its own on the writer. Readers are `query_only`: a write sent to one fails, it never lands.
 fn reads_only(q: &Query) -> bool {
-    let head = q.sql.trim_start().get(..6).unwrap_or_default();
-    head.eq_ignore_ascii_case("select")
+    let sql = q.sql.trim_start();
+    let starts = |word: &str| {
+        sql.get(..word.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(word))
+    };
+    if starts("select") {
+        return true;
+    }
+    starts("with")
+        && !sql.split(|c: char| !c.is_ascii_alphabetic()).any(|w| {
+            ["insert", "update", "delete", "replace"]
+                .iter()
+                .any(|dml| w.eq_ignore_ascii_case(dml))
+        })
 }
 
 fn is_in_memory(path: &std::path::Path) -> bool {
@@ -92,7 +108,7 @@ impl Backend for Sqlite {
     const NAME: &'static str = "sqlite";
     const SKIP_LOCKED: &'static str = "";
 
-    const LOCK_APPENDS: &'static str = "";
+    const LOCK_APPENDS: &'static [&'static str] = &[];
 
     async fn execute(&self, q: Query) -> Result<u64, sqlx::Error> {
         if reads_only(&q) {
@@ -206,5 +222,21 @@ fn create_private_file(path: &std::path::Path) -> std::io::Result<()> {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selects_and_reports_read_and_everything_else_writes() {
+        let reads = |sql: &str| reads_only(&Query::new(sql.to_owned()));
+        assert!(reads("  SELECT id FROM cases"));
+        assert!(reads("WITH base AS (SELECT 1 AS k) SELECT k FROM base"));
+        assert!(!reads("WITH t AS (SELECT 1) DELETE FROM cases"));
+        assert!(!reads("with t as (select 1) insert into x select * from t"));
+        assert!(!reads("UPDATE cases SET status = 'x' RETURNING id"));
+        assert!(!reads("INSERT INTO cases DEFAULT VALUES"));
     }
 }

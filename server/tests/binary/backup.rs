@@ -247,6 +247,39 @@ fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 
 #[test]
 fn a_running_server_is_backed_up_wiped_restored_and_every_case_and_photo_opens() {
+    backed_up_wiped_and_restored(None);
+}
+
+/// The same with the photos in a bucket: the backup lists them (copied: false), the wipe leaves
+/// the bucket as it is (the provider keeps it), and restore checks that it still holds them.
+#[test]
+fn a_server_on_s3_is_restored_against_its_bucket() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(bucket) = rt.block_on(telederm_tests::s3::Bucket::create()) else {
+        return;
+    };
+    backed_up_wiped_and_restored(Some(&bucket));
+}
+
+/// The operator's command, on `bucket` when given.
+fn with_store(mut cmd: Command, bucket: Option<&telederm_tests::s3::Bucket>) -> Command {
+    if let Some(bucket) = bucket {
+        cmd.env("TELEDERM__STORAGE__KIND", "s3")
+            .env("TELEDERM__STORAGE__S3__ENDPOINT", &bucket.endpoint)
+            .env("TELEDERM__STORAGE__S3__REGION", "us-east-1")
+            .env("TELEDERM__STORAGE__S3__BUCKET", &bucket.name)
+            .env("TELEDERM__STORAGE__S3__PATH_STYLE", "true")
+            .env("TELEDERM__STORAGE__S3__ALLOW_HTTP", "true")
+            .env("TELEDERM__STORAGE__S3__ACCESS_KEY_ID", "backup-test-key-id")
+            .env(
+                "TELEDERM__STORAGE__S3__SECRET_ACCESS_KEY",
+                "backup-test-secret",
+            );
+    }
+    cmd
+}
+
+fn backed_up_wiped_and_restored(bucket: Option<&telederm_tests::s3::Bucket>) {
     let root = tempfile::tempdir().unwrap();
     let (data, keys, backups) = (
         root.path().join("data"),
@@ -255,7 +288,7 @@ fn a_running_server_is_backed_up_wiped_restored_and_every_case_and_photo_opens()
     );
     std::fs::create_dir(&keys).unwrap();
     let db = fresh_database();
-    let cmd = || operator(&data, &keys, db.as_deref());
+    let cmd = || with_store(operator(&data, &keys, db.as_deref()), bucket);
 
     let running = start_demo(cmd());
     let api = Api {
@@ -305,7 +338,7 @@ fn a_running_server_is_backed_up_wiped_restored_and_every_case_and_photo_opens()
         serde_json::from_slice(&std::fs::read(to.join("manifest.json")).unwrap()).unwrap();
     let photos_before = before.keys().filter(|k| k.starts_with("photo")).count();
     assert_eq!(manifest["blobs"].as_array().unwrap().len(), photos_before);
-    assert_eq!(manifest["store"]["blobs_copied"], true);
+    assert_eq!(manifest["store"]["blobs_copied"], bucket.is_none());
     assert!(manifest["database"]["migration_version"].as_i64().unwrap() >= 14);
 
     // Restore refuses a folder or database that is not empty.
@@ -316,7 +349,7 @@ fn a_running_server_is_backed_up_wiped_restored_and_every_case_and_photo_opens()
     // The operator wipes the data (a new, empty database on PostgreSQL); the keys stay apart.
     std::fs::remove_dir_all(&data).unwrap();
     let db = db.map(|_| fresh_database().unwrap());
-    let cmd = || operator(&data, &keys, db.as_deref());
+    let cmd = || with_store(operator(&data, &keys, db.as_deref()), bucket);
     let mut restore = cmd();
     restore.arg("restore").arg("--from").arg(&to);
     let said = run_ok(restore);

@@ -153,8 +153,8 @@ impl<B: Backend> AuditRepo for SqlRepo<B> {
 
     async fn fill_audit_gap(&self, seq: i64, entry: &AuditEntry) -> Result<AuditGap, RepoError> {
         let mut tx = self.db.begin().await?;
-        if !B::LOCK_APPENDS.is_empty() {
-            if let Err(e) = tx.execute(Query::new(B::LOCK_APPENDS)).await {
+        for statement in B::LOCK_APPENDS {
+            if let Err(e) = tx.execute(Query::new(*statement)).await {
                 tx.rollback().await?;
                 let code = e.as_database_error().and_then(|d| d.code());
                 return match code.as_deref() {

@@ -29,10 +29,10 @@ pub trait Backend: Send + Sync + 'static {
     const SKIP_LOCKED: &'static str;
     /// Run by the audit sealer before it declares a number without a line lost for good: on
     /// PostgreSQL, a lock that conflicts with every append still in flight (sequence numbers
-    /// are handed out before their transaction commits or rolls back), failing at once rather
-    /// than making appenders wait; nothing on SQLite, whose write transaction already excludes
+    /// are handed out before their transaction commits or rolls back), waited for briefly, then
+    /// given up until the next pass; nothing on SQLite, whose write transaction already excludes
     /// every other writer.
-    const LOCK_APPENDS: &'static str;
+    const LOCK_APPENDS: &'static [&'static str];
 
     /// Rows affected.
     async fn execute(&self, q: Query) -> Result<u64, sqlx::Error>;

@@ -27,10 +27,14 @@ fn seconds_pg(interval: &str) -> String {
 /// The group's key, as text: a dermatologist's id as PostgreSQL spells a UUID.
 fn key_of<B: Backend>(key: SummaryKey) -> String {
     match key {
+        // Bytewise ("C") on PostgreSQL: grouping a million keys does not need the locale's
+        // collation, and the groups then come in SQLite's (binary) order.
+        SummaryKey::Territory if B::NAME == "postgres" => "c.territory_code COLLATE \"C\"".into(),
+        SummaryKey::Priority if B::NAME == "postgres" => "c.priority COLLATE \"C\"".into(),
         SummaryKey::Territory => "c.territory_code".into(),
         SummaryKey::Priority => "c.priority".into(),
         SummaryKey::Dermatologist if B::NAME == "postgres" => {
-            "COALESCE(CAST(c.first_responder AS TEXT), 'unassigned')".into()
+            "COALESCE(CAST(c.first_responder AS TEXT), 'unassigned') COLLATE \"C\"".into()
         }
         SummaryKey::Dermatologist => {
             let h = "lower(hex(c.first_responder))";
