@@ -240,7 +240,7 @@ impl Settings {
             .set_default("storage.orphan_grace_secs", 3600)?
             .set_default("photos.max_decoded_bytes", 256 * MIB)?
             .set_default("photos.decode_budget_bytes", 512 * MIB)?
-            .set_default("photos.upload_budget_bytes", 160 * MIB)?
+            .set_default("photos.upload_budget_bytes", 128 * MIB)?
             .set_default("photos.upload_busy_wait_ms", 3000)?
             .set_default("photos.max_uploads_per_user", 4)?
             .set_default("photos.body_idle_timeout_secs", 30)?
