@@ -142,6 +142,14 @@ impl TestApp {
         self.clock.now()
     }
 
+    /// Today in the demo territories' zone (Paris), as the server dates their cases: in UTC it
+    /// is still the day before for an hour or two after local midnight.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now()
+            .with_timezone(&chrono_tz::Europe::Paris)
+            .date_naive()
+    }
+
     /// One pass of the escalation worker.
     pub async fn escalate(&self) -> telederm_server::cases::escalate::EscalationStats {
         self.state.cases.escalate_due().await.unwrap()

@@ -359,7 +359,11 @@ async fn outcomes_are_recorded_by_the_gp_or_the_answering_dermatologist() {
         200
     );
 
-    let today = chrono::Utc::now().date_naive();
+    // The day in the territory's zone (13: Paris), as the server dates the case: in UTC it is
+    // still the day before for an hour or two after local midnight.
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive();
     let biopsy = today + chrono::Duration::days(3);
     let res = act(
         &app,

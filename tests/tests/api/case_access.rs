@@ -205,7 +205,10 @@ async fn call(app: &TestApp, case: &Case, call: Call, token: Option<&str>) -> u1
         Cancel => app.post(&path("cancel"), token, &()).await,
         Close => app.post(&path("close"), token, &json!({"rating": 4})).await,
         Outcome => {
-            let today = Utc::now().date_naive();
+            // The territory's day (Paris), as the server dates the case.
+            let today = Utc::now()
+                .with_timezone(&chrono_tz::Europe::Paris)
+                .date_naive();
             app.post(&path("outcome"), token, &json!({"biopsy_date": today}))
                 .await
         }

@@ -9,7 +9,7 @@ use telederm_server::{
     retention::Eraser,
     store::{BlobKey, StoreError},
 };
-use telederm_tests::{assert_problem, fixtures, spawn_app, TestApp};
+use telederm_tests::{assert_problem, fixtures, spawn_app, spawn_app_on_s3, TestApp};
 use uuid::Uuid;
 
 use crate::web_browser::Browser;
@@ -35,7 +35,7 @@ async fn closed_case(app: &TestApp, gp: &str, derm: &str) -> Case {
         .await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     app.answer_ok(derm, case.id).await;
-    let today = app.now().date_naive();
+    let today = app.today();
     app.act_ok(
         gp,
         case.id,
@@ -92,7 +92,20 @@ async fn openers(app: &TestApp, sealed: &[(Uuid, Vec<u8>)], case: Uuid) -> usize
 
 #[tokio::test]
 async fn an_admin_erases_a_closed_case_and_nothing_of_it_opens_any_more() {
-    let app = spawn_app().await;
+    erases_a_closed_case(spawn_app().await).await;
+}
+
+/// The same with the photos in a bucket: the objects are deleted, and the sealed bytes saved
+/// before open with no key left.
+#[tokio::test]
+async fn a_case_erased_on_s3_leaves_nothing_that_opens() {
+    let Some(app) = spawn_app_on_s3().await else {
+        return;
+    };
+    erases_a_closed_case(app).await;
+}
+
+async fn erases_a_closed_case(app: TestApp) {
     let (gp, derm, admin, coord) = (
         app.token("gp13").await,
         app.token("derm1").await,

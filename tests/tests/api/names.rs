@@ -83,7 +83,7 @@ async fn an_answered_case_names_who_asked_answered_and_recorded_even_once_disabl
     app.request_info_ok(&derm_token, id, false).await;
     app.reply_ok(&gp_token, id).await;
     app.answer_ok(&derm_token, id).await;
-    let today = app.now().date_naive();
+    let today = app.today();
     app.act_ok(&gp_token, id, "outcome", json!({ "biopsy_date": today }))
         .await;
 

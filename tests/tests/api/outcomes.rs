@@ -21,7 +21,7 @@ async fn the_gp_and_the_dermatologist_record_different_outcomes_at_once() {
         app.answer_ok(&derm, case.id).await;
         cases.push(case.id);
     }
-    let today = app.now().date_naive();
+    let today = app.today();
     let (biopsy, treatment) = (today + Duration::days(5), today + Duration::days(20));
 
     let races = cases.iter().map(|id| {
