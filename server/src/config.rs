@@ -316,18 +316,7 @@ impl Settings {
             bail!("notifications.digest_hour must be between 0 and 23");
         }
         if let Some(smtp) = &n.smtp {
-            let loopback = smtp.host == "localhost"
-                || smtp
-                    .host
-                    .parse::<std::net::IpAddr>()
-                    .is_ok_and(|ip| ip.is_loopback());
-            let production = self.environment == Environment::Production;
-            if smtp.tls == SmtpTls::None && !loopback && (production || smtp.username.is_some()) {
-                bail!("notifications.smtp.tls = \"none\" is only allowed to a relay on this host (credentials and e-mails would cross the network in the clear)");
-            }
-            if smtp.username.is_some() != smtp.password.is_some() {
-                bail!("notifications.smtp: set both username and password, or neither");
-            }
+            smtp.check(self.environment)?;
         }
         s3::check_storage(&self.storage, self.environment)?;
         if self.storage.orphan_grace_secs < 60 {

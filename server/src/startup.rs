@@ -11,11 +11,13 @@ use actix_web::{
 use tokio::sync::Semaphore;
 use utoipa_actix_web::AppExt;
 
+mod every;
 mod mail;
 mod stop;
 
 pub use crate::store::open as open_store;
 
+use every::every;
 use mail::{open_mail, public_url};
 
 use crate::{
@@ -322,28 +324,6 @@ impl Application {
     }
 }
 
-/// Spawn `work` to run every `period` (the first time one period after start), logging failures.
-/// Run `work` every `period` (the first time one period after start) until aborted.
-fn every<S, F, Fut>(period: std::time::Duration, state: S, work: F) -> tokio::task::JoinHandle<()>
-where
-    S: Clone + Send + 'static,
-    F: Fn(S) -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = anyhow::Result<()>> + Send,
-{
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticks.tick().await;
-            if let Err(error) = work(state.clone()).await {
-                // `{:#}`: the whole chain of causes, not only the outermost message.
-                let error = format!("{error:#}");
-                tracing::warn!(%error, "background work failed; trying again next time");
-            }
-        }
-    })
-}
-
 const DIGEST_CHECK: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Create the data folder, connect to the configured database and bring its schema up to date.
@@ -375,28 +355,4 @@ async fn not_found(
         ApiError::NotFound("route")
     }
     .into())
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    use super::*;
-
-    #[tokio::test(start_paused = true)]
-    async fn background_work_runs_once_per_period() {
-        let runs = Arc::new(AtomicUsize::new(0));
-        let period = std::time::Duration::from_secs(600);
-        let worker = every(period, runs.clone(), |runs| async move {
-            runs.fetch_add(1, Ordering::SeqCst);
-            Err(anyhow::anyhow!(
-                "a failure is logged and the next period still runs"
-            ))
-        });
-        tokio::time::sleep(period / 2).await;
-        assert_eq!(runs.load(Ordering::SeqCst), 0, "not at start");
-        tokio::time::sleep(period * 3).await;
-        assert_eq!(runs.load(Ordering::SeqCst), 3);
-        worker.abort();
-    }
 }

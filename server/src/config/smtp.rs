@@ -2,8 +2,11 @@
 
 use std::path::PathBuf;
 
+use anyhow::bail;
 use secrecy::SecretString;
 use serde::{Deserialize, Deserializer};
+
+use super::Environment;
 
 /// `notifications.smtp`: the relay. MSSanté operators' relays take STARTTLS and a client
 /// certificate issued by their PKI (IGC-Santé): trust their CA with `ca_file`.
@@ -31,6 +34,23 @@ pub struct SmtpSettings {
 }
 
 impl SmtpSettings {
+    /// Credentials come in pairs, and cross the network only encrypted.
+    pub(super) fn check(&self, environment: Environment) -> anyhow::Result<()> {
+        let loopback = self.host == "localhost"
+            || self
+                .host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        let production = environment == Environment::Production;
+        if self.tls == SmtpTls::None && !loopback && (production || self.username.is_some()) {
+            bail!("notifications.smtp.tls = \"none\" is only allowed to a relay on this host (credentials and e-mails would cross the network in the clear)");
+        }
+        if self.username.is_some() != self.password.is_some() {
+            bail!("notifications.smtp: set both username and password, or neither");
+        }
+        Ok(())
+    }
+
     pub fn port(&self) -> u16 {
         self.port.unwrap_or(match self.tls {
             SmtpTls::Starttls => 587,
