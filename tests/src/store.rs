@@ -27,11 +27,11 @@ impl FailingStore {
 
 #[async_trait]
 impl BlobStore for FailingStore {
-    async fn put(&self, key: &BlobKey, bytes: &[u8]) -> Result<(), StoreError> {
+    async fn create(&self, key: &BlobKey, bytes: &[u8]) -> Result<(), StoreError> {
         if self.puts.fetch_add(1, Ordering::SeqCst) + 1 == self.fail_on_put {
             return Err(StoreError::Io(std::io::Error::other("injected: disk full")));
         }
-        self.inner.put(key, bytes).await
+        self.inner.create(key, bytes).await
     }
     async fn get(&self, key: &BlobKey) -> Result<Vec<u8>, StoreError> {
         self.inner.get(key).await

@@ -69,17 +69,8 @@ fn put_blocking(path: &Path, key: &BlobKey, bytes: &[u8]) -> Result<(), StoreErr
     let _ = fs::remove_file(&temp);
     match result {
         Ok(()) => {}
-        // A blob is whole once linked, so equal bytes mean this put was already done.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return match fs::read(path) {
-                Ok(stored) if stored == bytes => Ok(()),
-                Ok(_) => Err(StoreError::AlreadyExists(key.as_str().to_owned())),
-                // Removed since (a concurrent delete): still not ours to write.
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    Err(StoreError::AlreadyExists(key.as_str().to_owned()))
-                }
-                Err(e) => Err(e.into()),
-            };
+            return Err(StoreError::AlreadyExists(key.as_str().to_owned()))
         }
         Err(e) => return Err(e.into()),
     }
@@ -166,7 +157,7 @@ async fn blocking<T: Send + 'static>(
 
 #[async_trait]
 impl BlobStore for LocalStore {
-    async fn put(&self, key: &BlobKey, bytes: &[u8]) -> Result<(), StoreError> {
+    async fn create(&self, key: &BlobKey, bytes: &[u8]) -> Result<(), StoreError> {
         let path = self.path(key);
         let key = key.clone();
         let bytes = bytes.to_vec();

@@ -70,10 +70,22 @@ pub enum StoreError {
 
 #[async_trait]
 pub trait BlobStore: Send + Sync {
-    /// Store a new blob durably; `AlreadyExists` rather than overwrite. A key already holding
-    /// exactly these bytes is a put already done (a retried request whose first try landed):
-    /// `Ok`, nothing written.
-    async fn put(&self, key: &BlobKey, bytes: &[u8]) -> Result<(), StoreError>;
+    /// Write a new blob durably, never over another: `AlreadyExists` when the key is taken.
+    async fn create(&self, key: &BlobKey, bytes: &[u8]) -> Result<(), StoreError>;
+    /// Store a new blob: `create`, where a key already holding exactly these bytes is a put
+    /// already done (a retried request whose first try landed; keys are unique per photo):
+    /// `Ok`, nothing written. Other bytes, or a blob gone since (a concurrent delete), are
+    /// `AlreadyExists`.
+    async fn put(&self, key: &BlobKey, bytes: &[u8]) -> Result<(), StoreError> {
+        match self.create(key, bytes).await {
+            Err(StoreError::AlreadyExists(taken)) => match self.get(key).await {
+                Ok(stored) if stored == bytes => Ok(()),
+                Ok(_) | Err(StoreError::NotFound(_)) => Err(StoreError::AlreadyExists(taken)),
+                Err(e) => Err(e),
+            },
+            done => done,
+        }
+    }
     async fn get(&self, key: &BlobKey) -> Result<Vec<u8>, StoreError>;
     /// Removing a missing blob is not an error.
     async fn delete(&self, key: &BlobKey) -> Result<(), StoreError>;

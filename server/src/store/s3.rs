@@ -84,7 +84,7 @@ fn other(e: object_store::Error) -> StoreError {
 
 #[async_trait]
 impl BlobStore for S3Store {
-    async fn put(&self, key: &BlobKey, bytes: &[u8]) -> Result<(), StoreError> {
+    async fn create(&self, key: &BlobKey, bytes: &[u8]) -> Result<(), StoreError> {
         let options = PutOptions {
             mode: PutMode::Create,
             ..PutOptions::default()
@@ -96,18 +96,12 @@ impl BlobStore for S3Store {
             .await
         {
             Ok(_) => Ok(()),
-            // The client retries a put whose answer was lost; when the first try landed, the
-            // retry meets our own object. Keys are unique per photo, so equal bytes are ours.
+            // The client retries a put whose answer was lost: `put` tells our own object
+            // (the first try's) from another's.
             Err(
                 object_store::Error::AlreadyExists { .. }
                 | object_store::Error::Precondition { .. },
-            ) => match self.get(key).await {
-                Ok(stored) if stored == bytes => Ok(()),
-                Ok(_) | Err(StoreError::NotFound(_)) => {
-                    Err(StoreError::AlreadyExists(key.as_str().to_owned()))
-                }
-                Err(e) => Err(e),
-            },
+            ) => Err(StoreError::AlreadyExists(key.as_str().to_owned())),
             Err(e) => Err(other(e)),
         }
     }
