@@ -241,73 +241,40 @@ else
     browser_missing "axe-core is missing ($AXE_JS; npm install --prefix target/npm axe-core@$AXE_VERSION)"
 fi
 
-# ---------------------------------------------------------------- SMTP sink
+# ---------------------------------------------------------------- Python test servers
 
-SMTP_VENV="$REPO_ROOT/target/tools/smtp-venv"
+# provide_venv NAME SPEC CHECK VAR REQUIRED: target/tools/NAME-venv with pip's SPEC installed,
+# exported as VAR (its python). CHECK is Python that exits 0 when the right version is there; a
+# venv left half made (or with another version) is made anew. Without it the tests that need it
+# skip, unless REQUIRED is 1.
+provide_venv() {
+    local name=$1 spec=$2 check=$3 var=$4 required=$5
+    local venv="$REPO_ROOT/target/tools/$name-venv"
+    if ! "$venv/bin/python" -c "$check" >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1; then
+        log "ops/test.sh: installing $spec from PyPI into target/tools/$name-venv"
+        { rm -rf "$venv" && python3 -m venv "$venv" </dev/null 3>&- \
+            && "$venv/bin/python" -m pip install --quiet "$spec" </dev/null 3>&-; } \
+            || log "ops/test.sh: installing $spec failed"
+    fi
+    if "$venv/bin/python" -c "$check" >/dev/null 2>&1; then
+        export "$var=$venv/bin/python"
+        return 0
+    fi
+    unset "$var"
+    [ "$required" != 1 ] || die "$spec is required here but could not be installed" \
+        "($venv: needs python3 with its venv module, and PyPI)"
+    log "ops/test.sh: no Python with $spec: the tests that need it will SKIP"
+}
+
+# The SMTP sink (tests/smtp/sink.py) and the S3 server (tests/s3/moto_server.py).
 AIOSMTPD_VERSION=1.4.6
-
-has_aiosmtpd() {
-    "$SMTP_VENV/bin/python" -c \
-        "import sys, aiosmtpd; sys.exit(aiosmtpd.__version__ != '$AIOSMTPD_VERSION')" \
-        >/dev/null 2>&1
-}
-
-# A venv left half made (or with another aiosmtpd) is made anew: it takes seconds.
-install_aiosmtpd() {
-    log "ops/test.sh: installing aiosmtpd $AIOSMTPD_VERSION from PyPI into target/tools/smtp-venv"
-    rm -rf "$SMTP_VENV"
-    python3 -m venv "$SMTP_VENV" </dev/null 3>&- \
-        && "$SMTP_VENV/bin/python" -m pip install --quiet "aiosmtpd==$AIOSMTPD_VERSION" \
-            </dev/null 3>&-
-}
-
-if ! has_aiosmtpd && command -v python3 >/dev/null 2>&1; then
-    install_aiosmtpd || log "ops/test.sh: installing aiosmtpd $AIOSMTPD_VERSION failed"
-fi
-if has_aiosmtpd; then
-    export TELEDERM_SMTP_PYTHON="$SMTP_VENV/bin/python"
-else
-    unset TELEDERM_SMTP_PYTHON
-    if [ "${TELEDERM_REQUIRE_SMTP:-0}" = 1 ]; then
-        die "TELEDERM_REQUIRE_SMTP=1 but there is no Python with aiosmtpd $AIOSMTPD_VERSION" \
-            "($SMTP_VENV: needs python3 with its venv module, and PyPI)"
-    fi
-    log "ops/test.sh: no Python with aiosmtpd $AIOSMTPD_VERSION: the SMTP tests will SKIP"
-fi
-
-# ---------------------------------------------------------------- S3 server
-
-S3_VENV="$REPO_ROOT/target/tools/s3-venv"
 MOTO_VERSION=5.2.1
-
-has_moto() {
-    "$S3_VENV/bin/python" -c \
-        "import sys, moto, moto.server; sys.exit(moto.__version__ != '$MOTO_VERSION')" \
-        >/dev/null 2>&1
-}
-
-# A venv left half made (or with another moto) is made anew: it takes a minute.
-install_moto() {
-    log "ops/test.sh: installing moto[server] $MOTO_VERSION from PyPI into target/tools/s3-venv"
-    rm -rf "$S3_VENV"
-    python3 -m venv "$S3_VENV" </dev/null 3>&- \
-        && "$S3_VENV/bin/python" -m pip install --quiet "moto[server]==$MOTO_VERSION" \
-            </dev/null 3>&-
-}
-
-if ! has_moto && command -v python3 >/dev/null 2>&1; then
-    install_moto || log "ops/test.sh: installing moto[server] $MOTO_VERSION failed"
-fi
-if has_moto; then
-    export TELEDERM_S3_PYTHON="$S3_VENV/bin/python"
-else
-    unset TELEDERM_S3_PYTHON
-    if [ "${TELEDERM_REQUIRE_S3:-0}" = 1 ]; then
-        die "TELEDERM_REQUIRE_S3=1 but there is no Python with moto[server] $MOTO_VERSION" \
-            "($S3_VENV: needs python3 with its venv module, and PyPI)"
-    fi
-    log "ops/test.sh: no Python with moto[server] $MOTO_VERSION: the S3 tests will SKIP"
-fi
+provide_venv smtp "aiosmtpd==$AIOSMTPD_VERSION" \
+    "import sys, aiosmtpd; sys.exit(aiosmtpd.__version__ != '$AIOSMTPD_VERSION')" \
+    TELEDERM_SMTP_PYTHON "${TELEDERM_REQUIRE_SMTP:-0}"
+provide_venv s3 "moto[server]==$MOTO_VERSION" \
+    "import sys, moto, moto.server; sys.exit(moto.__version__ != '$MOTO_VERSION')" \
+    TELEDERM_S3_PYTHON "${TELEDERM_REQUIRE_S3:-0}"
 
 # ---------------------------------------------------------------- phase 1
 

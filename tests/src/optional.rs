@@ -31,3 +31,22 @@ impl Optional {
         None
     }
 }
+
+/// A test server's first line on stdout (empty if it ended without one), read on a thread so
+/// that a server that hangs fails the test after `guard` instead of blocking it for ever.
+pub(crate) fn first_line(
+    child: &mut std::process::Child,
+    what: &str,
+    guard: std::time::Duration,
+) -> String {
+    use std::io::BufRead;
+    let stdout = child.stdout.take().expect("the server's stdout is piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    rx.recv_timeout(guard)
+        .unwrap_or_else(|_| panic!("{what} did not start in time"))
+}

@@ -8,9 +8,8 @@
 //! The server holds no state on disk and stops when the test process closes its stdin.
 
 use std::{
-    io::{BufRead, BufReader},
     process::{Child, Command, Stdio},
-    sync::{mpsc, OnceLock},
+    sync::OnceLock,
     time::Duration,
 };
 
@@ -20,7 +19,7 @@ use telederm_server::{
     store::S3Store,
 };
 
-use crate::optional::Optional;
+use crate::optional::{first_line, Optional};
 
 const S3_TESTS: Optional = Optional {
     tests: "S3 test",
@@ -177,7 +176,7 @@ fn start() -> Result<Moto, String> {
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| format!("cannot run {python}: {e}"))?;
-    let first_line = first_line(&mut child);
+    let first_line = first_line(&mut child, "the S3 server", START_GUARD);
     if let Some(port) = first_line.strip_prefix("ready ") {
         let port = port
             .trim()
@@ -194,17 +193,4 @@ fn start() -> Result<Moto, String> {
         Some(why) => Err(why.trim().to_owned()),
         None => panic!("the S3 server did not start ({status:?}); it said: {first_line}"),
     }
-}
-
-/// The server's first line on stdout, read on a thread so that a hang fails after `START_GUARD`.
-fn first_line(child: &mut Child) -> String {
-    let stdout = child.stdout.take().expect("stdout is piped");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send(line);
-    });
-    rx.recv_timeout(START_GUARD)
-        .expect("the S3 server did not start in time")
 }

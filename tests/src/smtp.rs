@@ -11,16 +11,14 @@ pub mod tls;
 
 use std::{
     fs::File,
-    io::{BufRead, BufReader},
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
-    sync::mpsc,
     time::Duration,
 };
 
 use serde::Deserialize;
 
-use crate::optional::Optional;
+use crate::optional::{first_line, Optional};
 pub use tls::{ClientPki, TlsFiles};
 
 const SMTP_TESTS: Optional = Optional {
@@ -118,7 +116,7 @@ impl SmtpSink {
             Ok(child) => child,
             Err(e) => return SMTP_TESTS.unavailable(&format!("cannot run {python}: {e}")),
         };
-        let first_line = first_line(&mut child);
+        let first_line = first_line(&mut child, "the SMTP sink", START_GUARD);
         if let Some(port) = first_line.strip_prefix("ready ") {
             let port = port.trim().parse().expect("the sink prints `ready <port>`");
             return Some(SmtpSink { child, port, dir });
@@ -192,20 +190,6 @@ fn sink_command(python: &str, dir: &Path, behaviour: &Behaviour) -> Command {
         command.arg("--client-ca").arg(ca);
     }
     command
-}
-
-/// The sink's first line on stdout (empty if it ended without one). Read on a thread so that a
-/// sink that hangs fails the test after `START_GUARD` instead of blocking it for ever.
-fn first_line(child: &mut Child) -> String {
-    let stdout = child.stdout.take().expect("the sink's stdout is piped");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send(line);
-    });
-    rx.recv_timeout(START_GUARD)
-        .expect("the SMTP sink did not start in time")
 }
 
 /// `0001.json`, not the `.0001.json.tmp` being written.
