@@ -76,6 +76,12 @@ pub fn can_read_rota(user: &User, territory: &TerritoryCode) -> Access {
     )
 }
 
+/// Coordinators of the territory and admins read its retention period (admins set it:
+/// `can_act_as(Admin)`).
+pub fn can_read_retention(user: &User, territory: &TerritoryCode) -> Access {
+    can_manage_rota(user, territory)
+}
+
 /// Coordinators of the territory and admins read and set its response-time targets.
 pub fn can_manage_sla(user: &User, territory: &TerritoryCode) -> Access {
     can_manage_rota(user, territory)

@@ -16,9 +16,9 @@ use uuid::Uuid;
 
 use crate::{
     audit,
-    auth::policy::{can_act_as, Access},
+    auth::policy::{can_act_as, can_read_retention, Access},
     db::{CaseRecord, Effects, Repo, RepoError},
-    domain::{CaseStatus, Clock, Role, User},
+    domain::{CaseStatus, Clock, Role, TerritoryCode, User},
     store::{BlobKey, BlobStore},
 };
 
@@ -179,15 +179,13 @@ impl Eraser {
 
     /// A territory's retention period in days.
     pub async fn retention_days(&self, user: &User, code: &str) -> Result<u32, EraseError> {
-        if !matches!(user.role, Role::Admin | Role::Coordinator) {
-            return Err(EraseError::Forbidden);
-        }
-        let code = code.trim().to_lowercase();
+        let code = TerritoryCode::parse(code).map_err(|_| EraseError::NotFound("territory"))?;
+        can_read_retention(user, &code).or(EraseError::Forbidden)?;
         self.repo
             .retention_periods()
             .await?
             .into_iter()
-            .find(|(c, _)| *c == code)
+            .find(|(c, _)| c == code.as_str())
             .map(|(_, days)| days.unsigned_abs())
             .ok_or(EraseError::NotFound("territory"))
     }
@@ -203,22 +201,20 @@ impl Eraser {
         if !(1..=MAX_RETENTION_DAYS).contains(&days) {
             return Err(EraseError::InvalidPeriod);
         }
-        let code = code.trim().to_lowercase();
+        let code = TerritoryCode::parse(code).map_err(|_| EraseError::NotFound("territory"))?;
         let days_i32 = i32::try_from(days).map_err(anyhow::Error::from)?;
         let entry = audit::entry(
             self.clock.now(),
             Some(user.id.as_uuid()),
             "territory.retention_set",
             "territory",
-            Some(code.clone()),
+            Some(code.to_string()),
         )
+        .in_territory(code.as_str()) // its coordinators read the line
         .detail(serde_json::json!({ "retention_days": days }));
-        // Its coordinators read the line.
-        let mut entry = entry;
-        entry.territory = Some(code.clone());
         if !self
             .repo
-            .set_retention_days(&code, days_i32, &Effects::audit(entry))
+            .set_retention_days(code.as_str(), days_i32, &Effects::audit(entry))
             .await?
         {
             return Err(EraseError::NotFound("territory"));
