@@ -328,18 +328,10 @@ const DIGEST_CHECK: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Create the data folder, connect to the configured database and bring its schema up to date.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Arc<dyn Repo>> {
-    create_private_dir(&settings.data_dir)?;
+    crate::crypto::private_file::create_private_dirs(&settings.data_dir)?;
     let repo = db::connect(&settings.database_url(), settings.database.max_connections).await?;
     repo.migrate().await?;
     Ok(repo)
-}
-
-fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
 }
 
 async fn not_found(

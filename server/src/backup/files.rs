@@ -1,14 +1,17 @@
 //! Where a backup may go, and its owner-only folders and files.
 
 use std::{
-    fs::{self, File, OpenOptions},
+    fs::{self, File},
     io::Write,
     path::Path,
 };
 
 use anyhow::{bail, Context};
 
-use crate::config::{resolve_path, Settings};
+use crate::{
+    config::{resolve_path, Settings},
+    crypto::private_file,
+};
 
 /// A backup inside the data folder would be backed up into itself and wiped with it; one beside
 /// the key files would put the keys and the data they open in one place.
@@ -53,12 +56,7 @@ pub(super) fn create_empty_private_dir(dir: &Path) -> anyhow::Result<()> {
 }
 
 pub(super) fn create_private_dirs(dir: &Path) -> anyhow::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
+    private_file::create_private_dirs(dir)
         .with_context(|| format!("cannot create {}", dir.display()))
 }
 
@@ -80,13 +78,7 @@ pub(super) fn copy_private(from: &Path, to: &Path) -> anyhow::Result<()> {
 }
 
 fn create_private(path: &Path) -> anyhow::Result<File> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options
-        .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))
+    private_file::create_private(path).with_context(|| format!("cannot create {}", path.display()))
 }
 
 pub(super) fn set_mode(path: &Path, mode: u32) -> anyhow::Result<()> {

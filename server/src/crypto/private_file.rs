@@ -85,8 +85,17 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8], mode: Mode) -> io::Res
     result
 }
 
+/// Folders (and their missing parents) only their owner can enter, mode 0700 from the start.
+pub(crate) fn create_private_dirs(dir: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
 /// A new file only its owner can read, mode 0600 from the start (never chmod after writing).
-fn create_private(path: &Path) -> io::Result<File> {
+pub(crate) fn create_private(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

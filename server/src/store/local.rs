@@ -12,6 +12,7 @@ use std::{
 use async_trait::async_trait;
 
 use super::{BlobInfo, BlobKey, BlobStore, StoreError, Tidied};
+use crate::crypto::private_file::create_private_dirs;
 
 const TEMP_PREFIX: &str = ".tmp-";
 
@@ -29,14 +30,6 @@ impl LocalStore {
     fn path(&self, key: &BlobKey) -> PathBuf {
         self.root.join(key.as_str())
     }
-}
-
-fn create_private_dirs(dir: &Path) -> std::io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
 }
 
 fn sync_dir(dir: &Path) -> std::io::Result<()> {
