@@ -1,8 +1,6 @@
 //! The dermatologists' queue: which cases a dermatologist may take now, in order, and exclusive
 //! claims with a lease.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use telederm_schemas as wire;
 use telederm_schemas::EventKind;
@@ -12,8 +10,8 @@ use super::{read::clinical, CaseError, CaseService};
 use crate::{
     audit,
     auth::policy::{can_act_as, CaseAction},
-    db::{CaseRecord, ClaimOutcome, Effects, Notification, Repo, RepoError},
-    domain::{lifecycle::Transition, PhotoKind, Recipient, Role, Territory, User},
+    db::{CaseRecord, ClaimOutcome, Effects, Notification, QueuedRecord, Repo, RepoError},
+    domain::{lifecycle::Transition, Recipient, Role, Territory, User},
     notify::CaseEvent,
 };
 
@@ -123,19 +121,21 @@ impl CaseService {
             .repo
             .queued_cases(&eligible.territories, &eligible.offered_from, QUEUE_LIMIT)
             .await?;
-        // Three reads whatever the queue's length: the cases, their keys, their photos.
-        let ids: Vec<Uuid> = records.iter().map(|r| r.id).collect();
-        let keys = self.data_keys(&ids).await?;
-        let mut kinds: HashMap<Uuid, Vec<PhotoKind>> = HashMap::new();
-        for p in self.repo.photos_of_cases(&ids).await? {
-            kinds.entry(p.case_id).or_default().push(p.kind);
-        }
         let mut items = Vec::with_capacity(records.len());
-        for r in records {
+        for QueuedRecord {
+            case: r,
+            key,
+            photo_kinds,
+        } in records
+        {
             // A case that cannot be opened stays out of the queue (and in the log) rather than
             // hiding every other case.
-            let text = keys.get(&r.id).and_then(|key| clinical(key, &r).ok());
-            let Some(text) = text else {
+            let text = self
+                .keys
+                .unwrap(&key, r.id)
+                .map_err(CaseError::from)
+                .and_then(|key| clinical(&key, &r));
+            let Ok(text) = text else {
                 tracing::warn!(case_id = %r.id, "queued case unreadable: left out of the queue");
                 continue;
             };
@@ -146,7 +146,7 @@ impl CaseService {
                 age: u16::try_from(r.age).map_err(anyhow::Error::from)?,
                 sex: r.sex,
                 body_site: text.body_site,
-                photo_kinds: kinds.remove(&r.id).unwrap_or_default(),
+                photo_kinds,
                 submitted_at: r.submitted_at,
                 waiting_secs: (at - r.submitted_at).num_seconds().max(0),
                 due_at: r.due_at,

@@ -4,8 +4,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{sql::OptName, CaseRecord, Effects, RepoError};
-use crate::domain::CaseStatus;
+use super::{
+    sql::{NameList, OptName},
+    CaseRecord, DataKeyRecord, Effects, RepoError,
+};
+use crate::domain::{CaseStatus, PhotoKind};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventRecord {
@@ -18,6 +21,18 @@ pub struct EventRecord {
     pub from_status: Option<CaseStatus>,
     #[sqlx(try_from = "OptName")]
     pub to_status: Option<CaseStatus>,
+}
+
+/// A queued case as its queue shows it, read in one query: the case, its wrapped data key (to
+/// open the triage fields) and its photos' kinds in order.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct QueuedRecord {
+    #[sqlx(flatten)]
+    pub case: CaseRecord,
+    #[sqlx(flatten)]
+    pub key: DataKeyRecord,
+    #[sqlx(try_from = "NameList")]
+    pub photo_kinds: Vec<PhotoKind>,
 }
 
 /// A claim attempt's outcome.
@@ -51,13 +66,14 @@ pub trait QueueRepo {
         covering: &[String],
     ) -> Result<Vec<String>, RepoError>;
     /// Queued cases of `territories`, and those of `offered_from` offered to their fallbacks:
-    /// urgent first, then earliest due, then earliest submitted.
+    /// urgent first, then earliest due, then earliest submitted; each with its key and photo
+    /// kinds, in one query.
     async fn queued_cases(
         &self,
         territories: &[String],
         offered_from: &[String],
         limit: i64,
-    ) -> Result<Vec<CaseRecord>, RepoError>;
+    ) -> Result<Vec<QueuedRecord>, RepoError>;
     /// Claim one queued case, exclusively; records the event.
     async fn claim(
         &self,

@@ -1,16 +1,17 @@
-//! `QueueRepo::queued_cases`: which queued cases a dermatologist sees, in which order.
+//! `QueueRepo::queued_cases`: which queued cases a dermatologist sees, in which order, each with
+//! its data key and its photos' kinds.
 
 use chrono::{TimeZone, Utc};
 use telederm_server::{
-    db::{CaseRecord, Effects, SlaStep},
-    domain::Priority,
+    db::{Effects, QueuedRecord, SlaStep},
+    domain::{PhotoKind, Priority},
 };
 use uuid::Uuid;
 
-use crate::setup::{case, codes, mins, World};
+use crate::setup::{case, codes, data_key, mins, photo, stored, World};
 
-fn ids(cases: Vec<CaseRecord>) -> Vec<Uuid> {
-    cases.into_iter().map(|c| c.id).collect()
+fn ids(cases: Vec<QueuedRecord>) -> Vec<Uuid> {
+    cases.into_iter().map(|c| c.case.id).collect()
 }
 
 #[tokio::test]
@@ -72,13 +73,67 @@ async fn urgent_first_then_earliest_due_unknown_due_last_then_earliest_submitted
         .unwrap()
         .is_empty());
 
-    // Records come back whole.
+    // Records come back whole, with their key; these were submitted without photos.
     let first = &repo.queued_cases(&codes(&["13"]), &[], 1).await.unwrap()[0];
     assert_eq!(
-        (first.gp_id, first.due_at, first.claimed_by),
+        (first.case.gp_id, first.case.due_at, first.case.claimed_by),
         (w.gp13, Some(mins(50)), None)
     );
-    assert_eq!(first.submitted_at, mins(20));
+    assert_eq!(first.case.submitted_at, mins(20));
+    assert_eq!(
+        first.key.wrapped,
+        data_key(urgent_due_50, "k1").wrapped,
+        "the case's own key"
+    );
+    assert_eq!(first.photo_kinds, []);
+}
+
+#[tokio::test]
+async fn each_queued_case_comes_with_its_own_key_and_its_photos_kinds_in_order() {
+    let w = World::new().await;
+    let with_photos = |position: i32, kind: PhotoKind, id| {
+        let mut p = photo(id, position, mins(1));
+        p.kind = stored(kind);
+        p
+    };
+    let mut ids_in_order = Vec::new();
+    for (n, kinds) in [
+        vec![
+            PhotoKind::Overview,
+            PhotoKind::Closeup,
+            PhotoKind::Dermoscopy,
+        ],
+        vec![PhotoKind::Dermoscopy, PhotoKind::Overview],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let c = case(w.gp13, "13", Priority::Routine, mins(n as i64), None);
+        // Stored out of order: the list follows the photos' positions.
+        let photos: Vec<_> = kinds
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, k)| with_photos(i as i32 + 1, *k, c.id))
+            .collect();
+        w.repo
+            .create_case(&c, &photos, &data_key(c.id, "k2"), &Effects::default())
+            .await
+            .unwrap();
+        ids_in_order.push((c.id, kinds));
+    }
+
+    let listed = w.repo.queued_cases(&codes(&["13"]), &[], 50).await.unwrap();
+    let got: Vec<_> = listed
+        .iter()
+        .map(|r| (r.case.id, r.photo_kinds.clone()))
+        .collect();
+    assert_eq!(got, ids_in_order);
+    for r in &listed {
+        assert_eq!(r.key.case_id, r.case.id);
+        assert_eq!(r.key.master_key_id, "k2");
+        assert_eq!(r.key.wrapped, data_key(r.case.id, "k2").wrapped);
+    }
 }
 
 #[tokio::test]

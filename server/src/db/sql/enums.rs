@@ -17,6 +17,12 @@ pub struct Name(String);
 #[sqlx(transparent)]
 pub struct OptName(Option<String>);
 
+/// Enum names joined by commas (`string_agg`), NULL for none
+/// (`#[sqlx(try_from = "NameList")]` on a `Vec` field).
+#[derive(sqlx::Type)]
+#[sqlx(transparent)]
+pub struct NameList(Option<String>);
+
 fn parse<T: FromStr<Err = String>>(what: &str, raw: &str) -> Result<T, String> {
     raw.parse()
         .map_err(|e| format!("corrupt {what} in the database: {e}"))
@@ -58,6 +64,16 @@ impl TryFrom<Name> for Sex {
     type Error = String;
     fn try_from(n: Name) -> Result<Self, String> {
         parse("sex", &n.0)
+    }
+}
+
+impl TryFrom<NameList> for Vec<PhotoKind> {
+    type Error = String;
+    fn try_from(n: NameList) -> Result<Self, String> {
+        n.0.iter()
+            .flat_map(|list| list.split(','))
+            .map(|kind| parse("photo kind", kind))
+            .collect()
     }
 }
 

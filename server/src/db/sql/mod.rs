@@ -24,7 +24,7 @@ mod webhooks;
 use async_trait::async_trait;
 
 pub use backend::{Backend, Row, Tx};
-pub use enums::{Name, OptName};
+pub use enums::{Name, NameList, OptName};
 pub use query::{placeholders, Arg, Query, ToArg};
 
 use super::{Repo, RepoError};

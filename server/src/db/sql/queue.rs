@@ -11,7 +11,9 @@ use super::{
     transitions::{transition_event_in, StatusChange},
     Backend, Query, SqlRepo, Tx,
 };
-use crate::db::{AuditEntry, CaseRecord, ClaimOutcome, Effects, EventRecord, QueueRepo, RepoError};
+use crate::db::{
+    AuditEntry, ClaimOutcome, Effects, EventRecord, QueueRepo, QueuedRecord, RepoError,
+};
 use crate::domain::{lifecycle::Transition, CaseStatus};
 
 /// The condition for a queued case one may take: of `n` territories from `$first`, or offered
@@ -109,12 +111,18 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
         territories: &[String],
         offered_from: &[String],
         limit: i64,
-    ) -> Result<Vec<CaseRecord>, RepoError> {
+    ) -> Result<Vec<QueuedRecord>, RepoError> {
         if territories.is_empty() && offered_from.is_empty() {
             return Ok(Vec::new());
         }
+        // One row per case (the key joined, the photo kinds aggregated off the photos' case
+        // index): a queue page costs one query, not one per table.
         let q = Query::new(format!(
-            "SELECT {CASE_COLUMNS} FROM cases WHERE status = $2 AND {} \
+            "SELECT {CASE_COLUMNS}, k.case_id, k.master_key_id, k.wrapped, \
+             (SELECT string_agg(p.kind, ',' ORDER BY p.position) FROM photos p \
+              WHERE p.case_id = cases.id) AS photo_kinds \
+             FROM cases JOIN data_keys k ON k.case_id = cases.id \
+             WHERE status = $2 AND {} \
              ORDER BY {QUEUE_ORDER} LIMIT $1",
             takeable(3, territories.len(), offered_from.len()),
         ))
