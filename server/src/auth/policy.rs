@@ -201,6 +201,35 @@ pub struct CaseFacts {
     pub in_callers_queue: bool,
 }
 
+/// A dermatologist's ties to a case.
+struct Ties {
+    /// It holds the claim.
+    holds: bool,
+    /// It answered the case.
+    answered: bool,
+    /// It holds it, asked about it, or answered it.
+    party: bool,
+}
+
+fn ties(user: &User, case: &CaseFacts) -> Ties {
+    let me = Some(user.id.as_uuid());
+    let holds = case.status == CaseStatus::Claimed && case.claimed_by == me;
+    let asked = case.status == CaseStatus::InfoRequested && case.info_requested_by == me;
+    let answered = case.answered_by.is_some() && case.answered_by == me;
+    Ties {
+        holds,
+        answered,
+        party: holds || asked || answered,
+    }
+}
+
+/// Whether `can_act_on` needs `in_callers_queue` to decide: only for a dermatologist that is
+/// no party to the case, or that claims it. Otherwise the rota is not read at all (a holder
+/// reading its case or its photos costs no rota query).
+pub fn needs_rota(user: &User, case: &CaseFacts, action: CaseAction) -> bool {
+    user.role == Role::Dermatologist && (action == CaseAction::Claim || !ties(user, case).party)
+}
+
 /// Who may do what to a case. A GP knows its own cases only. A dermatologist knows the cases it
 /// holds, asked about or answered, and those of the territories it works now; any other case is
 /// hidden from it whatever its state, so that no answer tells it the case exists or what state
@@ -216,10 +245,11 @@ pub fn can_act_on(user: &User, case: &CaseFacts, action: CaseAction) -> Access {
     if user.role == Role::Gp {
         return if Some(case.gp) == me { Allowed } else { Hidden };
     }
-    let holds = case.status == CaseStatus::Claimed && case.claimed_by == me;
-    let asked = case.status == CaseStatus::InfoRequested && case.info_requested_by == me;
-    let answered = case.answered_by.is_some() && case.answered_by == me;
-    let party = holds || asked || answered;
+    let Ties {
+        holds,
+        answered,
+        party,
+    } = ties(user, case);
     if !party && !case.in_callers_queue {
         return Hidden;
     }

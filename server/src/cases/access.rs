@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::{queue::Eligibility, CaseError, CaseService};
 use crate::{
-    auth::policy::{can_act_on, Access, CaseAction, CaseFacts},
+    auth::policy::{can_act_on, needs_rota, Access, CaseAction, CaseFacts},
     db::CaseRecord,
     domain::{Role, User},
 };
@@ -45,7 +45,7 @@ impl CaseService {
             return Err(CaseError::Forbidden);
         }
         let record = self.load(case_id).await?;
-        let facts = self.facts(user, &record).await?;
+        let facts = self.facts(user, &record, action).await?;
         match can_act_on(user, &facts, action) {
             // Those who could see it learn that it was erased; nothing else of it remains.
             Access::Allowed if record.erased_at.is_some() => Err(CaseError::Erased),
@@ -56,7 +56,12 @@ impl CaseService {
     }
 
     /// What the policy needs to know of the case and the caller.
-    async fn facts(&self, user: &User, c: &CaseRecord) -> Result<CaseFacts, CaseError> {
+    async fn facts(
+        &self,
+        user: &User,
+        c: &CaseRecord,
+        action: CaseAction,
+    ) -> Result<CaseFacts, CaseError> {
         // Only a dermatologist's access depends on who answered and on the rota.
         let derm = user.role == Role::Dermatologist;
         let answered_by = if derm {
@@ -64,17 +69,20 @@ impl CaseService {
         } else {
             None
         };
-        let in_callers_queue = derm
-            && Eligibility::of(self.repo.as_ref(), user.id.as_uuid(), self.now())
-                .await?
-                .may_take(c);
-        Ok(CaseFacts {
+        let mut facts = CaseFacts {
             gp: c.gp_id,
             status: c.status,
             claimed_by: c.claimed_by,
             info_requested_by: c.info_requested_by,
             answered_by,
-            in_callers_queue,
-        })
+            in_callers_queue: false,
+        };
+        if needs_rota(user, &facts, action) {
+            facts.in_callers_queue =
+                Eligibility::of(self.repo.as_ref(), user.id.as_uuid(), self.now())
+                    .await?
+                    .may_take(c);
+        }
+        Ok(facts)
     }
 }

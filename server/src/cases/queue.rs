@@ -10,7 +10,10 @@ use super::{read::clinical, CaseError, CaseService};
 use crate::{
     audit,
     auth::policy::{can_act_as, CaseAction},
-    db::{CaseRecord, ClaimOutcome, Effects, Notification, QueuedRecord, Repo, RepoError},
+    db::{
+        CaseRecord, ClaimOutcome, Effects, EligibleTerritories, Notification, QueuedRecord, Repo,
+        RepoError,
+    },
     domain::{lifecycle::Transition, Recipient, Role, Territory, User},
     notify::CaseEvent,
 };
@@ -25,16 +28,7 @@ pub async fn eligible_territories(
     dermatologist: Uuid,
     at: DateTime<Utc>,
 ) -> Result<Vec<String>, RepoError> {
-    let mut territories = repo.oncall_territories(dermatologist, at).await?;
-    let fallbacks = repo
-        .uncovered_territories_falling_back_to(&territories, at)
-        .await?;
-    for t in fallbacks {
-        if !territories.contains(&t) {
-            territories.push(t);
-        }
-    }
-    Ok(territories)
+    Ok(repo.eligibility(dermatologist, at).await?.take)
 }
 
 /// What a dermatologist may take from the queue at an instant.
@@ -51,10 +45,10 @@ impl Eligibility {
         dermatologist: Uuid,
         at: DateTime<Utc>,
     ) -> Result<Eligibility, RepoError> {
-        let territories = eligible_territories(repo, dermatologist, at).await?;
-        let offered_from = repo.territories_falling_back_to(&territories).await?;
+        let EligibleTerritories { take, offered_from } =
+            repo.eligibility(dermatologist, at).await?;
         Ok(Eligibility {
-            territories,
+            territories: take,
             offered_from,
         })
     }

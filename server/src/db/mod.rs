@@ -50,7 +50,7 @@ pub use effects::{Effects, Notification};
 pub use erasure::ErasureRepo;
 pub use outbox::{NotificationRecord, OutboxRepo, PendingNotification};
 pub use phrases::{PhraseRecord, PhraseRepo};
-pub use queue::{ClaimOutcome, EventRecord, QueueRepo, QueuedRecord};
+pub use queue::{ClaimOutcome, EligibleTerritories, EventRecord, QueueRepo, QueuedRecord};
 pub use sessions::{SessionRecord, SessionRepo};
 pub use shifts::ShiftRepo;
 pub use sla::{

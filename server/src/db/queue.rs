@@ -35,6 +35,16 @@ pub struct QueuedRecord {
     pub photo_kinds: Vec<PhotoKind>,
 }
 
+/// The territories whose queued cases a dermatologist may take at an instant, each list sorted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EligibleTerritories {
+    /// Where it is on call, and the territories with nobody on call that fall back to those.
+    pub take: Vec<String>,
+    /// The territories that fall back to any of `take`, whoever is on call there: their cases
+    /// once the ladder offered them to their fallbacks.
+    pub offered_from: Vec<String>,
+}
+
 /// A claim attempt's outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClaimOutcome {
@@ -46,25 +56,14 @@ pub enum ClaimOutcome {
 
 #[async_trait]
 pub trait QueueRepo {
-    /// Territories where the dermatologist is on call at `at`.
-    async fn oncall_territories(
+    /// What a dermatologist may take from the queue at `at`, read in one query.
+    async fn eligibility(
         &self,
         dermatologist: Uuid,
         at: DateTime<Utc>,
-    ) -> Result<Vec<String>, RepoError>;
-    /// Territories with nobody on call at `at` that list one of `covering` as a fallback.
-    async fn uncovered_territories_falling_back_to(
-        &self,
-        covering: &[String],
-        at: DateTime<Utc>,
-    ) -> Result<Vec<String>, RepoError>;
+    ) -> Result<EligibleTerritories, RepoError>;
     /// Whether anyone is on call for the territory at `at`.
     async fn covered(&self, territory: &str, at: DateTime<Utc>) -> Result<bool, RepoError>;
-    /// Territories that list one of `covering` as a fallback, whoever is on call there.
-    async fn territories_falling_back_to(
-        &self,
-        covering: &[String],
-    ) -> Result<Vec<String>, RepoError>;
     /// Queued cases of `territories`, and those of `offered_from` offered to their fallbacks:
     /// urgent first, then earliest due, then earliest submitted; each with its key and photo
     /// kinds, in one query.

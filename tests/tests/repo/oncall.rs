@@ -58,20 +58,31 @@ async fn rota() -> World {
     w
 }
 
+/// `(take, offered_from)` of a dermatologist at a minute.
+async fn eligible(w: &World, derm: Uuid, m: i64) -> (Vec<String>, Vec<String>) {
+    let e = w.repo.eligibility(derm, mins(m)).await.unwrap();
+    (e.take, e.offered_from)
+}
+
+fn lists(take: &[&str], offered_from: &[&str]) -> (Vec<String>, Vec<String>) {
+    (codes(take), codes(offered_from))
+}
+
 #[tokio::test]
 async fn a_dermatologist_is_on_call_from_the_start_of_a_shift_until_just_before_its_end() {
     let w = rota().await;
     let repo = &w.repo;
-    let at = |m| repo.oncall_territories(w.derm1, mins(m));
-    assert_eq!(at(-1).await.unwrap(), Vec::<String>::new());
-    assert_eq!(at(0).await.unwrap(), ["84"]);
-    assert_eq!(at(30).await.unwrap(), ["13", "84"]);
-    assert_eq!(at(60).await.unwrap(), ["13"]);
-    assert!(at(90).await.unwrap().is_empty());
-    assert_eq!(
-        repo.oncall_territories(w.derm2, mins(179)).await.unwrap(),
-        ["04"]
-    );
+    // Nobody falls back to 04: derm2's queue is 04's alone, while its shift lasts.
+    assert_eq!(eligible(&w, w.derm2, 119).await, lists(&[], &[]));
+    assert_eq!(eligible(&w, w.derm2, 120).await, lists(&["04"], &[]));
+    let just_before_the_end = repo
+        .eligibility(w.derm2, mins(180) - crate::setup::micro())
+        .await
+        .unwrap();
+    assert_eq!(just_before_the_end.take, ["04"]);
+    assert_eq!(eligible(&w, w.derm2, 180).await, lists(&[], &[]));
+    assert_eq!(eligible(&w, w.derm1, -1).await, lists(&[], &[]));
+    assert_eq!(eligible(&w, w.derm1, 90).await, lists(&[], &[]));
 
     assert!(repo.covered("84", mins(0)).await.unwrap());
     assert!(repo
@@ -84,53 +95,45 @@ async fn a_dermatologist_is_on_call_from_the_start_of_a_shift_until_just_before_
 }
 
 #[tokio::test]
-async fn territories_fall_back_to_their_fallbacks_and_uncovered_ones_are_found() {
+async fn uncovered_territories_fall_to_their_fallbacks_and_offered_cases_to_those_who_cover_them() {
     let w = rota().await;
-    let repo = &w.repo;
     // 13 falls back to 84; 04 to 13, then 84.
+    // At 0 derm1 covers 84 alone, and 13 and 04, uncovered, fall back to it; their cases once
+    // offered too (they fall back to 84 or 13).
     assert_eq!(
-        repo.territories_falling_back_to(&codes(&["84"]))
-            .await
-            .unwrap(),
-        ["04", "13"]
+        eligible(&w, w.derm1, 0).await,
+        lists(&["04", "13", "84"], &["04", "13"])
+    );
+    // From 30 derm1 also covers 13; 04 is still uncovered.
+    assert_eq!(
+        eligible(&w, w.derm1, 30).await,
+        lists(&["04", "13", "84"], &["04", "13"])
+    );
+    // From 60 derm1 covers 13 alone: 04 falls to it, 84 does not (84 falls back to nobody).
+    assert_eq!(
+        eligible(&w, w.derm1, 60).await,
+        lists(&["04", "13"], &["04"])
+    );
+    // From 120 derm2 covers 04, and derm3 84: 13 is uncovered again and falls to 84, 04 is
+    // covered and only its offered cases reach 84.
+    let derm3 = w.dermatologist("derm3@x.fr").await;
+    on_call(&w, derm3, "84", mins(100), mins(200)).await;
+    assert_eq!(
+        eligible(&w, derm3, 120).await,
+        lists(&["13", "84"], &["04", "13"])
+    );
+    assert_eq!(eligible(&w, w.derm2, 120).await, lists(&["04"], &[]));
+    // A colleague on call for 84 too changes nothing for derm3, and covers nothing more.
+    let derm4 = w.dermatologist("derm4@x.fr").await;
+    on_call(&w, derm4, "84", mins(110), mins(130)).await;
+    assert_eq!(
+        eligible(&w, derm3, 120).await,
+        lists(&["13", "84"], &["04", "13"])
     );
     assert_eq!(
-        repo.territories_falling_back_to(&codes(&["13"]))
-            .await
-            .unwrap(),
-        ["04"]
+        eligible(&w, derm4, 120).await,
+        lists(&["13", "84"], &["04", "13"])
     );
-    assert_eq!(
-        repo.territories_falling_back_to(&codes(&["13", "84"]))
-            .await
-            .unwrap(),
-        ["04", "13"]
-    );
-    assert!(repo
-        .territories_falling_back_to(&codes(&["04"]))
-        .await
-        .unwrap()
-        .is_empty());
-    assert!(repo
-        .territories_falling_back_to(&[])
-        .await
-        .unwrap()
-        .is_empty());
-
-    let uncovered = |covering: &'static [&'static str], m| async move {
-        repo.uncovered_territories_falling_back_to(&codes(covering), mins(m))
-            .await
-            .unwrap()
-    };
-    // At 0 nobody is on call in 13 or 04.
-    assert_eq!(uncovered(&["84"], 0).await, ["04", "13"]);
-    // From 30 derm1 covers 13.
-    assert_eq!(uncovered(&["84"], 30).await, ["04"]);
-    assert_eq!(uncovered(&["13"], 30).await, ["04"]);
-    // From 120 derm2 covers 04, and 13 is uncovered again.
-    assert_eq!(uncovered(&["84"], 120).await, ["13"]);
-    assert!(uncovered(&["13"], 120).await.is_empty());
-    assert!(uncovered(&[], 0).await.is_empty());
 }
 
 fn ids(recipients: &[Recipient]) -> Vec<Uuid> {

@@ -102,3 +102,63 @@ fn only_gps_check_photos() {
         assert_eq!(can_check_photo(&user(role)), Forbidden, "{role:?}");
     }
 }
+
+/// The rota is read only when `needs_rota` says so: whenever it says no, the decision is the
+/// same whatever the rota would have said; and a stranger's decisions do hang on it.
+#[test]
+fn the_rota_is_skipped_only_where_it_cannot_change_the_decision() {
+    let (gp, me, other) = (
+        user(Role::Gp),
+        user(Role::Dermatologist),
+        user(Role::Dermatologist),
+    );
+    let all = [
+        Read,
+        ReadPhotos,
+        Claim,
+        Release,
+        Answer,
+        RequestInfo,
+        Reply,
+        Cancel,
+        Close,
+        RecordOutcome,
+    ];
+    let statuses = [
+        CaseStatus::Queued,
+        CaseStatus::Claimed,
+        CaseStatus::InfoRequested,
+        CaseStatus::Answered,
+        CaseStatus::Closed,
+        CaseStatus::Cancelled,
+    ];
+    let someone = [None, Some(&me), Some(&other)];
+    let mut skipped = 0;
+    let mut hanging_on_rota = 0;
+    for caller in [&gp, &me, &user(Role::Coordinator)] {
+        for status in statuses {
+            for claimed_by in someone {
+                for asked_by in someone {
+                    for answered_by in someone {
+                        let mut facts = case(&gp, status, claimed_by);
+                        facts.info_requested_by = asked_by.map(|u| u.id.as_uuid());
+                        facts.answered_by = answered_by.map(|u| u.id.as_uuid());
+                        for action in all {
+                            let off = can_act_on(caller, &facts, action);
+                            facts.in_callers_queue = true;
+                            let on = can_act_on(caller, &facts, action);
+                            facts.in_callers_queue = false;
+                            if needs_rota(caller, &facts, action) {
+                                hanging_on_rota += usize::from(on != off);
+                            } else {
+                                skipped += 1;
+                                assert_eq!(on, off, "{caller:?} {action:?} {facts:?}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(skipped > 0 && hanging_on_rota > 0);
+}

@@ -12,7 +12,8 @@ use super::{
     Backend, Query, SqlRepo, Tx,
 };
 use crate::db::{
-    AuditEntry, ClaimOutcome, Effects, EventRecord, QueueRepo, QueuedRecord, RepoError,
+    AuditEntry, ClaimOutcome, Effects, EligibleTerritories, EventRecord, QueueRepo, QueuedRecord,
+    RepoError,
 };
 use crate::domain::{lifecycle::Transition, CaseStatus};
 
@@ -40,42 +41,39 @@ const QUEUE_ORDER: &str = "CASE WHEN priority = 'urgent' THEN 0 ELSE 1 END, \
 
 #[async_trait]
 impl<B: Backend> QueueRepo for SqlRepo<B> {
-    async fn oncall_territories(
+    async fn eligibility(
         &self,
         dermatologist: Uuid,
         at: DateTime<Utc>,
-    ) -> Result<Vec<String>, RepoError> {
+    ) -> Result<EligibleTerritories, RepoError> {
         let q = Query::new(
-            "SELECT DISTINCT territory_code FROM oncall_shifts \
-             WHERE dermatologist_id = $1 AND starts_at <= $2 AND ends_at > $2 \
-             ORDER BY territory_code",
+            "WITH mine AS ( \
+                SELECT territory_code AS code FROM oncall_shifts \
+                WHERE dermatologist_id = $1 AND starts_at <= $2 AND ends_at > $2), \
+             take AS ( \
+                SELECT code FROM mine \
+                UNION \
+                SELECT f.territory_code FROM territory_fallbacks f \
+                WHERE f.fallback_code IN (SELECT code FROM mine) AND NOT EXISTS ( \
+                    SELECT 1 FROM oncall_shifts s WHERE s.territory_code = f.territory_code \
+                    AND s.starts_at <= $2 AND s.ends_at > $2)) \
+             SELECT 'take' AS list, code FROM take \
+             UNION \
+             SELECT 'offered_from', territory_code FROM territory_fallbacks \
+             WHERE fallback_code IN (SELECT code FROM take) \
+             ORDER BY 1, 2",
         )
         .bind(dermatologist)
         .bind(at);
-        let rows: Vec<(String,)> = self.db.fetch_all(q).await?;
-        Ok(rows.into_iter().map(|(t,)| t).collect())
-    }
-
-    async fn uncovered_territories_falling_back_to(
-        &self,
-        covering: &[String],
-        at: DateTime<Utc>,
-    ) -> Result<Vec<String>, RepoError> {
-        if covering.is_empty() {
-            return Ok(Vec::new());
+        let rows: Vec<(String, String)> = self.db.fetch_all(q).await?;
+        let mut eligible = EligibleTerritories::default();
+        for (list, code) in rows {
+            match list.as_str() {
+                "take" => eligible.take.push(code),
+                _ => eligible.offered_from.push(code),
+            }
         }
-        let q = Query::new(format!(
-            "SELECT DISTINCT f.territory_code FROM territory_fallbacks f \
-             WHERE f.fallback_code IN ({}) AND NOT EXISTS ( \
-                SELECT 1 FROM oncall_shifts s WHERE s.territory_code = f.territory_code \
-                AND s.starts_at <= $1 AND s.ends_at > $1) \
-             ORDER BY f.territory_code",
-            placeholders(2, covering.len())
-        ))
-        .bind(at)
-        .bind_all(covering);
-        let rows: Vec<(String,)> = self.db.fetch_all(q).await?;
-        Ok(rows.into_iter().map(|(t,)| t).collect())
+        Ok(eligible)
     }
 
     async fn covered(&self, territory: &str, at: DateTime<Utc>) -> Result<bool, RepoError> {
@@ -87,23 +85,6 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
         .bind(at);
         let (n,): (i64,) = self.db.fetch_one(q).await?;
         Ok(n > 0)
-    }
-
-    async fn territories_falling_back_to(
-        &self,
-        covering: &[String],
-    ) -> Result<Vec<String>, RepoError> {
-        if covering.is_empty() {
-            return Ok(Vec::new());
-        }
-        let q = Query::new(format!(
-            "SELECT DISTINCT territory_code FROM territory_fallbacks \
-             WHERE fallback_code IN ({}) ORDER BY territory_code",
-            placeholders(1, covering.len())
-        ))
-        .bind_all(covering);
-        let rows: Vec<(String,)> = self.db.fetch_all(q).await?;
-        Ok(rows.into_iter().map(|(t,)| t).collect())
     }
 
     async fn queued_cases(
