@@ -227,6 +227,22 @@ seed_queue() {
     done
     wait "$wrk_pid" || true
     log "   $(sed -n 's/^BENCH_JSON //p' "$WORK/seed.out")"
+    settle
+}
+
+# After a burst of writes, the state a server is in a minute later, before measuring reads: the
+# audit sealer has linked every line the burst appended (polled in SQL), and on PostgreSQL the
+# tables are vacuumed and analysed, as autovacuum does within its naptime (fresh tables without
+# statistics get plans made for empty ones).
+settle() {
+    local pending
+    for _ in $(seq 1 600); do
+        pending="$(sql "select (select coalesce(max(seq), 0) from audit_log) - (select seq from audit_head)")"
+        [ "$pending" -gt 0 ] || break
+        sleep 0.1
+    done
+    [ "$pending" -eq 0 ] || die "the audit sealer left $pending lines unsealed after 60 s"
+    if [ "$BACKEND" = postgres ]; then sql "vacuum analyze" >/dev/null; fi
 }
 
 # The SLA report over BENCH_REPORT_CASES (1,000,000) cases of the last 90 days, made by

@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::{fields::JsonObject, read_fields, Person};
@@ -211,6 +211,14 @@ pub struct CaseUpload {
     closeup: Vec<Vec<u8>>,
     #[schema(value_type = Vec<String>, format = Binary)]
     dermoscopy: Vec<Vec<u8>>,
+}
+
+/// `GET /api/v1/queue`: how much of the head of the queue to list.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueQuery {
+    /// 1 to 200, default 50: the cases to take next, not the whole backlog.
+    pub limit: Option<i64>,
 }
 
 /// A line of the dermatologists' queue: triage fields only; the full case opens after a claim.

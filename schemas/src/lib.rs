@@ -22,7 +22,7 @@ pub use auth::{LoginRequest, TokenResponse};
 pub use cases::{
     Answer, AnswerRequest, Case, CaseEvent, CaseStatus, CaseSummary, CaseUpload, CloseRequest,
     InfoExchange, InfoRequest, Management, NewCase, Outcome, OutcomeRequest, Photo, PhotoKind,
-    Priority, QualityWarning, QueueItem, Reply, Sex,
+    Priority, QualityWarning, QueueItem, QueueQuery, Reply, Sex,
 };
 pub use fields::{FieldErrors, JsonObject};
 pub use keys::{KeyStatus, MasterKeyCount};

@@ -14,6 +14,9 @@ use crate::output::{self, time};
 pub struct QueueArgs {
     #[command(subcommand)]
     pub next: Option<QueueCommand>,
+    /// How many cases from the top of the queue (1 to 200; the server lists 50 unless told).
+    #[arg(long, value_parser = clap::value_parser!(i64).range(1..=200))]
+    pub limit: Option<i64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -26,7 +29,12 @@ pub async fn run(ctx: &Context, args: QueueArgs) -> anyhow::Result<()> {
     let client = ctx.authenticated_client()?;
     match args.next {
         None => {
-            let items: Vec<QueueItem> = client.get("api/v1/queue").await?;
+            let limit: Vec<_> = args
+                .limit
+                .map(|n| ("limit", n.to_string()))
+                .into_iter()
+                .collect();
+            let items: Vec<QueueItem> = client.get_query("api/v1/queue", &limit).await?;
             let rows: Vec<Vec<String>> = items
                 .iter()
                 .map(|i| {

@@ -146,6 +146,14 @@ async fn a_case_from_submission_to_biopsy_through_the_cli() {
     let id = cases[0]["id"].as_str().unwrap().to_owned();
 
     golden("queue.txt", &derm.ok(&["queue", "--output", "table"]).await);
+    let head: serde_json::Value = serde_json::from_str(
+        &derm
+            .ok(&["queue", "--limit", "1", "--output", "json"])
+            .await,
+    )
+    .unwrap();
+    assert_eq!(head.as_array().map(Vec::len), Some(1), "{head}");
+    assert_eq!(derm.run(&["queue", "--limit", "201"], "").await.code, 2);
     golden(
         "queue-next.txt",
         &derm.ok(&["queue", "next", "--output", "table"]).await,
@@ -273,6 +281,36 @@ async fn a_case_from_submission_to_biopsy_through_the_cli() {
         "audit-verify.txt",
         &coord.ok(&["audit", "verify", "--output", "table"]).await,
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_queue_lists_as_many_cases_as_asked() {
+    let app = spawn_app().await;
+    let gp = app.token("gp13").await;
+    for _ in 0..3 {
+        let photos = [("overview", fixtures::jpeg(&fixtures::lesion(16, 16)))];
+        let res = app
+            .submit_case(&gp, &telederm_tests::case_json(), &photos)
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+    let derm = User::login(&app, "derm1@demo.test").await;
+    let listed = |out: String| {
+        let items: serde_json::Value = serde_json::from_str(&out).unwrap();
+        items.as_array().map(Vec::len)
+    };
+    assert_eq!(
+        listed(derm.ok(&["queue", "--output", "json"]).await),
+        Some(3)
+    );
+    assert_eq!(
+        listed(
+            derm.ok(&["queue", "--limit", "2", "--output", "json"])
+                .await
+        ),
+        Some(2)
+    );
+    assert_eq!(derm.run(&["queue", "--limit", "201"], "").await.code, 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

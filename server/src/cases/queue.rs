@@ -14,12 +14,15 @@ use crate::{
         CaseRecord, ClaimOutcome, Effects, EligibleTerritories, Notification, QueuedRecord, Repo,
         RepoError,
     },
-    domain::{lifecycle::Transition, Recipient, Role, Territory, User},
+    domain::{lifecycle::Transition, Recipient, Role, Territory, User, ValidationErrors},
     notify::CaseEvent,
 };
 
+/// A queue listing's length unless asked otherwise: the cases to take next. The web page polls
+/// it, so it stays short.
+pub const QUEUE_DEFAULT: i64 = 50;
 /// Longest queue listing.
-const QUEUE_LIMIT: i64 = 200;
+const QUEUE_MAX: i64 = 200;
 
 /// The territories whose queued cases `dermatologist` may take at `at`: those where it is on
 /// call, and those with nobody on call that list one of them as a fallback.
@@ -107,13 +110,23 @@ impl CaseService {
     }
 
     /// The cases `derm` may take now, in the order it should take them (triage fields only).
-    pub async fn queue(&self, derm: &User) -> Result<Vec<wire::QueueItem>, CaseError> {
+    pub async fn queue(
+        &self,
+        derm: &User,
+        query: &wire::QueueQuery,
+    ) -> Result<Vec<wire::QueueItem>, CaseError> {
         require_dermatologist(derm)?;
+        let limit = query.limit.unwrap_or(QUEUE_DEFAULT);
+        if !(1..=QUEUE_MAX).contains(&limit) {
+            let mut e = ValidationErrors::default();
+            e.add("limit", format!("1 to {QUEUE_MAX}"));
+            return Err(CaseError::Validation(e));
+        }
         let at = self.now();
         let eligible = Eligibility::of(self.repo.as_ref(), derm.id.as_uuid(), at).await?;
         let records = self
             .repo
-            .queued_cases(&eligible.territories, &eligible.offered_from, QUEUE_LIMIT)
+            .queued_cases(&eligible.territories, &eligible.offered_from, limit)
             .await?;
         let mut items = Vec::with_capacity(records.len());
         for QueuedRecord {

@@ -18,17 +18,20 @@ pub(super) fn register(cfg: &mut ServiceConfig) {
 
 /// The cases the calling dermatologist may take now: queued cases of the territories where it is
 /// on call, and of territories with nobody on call that fall back to one of them. Urgent first,
-/// then earliest due, then earliest submitted. Triage fields only.
-#[utoipa::path(tag = "queue", security(("bearer" = [])), responses(
+/// then earliest due, then earliest submitted. Triage fields only; the first `limit` (default 50).
+#[utoipa::path(tag = "queue", security(("bearer" = [])), params(wire::QueueQuery), responses(
     (status = 200, body = Vec<wire::QueueItem>),
+    (status = 400, description = "bad_request: `limit` is not a number", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "validation_failed: `limit` out of 1 to 200", body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/queue")]
 pub async fn list_queue(
     state: web::Data<AppState>,
     caller: AuthenticatedUser,
+    query: web::Query<wire::QueueQuery>,
 ) -> Result<web::Json<Vec<wire::QueueItem>>, ApiError> {
-    Ok(web::Json(state.cases.queue(caller.user()).await?))
+    Ok(web::Json(state.cases.queue(caller.user(), &query).await?))
 }
 
 /// Claim the first case of the caller's queue and open it; 204 when the queue is empty.

@@ -70,6 +70,37 @@ async fn a_case_reaches_the_dermatologist_on_call_for_its_territory_in_order() {
 }
 
 #[tokio::test]
+async fn the_queue_lists_its_head_fifty_cases_unless_asked_for_more_up_to_two_hundred() {
+    let app = spawn_app().await;
+    let (gp13, derm1) = (app.token("gp13").await, app.token("derm1").await);
+    let mut submitted = Vec::new();
+    for _ in 0..51 {
+        submitted.push(submit(&app, &gp13, "routine").await.id);
+        app.advance(Duration::seconds(1));
+    }
+    let listed = |items: Vec<QueueItem>| items.into_iter().map(|i| i.id).collect::<Vec<_>>();
+    assert_eq!(listed(queue(&app, &derm1).await), submitted[..50]);
+    let get = |q: &'static str| {
+        let (app, derm1) = (&app, &derm1);
+        async move { app.get(&format!("/api/v1/queue?{q}"), Some(derm1)).await }
+    };
+    let res = get("limit=2").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(listed(res.json().await.unwrap()), submitted[..2]);
+    let res = get("limit=200").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(listed(res.json().await.unwrap()), submitted);
+    for bad in ["limit=0", "limit=201", "limit=-1"] {
+        let problem = assert_problem(get(bad).await, 422, "validation_failed").await;
+        assert!(
+            format!("{problem:?}").contains("limit"),
+            "{bad}: {problem:?}"
+        );
+    }
+    assert_problem(get("limit=many").await, 400, "bad_request").await;
+}
+
+#[tokio::test]
 async fn a_territory_with_nobody_on_call_falls_back() {
     let app = spawn_app().await;
     let gp13 = app.token("gp13").await;

@@ -154,7 +154,10 @@ pub(super) async fn take(
 }
 
 async fn rows_of(state: &AppState, me: &SignedIn) -> Result<Vec<Row>, WebError> {
-    let items = state.cases.queue(me.user()).await?;
+    let items = state
+        .cases
+        .queue(me.user(), &wire::QueueQuery::default())
+        .await?;
     let now = state.clock.now();
     let mut zones = Zones::default();
     let mut rows = Vec::with_capacity(items.len());
