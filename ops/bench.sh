@@ -325,8 +325,10 @@ run_backend() {
     if wanted "queue GET" || wanted "claim-next"; then seed_queue; fi
     local queued
     queued="$(sql "select count(*) from cases where status = 'queued'")"
-    load "queue GET ($queued queued, 20 territories)" "p99 <= 20 ms" 8 8 "$SECS" GET \
+    load "queue GET, first 50 ($queued queued, 20 terr.)" "p99 <= 20 ms" 8 8 "$SECS" GET \
         /api/v1/queue "$WORK/derm.tokens"
+    load "queue GET, limit=200 ($queued queued, 20 terr.)" "p99 <= 20 ms" 8 8 "$SECS" GET \
+        "/api/v1/queue?limit=200" "$WORK/derm.tokens"
     if wanted "claim-next"; then
         claims
     fi
