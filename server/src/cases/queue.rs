@@ -6,14 +6,11 @@ use telederm_schemas as wire;
 use telederm_schemas::EventKind;
 use uuid::Uuid;
 
-use super::{read::clinical, CaseError, CaseService};
+use super::{read::open_clinical, CaseError, CaseService};
 use crate::{
     audit,
     auth::policy::{can_act_as, CaseAction},
-    db::{
-        CaseRecord, ClaimOutcome, Effects, EligibleTerritories, Notification, QueuedRecord, Repo,
-        RepoError,
-    },
+    db::{CaseRecord, ClaimOutcome, Effects, EligibleTerritories, Notification, Repo, RepoError},
     domain::{lifecycle::Transition, Recipient, Role, Territory, User, ValidationErrors},
     notify::CaseEvent,
 };
@@ -129,19 +126,14 @@ impl CaseService {
             .queued_cases(&eligible.territories, &eligible.offered_from, limit)
             .await?;
         let mut items = Vec::with_capacity(records.len());
-        for QueuedRecord {
-            case: r,
-            key,
-            photo_kinds,
-        } in records
-        {
+        for r in records {
             // A case that cannot be opened stays out of the queue (and in the log) rather than
             // hiding every other case.
             let text = self
                 .keys
-                .unwrap(&key, r.id)
+                .unwrap(&r.key, r.id)
                 .map_err(CaseError::from)
-                .and_then(|key| clinical(&key, &r));
+                .and_then(|key| open_clinical(&key, r.id, &r.clinical));
             let Ok(text) = text else {
                 tracing::warn!(case_id = %r.id, "queued case unreadable: left out of the queue");
                 continue;
@@ -153,7 +145,7 @@ impl CaseService {
                 age: u16::try_from(r.age).map_err(anyhow::Error::from)?,
                 sex: r.sex,
                 body_site: text.body_site,
-                photo_kinds,
+                photo_kinds: r.photo_kinds,
                 submitted_at: r.submitted_at,
                 waiting_secs: (at - r.submitted_at).num_seconds().max(0),
                 due_at: r.due_at,

@@ -49,11 +49,20 @@ impl ListPage {
 }
 
 pub(crate) fn clinical(key: &DataKey, record: &CaseRecord) -> Result<Clinical, CaseError> {
-    let plain = open(key, record.id, ObjectRef::Text(CLINICAL), &record.clinical)
-        .map_err(|e| anyhow::anyhow!("clinical text of case {} did not open: {e}", record.id))?;
+    open_clinical(key, record.id, &record.clinical)
+}
+
+/// The clinical text of case `case_id`, sealed under its data key.
+pub(crate) fn open_clinical(
+    key: &DataKey,
+    case_id: Uuid,
+    sealed: &[u8],
+) -> Result<Clinical, CaseError> {
+    let plain = open(key, case_id, ObjectRef::Text(CLINICAL), sealed)
+        .map_err(|e| anyhow::anyhow!("clinical text of case {case_id} did not open: {e}"))?;
     // Opaque: a serde message could quote clinical text into the log.
     serde_json::from_slice(&plain)
-        .map_err(|_| anyhow::anyhow!("clinical text of case {} is unreadable", record.id).into())
+        .map_err(|_| anyhow::anyhow!("clinical text of case {case_id} is unreadable").into())
 }
 
 fn photo_to_wire(p: &PhotoRecord) -> Result<wire::Photo, CaseError> {

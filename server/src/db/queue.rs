@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{
-    sql::{NameList, OptName},
-    CaseRecord, DataKeyRecord, Effects, RepoError,
+    sql::{Name, NameList, OptName},
+    DataKeyRecord, Effects, RepoError,
 };
-use crate::domain::{CaseStatus, PhotoKind};
+use crate::domain::{CaseStatus, PhotoKind, Priority, Sex};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventRecord {
@@ -23,12 +23,22 @@ pub struct EventRecord {
     pub to_status: Option<CaseStatus>,
 }
 
-/// A queued case as its queue shows it, read in one query: the case, its wrapped data key (to
-/// open the triage fields) and its photos' kinds in order.
+/// A queued case as its queue shows it, read in one query: its triage fields, its sealed clinical
+/// text and wrapped data key (for the body site), and its photos' kinds in order.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct QueuedRecord {
-    #[sqlx(flatten)]
-    pub case: CaseRecord,
+    pub id: Uuid,
+    pub territory_code: String,
+    #[sqlx(try_from = "Name")]
+    pub priority: Priority,
+    pub age: i32,
+    #[sqlx(try_from = "Name")]
+    pub sex: Sex,
+    pub clinical: Vec<u8>,
+    pub submitted_at: DateTime<Utc>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub remind_at: Option<DateTime<Utc>>,
+    pub warn_at: Option<DateTime<Utc>>,
     #[sqlx(flatten)]
     pub key: DataKeyRecord,
     #[sqlx(try_from = "NameList")]

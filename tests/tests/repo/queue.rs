@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::setup::{case, codes, data_key, mins, photo, stored, World};
 
 fn ids(cases: Vec<QueuedRecord>) -> Vec<Uuid> {
-    cases.into_iter().map(|c| c.case.id).collect()
+    cases.into_iter().map(|c| c.id).collect()
 }
 
 #[tokio::test]
@@ -73,13 +73,29 @@ async fn urgent_first_then_earliest_due_unknown_due_last_then_earliest_submitted
         .unwrap()
         .is_empty());
 
-    // Records come back whole, with their key; these were submitted without photos.
+    // Triage fields come back, with the sealed text and the case's own key; these were
+    // submitted without photos.
     let first = &repo.queued_cases(&codes(&["13"]), &[], 1).await.unwrap()[0];
+    let stored = w.case(urgent_due_50).await;
     assert_eq!(
-        (first.case.gp_id, first.case.due_at, first.case.claimed_by),
-        (w.gp13, Some(mins(50)), None)
+        (
+            first.territory_code.as_str(),
+            first.priority,
+            first.age,
+            first.sex
+        ),
+        ("13", Urgent, stored.age, stored.sex)
     );
-    assert_eq!(first.case.submitted_at, mins(20));
+    assert_eq!(
+        (first.submitted_at, first.due_at),
+        (mins(20), Some(mins(50)))
+    );
+    assert_eq!(
+        (first.remind_at, first.warn_at),
+        (stored.remind_at, stored.warn_at)
+    );
+    assert!(first.remind_at.is_some());
+    assert_eq!(first.clinical, stored.clinical);
     assert_eq!(
         first.key.wrapped,
         data_key(urgent_due_50, "k1").wrapped,
@@ -126,13 +142,13 @@ async fn each_queued_case_comes_with_its_own_key_and_its_photos_kinds_in_order()
     let listed = w.repo.queued_cases(&codes(&["13"]), &[], 50).await.unwrap();
     let got: Vec<_> = listed
         .iter()
-        .map(|r| (r.case.id, r.photo_kinds.clone()))
+        .map(|r| (r.id, r.photo_kinds.clone()))
         .collect();
     assert_eq!(got, ids_in_order);
     for r in &listed {
-        assert_eq!(r.key.case_id, r.case.id);
+        assert_eq!(r.key.case_id, r.id);
         assert_eq!(r.key.master_key_id, "k2");
-        assert_eq!(r.key.wrapped, data_key(r.case.id, "k2").wrapped);
+        assert_eq!(r.key.wrapped, data_key(r.id, "k2").wrapped);
     }
 }
 

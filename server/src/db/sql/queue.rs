@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{
-    cases::CASE_COLUMNS,
     effects::effects_in,
     placeholders,
     transitions::{transition_event_in, StatusChange},
@@ -99,7 +98,8 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
         // One row per case (the key joined, the photo kinds aggregated off the photos' case
         // index): a queue page costs one query, not one per table.
         let q = Query::new(format!(
-            "SELECT {CASE_COLUMNS}, k.case_id, k.master_key_id, k.wrapped, \
+            "SELECT id, territory_code, priority, age, sex, clinical, submitted_at, due_at, \
+             remind_at, warn_at, k.case_id, k.master_key_id, k.wrapped, \
              (SELECT string_agg(p.kind, ',' ORDER BY p.position) FROM photos p \
               WHERE p.case_id = cases.id) AS photo_kinds \
              FROM cases JOIN data_keys k ON k.case_id = cases.id \
