@@ -7,10 +7,9 @@
 //! commits with the others that queued meanwhile (`writer`: group commit). Reads do not wait for
 //! writes: WAL gives each reader a snapshot of the last commit.
 
-mod checkpoint;
 mod writer;
 
-use std::{str::FromStr, sync::Arc, time::Duration};
+use std::{str::FromStr, time::Duration};
 
 use async_trait::async_trait;
 use sqlx::{
@@ -29,8 +28,6 @@ pub struct Sqlite {
     writer: Writer,
     /// `SELECT`s, concurrently; `query_only`, so that a write sent here fails loudly.
     readers: SqlitePool,
-    /// The checkpointer runs as long as this lives.
-    _checkpointer: Arc<()>,
 }
 
 impl Sqlite {
@@ -53,17 +50,7 @@ impl Sqlite {
             .pragma("secure_delete", "ON")
             // Only other processes (an operator's command) make the writer wait now.
             .busy_timeout(Duration::from_secs(10));
-        // Checkpoints are the checkpointer's (`checkpoint`), never a commit's; a WAL file that
-        // grew under a burst is cut back to 64 MiB once it starts over.
-        let writer = Writer::connect(
-            &options
-                .clone()
-                .pragma("wal_autocheckpoint", "0")
-                .pragma("journal_size_limit", "67108864"),
-        )
-        .await?;
-        let alive = Arc::new(());
-        checkpoint::spawn(&options, Arc::downgrade(&alive)).await?;
+        let writer = Writer::connect(&options).await?;
         let readers = SqlitePoolOptions::new()
             .max_connections(max_connections)
             // A connection to a local file does not go stale; a ping per query would double the
@@ -71,11 +58,7 @@ impl Sqlite {
             .test_before_acquire(false)
             .connect_with(options.pragma("query_only", "ON"))
             .await?;
-        Ok(Sqlite {
-            writer,
-            readers,
-            _checkpointer: alive,
-        })
+        Ok(Sqlite { writer, readers })
     }
 }
 
