@@ -22,7 +22,7 @@ use base64::Engine;
 use reqwest::{Response, StatusCode};
 use secrecy::SecretString;
 use serde::Serialize;
-use telederm_schemas::{Problem, TokenResponse, User};
+use telederm_schemas::{AuditVerification, Problem, TokenResponse, User};
 use telederm_server::{
     config::{Overrides, Settings},
     demo,
@@ -160,6 +160,13 @@ impl TestApp {
         telederm_server::audit::seal(self.state.repo.as_ref(), self.clock.now())
             .await
             .unwrap()
+    }
+
+    /// `GET /api/v1/audit/verify` as `token`: 200, and what it answered.
+    pub async fn verify_audit(&self, token: &str) -> AuditVerification {
+        let res = self.get("/api/v1/audit/verify", Some(token)).await;
+        assert_eq!(res.status(), 200);
+        res.json().await.unwrap()
     }
 
     /// One pass of the delivery worker.

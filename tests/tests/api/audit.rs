@@ -3,7 +3,7 @@
 //! `audit_seal` covers the sealing itself.
 
 use serde_json::json;
-use telederm_schemas::{AuditEntry, AuditPage, AuditVerification};
+use telederm_schemas::{AuditEntry, AuditPage};
 use telederm_tests::{assert_problem, case_json, db::tamper_with_audit_log, spawn_app, TestApp};
 
 use crate::web_browser::Browser;
@@ -14,12 +14,6 @@ async fn audit(app: &TestApp, token: &str, query: &str) -> Vec<AuditEntry> {
         .await;
     assert_eq!(res.status(), 200);
     res.json::<AuditPage>().await.unwrap().entries
-}
-
-async fn verify(app: &TestApp, token: &str) -> AuditVerification {
-    let res = app.get("/api/v1/audit/verify", Some(token)).await;
-    assert_eq!(res.status(), 200);
-    res.json().await.unwrap()
 }
 
 #[tokio::test]
@@ -201,7 +195,7 @@ async fn an_altered_line_is_detected() {
     let gp = app.token("gp13").await;
     app.submit_small(&gp, "routine").await;
     app.seal_audit().await;
-    let intact = verify(&app, &admin).await;
+    let intact = app.verify_audit(&admin).await;
     assert!(intact.intact && intact.first_broken_seq.is_none());
     assert!(intact.lines_checked >= 3);
 
@@ -214,7 +208,7 @@ async fn an_altered_line_is_detected() {
         ),
     )
     .await;
-    let broken = verify(&app, &admin).await;
+    let broken = app.verify_audit(&admin).await;
     assert!(!broken.intact);
     assert_eq!(broken.first_broken_seq, Some(line.seq));
     assert_eq!(broken.lines_checked, line.seq as u64 - 1);
@@ -239,7 +233,7 @@ async fn a_deleted_line_is_detected() {
         &format!("DELETE FROM audit_log WHERE seq = {first}"),
     )
     .await;
-    let broken = verify(&app, &admin).await;
+    let broken = app.verify_audit(&admin).await;
     assert!(!broken.intact);
     assert_eq!(broken.first_broken_seq, Some(first));
     assert!(broken.reason.unwrap().contains("is missing"));
@@ -262,7 +256,7 @@ async fn the_database_refuses_to_change_the_log() {
     )
     .await;
     assert!(err.unwrap_err().contains("append-only"));
-    assert!(verify(&app, &app.token("admin").await).await.intact);
+    assert!(app.verify_audit(&app.token("admin").await).await.intact);
 }
 
 #[tokio::test]
@@ -274,13 +268,13 @@ async fn lines_are_sealed_in_order_and_verification_counts_those_awaiting() {
     coord.accept_language = Some("en");
     coord.sign_in("coord", "/dashboard").await;
     app.seal_audit().await;
-    let before = verify(&app, &admin).await;
+    let before = app.verify_audit(&admin).await;
     assert_eq!(before.lines_pending, 0);
     app.submit_small(&gp, "urgent").await;
     app.submit_small(&gp, "routine").await;
 
     // Written and listed at once, not linked yet: verification checks the sealed part only.
-    let waiting = verify(&app, &admin).await;
+    let waiting = app.verify_audit(&admin).await;
     assert!(waiting.intact);
     assert_eq!(waiting.lines_checked, before.lines_checked);
     assert_eq!(waiting.head_hash, before.head_hash);
@@ -295,7 +289,7 @@ async fn lines_are_sealed_in_order_and_verification_counts_those_awaiting() {
     );
 
     assert_eq!(app.seal_audit().await.sealed, waiting.lines_pending);
-    let sealed = verify(&app, &admin).await;
+    let sealed = app.verify_audit(&admin).await;
     assert!(sealed.intact);
     assert_eq!(sealed.lines_pending, 0);
     assert_eq!(
@@ -334,7 +328,7 @@ async fn a_line_committed_late_is_sealed_in_its_place_and_a_rolled_back_number_i
         app.submit_small(&gp, "routine").await;
         // Sealed up to the line still in flight, not past it.
         app.seal_audit().await;
-        let held = verify(&app, &admin).await;
+        let held = app.verify_audit(&admin).await;
         assert!(held.intact && held.lines_pending == 1, "{held:?}");
         let waiting = audit(&app, &admin, "action=case.submitted").await;
         assert_eq!(waiting[0].hash, "", "the submission waits behind it");
@@ -348,7 +342,7 @@ async fn a_line_committed_late_is_sealed_in_its_place_and_a_rolled_back_number_i
     let stats = app.seal_audit().await;
     let gaps_expected = u64::from(postgres);
     assert_eq!(stats.gaps_filled, gaps_expected);
-    let done = verify(&app, &admin).await;
+    let done = app.verify_audit(&admin).await;
     assert!(done.intact && done.lines_pending == 0, "{done:?}");
 
     let all = audit(&app, &admin, "limit=500").await;

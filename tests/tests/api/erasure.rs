@@ -3,7 +3,7 @@
 //! so these run on any store.
 
 use serde_json::{json, Value};
-use telederm_schemas::{AuditPage, AuditVerification, Case, CaseSummary};
+use telederm_schemas::{AuditPage, Case, CaseSummary};
 use telederm_server::{
     crypto::{open, ObjectRef},
     retention::Eraser,
@@ -204,12 +204,7 @@ async fn erases_a_closed_case(app: TestApp) {
         trail.entries[0].detail,
         Some(json!({"reason": "administrator"}))
     );
-    let verified: AuditVerification = app
-        .get("/api/v1/audit/verify", Some(&admin))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let verified = app.verify_audit(&admin).await;
     assert!(verified.intact, "{verified:?}");
 }
 
@@ -268,11 +263,6 @@ async fn purge_erases_only_closed_cases_past_their_territorys_retention() {
     app.clock.set(app.now() - chrono::Duration::days(31));
     assert_eq!(figures(&app, &coord).await, before);
     app.seal_audit().await;
-    let verified: AuditVerification = app
-        .get("/api/v1/audit/verify", Some(&admin))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let verified = app.verify_audit(&admin).await;
     assert!(verified.intact, "{verified:?}");
 }

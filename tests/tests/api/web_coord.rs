@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 use serde_json::json;
-use telederm_schemas::{AuditPage, AuditVerification, SlaGroup, SlaReport};
+use telederm_schemas::{AuditPage, SlaGroup, SlaReport};
 use telederm_tests::{spawn_app, TestApp};
 use uuid::Uuid;
 
@@ -572,12 +572,7 @@ async fn the_audit_trail_filters_pages_and_verifies() {
     assert!(bad.contains("Choose someone from the list."));
 
     let verified = coord.page("/audit?verify=1", 200).await;
-    let api: AuditVerification = app
-        .get("/api/v1/audit/verify", Some(&token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let api = app.verify_audit(&token).await;
     assert!(api.intact);
     assert!(verified.contains("Chain intact"));
     assert!(verified.contains(&format!(

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 use serde_json::json;
-use telederm_schemas::{AuditVerification, SlaGroup, SlaReport};
+use telederm_schemas::{SlaGroup, SlaReport};
 use telederm_tests::{
     browser::Browser,
     case_json, fixtures,
@@ -199,12 +199,7 @@ async fn the_coordinator_reads_the_figures_follows_a_case_at_risk_and_verifies_t
     assert_eq!(lines.len(), 2, "A and B claimed by derm1: {lines:?}");
     assert!(lines.iter().all(|l| l[2] == "Prise en charge"));
     let (result, head) = trail.verify().await;
-    let api: AuditVerification = app
-        .get("/api/v1/audit/verify", Some(&token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let api = app.verify_audit(&token).await;
     assert!(result.contains("Chaîne intacte"), "{result}");
     assert!(
         result.contains(&format!("{} lignes vérifiées", api.lines_checked)),
