@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use super::{queue::Eligibility, CaseError, CaseService};
+use super::{CaseError, CaseService};
 use crate::{
     auth::policy::{can_act_on, needs_rota, Access, CaseAction, CaseFacts},
     db::CaseRecord,
@@ -78,10 +78,11 @@ impl CaseService {
             in_callers_queue: false,
         };
         if needs_rota(user, &facts, action) {
-            facts.in_callers_queue =
-                Eligibility::of(self.repo.as_ref(), user.id.as_uuid(), self.now())
-                    .await?
-                    .may_take(c);
+            facts.in_callers_queue = self
+                .repo
+                .eligibility(user.id.as_uuid(), self.now())
+                .await?
+                .may_take(c);
         }
         Ok(facts)
     }

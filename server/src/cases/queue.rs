@@ -17,44 +17,14 @@ use crate::{
 
 /// A queue listing's length unless asked otherwise: the cases to take next. The web page polls
 /// it, so it stays short.
-pub const QUEUE_DEFAULT: i64 = 50;
+const QUEUE_DEFAULT: i64 = 50;
 /// Longest queue listing.
 const QUEUE_MAX: i64 = 200;
 
-/// The territories whose queued cases `dermatologist` may take at `at`: those where it is on
-/// call, and those with nobody on call that list one of them as a fallback.
-pub async fn eligible_territories(
-    repo: &dyn Repo,
-    dermatologist: Uuid,
-    at: DateTime<Utc>,
-) -> Result<Vec<String>, RepoError> {
-    Ok(repo.eligibility(dermatologist, at).await?.take)
-}
-
-/// What a dermatologist may take from the queue at an instant.
-pub struct Eligibility {
-    /// Every queued case of these territories.
-    pub territories: Vec<String>,
-    /// The queued cases of these territories that the ladder offered to their fallbacks (80 %).
-    pub offered_from: Vec<String>,
-}
-
-impl Eligibility {
-    pub async fn of(
-        repo: &dyn Repo,
-        dermatologist: Uuid,
-        at: DateTime<Utc>,
-    ) -> Result<Eligibility, RepoError> {
-        let EligibleTerritories { take, offered_from } =
-            repo.eligibility(dermatologist, at).await?;
-        Ok(Eligibility {
-            territories: take,
-            offered_from,
-        })
-    }
-
+impl EligibleTerritories {
+    /// Whether a dermatologist with these territories may take the queued case `c`.
     pub fn may_take(&self, c: &CaseRecord) -> bool {
-        self.territories.contains(&c.territory_code)
+        self.take.contains(&c.territory_code)
             || (c.offered_at.is_some() && self.offered_from.contains(&c.territory_code))
     }
 }
@@ -120,10 +90,10 @@ impl CaseService {
             return Err(CaseError::Validation(e));
         }
         let at = self.now();
-        let eligible = Eligibility::of(self.repo.as_ref(), derm.id.as_uuid(), at).await?;
+        let eligible = self.repo.eligibility(derm.id.as_uuid(), at).await?;
         let records = self
             .repo
-            .queued_cases(&eligible.territories, &eligible.offered_from, limit)
+            .queued_cases(&eligible.take, &eligible.offered_from, limit)
             .await?;
         let mut items = Vec::with_capacity(records.len());
         for r in records {
@@ -151,7 +121,7 @@ impl CaseService {
                 due_at: r.due_at,
                 remind_at: r.remind_at,
                 warn_at: r.warn_at,
-                offered_by_escalation: !eligible.territories.contains(&r.territory_code),
+                offered_by_escalation: !eligible.take.contains(&r.territory_code),
             });
         }
         Ok(items)
@@ -190,7 +160,7 @@ impl CaseService {
     pub async fn claim_next(&self, derm: &User) -> Result<Option<wire::Case>, CaseError> {
         require_dermatologist(derm)?;
         let at = self.now();
-        let eligible = Eligibility::of(self.repo.as_ref(), derm.id.as_uuid(), at).await?;
+        let eligible = self.repo.eligibility(derm.id.as_uuid(), at).await?;
         // The case is filled in by the repo once it is known.
         let fx = Effects::audit(audit::entry(
             at,
@@ -202,7 +172,7 @@ impl CaseService {
         let claimed = self
             .repo
             .claim_next(
-                &eligible.territories,
+                &eligible.take,
                 &eligible.offered_from,
                 derm.id.as_uuid(),
                 at,

@@ -7,7 +7,6 @@ use uuid::Uuid;
 use super::{
     access::Authorized,
     answer::{require_status, text},
-    queue::eligible_territories,
     service::on_case,
     submit::{seal_photos, NewPhotos},
     CaseError, CaseService,
@@ -65,8 +64,11 @@ impl CaseService {
         };
         let photos = self.process_photos(gp, photos).await?;
         let at = self.now();
-        let asker_on_call = eligible_territories(self.repo.as_ref(), asker, at)
+        let asker_on_call = self
+            .repo
+            .eligibility(asker, at)
             .await?
+            .take
             .contains(&record.territory_code);
         let route = if asker_on_call {
             ReplyRoute::BackTo {
