@@ -5,10 +5,7 @@
 use std::time::Duration;
 
 use telederm_schemas::Case;
-use telederm_server::{
-    cases::sweep::{sweep_orphans, Swept},
-    config::StorageKind,
-};
+use telederm_server::{cases::sweep::Swept, config::StorageKind};
 use telederm_tests::{
     assert_problem, case_json, db, fixtures, s3::Bucket, spawn_app_on_s3, spawn_app_with,
     store::FailingStore, TestApp,
@@ -177,15 +174,7 @@ async fn the_sweep_removes_orphan_objects_once_past_the_grace() {
         )
         .await;
     let grace = Duration::from_secs(app.settings.storage.orphan_grace_secs);
-    let state = &app.state;
-    let sweep = || {
-        sweep_orphans(
-            state.repo.as_ref(),
-            state.store.as_ref(),
-            state.clock.now(),
-            grace,
-        )
-    };
+    let sweep = || app.state.cases.sweep_orphans(grace);
 
     assert_eq!(
         sweep().await.unwrap(),

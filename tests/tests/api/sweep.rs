@@ -7,7 +7,7 @@ use std::{
 };
 
 use telederm_server::{
-    cases::sweep::{sweep_orphans, Swept},
+    cases::sweep::Swept,
     startup::{open_database, open_store, Application},
 };
 use telederm_tests::{case_json, fixtures, spawn_app, TestApp};
@@ -83,15 +83,7 @@ async fn the_periodic_sweep_removes_leftovers_once_past_the_grace() {
     let grace = Duration::from_secs(app.settings.storage.orphan_grace_secs);
     assert_eq!(grace, Duration::from_secs(3600), "the default grace");
     assert_eq!(app.settings.storage.sweep_secs, 600, "the default period");
-    let state = &app.state;
-    let sweep = || {
-        sweep_orphans(
-            state.repo.as_ref(),
-            state.store.as_ref(),
-            state.clock.now(),
-            grace,
-        )
-    };
+    let sweep = || app.state.cases.sweep_orphans(grace);
 
     app.clock.advance(chrono::Duration::minutes(50));
     assert_eq!(
