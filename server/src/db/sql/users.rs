@@ -19,8 +19,12 @@ use telederm_schemas::Language;
 /// Ids per `IN` list when names are looked up: far below either backend's parameter limit.
 const NAMES_PER_QUERY: usize = 500;
 
+/// With the coordinator territories aggregated, so that a user (read on every authenticated
+/// request) costs one query.
 const USER_COLUMNS: &str = "id, email, display_name, role, home_territory, rpps, webhook_url, \
-     language, notification_channels, disabled_at, created_at";
+     language, notification_channels, disabled_at, created_at, \
+     (SELECT string_agg(c.territory_code, ',' ORDER BY c.territory_code) \
+      FROM coordinator_territories c WHERE c.user_id = users.id) AS territories";
 
 #[async_trait]
 impl<B: Backend> UserRepo for SqlRepo<B> {
@@ -76,11 +80,8 @@ impl<B: Backend> UserRepo for SqlRepo<B> {
     async fn user(&self, id: UserId) -> Result<Option<User>, RepoError> {
         let q = Query::new(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
             .bind(id.as_uuid());
-        let Some(row) = self.db.fetch_optional::<UserRow>(q).await? else {
-            return Ok(None);
-        };
-        let territories = self.coordinator_territories(Some(id.as_uuid())).await?;
-        Ok(Some(row.into_user(&territories)?))
+        let row = self.db.fetch_optional::<UserRow>(q).await?;
+        Ok(row.map(UserRow::into_user).transpose()?)
     }
 
     async fn user_credentials(&self, email: &Email) -> Result<Option<(User, String)>, RepoError> {
@@ -91,8 +92,7 @@ impl<B: Backend> UserRepo for SqlRepo<B> {
         let Some(row) = self.db.fetch_optional::<UserCredentialsRow>(q).await? else {
             return Ok(None);
         };
-        let territories = self.coordinator_territories(Some(row.user.id)).await?;
-        Ok(Some((row.user.into_user(&territories)?, row.password_hash)))
+        Ok(Some((row.user.into_user()?, row.password_hash)))
     }
 
     async fn list_users(&self) -> Result<Vec<User>, RepoError> {
@@ -100,10 +100,9 @@ impl<B: Backend> UserRepo for SqlRepo<B> {
             "SELECT {USER_COLUMNS} FROM users ORDER BY created_at, email"
         ));
         let rows = self.db.fetch_all::<UserRow>(q).await?;
-        let territories = self.coordinator_territories(None).await?;
         Ok(rows
             .into_iter()
-            .map(|r| r.into_user(&territories))
+            .map(UserRow::into_user)
             .collect::<anyhow::Result<_>>()?)
     }
 
@@ -177,27 +176,6 @@ impl<B: Backend> UserRepo for SqlRepo<B> {
     }
 }
 
-impl<B: Backend> SqlRepo<B> {
-    /// The coordinator territories of one user, or of everyone (`None`).
-    async fn coordinator_territories(
-        &self,
-        user: Option<Uuid>,
-    ) -> Result<Vec<CoordinatorTerritoryRow>, RepoError> {
-        let q = match user {
-            Some(id) => Query::new(
-                "SELECT user_id, territory_code FROM coordinator_territories \
-                 WHERE user_id = $1 ORDER BY territory_code",
-            )
-            .bind(id),
-            None => Query::new(
-                "SELECT user_id, territory_code FROM coordinator_territories \
-                 ORDER BY territory_code",
-            ),
-        };
-        Ok(self.db.fetch_all(q).await?)
-    }
-}
-
 #[derive(sqlx::FromRow)]
 struct UserRow {
     id: Uuid,
@@ -211,6 +189,8 @@ struct UserRow {
     notification_channels: String,
     disabled_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
+    /// Coordinator territories joined by commas (codes have none), NULL for none.
+    territories: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -218,12 +198,6 @@ struct UserCredentialsRow {
     #[sqlx(flatten)]
     user: UserRow,
     password_hash: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct CoordinatorTerritoryRow {
-    user_id: Uuid,
-    territory_code: String,
 }
 
 /// Stored values were validated on the way in; one that no longer parses is a corrupt row.
@@ -240,13 +214,10 @@ pub(super) fn territory_code(raw: &str) -> anyhow::Result<TerritoryCode> {
 }
 
 impl UserRow {
-    /// `territories`: the coordinator territories of this user (all rows; others are ignored).
-    fn into_user(self, territories: &[CoordinatorTerritoryRow]) -> anyhow::Result<User> {
-        let territories = territories
-            .iter()
-            .filter(|t| t.user_id == self.id)
-            .map(|t| territory_code(&t.territory_code))
-            .collect::<anyhow::Result<_>>()?;
+    fn into_user(self) -> anyhow::Result<User> {
+        let territories = self.territories.as_deref().map_or(Ok(Vec::new()), |list| {
+            list.split(',').map(territory_code).collect()
+        })?;
         Ok(User {
             id: self.id.into(),
             email: Email::parse(&self.email).map_err(corrupt("email"))?,
