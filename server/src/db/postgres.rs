@@ -44,6 +44,10 @@ impl Backend for Postgres {
         "LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE",
     ];
 
+    fn in_list(column: &str, param: usize) -> String {
+        format!("{column} = ANY(${param})")
+    }
+
     async fn execute(&self, q: Query) -> Result<u64, sqlx::Error> {
         execute(&self.pool, q).await
     }
@@ -117,6 +121,7 @@ fn arguments(args: &[Arg]) -> Result<PgArguments, sqlx::Error> {
             Arg::Time(v) => out.add(v),
             Arg::Date(v) => out.add(v),
             Arg::Bytes(v) => out.add(v.as_deref()),
+            Arg::TextList(v) => out.add(v),
         }
         .map_err(sqlx::Error::Encode)?;
     }

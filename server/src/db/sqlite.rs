@@ -110,6 +110,11 @@ impl Backend for Sqlite {
 
     const LOCK_APPENDS: &'static [&'static str] = &[];
 
+    /// The list travels as a JSON array (see `arguments`).
+    fn in_list(column: &str, param: usize) -> String {
+        format!("{column} IN (SELECT value FROM json_each(${param}))")
+    }
+
     async fn execute(&self, q: Query) -> Result<u64, sqlx::Error> {
         if reads_only(&q) {
             return execute(&self.readers, q).await;
@@ -202,6 +207,12 @@ fn arguments(args: &[Arg]) -> Result<SqliteArguments<'_>, sqlx::Error> {
             Arg::Time(v) => out.add(v),
             Arg::Date(v) => out.add(v),
             Arg::Bytes(v) => out.add(v.as_deref()),
+            Arg::TextList(v) => out.add(
+                v.as_ref()
+                    .map(serde_json::to_string)
+                    .transpose()
+                    .map_err(|e| sqlx::Error::Encode(e.into()))?,
+            ),
         }
         .map_err(sqlx::Error::Encode)?;
     }

@@ -3,7 +3,7 @@
 
 use chrono::{TimeZone, Utc};
 use telederm_server::{
-    db::{Effects, QueuedRecord, SlaStep},
+    db::{Effects, QueuedRecord, ReplyRoute, SlaStep},
     domain::{PhotoKind, Priority},
 };
 use uuid::Uuid;
@@ -150,6 +150,58 @@ async fn each_queued_case_comes_with_its_own_key_and_its_photos_kinds_in_order()
         assert_eq!(r.key.master_key_id, "k2");
         assert_eq!(r.key.wrapped, data_key(r.id, "k2").wrapped);
     }
+}
+
+#[tokio::test]
+async fn photos_sent_with_a_reply_are_listed_after_the_first_ones_in_their_order() {
+    let w = World::new().await;
+    let photo_of = |case_id, position: i32, kind: PhotoKind| {
+        let mut p = photo(case_id, position, mins(1));
+        p.kind = stored(kind);
+        p
+    };
+    let c = case(w.gp13, "13", Priority::Routine, mins(0), None);
+    let first = [photo_of(c.id, 1, PhotoKind::Overview)];
+    w.repo
+        .create_case(&c, &first, &data_key(c.id, "k1"), &Effects::default())
+        .await
+        .unwrap();
+    w.claim(c.id, w.derm1).await;
+    let fx = Effects::default();
+    assert!(w
+        .repo
+        .request_info(&crate::actions::info_request(c.id, w.derm1, 2), &fx)
+        .await
+        .unwrap());
+    assert!(w
+        .repo
+        .queued_cases(&codes(&["13"]), &[], 50)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // The new photos, stored out of order, come after the first one, by position.
+    let added = [
+        photo_of(c.id, 3, PhotoKind::Closeup),
+        photo_of(c.id, 2, PhotoKind::Dermoscopy),
+    ];
+    let route = ReplyRoute::Queue;
+    assert!(w
+        .repo
+        .reply(c.id, w.gp13, mins(5), b"sealed", &added, route, None, &fx)
+        .await
+        .unwrap());
+
+    let listed = w.repo.queued_cases(&codes(&["13"]), &[], 50).await.unwrap();
+    assert_eq!(ids(listed.clone()), [c.id]);
+    assert_eq!(
+        listed[0].photo_kinds,
+        [
+            PhotoKind::Overview,
+            PhotoKind::Dermoscopy,
+            PhotoKind::Closeup
+        ]
+    );
 }
 
 #[tokio::test]

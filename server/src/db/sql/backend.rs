@@ -34,6 +34,11 @@ pub trait Backend: Send + Sync + 'static {
     /// every other writer.
     const LOCK_APPENDS: &'static [&'static str];
 
+    /// `column` is one of the texts bound as list parameter `$param` (`Arg::TextList`). One
+    /// statement text whatever the list's length: PostgreSQL keeps one generic plan for it
+    /// instead of planning each call anew (measured on the queue: 0.17 ms a call).
+    fn in_list(column: &str, param: usize) -> String;
+
     /// Rows affected.
     async fn execute(&self, q: Query) -> Result<u64, sqlx::Error>;
     async fn fetch_all<R: Row>(&self, q: Query) -> Result<Vec<R>, sqlx::Error>;

@@ -19,7 +19,7 @@ pub(super) const CASE_COLUMNS: &str = "id, gp_id, territory_code, status, priori
 const PHOTO_COLUMNS: &str = "id, case_id, position, kind, format, width, height, \
      bytes, sha256, blob_key, metadata_removed, quality_warnings, created_at";
 
-/// Photo rows of a submission or of a reply.
+/// Photo rows of a submission or of a reply, and their kinds on their case.
 pub(super) async fn photos_in(tx: &mut impl Tx, photos: &[PhotoRecord]) -> Result<(), RepoError> {
     for p in photos {
         tx.execute(
@@ -40,6 +40,19 @@ pub(super) async fn photos_in(tx: &mut impl Tx, photos: &[PhotoRecord]) -> Resul
             .bind(p.metadata_removed.as_str())
             .bind(p.quality_warnings.as_str())
             .bind(p.created_at),
+        )
+        .await?;
+    }
+    // The queue's copy of each case's photo kinds, in order (migration 0016).
+    let mut cases: Vec<Uuid> = photos.iter().map(|p| p.case_id).collect();
+    cases.dedup();
+    for case_id in cases {
+        tx.execute(
+            Query::new(
+                "UPDATE cases SET photo_kinds = (SELECT string_agg(p.kind, ',' ORDER BY \
+                 p.position) FROM photos p WHERE p.case_id = $1) WHERE id = $1",
+            )
+            .bind(case_id),
         )
         .await?;
     }

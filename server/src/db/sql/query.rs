@@ -50,6 +50,8 @@ pub enum Arg {
     Time(Option<DateTime<Utc>>),
     Date(Option<NaiveDate>),
     Bytes(Option<Vec<u8>>),
+    /// A list of texts as one parameter, read by [`Backend::in_list`](super::Backend::in_list).
+    TextList(Option<Vec<String>>),
 }
 
 /// A Rust value that can be bound as a parameter.
@@ -149,6 +151,15 @@ impl ToArg for NaiveDate {
     }
     fn null() -> Arg {
         Arg::Date(None)
+    }
+}
+
+impl ToArg for &[String] {
+    fn to_arg(self) -> Arg {
+        Arg::TextList(Some(self.to_vec()))
+    }
+    fn null() -> Arg {
+        Arg::TextList(None)
     }
 }
 

@@ -6,7 +6,6 @@ use uuid::Uuid;
 
 use super::{
     effects::effects_in,
-    placeholders,
     transitions::{transition_event_in, StatusChange},
     Backend, Query, SqlRepo, Tx,
 };
@@ -16,20 +15,14 @@ use crate::db::{
 };
 use crate::domain::{lifecycle::Transition, CaseStatus};
 
-/// The condition for a queued case one may take: of `n` territories from `$first`, or offered
-/// to the fallbacks by one of `m` territories after them.
-fn takeable(first: usize, n: usize, m: usize) -> String {
-    let mut parts = Vec::new();
-    if n > 0 {
-        parts.push(format!("territory_code IN ({})", placeholders(first, n)));
-    }
-    if m > 0 {
-        parts.push(format!(
-            "(offered_at IS NOT NULL AND territory_code IN ({}))",
-            placeholders(first + n, m)
-        ));
-    }
-    format!("({})", parts.join(" OR "))
+/// The condition for a queued case one may take: of the territories listed in `$first`, or
+/// offered to the fallbacks by one of those listed in the next parameter.
+fn takeable<B: Backend>(first: usize) -> String {
+    format!(
+        "({} OR (offered_at IS NOT NULL AND {}))",
+        B::in_list("territory_code", first),
+        B::in_list("territory_code", first + 1)
+    )
 }
 
 /// Queue order: urgent first, then earliest due (unknown due last), then earliest submitted.
@@ -95,21 +88,20 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
         if territories.is_empty() && offered_from.is_empty() {
             return Ok(Vec::new());
         }
-        // One row per case (the key joined, the photo kinds aggregated off the photos' case
-        // index): a queue page costs one query, not one per table.
+        // One row per case, its key joined and its photo kinds kept on it (`photos_in`): a
+        // queue page costs one query, not one per table.
         let q = Query::new(format!(
             "SELECT id, territory_code, priority, age, sex, clinical, submitted_at, due_at, \
-             remind_at, warn_at, k.case_id, k.master_key_id, k.wrapped, \
-             (SELECT string_agg(p.kind, ',' ORDER BY p.position) FROM photos p \
-              WHERE p.case_id = cases.id) AS photo_kinds \
+             remind_at, warn_at, k.case_id, k.master_key_id, k.wrapped, photo_kinds \
              FROM cases JOIN data_keys k ON k.case_id = cases.id \
              WHERE status = $2 AND {} \
              ORDER BY {QUEUE_ORDER} LIMIT $1",
-            takeable(3, territories.len(), offered_from.len()),
+            takeable::<B>(3),
         ))
         .bind(limit)
         .bind(CaseStatus::Queued)
-        .bind_all(territories.iter().chain(offered_from));
+        .bind(territories)
+        .bind(offered_from);
         Ok(self.db.fetch_all(q).await?)
     }
 
@@ -162,7 +154,7 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
         let first = format!(
             "id = (SELECT id FROM cases WHERE status = $3 AND {} \
              ORDER BY {QUEUE_ORDER} LIMIT 1 {})",
-            takeable(4, territories.len(), offered_from.len()),
+            takeable::<B>(4),
             B::SKIP_LOCKED,
         );
         let change = StatusChange::of(Transition::Claim, first)
@@ -170,7 +162,8 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
             .bind(dermatologist)
             .bind(lease_until)
             .bind(CaseStatus::Queued)
-            .bind_all(territories.iter().chain(offered_from));
+            .bind(territories)
+            .bind(offered_from);
         let mut tx = self.db.begin().await?;
         let claimed: Vec<(Uuid, String)> = change
             .apply_returning(&mut tx, "id, territory_code")

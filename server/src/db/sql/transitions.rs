@@ -45,11 +45,6 @@ impl StatusChange {
         self
     }
 
-    pub fn bind_all<T: ToArg>(mut self, values: impl IntoIterator<Item = T>) -> StatusChange {
-        self.args.extend(values.into_iter().map(ToArg::to_arg));
-        self
-    }
-
     fn query(self, returning: &str) -> Query {
         let n = self.args.len();
         let from = sources(self.transition);
