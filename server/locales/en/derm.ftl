@@ -17,6 +17,7 @@ queue-offered = Offered by escalation
 queue-left = { $duration } (by { $date })
 queue-overdue-by = late by { $duration }
 queue-no-target = no target
+queue-more = More cases are waiting: only the first { $shown } of the queue are shown. The next ones will appear here as the queue moves.
 queue-urgency-early = On time
 queue-urgency-half = Past half of the target
 queue-urgency-late = Past 80 % of the target

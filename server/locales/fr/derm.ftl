@@ -17,6 +17,7 @@ queue-offered = Proposé par escalade
 queue-left = { $duration } (avant { $date })
 queue-overdue-by = en retard de { $duration }
 queue-no-target = sans délai cible
+queue-more = D'autres demandes attendent : seules les { $shown } premières de la file sont affichées. Les suivantes apparaîtront ici à mesure que la file avance.
 queue-urgency-early = Dans les temps
 queue-urgency-half = Plus de la moitié du délai écoulée
 queue-urgency-late = Plus de 80 % du délai écoulés

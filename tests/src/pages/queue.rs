@@ -40,6 +40,13 @@ impl<'b> Queue<'b> {
         lines
     }
 
+    /// What the page says under a table that shows only the head of the queue.
+    pub async fn more(&self) -> Option<String> {
+        let client = self.browser.client();
+        let note = client.find(Locator::Css("#queue .queue-more")).await.ok()?;
+        Some(note.text().await.unwrap())
+    }
+
     /// Wait until the line of `case` is in the queue (the page refreshes itself) and return its
     /// text.
     pub async fn wait_for(&self, case: Uuid) -> String {

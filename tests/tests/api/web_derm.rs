@@ -66,6 +66,32 @@ async fn the_queue_shows_the_cases_to_take_and_only_to_dermatologists_on_call() 
 }
 
 #[tokio::test]
+async fn the_queue_page_shows_the_first_fifty_cases_and_says_when_more_are_waiting() {
+    let app = spawn_app().await;
+    for _ in 0..50 {
+        submitted(&app).await;
+        app.advance(chrono::Duration::seconds(1));
+    }
+    let more = "autres demandes attendent : seules les 50 premières de la file sont affichées.";
+    let rows = |page: &str| page.matches("data-case=").count();
+    let (mut derm1, _) = derm(&app, "derm1").await;
+    let page = derm1.page("/queue", 200).await;
+    assert_eq!(rows(&page), 50);
+    assert!(!page.contains(more), "fifty waiting: all shown");
+
+    // The fifty-first, last in the queue's order, waits behind the page.
+    let last = submitted(&app).await;
+    for page in [
+        derm1.page("/queue", 200).await,
+        derm1.page("/queue/rows", 200).await,
+    ] {
+        assert_eq!(rows(&page), 50);
+        assert!(!page.contains(&last.to_string()));
+        assert!(page.contains(more), "{page}");
+    }
+}
+
+#[tokio::test]
 async fn a_case_taken_by_one_is_lost_by_the_other_and_its_page_is_the_takers() {
     let app = spawn_app().await;
     let id = submitted(&app).await;

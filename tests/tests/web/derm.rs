@@ -37,6 +37,31 @@ async fn submitted(app: &TestApp) -> Uuid {
 }
 
 #[tokio::test]
+async fn a_long_queue_shows_its_first_fifty_cases_and_says_more_are_waiting() {
+    let app = spawn_app().await;
+    let gp = app.token("gp13").await;
+    let photos = [("overview", fixtures::jpeg(&fixtures::lesion(64, 48)))];
+    for _ in 0..51 {
+        let res = app.submit_case(&gp, &case_json(), &photos).await;
+        assert_eq!(res.status(), 201);
+    }
+    let Some(browser) = signed_in(&app, "derm1@demo.test").await else {
+        return;
+    };
+    let queue = Queue::open(&browser, &app).await;
+    assert_eq!(queue.lines().await.len(), 50);
+    let more = queue.more().await.expect("a note under the table");
+    assert!(
+        more.contains("seules les 50 premières de la file sont affichées"),
+        "{more}"
+    );
+    browser.assert_accessible("a long queue").await;
+    browser
+        .screenshot_page_at("derm-queue-long", &[DESKTOP])
+        .await;
+}
+
+#[tokio::test]
 async fn a_dermatologist_takes_the_next_case_zooms_compares_and_answers_with_icd10() {
     let app = spawn_app().await;
     let Some(browser) = signed_in(&app, "derm1@demo.test").await else {

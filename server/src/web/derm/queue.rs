@@ -61,11 +61,21 @@ impl Row {
     }
 }
 
+/// Cases the page lists: the head of the queue, the API's default page.
+const PAGE: usize = 50;
+
+/// The head of the queue, and whether more cases wait behind it.
+struct Listing {
+    rows: Vec<Row>,
+    /// Said under the table when the queue is longer than the page.
+    more: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "derm/queue.html")]
 struct QueuePage {
     ctx: Ctx,
-    rows: Vec<Row>,
+    listing: Listing,
     done: Option<String>,
 }
 
@@ -73,7 +83,7 @@ struct QueuePage {
 #[template(path = "derm/queue_rows.html")]
 struct QueueRows {
     ctx: Ctx,
-    rows: Vec<Row>,
+    listing: Listing,
 }
 
 #[derive(Deserialize, Default)]
@@ -95,12 +105,12 @@ pub(super) async fn show(
         .done
         .filter(|d| ["lost", "empty", "answered", "asked", "released"].contains(&d.as_str()))
         .map(|d| lang.t(&format!("queue-done-{d}")));
-    let rows = rows_of(&state, &me).await?;
+    let listing = listing(&state, &me).await?;
     layout::render(
         StatusCode::OK,
         &QueuePage {
             ctx: me.ctx(),
-            rows,
+            listing,
             done,
         },
     )
@@ -115,12 +125,12 @@ pub(super) async fn refresh(
     if !is_dermatologist(me.user()) {
         return Err(WebError::NotFound);
     }
-    let rows = rows_of(&state, &me).await?;
+    let listing = listing(&state, &me).await?;
     layout::render(
         StatusCode::OK,
         &QueueRows {
             ctx: me.ctx(),
-            rows,
+            listing,
         },
     )
 }
@@ -153,19 +163,26 @@ pub(super) async fn take(
     }
 }
 
-async fn rows_of(state: &AppState, me: &SignedIn) -> Result<Vec<Row>, WebError> {
-    let items = state
+/// One case more than the page is asked for: it says whether more are waiting, without a count
+/// of the whole queue every few seconds.
+async fn listing(state: &AppState, me: &SignedIn) -> Result<Listing, WebError> {
+    let page = Some(PAGE as i64 + 1);
+    let mut items = state
         .cases
-        .queue(me.user(), &wire::QueueQuery::default())
+        .queue(me.user(), &wire::QueueQuery { limit: page })
         .await?;
+    let lang = me.lang();
+    let more = (items.len() > PAGE)
+        .then(|| lang.t_with("queue-more", [("shown", FluentValue::from(PAGE))]));
+    items.truncate(PAGE);
     let now = state.clock.now();
     let mut zones = Zones::default();
     let mut rows = Vec::with_capacity(items.len());
     for item in items {
         let tz = zones.of(&state.rota, &item.territory).await;
-        rows.push(row(me.lang(), now, tz, item));
+        rows.push(row(lang, now, tz, item));
     }
-    Ok(rows)
+    Ok(Listing { rows, more })
 }
 
 fn row(lang: Lang, now: DateTime<Utc>, tz: Tz, item: wire::QueueItem) -> Row {
