@@ -43,7 +43,8 @@ pub(super) async fn photos_in(tx: &mut impl Tx, photos: &[PhotoRecord]) -> Resul
         )
         .await?;
     }
-    // The queue's copy of each case's photo kinds, in order (migration 0016).
+    // The queue's copy of each case's photo kinds, in order (migration 0016). Callers pass one
+    // case's photos, so adjacent duplicates are all there are.
     let mut cases: Vec<Uuid> = photos.iter().map(|p| p.case_id).collect();
     cases.dedup();
     for case_id in cases {

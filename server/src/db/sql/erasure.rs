@@ -26,8 +26,8 @@ impl<B: Backend> ErasureRepo for SqlRepo<B> {
         let erased = tx
             .execute(
                 Query::new(format!(
-                    "UPDATE cases SET clinical = $2, phototype = NULL, photo_kinds = NULL, erased_at = $3 \
-                     WHERE id = $1 AND erased_at IS NULL AND status IN ({})",
+                    "UPDATE cases SET clinical = $2, phototype = NULL, photo_kinds = NULL, \
+                     erased_at = $3 WHERE id = $1 AND erased_at IS NULL AND status IN ({})",
                     placeholders(4, statuses.len())
                 ))
                 .bind(case_id)

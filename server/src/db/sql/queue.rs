@@ -89,10 +89,13 @@ impl<B: Backend> QueueRepo for SqlRepo<B> {
             return Ok(Vec::new());
         }
         // One row per case, its key joined and its photo kinds kept on it (`photos_in`): a
-        // queue page costs one query, not one per table.
+        // queue page costs one query, not one per table. The photos are read only for a case
+        // stored without its kinds (by a server older than migration 0016).
         let q = Query::new(format!(
             "SELECT id, territory_code, priority, age, sex, clinical, submitted_at, due_at, \
-             remind_at, warn_at, k.case_id, k.master_key_id, k.wrapped, photo_kinds \
+             remind_at, warn_at, k.case_id, k.master_key_id, k.wrapped, \
+             COALESCE(photo_kinds, (SELECT string_agg(p.kind, ',' ORDER BY p.position) \
+              FROM photos p WHERE p.case_id = cases.id)) AS photo_kinds \
              FROM cases JOIN data_keys k ON k.case_id = cases.id \
              WHERE status = $2 AND {} \
              ORDER BY {QUEUE_ORDER} LIMIT $1",
