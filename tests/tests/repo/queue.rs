@@ -2,13 +2,17 @@
 //! its data key and its photos' kinds.
 
 use chrono::{TimeZone, Utc};
+use secrecy::{ExposeSecret, SecretString};
 use telederm_server::{
-    db::{Effects, QueuedRecord, ReplyRoute, SlaStep},
-    domain::{PhotoKind, Priority},
+    db::{self, Effects, QueuedRecord, ReplyRoute, SlaStep},
+    domain::{PhotoKind, Priority, Role},
 };
+use telederm_tests::db::fresh_database_url;
 use uuid::Uuid;
 
-use crate::setup::{case, codes, data_key, mins, photo, stored, World};
+use crate::setup::{
+    case, codes, data_key, mins, photo, raw_sql, stored, t0, territory, user, World,
+};
 
 fn ids(cases: Vec<QueuedRecord>) -> Vec<Uuid> {
     cases.into_iter().map(|c| c.id).collect()
@@ -202,6 +206,72 @@ async fn photos_sent_with_a_reply_are_listed_after_the_first_ones_in_their_order
             PhotoKind::Closeup
         ]
     );
+}
+
+/// Migration 0016 fills in the photo kinds of the cases stored before it; a case written without
+/// them (by an older server, during a rolling upgrade) is still listed with its kinds.
+#[tokio::test]
+async fn cases_stored_without_their_photo_kinds_are_listed_with_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = match fresh_database_url().await {
+        Some(url) => url,
+        None => SecretString::from(format!("sqlite://{}/upgrade.db", dir.path().display())),
+    };
+    let url = url.expose_secret();
+    let repo = db::connect(&SecretString::from(url), 4).await.unwrap();
+    repo.migrate().await.unwrap();
+    let fx = Effects::default();
+    repo.create_territory(&territory("13", &[]), t0(), &fx)
+        .await
+        .unwrap();
+    let gp = user("gp13@x.fr", Role::Gp, Some("13"), &[]);
+    repo.create_user(&gp, "$argon2id$x", None, &fx)
+        .await
+        .unwrap();
+    let kinds = [PhotoKind::Dermoscopy, PhotoKind::Overview];
+    let mut case_ids = Vec::new();
+    for n in 0..2 {
+        let c = case(gp.id.as_uuid(), "13", Priority::Routine, mins(n), None);
+        let photos: Vec<_> = (1..=2)
+            .rev()
+            .map(|position| {
+                let mut p = photo(c.id, position, mins(1));
+                p.kind = stored(kinds[position as usize - 1]);
+                p
+            })
+            .collect();
+        repo.create_case(&c, &photos, &data_key(c.id, "k1"), &fx)
+            .await
+            .unwrap();
+        case_ids.push(c.id);
+    }
+    drop(repo);
+
+    // Back to the schema before 0016, then up again.
+    let before_0016 = [
+        "ALTER TABLE cases DROP COLUMN photo_kinds".to_owned(),
+        "DELETE FROM _sqlx_migrations WHERE version = 16".to_owned(),
+    ];
+    raw_sql(url, &before_0016, "SELECT code FROM territories").await;
+    let repo = db::connect(&SecretString::from(url), 4).await.unwrap();
+    repo.migrate().await.unwrap();
+    let stored_kinds = "SELECT photo_kinds FROM cases ORDER BY submitted_at";
+    let filled = Some("dermoscopy,overview".to_owned());
+    assert_eq!(
+        raw_sql(url, &[], stored_kinds).await,
+        [filled.clone(), filled]
+    );
+
+    // The second case as an older server writes it: no kinds on the case.
+    let older = ["UPDATE cases SET photo_kinds = NULL \
+         WHERE submitted_at = (SELECT MAX(submitted_at) FROM cases)"
+        .to_owned()];
+    assert_eq!(raw_sql(url, &older, stored_kinds).await[1], None);
+    let listed = repo.queued_cases(&codes(&["13"]), &[], 50).await.unwrap();
+    assert_eq!(ids(listed.clone()), case_ids);
+    for r in listed {
+        assert_eq!(r.photo_kinds, kinds, "{}", r.id);
+    }
 }
 
 #[tokio::test]

@@ -37,6 +37,28 @@ pub async fn unmigrated_repo() -> (Arc<dyn Repo>, tempfile::TempDir) {
     (db::connect(&url, 8).await.unwrap(), dir)
 }
 
+/// Runs `statements` on the database at `url` outside the repository (to put it back in an
+/// older schema's shape), then returns the first text column of `query`'s rows.
+pub async fn raw_sql(url: &str, statements: &[String], query: &str) -> Vec<Option<String>> {
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        for sql in statements {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        let rows = sqlx::query_scalar(query).fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        for sql in statements {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        let rows = sqlx::query_scalar(query).fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows
+    }
+}
+
 // ---------------------------------------------------------------- adapters: records <-> domain
 
 /// A record field from its domain value (`status: stored(CaseStatus::Queued)`): the value's
