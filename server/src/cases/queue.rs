@@ -17,7 +17,7 @@ use crate::{
 
 /// A queue listing's length unless asked otherwise: the cases to take next. The web page polls
 /// it, so it stays short.
-const QUEUE_DEFAULT: i64 = 50;
+pub const QUEUE_DEFAULT: i64 = 50;
 /// Longest queue listing.
 const QUEUE_MAX: i64 = 200;
 

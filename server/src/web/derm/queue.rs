@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::is_dermatologist;
 use crate::{
-    cases::CaseError,
+    cases::{queue::QUEUE_DEFAULT, CaseError},
     http::AppState,
     web::{
         dates::{format_datetime, format_duration, Zones},
@@ -60,9 +60,6 @@ impl Row {
         }
     }
 }
-
-/// Cases the page lists: the head of the queue, the API's default page.
-const PAGE: usize = 50;
 
 /// The head of the queue, and whether more cases wait behind it.
 struct Listing {
@@ -163,18 +160,19 @@ pub(super) async fn take(
     }
 }
 
-/// One case more than the page is asked for: it says whether more are waiting, without a count
+/// The API's default page, and one case more: it says whether more are waiting, without a count
 /// of the whole queue every few seconds.
 async fn listing(state: &AppState, me: &SignedIn) -> Result<Listing, WebError> {
-    let page = Some(PAGE as i64 + 1);
+    let limit = Some(QUEUE_DEFAULT + 1);
     let mut items = state
         .cases
-        .queue(me.user(), &wire::QueueQuery { limit: page })
+        .queue(me.user(), &wire::QueueQuery { limit })
         .await?;
+    let page = QUEUE_DEFAULT as usize;
     let lang = me.lang();
-    let more = (items.len() > PAGE)
-        .then(|| lang.t_with("queue-more", [("shown", FluentValue::from(PAGE))]));
-    items.truncate(PAGE);
+    let more = (items.len() > page)
+        .then(|| lang.t_with("queue-more", [("shown", FluentValue::from(page))]));
+    items.truncate(page);
     let now = state.clock.now();
     let mut zones = Zones::default();
     let mut rows = Vec::with_capacity(items.len());
