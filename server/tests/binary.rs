@@ -133,9 +133,18 @@ impl Running {
         assert!(status.success());
         let exit = self.child.wait().unwrap();
         assert!(exit.success(), "graceful shutdown exits 0, got {exit:?}");
-        let mut log = self.startup;
+        let mut log = std::mem::take(&mut self.startup);
         log.extend(self.lines.try_iter());
         log.join("\n")
+    }
+}
+
+/// A server its test did not stop (a failed assertion, or instances left to the end of a test)
+/// is killed with it, not left running after the suite: killing one already stopped is a no-op.
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

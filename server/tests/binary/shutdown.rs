@@ -58,7 +58,7 @@ async fn sigint_during_an_upload_lets_it_finish_and_be_acknowledged() {
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = server(dir.path());
     cmd.args(["serve", "--demo", "--bind", "127.0.0.1:0"]);
-    let running = start_command(cmd);
+    let mut running = start_command(cmd);
     let token = login(running.port).await;
     logged(&running, &["request completed"], "the login");
 
@@ -93,7 +93,6 @@ async fn sigint_during_an_upload_lets_it_finish_and_be_acknowledged() {
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
 
-    let mut child = running.child;
-    let exit = child.wait().unwrap();
+    let exit = running.child.wait().unwrap();
     assert!(exit.success(), "a graceful stop exits 0, got {exit:?}");
 }
