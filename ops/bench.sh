@@ -265,9 +265,8 @@ all_visible() {
 # PostgreSQL itself from ops/lib/seed-reports.sql (answers, breaches, requests for information,
 # outcomes), read by an admin over every territory, one request at a time.
 report_scenario() {
-    # The claims' audit lines sealed first: a sealer transaction open while the seed's VACUUM
-    # runs keeps it from marking the new pages all-visible, and the report then reads the table
-    # instead of its covering index (measured: 930 ms instead of 550 ms).
+    # The claims' audit lines sealed first, so that no sealer transaction holds back the seed's
+    # VACUUM; `all_visible` then checks that it marked the new pages.
     settle
     log "-- postgres: seeding $REPORT_CASES cases with SQL ($REPORT_SEED)"
     psql -q -v ON_ERROR_STOP=1 -v n="$REPORT_CASES" \

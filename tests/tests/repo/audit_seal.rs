@@ -5,17 +5,16 @@
 
 use std::{path::Path, sync::Arc};
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use telederm_server::{
     audit::{seal, verify, VerifyOutcome},
     db::{self, AuditGap, AuditLink, Effects, Repo},
     domain::audit::{link_hash, GENESIS},
 };
-use telederm_tests::db::fresh_database_url;
 
 use crate::{
     audit::assert_chain_intact,
-    setup::{entry, fresh_repo, mins},
+    setup::{empty_database, entry, fresh_repo, mins},
 };
 
 async fn append(repo: &Arc<dyn Repo>, n: i64) {
@@ -157,11 +156,7 @@ async fn a_number_without_a_line_is_filled_and_the_chain_goes_on_past_it() {
 /// head's lock), then brought up to date.
 #[tokio::test]
 async fn a_trail_sealed_before_migration_0013_stays_intact_and_numbering_goes_on() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = match fresh_database_url().await {
-        Some(url) => url,
-        None => SecretString::from(format!("sqlite://{}/upgrade.db", dir.path().display())),
-    };
+    let (url, _dir) = empty_database().await;
     let old = [entry("old.1", mins(1)), entry("old.2", mins(2))];
     let mut prev = GENESIS.to_owned();
     let mut rows = Vec::new();

@@ -2,16 +2,15 @@
 //! its data key and its photos' kinds.
 
 use chrono::{TimeZone, Utc};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use telederm_server::{
     db::{self, Effects, QueuedRecord, ReplyRoute, SlaStep},
     domain::{PhotoKind, Priority, Role},
 };
-use telederm_tests::db::fresh_database_url;
 use uuid::Uuid;
 
 use crate::setup::{
-    case, codes, data_key, mins, photo, raw_sql, stored, t0, territory, user, World,
+    case, codes, data_key, empty_database, mins, photo, raw_sql, stored, t0, territory, user, World,
 };
 
 fn ids(cases: Vec<QueuedRecord>) -> Vec<Uuid> {
@@ -212,13 +211,9 @@ async fn photos_sent_with_a_reply_are_listed_after_the_first_ones_in_their_order
 /// them (by an older server, during a rolling upgrade) is still listed with its kinds.
 #[tokio::test]
 async fn cases_stored_without_their_photo_kinds_are_listed_with_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = match fresh_database_url().await {
-        Some(url) => url,
-        None => SecretString::from(format!("sqlite://{}/upgrade.db", dir.path().display())),
-    };
-    let url = url.expose_secret();
-    let repo = db::connect(&SecretString::from(url), 4).await.unwrap();
+    let (secret_url, _dir) = empty_database().await;
+    let url = secret_url.expose_secret();
+    let repo = db::connect(&secret_url, 4).await.unwrap();
     repo.migrate().await.unwrap();
     let fx = Effects::default();
     repo.create_territory(&territory("13", &[]), t0(), &fx)
@@ -253,7 +248,7 @@ async fn cases_stored_without_their_photo_kinds_are_listed_with_them() {
         "DELETE FROM _sqlx_migrations WHERE version = 16".to_owned(),
     ];
     raw_sql(url, &before_0016, "SELECT code FROM territories").await;
-    let repo = db::connect(&SecretString::from(url), 4).await.unwrap();
+    let repo = db::connect(&secret_url, 4).await.unwrap();
     repo.migrate().await.unwrap();
     let stored_kinds = "SELECT photo_kinds FROM cases ORDER BY submitted_at";
     let filled = Some("dermoscopy,overview".to_owned());

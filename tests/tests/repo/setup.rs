@@ -29,34 +29,46 @@ pub async fn fresh_repo() -> (Arc<dyn Repo>, tempfile::TempDir) {
 
 /// A repository on an empty database (SQLite file, or a fresh PostgreSQL database).
 pub async fn unmigrated_repo() -> (Arc<dyn Repo>, tempfile::TempDir) {
+    let (url, dir) = empty_database().await;
+    (db::connect(&url, 8).await.unwrap(), dir)
+}
+
+/// The URL of an empty database of the backend under test: a fresh PostgreSQL database, or a
+/// SQLite file in the folder returned (it lives as long as the folder).
+pub async fn empty_database() -> (SecretString, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = match fresh_database_url().await {
         Some(url) => url,
-        None => SecretString::from(format!("sqlite://{}/contract.db", dir.path().display())),
+        None => SecretString::from(format!("sqlite://{}/repo.db", dir.path().display())),
     };
-    (db::connect(&url, 8).await.unwrap(), dir)
+    (url, dir)
 }
 
 /// Runs `statements` on the database at `url` outside the repository (to put it back in an
 /// older schema's shape), then returns the first text column of `query`'s rows.
 pub async fn raw_sql(url: &str, statements: &[String], query: &str) -> Vec<Option<String>> {
     if url.starts_with("sqlite:") {
-        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
-        for sql in statements {
-            sqlx::query(sql).execute(&pool).await.unwrap();
-        }
-        let rows = sqlx::query_scalar(query).fetch_all(&pool).await.unwrap();
-        pool.close().await;
-        rows
+        raw_sql_on::<sqlx::Sqlite>(url, statements, query).await
     } else {
-        let pool = sqlx::PgPool::connect(url).await.unwrap();
-        for sql in statements {
-            sqlx::query(sql).execute(&pool).await.unwrap();
-        }
-        let rows = sqlx::query_scalar(query).fetch_all(&pool).await.unwrap();
-        pool.close().await;
-        rows
+        raw_sql_on::<sqlx::Postgres>(url, statements, query).await
     }
+}
+
+async fn raw_sql_on<DB>(url: &str, statements: &[String], query: &str) -> Vec<Option<String>>
+where
+    DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    Option<String>: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    let pool = sqlx::Pool::<DB>::connect(url).await.unwrap();
+    for sql in statements {
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    }
+    let rows = sqlx::query_scalar(query).fetch_all(&pool).await.unwrap();
+    pool.close().await;
+    rows
 }
 
 // ---------------------------------------------------------------- adapters: records <-> domain
